@@ -1,0 +1,270 @@
+"""The one place for input checks.
+
+Every public function validates its input here, so that error messages look the same
+everywhere: they name the column, show up to :data:`SHOW` offending values with their row
+positions, and say how to fix the problem. Checks never use ``assert`` (it vanishes under
+``python -O``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from needlab.errors import ConfigError, DataError, SchemaError
+
+__all__ = [
+    "SHOW",
+    "check_alpha",
+    "check_allowed",
+    "check_columns",
+    "check_frame",
+    "check_numeric",
+    "check_option",
+    "check_unique",
+    "check_unique_columns",
+    "check_weights",
+    "preview",
+]
+
+SHOW = 5
+"""How many offending values an error message shows."""
+
+
+def preview(values: Iterable[Any], n: int = SHOW) -> str:
+    """Format the first *n* distinct values for an error message, with a count of the rest.
+
+    Examples
+    --------
+    >>> preview([3, 1, 3, 9, 7, 8, 6, 5])
+    '3, 1, 9, 7, 8 (and 2 more)'
+    """
+    seen: list[Any] = []
+    for v in values:
+        if v not in seen:
+            seen.append(v)
+    shown = ", ".join(repr(v) if isinstance(v, str) else str(v) for v in seen[:n])
+    rest = len(seen) - n
+    return shown + (f" (and {rest} more)" if rest > 0 else "")
+
+
+def _rows(mask: np.ndarray, n: int = SHOW) -> str:
+    pos = np.flatnonzero(mask)
+    text = ", ".join(str(p) for p in pos[:n])
+    return text + (f" (and {len(pos) - n} more)" if len(pos) > n else "")
+
+
+def check_frame(data: Any, *, name: str = "data", min_rows: int = 1) -> pd.DataFrame:
+    """Check that *data* is a DataFrame with at least *min_rows* rows and unique column names.
+
+    Raises
+    ------
+    SchemaError
+        Not a DataFrame, too few rows, or duplicated column names.
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise SchemaError(
+            f"{name} must be a pandas DataFrame, got {type(data).__name__}; "
+            "wrap it with pandas.DataFrame(...)."
+        )
+    if len(data) < min_rows:
+        raise SchemaError(
+            f"{name} has {len(data)} rows; at least {min_rows} needed. "
+            "Check the filter or file that produced it."
+        )
+    check_unique_columns(data.columns, source=name)
+    return data
+
+
+def check_unique_columns(columns: Sequence[Hashable], *, source: str = "data") -> None:
+    """Raise :class:`SchemaError` when a column name occurs more than once.
+
+    Examples
+    --------
+    >>> check_unique_columns(["a", "b", "a"])
+    Traceback (most recent call last):
+    ...
+    needlab.errors.SchemaError: data has duplicate column names: 'a' (2 times) ...
+    """
+    idx = pd.Index(columns)
+    if idx.is_unique:
+        return
+    counts = idx.value_counts()
+    dup = counts[counts > 1]
+    shown = ", ".join(f"{k!r} ({v} times)" for k, v in dup.head(SHOW).items())
+    raise SchemaError(
+        f"{source} has duplicate column names: {shown}. "
+        "Rename them so that every column name is unique."
+    )
+
+
+def check_columns(data: pd.DataFrame, columns: Iterable[Hashable] | Hashable, *,
+                  what: str = "column") -> list[Hashable]:
+    """Check that every name in *columns* is a column of *data*; return them as a list.
+
+    Raises
+    ------
+    SchemaError
+        Naming the missing columns and the closest existing names.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"region": [1], "age": [30]})
+    >>> check_columns(df, ["regoin"])
+    Traceback (most recent call last):
+    ...
+    needlab.errors.SchemaError: column 'regoin' not found in the data; did you mean 'region'? ...
+    """
+    if isinstance(columns, str) or not isinstance(columns, Iterable):
+        columns = [columns]
+    cols = list(columns)
+    missing = [c for c in cols if c not in data.columns]
+    if missing:
+        import difflib
+
+        names = [str(c) for c in data.columns]
+        hints = []
+        for m in missing[:SHOW]:
+            close = difflib.get_close_matches(str(m), names, n=1)
+            hints.append(f"{m!r}" + (f"; did you mean {close[0]!r}?" if close else ""))
+        plural = "s" if len(missing) > 1 else ""
+        raise SchemaError(
+            f"{what}{plural} {', '.join(hints)} not found in the data"
+            + (f" (and {len(missing) - SHOW} more)" if len(missing) > SHOW else "")
+            + f". Available columns: {preview(names, 12)}."
+        )
+    return cols
+
+
+def check_numeric(data: pd.DataFrame, column: Hashable) -> pd.Series:
+    """Return *column* as float, raising :class:`DataError` listing values that are not numbers.
+
+    Missing values stay missing; text such as ``"abc"`` is an error, never silently NaN.
+    """
+    check_columns(data, column)
+    s = data[column]
+    if pd.api.types.is_bool_dtype(s) or pd.api.types.is_numeric_dtype(s):
+        return s.astype(float)
+    conv = pd.to_numeric(s, errors="coerce")
+    bad = conv.isna().to_numpy() & s.notna().to_numpy()
+    if bad.any():
+        raise DataError(
+            f"column {column!r} must be numeric but has {int(bad.sum())} non-numeric values: "
+            f"{preview(s[bad])} at rows {_rows(bad)}. Recode them or set them to missing."
+        )
+    return conv.astype(float)
+
+
+def check_allowed(data: pd.DataFrame, column: Hashable, allowed: Iterable[Any], *,
+                  fix: str = "recode them or declare them in the codebook") -> None:
+    """Raise :class:`DataError` when *column* has non-missing values outside *allowed*.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"q1": [1, 2, 7, None]})
+    >>> check_allowed(df, "q1", [1, 2, 3, 4, 5])
+    Traceback (most recent call last):
+    ...
+    needlab.errors.DataError: column 'q1' has 1 values outside the allowed set [1, 2, 3, 4, 5]: 7.0 at rows 2; ...
+    """
+    check_columns(data, column)
+    allowed = list(allowed)
+    s = data[column]
+    bad = (~s.isin(allowed) & s.notna()).to_numpy()
+    if bad.any():
+        raise DataError(
+            f"column {column!r} has {int(bad.sum())} values outside the allowed set "
+            f"{preview(allowed, 12) if len(allowed) > 12 else allowed}: {preview(s[bad])} "
+            f"at rows {_rows(bad)}; {fix}."
+        )
+
+
+def check_unique(data: pd.DataFrame, column: Hashable) -> None:
+    """Raise :class:`DataError` when *column* (an id) has duplicated or missing values."""
+    check_columns(data, column)
+    s = data[column]
+    na = s.isna().to_numpy()
+    if na.any():
+        raise DataError(
+            f"id column {column!r} has {int(na.sum())} missing values at rows {_rows(na)}; "
+            "every row needs an id."
+        )
+    dup = s.duplicated(keep=False).to_numpy()
+    if dup.any():
+        raise DataError(
+            f"id column {column!r} has {int(s[dup].nunique())} duplicated ids "
+            f"({int(dup.sum())} rows): {preview(s[dup])} at rows {_rows(dup)}. "
+            "Remove duplicate records or choose a unique id column."
+        )
+
+
+def check_weights(data: pd.DataFrame | None, weights: Hashable | Sequence[float] | np.ndarray | None,
+                  n: int | None = None, *, allow_zero: bool = True) -> np.ndarray | None:
+    """Resolve *weights* (a column name or an array) to a float array and check it.
+
+    Weights must be finite and non-negative with a positive total. Zero weights are allowed
+    (the row counts for nothing) unless ``allow_zero=False``.
+
+    Returns
+    -------
+    numpy.ndarray or None
+        The weights, or ``None`` when *weights* is ``None``.
+
+    Raises
+    ------
+    DataError
+        NaN, infinite, negative or all-zero weights, or a length that does not match the data.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"w": [1.0, -2.0, 0.5]})
+    >>> check_weights(df, "w")
+    Traceback (most recent call last):
+    ...
+    needlab.errors.DataError: weights 'w' has 1 negative values: -2.0 at rows 1; ...
+    """
+    if weights is None:
+        return None
+    if isinstance(weights, Hashable) and not isinstance(weights, (np.ndarray, pd.Series, tuple)):
+        if data is None:
+            raise ConfigError(f"weights={weights!r} names a column but no data was given.")
+        name = repr(weights)
+        w = check_numeric(data, weights).to_numpy()
+    else:
+        name = "array"
+        w = np.asarray(weights, dtype=float)
+        if w.ndim != 1:
+            raise DataError(f"weights must be one-dimensional, got shape {w.shape}.")
+    n = len(data) if n is None and data is not None else n
+    if n is not None and len(w) != n:
+        raise DataError(f"weights has {len(w)} values but the data has {n} rows; pass one weight per row.")
+    for mask, what in ((np.isnan(w), "missing (NaN)"), (np.isinf(w), "infinite"), (w < 0, "negative")):
+        if mask.any():
+            raise DataError(
+                f"weights {name} has {int(mask.sum())} {what} values: {preview(w[mask])} at rows "
+                f"{_rows(mask)}; weights must be finite and >= 0 (set them or drop those rows)."
+            )
+    if not allow_zero and (w == 0).any():
+        mask = w == 0
+        raise DataError(f"weights {name} has {int(mask.sum())} zero values at rows {_rows(mask)}.")
+    if w.sum() <= 0:
+        raise DataError(f"weights {name} sum to zero; at least one weight must be positive.")
+    return w
+
+
+def check_alpha(alpha: float, name: str = "alpha") -> float:
+    """Raise :class:`ConfigError` unless ``0 < alpha < 1``."""
+    if not (isinstance(alpha, (int, float)) and 0 < float(alpha) < 1):
+        raise ConfigError(f"{name} must be a number strictly between 0 and 1, got {alpha!r}.")
+    return float(alpha)
+
+
+def check_option(value: Any, options: Iterable[Any], name: str) -> Any:
+    """Raise :class:`ConfigError` unless *value* is one of *options*."""
+    opts = list(options)
+    if value not in opts:
+        raise ConfigError(f"{name}={value!r} is not valid; choose one of {opts}.")
+    return value

@@ -1,0 +1,170 @@
+"""Safe export of tables to CSV and Excel.
+
+Spreadsheet programs run a cell as a formula when its text starts with ``=``, ``+``, ``-`` or
+``@`` (and some also after a leading tab or carriage return): the "CSV injection" attack
+(OWASP, *CSV Injection*). Text cells that start with one of these characters are written with
+a leading apostrophe ``'``, the spreadsheet convention for "this is text". Numbers are written
+as numbers (a negative number is not text and is never altered). Chinese and other non-ASCII
+text is kept intact: CSV files are written as UTF-8 with a byte-order mark so that Excel opens
+them with the right encoding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from needlab.errors import ConfigError
+
+__all__ = ["FORMULA_PREFIXES", "neutralise", "neutralise_frame", "to_csv", "to_excel"]
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+"""Leading characters that make a spreadsheet cell a formula (or hide one)."""
+
+
+def neutralise(value: Any) -> Any:
+    """Return *value* made safe for a spreadsheet cell.
+
+    Strings starting with one of :data:`FORMULA_PREFIXES` get a leading apostrophe; all other
+    values are returned unchanged.
+
+    Examples
+    --------
+    >>> neutralise("=HYPERLINK(\\"http://x\\")")
+    '\\'=HYPERLINK("http://x")'
+    >>> neutralise("-12")
+    "'-12"
+    >>> neutralise(-12)
+    -12
+    >>> neutralise("配送太慢")
+    '配送太慢'
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _neutralise_index(index: pd.Index) -> pd.Index:
+    if isinstance(index, pd.MultiIndex):
+        return pd.MultiIndex.from_tuples(
+            [tuple(neutralise(v) for v in t) for t in index], names=index.names
+        )
+    return pd.Index([neutralise(v) for v in index], name=neutralise(index.name))
+
+
+def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of *df* in which every text cell, column label and index label is safe.
+
+    Only object, string and categorical columns are touched, and only the cells that start
+    with a formula character (vectorised with ``Series.str.startswith``).
+    """
+    out = df.copy()
+    for j in range(out.shape[1]):
+        s = out.iloc[:, j]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            s = s.astype(object)
+        if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+            is_str = s.map(type).eq(str).to_numpy() if s.dtype == object else s.notna().to_numpy()
+            if not is_str.any():
+                continue
+            txt = s.where(is_str).astype("string")
+            bad = (txt.str.startswith(FORMULA_PREFIXES).fillna(False)).to_numpy(dtype=bool)
+            if bad.any():
+                s = s.astype(object).copy()
+                s[bad] = "'" + txt[bad].astype(object)
+            out.isetitem(j, s)
+    out.columns = _neutralise_index(out.columns)
+    out.index = _neutralise_index(out.index)
+    return out
+
+
+def to_csv(df: pd.DataFrame, path: str | Path, *, index: bool = False, **kwargs: Any) -> Path:
+    """Write *df* to a CSV file with spreadsheet formulas neutralised.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The table.
+    path : str or Path
+        Where to write. The file is UTF-8 with a byte-order mark (``utf-8-sig``) so that Excel
+        shows Chinese text correctly; pass ``encoding=`` to change it.
+    index : bool, default False
+        Whether to write the index.
+    **kwargs
+        Passed to :meth:`pandas.DataFrame.to_csv`.
+
+    Returns
+    -------
+    Path
+        The path written.
+    """
+    path = Path(path)
+    kwargs.setdefault("encoding", "utf-8-sig")
+    neutralise_frame(df).to_csv(path, index=index, **kwargs)
+    return path
+
+
+def _sheet_name(name: Any, used: set[str]) -> str:
+    bad = '[]:*?/\\'
+    text = "".join("_" if ch in bad else ch for ch in str(name)).strip("'") or "Sheet"
+    text = text[:31]
+    base, k = text, 2
+    while text.lower() in used:
+        suffix = f" ({k})"
+        text = base[: 31 - len(suffix)] + suffix
+        k += 1
+    used.add(text.lower())
+    return text
+
+
+def to_excel(tables: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | Path, *,
+             index: bool = True) -> Path:
+    """Write one table or a mapping of sheet name -> table to an .xlsx file, safely.
+
+    Text cells that would start a formula are neutralised (see :func:`neutralise`); sheet names
+    are cleaned of the characters Excel forbids and cut to 31 characters; column widths are set
+    from the content so Chinese text is readable.
+
+    Parameters
+    ----------
+    tables : DataFrame or mapping of str to DataFrame
+        The table(s). A single DataFrame goes to a sheet named ``"table"``.
+    path : str or Path
+        Target ``.xlsx`` file.
+    index : bool, default True
+        Whether to write each table's index.
+
+    Returns
+    -------
+    Path
+        The path written.
+
+    Raises
+    ------
+    ConfigError
+        When *path* does not end in ``.xlsx`` or a value is not a DataFrame.
+    """
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise ConfigError(f"to_excel writes .xlsx files; got {path.name!r}. Use a name ending in .xlsx.")
+    if isinstance(tables, pd.DataFrame):
+        tables = {"table": tables}
+    used: set[str] = set()
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for name, df in tables.items():
+            if not isinstance(df, pd.DataFrame):
+                raise ConfigError(f"sheet {name!r}: expected a DataFrame, got {type(df).__name__}.")
+            sheet = _sheet_name(name, used)
+            safe = neutralise_frame(df)
+            safe.to_excel(writer, sheet_name=sheet, index=index)
+            ws = writer.sheets[sheet]
+            frame = safe.reset_index() if index else safe
+            for j, col in enumerate(frame.columns, start=1):
+                cells = frame.iloc[:, j - 1].astype(str).str.len()
+                width = max([len(str(col))] + ([int(np.nanmax(cells))] if len(cells) else []))
+                ws.column_dimensions[ws.cell(row=1, column=j).column_letter].width = min(60, width + 2)
+    return path
