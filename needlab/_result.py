@@ -22,9 +22,13 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Result"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Result:
     """Base of all needlab results.
+
+    Subclasses are declared ``@dataclass(frozen=True, repr=False)`` so that they keep the
+    readable text view of this base (title, key figures, notes, table) instead of the
+    generated field-by-field repr.
 
     Attributes
     ----------

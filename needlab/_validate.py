@@ -87,7 +87,7 @@ def check_unique_columns(columns: Sequence[Hashable], *, source: str = "data") -
     >>> check_unique_columns(["a", "b", "a"])
     Traceback (most recent call last):
     ...
-    needlab.errors.SchemaError: data has duplicate column names: 'a' (2 times) ...
+    needlab.errors.SchemaError: data has duplicate column names: 'a' (2 times). Rename ...
     """
     idx = pd.Index(columns)
     if idx.is_unique:
@@ -116,7 +116,7 @@ def check_columns(data: pd.DataFrame, columns: Iterable[Hashable] | Hashable, *,
     >>> check_columns(df, ["regoin"])
     Traceback (most recent call last):
     ...
-    needlab.errors.SchemaError: column 'regoin' not found in the data; did you mean 'region'? ...
+    needlab.errors.SchemaError: column 'regoin' (did you mean 'region'?) not found in the data. ...
     """
     if isinstance(columns, str) or not isinstance(columns, Iterable):
         columns = [columns]
@@ -129,7 +129,7 @@ def check_columns(data: pd.DataFrame, columns: Iterable[Hashable] | Hashable, *,
         hints = []
         for m in missing[:SHOW]:
             close = difflib.get_close_matches(str(m), names, n=1)
-            hints.append(f"{m!r}" + (f"; did you mean {close[0]!r}?" if close else ""))
+            hints.append(f"{m!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
         plural = "s" if len(missing) > 1 else ""
         raise SchemaError(
             f"{what}{plural} {', '.join(hints)} not found in the data"

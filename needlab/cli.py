@@ -1,0 +1,89 @@
+"""The ``needlab`` command line.
+
+``needlab --version``; ``needlab sample DIR`` writes the bundled sample data set;
+``needlab check FILE [--codebook FILE]`` loads a survey and prints the load report, the
+codebook validation and the data-quality report, exiting with status 1 when there are errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from needlab import __version__
+from needlab.errors import NeedlabError
+
+__all__ = ["main"]
+
+
+def _print_table(title: str, table: pd.DataFrame) -> None:
+    print(f"\n== {title} ==")
+    if table is None or len(table) == 0:
+        print("(nothing to report)")
+    else:
+        with pd.option_context("display.width", 160, "display.max_colwidth", 60):
+            print(table.to_string(index=False, max_rows=200))
+
+
+def _check(args: argparse.Namespace) -> int:
+    from needlab.io import quality, read_survey
+
+    survey = read_survey(args.file, codebook=args.codebook, strict=False)
+    data = survey.data
+    print(f"needlab check: {args.file}: {len(data)} rows x {data.shape[1]} columns")
+    _print_table("load report", survey.load_report)
+    problems = survey.codebook.validate(data)
+    _print_table("codebook validation", problems)
+    report = quality(data, survey.codebook)
+    _print_table("data quality", report.table)
+    n_errors = len(problems) + report.n_errors
+    print(f"\n{n_errors} error(s) found." if n_errors else "\nNo errors found.")
+    return 1 if n_errors else 0
+
+
+def _sample(args: argparse.Namespace) -> int:
+    from needlab.datasets import write_sample
+
+    paths = write_sample(args.dir, seed=args.seed)
+    for p in paths:
+        print(p)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="needlab", description="Customer-needs research toolkit.")
+    parser.add_argument("--version", action="version", version=f"needlab {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("check", help="load a survey file and report problems")
+    p.add_argument("file", type=Path, help="survey export: .csv, .tsv, .txt, .xlsx or .sav")
+    p.add_argument("--codebook", type=Path, default=None, help="codebook YAML file")
+    p.set_defaults(func=_check)
+
+    p = sub.add_parser("sample", help="write the bundled sample data set to DIR")
+    p.add_argument("dir", type=Path)
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=_sample)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status (0 fine; 1 problems found or the file could not be read; 2 usage error)."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args))
+    except NeedlabError as exc:
+        print(f"needlab: error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
