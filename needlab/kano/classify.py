@@ -1,0 +1,682 @@
+"""Kano classification of needs: categories, indices, rules, segments and bootstrap intervals.
+
+The computation is one table lookup over the answer codes and one weighted ``bincount`` over
+(segment, feature, category): no Python loop over respondents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from needlab._result import Result
+from needlab._validate import check_columns, check_frame, check_option, check_weights, preview
+from needlab.errors import ConfigError, DataError
+from needlab.kano.answers import to_codes
+from needlab.kano.tables import ALLOWED, CATEGORIES, evaluation_table, lookup_array
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+__all__ = ["NEED_LABELS", "KanoResult", "kano"]
+
+NEED_LABELS = {
+    "en": {"A": "delight", "O": "expected", "M": "basic", "I": "indifferent",
+           "R": "reverse", "Q": "questionable"},
+    "zh": {"A": "兴奋需求", "O": "期望需求", "M": "基本需求", "I": "无差异需求",
+           "R": "反向需求", "Q": "可疑结果"},
+}
+#: Planning order of the levels: basic needs first, then expected, then delight.
+LEVEL_ORDER = ("M", "O", "A", "I", "R", "Q")
+
+# DuMouchel's continuous-analysis scores by answer code (index 0 = missing).
+_FUNCTIONAL_SCORE = np.array([np.nan, 4.0, 2.0, 0.0, -1.0, -2.0])
+_DYSFUNCTIONAL_SCORE = np.array([np.nan, -2.0, -1.0, 0.0, 2.0, 4.0])
+_FONG_Z = 1.65
+
+Rule = Literal["mode", "mooi", "group"]
+
+
+@dataclass(frozen=True, repr=False)
+class KanoResult(Result):
+    """Result of :func:`kano`.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per feature (columns described in :func:`kano`).
+    by_segment : DataFrame or None
+        The same columns per segment (a first column named after ``by``), when ``by`` is given.
+    segment_tests : DataFrame or None
+        Per feature: chi-square test of the category distribution across segments.
+    respondents : DataFrame
+        Respondent x feature category letter (missing where the pair was incomplete or the
+        respondent was removed), to crosstab categories by any variable.
+    evaluation : DataFrame
+        The 5x5 evaluation table used.
+    rule : str
+        The classification rule.
+    n_respondents : int
+        Rows in the data.
+    n_removed_questionable : int
+        Respondents removed by ``max_questionable``.
+    lang : str
+        Language of the ``need`` labels.
+    """
+
+    by_segment: pd.DataFrame | None = None
+    segment_tests: pd.DataFrame | None = None
+    respondents: pd.DataFrame | None = None
+    evaluation: pd.DataFrame | None = None
+    rule: str = "mode"
+    n_respondents: int = 0
+    n_removed_questionable: int = 0
+    lang: str = "en"
+
+    title = "Kano classification"
+
+    def summary(self) -> dict[str, Any]:
+        t = self.table
+        out: dict[str, Any] = {"features": len(t), "respondents": self.n_respondents,
+                               "rule": self.rule}
+        if self.n_removed_questionable:
+            out["removed (too many Q)"] = self.n_removed_questionable
+        for letter in LEVEL_ORDER:
+            names = t.loc[t["category"] == letter, "feature"].astype(str).tolist()
+            if names:
+                out[NEED_LABELS[self.lang][letter]] = ", ".join(names)
+        return out
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        out = {"kano": self.table}
+        if self.by_segment is not None:
+            out["kano by segment"] = self.by_segment
+        if self.segment_tests is not None:
+            out["segment tests"] = self.segment_tests
+        return out
+
+    def needs_by_level(self) -> pd.DataFrame:
+        """Needs grouped by Kano level in planning order (basic, expected, delight, ...).
+
+        Returns
+        -------
+        DataFrame
+            Columns ``level`` (the category letter), ``need`` (its label), ``feature``,
+            ``better``, ``worse``, ``category_strength``, ``fong_significant``, and
+            ``importance`` when given; sorted by level, then by ``|worse|`` for basic needs and
+            by ``better`` otherwise (largest first). Tied features come last with their
+            combined label.
+        """
+        t = self.table.copy()
+        order = {c: i for i, c in enumerate(LEVEL_ORDER)}
+        t["_level"] = t["category"].map(order).fillna(len(order))
+        t["_key"] = np.where(t["category"] == "M", -t["worse"].abs(), -t["better"])
+        t = t.sort_values(["_level", "_key"], kind="stable")
+        cols = ["category", "need", "feature", "better", "worse", "category_strength",
+                "fong_significant"] + (["importance"] if "importance" in t else [])
+        return t[cols].rename(columns={"category": "level"}).reset_index(drop=True)
+
+    def plot(self, ax: Axes | None = None, kind: Literal["better_worse", "continuous", "bars"] = "better_worse",
+             **kwargs: Any) -> Axes:
+        """Draw the Better-Worse diagram, the continuous-analysis plot or stacked category bars.
+
+        See :mod:`needlab.kano.plot`.
+        """
+        from needlab.kano import plot as kplot
+
+        check_option(kind, ("better_worse", "continuous", "bars"), "kind")
+        fn = {"better_worse": kplot.better_worse, "continuous": kplot.continuous,
+              "bars": kplot.category_bars}[kind]
+        return fn(self, ax=ax, **kwargs)
+
+
+def _resolve_pairs(data: pd.DataFrame, pairs: Any) -> dict[str, tuple[Hashable, Hashable]]:
+    if hasattr(pairs, "kano_pairs"):
+        pairs = pairs.kano_pairs()
+    if not isinstance(pairs, Mapping) or not pairs:
+        raise ConfigError(
+            "pairs must map each feature to its (functional column, dysfunctional column), e.g. "
+            "{'app control': ('q5a', 'q5b')}; or pass a Codebook with Kano items, or long-format "
+            "columns respondent=, feature=, functional=, dysfunctional=."
+        )
+    out: dict[str, tuple[Hashable, Hashable]] = {}
+    for feat, cols in pairs.items():
+        if isinstance(cols, str) or not isinstance(cols, Sequence) or len(cols) != 2:
+            raise ConfigError(
+                f"feature {feat!r}: expected a pair (functional column, dysfunctional column), "
+                f"got {cols!r}."
+            )
+        f, d = cols
+        if f == d:
+            raise ConfigError(
+                f"feature {feat!r} uses column {f!r} as both its functional and dysfunctional "
+                "question; give the two different columns."
+            )
+        check_columns(data, [f, d], what=f"column of feature {feat!r}")
+        out[str(feat)] = (f, d)
+    return out
+
+
+def _from_long(data: pd.DataFrame, respondent: Hashable, feature: Hashable, functional: Hashable,
+               dysfunctional: Hashable, extra: Sequence[Hashable]) -> tuple[pd.DataFrame, dict]:
+    check_columns(data, [respondent, feature, functional, dysfunctional, *extra])
+    dup = data.duplicated([respondent, feature], keep=False).to_numpy()
+    if dup.any():
+        rows = data.loc[dup, [respondent, feature]].head(5).itertuples(index=False)
+        raise DataError(
+            f"long-format Kano data has {int(dup.sum())} rows repeating a (respondent, feature) "
+            f"pair, e.g. {preview([tuple(r) for r in rows])}; keep one answer pair per respondent "
+            "and feature."
+        )
+    wide = data.pivot(index=respondent, columns=feature, values=[functional, dysfunctional])
+    feats = list(pd.unique(data[feature]))
+    frame = pd.DataFrame(index=wide.index)
+    pairs = {}
+    for k, feat in enumerate(feats):
+        frame[f"__f{k}"] = wide[(functional, feat)]
+        frame[f"__d{k}"] = wide[(dysfunctional, feat)]
+        pairs[str(feat)] = (f"__f{k}", f"__d{k}")
+    if extra:
+        per = data.groupby(respondent, sort=False)[list(extra)]
+        varying = [c for c, v in per.nunique(dropna=False).max().items() if v > 1]
+        if varying:
+            raise DataError(
+                f"columns {varying} vary within a respondent in the long-format data; weights and "
+                "segments must be constant per respondent."
+            )
+        frame = frame.join(per.first())
+    return frame, pairs
+
+
+def _cell_matrices(lut: np.ndarray) -> dict[str, np.ndarray]:
+    """Maps from the 36 (functional, dysfunctional) code cells (code 0 = missing).
+
+    ``category`` (36, 6) one-hot of each complete cell's category; ``valid`` (36,) complete
+    cells; ``consistent`` (36,) cells classified A, O, M or I; ``functional`` and
+    ``dysfunctional`` (36,) DuMouchel scores of the cell's answers.
+    """
+    flat = lut.ravel().astype(np.int64)
+    valid = flat >= 0
+    category = np.zeros((36, 6))
+    category[np.flatnonzero(valid), flat[valid]] = 1.0
+    f, d = np.divmod(np.arange(36), 6)
+    return {
+        "category": category,
+        "valid": valid.astype(float),
+        "consistent": (valid & (flat <= CATEGORIES.index("I"))).astype(float),
+        "functional": np.nan_to_num(_FUNCTIONAL_SCORE[f]),
+        "dysfunctional": np.nan_to_num(_DYSFUNCTIONAL_SCORE[d]),
+    }
+
+
+def _cell_mean_sd(weights: np.ndarray, n: np.ndarray, score: np.ndarray):
+    """Weighted mean and SD of a cell score per row of a (K, 36) weighted cell count array.
+
+    The variance is the weighted mean squared deviation times n / (n - 1), with n the
+    unweighted number of pairs (the usual sample SD when all weights are equal).
+    """
+    sw = weights.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = weights @ score / sw
+        dev2 = (weights * (score[None, :] - mean[:, None]) ** 2).sum(axis=1) / sw
+        sd = np.sqrt(dev2 * n / (n - 1))
+    sd[n < 2] = np.nan
+    return mean, sd
+
+
+def _classify(counts: np.ndarray, rule: str, threshold: float) -> tuple[list[str], np.ndarray]:
+    """Category label and tie flag per row of a (K, 6) count array."""
+    k = counts.shape[0]
+    total = counts.sum(axis=1, keepdims=True)
+    scale = np.where(total > 0, total, 1.0)
+    shares = counts / scale
+    eps = 1e-9
+    top = shares.max(axis=1, keepdims=True)
+    at_top = (shares >= top - eps) & (total > 0)
+    tie = at_top.sum(axis=1) > 1
+    letters = np.array(CATEGORIES)
+
+    def joined(mask_row: np.ndarray) -> str:
+        return "/".join(letters[mask_row])
+
+    labels: list[str] = []
+    if rule == "group":
+        aom = counts[:, :3].sum(axis=1)
+        irq = counts[:, 3:].sum(axis=1)
+        sub = np.where((aom > irq)[:, None], np.r_[1, 1, 1, 0, 0, 0] > 0, np.r_[0, 0, 0, 1, 1, 1] > 0)
+        masked = np.where(sub, shares, -1.0)
+        best = masked.max(axis=1, keepdims=True)
+        at_best = (masked >= best - eps) & sub
+        tie = tie | (at_best.sum(axis=1) > 1)
+        for i in range(k):
+            labels.append(joined(at_best[i]) if total[i, 0] > 0 else "")
+        return labels, tie & (total[:, 0] > 0)
+    srt = np.sort(shares, axis=1)
+    strength = srt[:, -1] - srt[:, -2]
+    second = srt[:, -2:-1]
+    top_two = (shares >= second - eps) & (shares > 0)
+    mooi_order = [CATEGORIES.index(c) for c in ("M", "O", "A", "I")]
+    for i in range(k):
+        if total[i, 0] <= 0:
+            labels.append("")
+            continue
+        if rule == "mooi" and strength[i] < threshold:
+            pick = next((j for j in mooi_order if top_two[i, j]), None)
+            if pick is not None:
+                labels.append(CATEGORIES[pick])
+                continue
+        labels.append(joined(at_top[i]))
+    return labels, tie
+
+
+def _indices(counts: np.ndarray, n: np.ndarray, n_eff: np.ndarray, rule: str, threshold: float,
+             lang: str) -> pd.DataFrame:
+    """The per-row indices of a (K, 6) weighted count array."""
+    a, o, m, i = (counts[:, j] for j in range(4))
+    total = counts.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = counts / total[:, None]
+        aomi = a + o + m + i
+        better = (a + o) / aomi
+        worse = -(o + m) / aomi
+    srt = np.sort(shares, axis=1)
+    strength = srt[:, -1] - srt[:, -2]
+    # Fong (1996) on counts expressed on the effective base.
+    fa, fb = srt[:, -1] * n_eff, srt[:, -2] * n_eff
+    with np.errstate(invalid="ignore"):
+        crit = _FONG_Z * np.sqrt((fa + fb) * (2 * n_eff - fa - fb) / (2 * n_eff))
+    fong = np.abs(fa - fb) >= crit
+    labels, tie = _classify(counts, rule, threshold)
+    need_map = NEED_LABELS[lang]
+    out = pd.DataFrame({"n": n.astype(int), "n_eff": n_eff})
+    for j, c in enumerate(CATEGORIES):
+        out[c] = counts[:, j]
+    for j, c in enumerate(CATEGORIES):
+        out[f"share_{c}"] = shares[:, j]
+    out["category"] = [lab or np.nan for lab in labels]
+    out["tie"] = tie
+    out["need"] = ["/".join(need_map[x] for x in lab.split("/")) if lab else np.nan for lab in labels]
+    out["better"] = better
+    out["worse"] = worse
+    out["category_strength"] = strength
+    out["total_strength"] = shares[:, :3].sum(axis=1)
+    out["fong_significant"] = np.where(total > 0, fong, False)
+    return out
+
+
+def kano(
+    data: pd.DataFrame,
+    pairs: Mapping[str, tuple[Hashable, Hashable]] | Any = None,
+    *,
+    table: str | Sequence[Sequence[str]] | pd.DataFrame = "standard",
+    rule: Rule = "mode",
+    weights: Hashable | np.ndarray | None = None,
+    importance: Mapping[str, Hashable] | None = None,
+    by: Hashable | None = None,
+    answers: Mapping[Hashable, int] | None = None,
+    max_questionable: int | None = None,
+    n_boot: int = 0,
+    ci: float = 0.95,
+    random_state: int | np.random.Generator | None = None,
+    lang: Literal["en", "zh"] = "en",
+    threshold: float = 0.06,
+    on_empty: Literal["error", "report"] = "error",
+    respondent: Hashable | None = None,
+    feature: Hashable | None = None,
+    functional: Hashable | None = None,
+    dysfunctional: Hashable | None = None,
+) -> KanoResult:
+    """Classify needs with the Kano method and compute the standard Kano indices.
+
+    Each respondent's (functional, dysfunctional) answer pair for a feature is looked up in the
+    evaluation table, giving one of A (attractive: delight need), O (one-dimensional: expected
+    need), M (must-be: basic need), I (indifferent), R (reverse) or Q (questionable). The
+    category counts per feature are then summarised.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per respondent (wide format), or one row per respondent and feature (long
+        format, with ``respondent=``, ``feature=``, ``functional=``, ``dysfunctional=``).
+    pairs : mapping or Codebook
+        ``feature -> (functional column, dysfunctional column)``, or a
+        :class:`needlab.Codebook` whose ``kano_functional`` / ``kano_dysfunctional`` items share
+        a ``feature``. Not used with long format.
+    table : {"standard", "pouliot", "short3"} or 5x5 table
+        The evaluation table (see :mod:`needlab.kano.tables`).
+    rule : {"mode", "mooi", "group"}
+        How the category of a feature is chosen from its counts:
+
+        - ``"mode"``: the most frequent of the six categories.
+        - ``"mooi"``: as ``"mode"``, but when the category strength is below ``threshold``, the
+          first of M, O, A, I (in that order, after Berger et al. 1993: "M > O > A > I") found
+          among the two most frequent categories.
+        - ``"group"``: if A+O+M > I+R+Q, the largest of O, A, M; else the largest of I, R, Q.
+
+        Ties are never broken alphabetically: a tie gives the tied letters joined by ``/``
+        (e.g. ``"A/O"``) and ``tie=True``; ``"mooi"`` resolves ties it covers by its order and
+        still reports ``tie=True``.
+    weights : str or array, optional
+        Survey weights (column name or array); counts become weighted counts.
+    importance : mapping, optional
+        ``feature -> column`` of self-stated importance; its (weighted) mean is reported.
+    by : str, optional
+        Segment column: adds ``by_segment`` tables and ``segment_tests``.
+    answers : mapping, optional
+        Extra ``label -> code`` answer mappings (codes 1 like .. 5 dislike); see
+        :mod:`needlab.kano.answers` for the built-in wordings in English and Chinese.
+    max_questionable : int, optional
+        Remove respondents with more than this many Q answers (over all features); the number
+        removed is reported.
+    n_boot : int, default 0
+        Bootstrap replicates for intervals of ``better`` and ``worse`` (respondents resampled,
+        weights kept: each replicate's weight is the survey weight times the multinomial
+        resampling count).
+    ci : float, default 0.95
+        Level of the percentile bootstrap intervals.
+    random_state : int or Generator, optional
+        Seed for the bootstrap.
+    lang : {"en", "zh"}
+        Language of the ``need`` labels (basic / expected / delight ... or 基本需求 / 期望需求 /
+        兴奋需求 ...).
+    threshold : float, default 0.06
+        Category-strength threshold of the ``"mooi"`` rule (6 percentage points).
+    on_empty : {"error", "report"}
+        A feature with no complete answer pair raises (default) or is kept as a row with
+        ``n = 0`` and missing indices, with a note.
+    respondent, feature, functional, dysfunctional : str, optional
+        Column names of long-format input.
+
+    Returns
+    -------
+    KanoResult
+        ``.table`` has one row per feature with columns:
+
+        - ``feature``; ``n``: complete answer pairs (unweighted); ``n_eff``: Kish effective
+          base (sum w)^2 / sum w^2 of those pairs (equals ``n`` without weights);
+          ``n_missing``: respondents without a complete pair.
+        - ``A, O, M, I, R, Q``: (weighted) category counts; ``share_A`` .. ``share_Q``: each
+          count over all six (A+O+M+I+R+Q).
+        - ``category``: the category by ``rule`` (tied letters joined by ``/``); ``tie``;
+          ``need``: its label (M basic, O expected, A delight, I indifferent, R reverse,
+          Q questionable).
+        - ``better`` = (A+O)/(A+O+M+I) and ``worse`` = -(O+M)/(A+O+M+I), the satisfaction and
+          dissatisfaction coefficients of Berger et al. (1993); R and Q answers are excluded
+          from their denominator.
+        - ``category_strength``: share of the top category minus the second (Lee & Newcomb
+          1997), shares over all six categories; ``total_strength``: share of A+O+M.
+        - ``fong_significant``: Fong's (1996) test that the two most frequent categories differ:
+          with a, b their counts and n the base, significant when
+          \\|a - b\\| >= 1.65 sqrt((a+b)(2n-a-b)/(2n)); with weights a, b and n are put on the
+          Kish effective base (share x n_eff).
+        - ``functional_score``, ``functional_sd``, ``dysfunctional_score``, ``dysfunctional_sd``:
+          DuMouchel's continuous analysis (Berger et al. 1993): functional answers scored like 4,
+          must-be 2, neutral 0, live-with -1, dislike -2; dysfunctional like -2, must-be -1,
+          neutral 0, live-with 2, dislike 4; (weighted) mean and standard deviation over the
+          complete pairs classified A, O, M or I (R and Q pairs excluded as inconsistent).
+        - ``importance``: (weighted) mean self-stated importance, when given.
+        - ``better_low``, ``better_high``, ``worse_low``, ``worse_high``: bootstrap interval,
+          when ``n_boot > 0``.
+
+    Raises
+    ------
+    ConfigError
+        Bad ``pairs``, ``table``, ``rule`` or options.
+    SchemaError
+        A column that does not exist.
+    DataError
+        Answers outside the scale or unknown labels (named with the feature), invalid weights,
+        a feature with no complete pair (``on_empty="error"``).
+
+    References
+    ----------
+    Berger, C., et al. (1993). Kano's methods for understanding customer-defined quality.
+    *Center for Quality Management Journal*, 2(4), 3-36.
+    Fong, D. (1996). Using the self-stated importance questionnaire to interpret Kano
+    questionnaire results. *Center for Quality Management Journal*, 5(3), 21-23.
+    Lee, M. C., & Newcomb, J. F. (1997). Applying the Kano methodology to meet customer
+    requirements: NASA's microgravity science program. *Quality Management Journal*, 4(3),
+    95-110.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"f": [1, 1, 2, 1], "d": [5, 4, 5, 3]})
+    >>> res = kano(df, {"app": ("f", "d")})
+    >>> res.table[["feature", "n", "A", "O", "M", "category", "better", "worse"]]
+      feature  n    A    O    M category  better  worse
+    0     app  4  2.0  1.0  1.0        A    0.75   -0.5
+    """
+    check_frame(data)
+    check_option(rule, ("mode", "mooi", "group"), "rule")
+    check_option(lang, ("en", "zh"), "lang")
+    check_option(on_empty, ("error", "report"), "on_empty")
+    if not (0 < ci < 1):
+        raise ConfigError(f"ci must be strictly between 0 and 1, got {ci!r}.")
+    if int(n_boot) < 0:
+        raise ConfigError(f"n_boot must be >= 0, got {n_boot!r}.")
+    long_cols = (respondent, feature, functional, dysfunctional)
+    if any(c is not None for c in long_cols):
+        if any(c is None for c in long_cols) or pairs is not None:
+            raise ConfigError(
+                "long-format input needs all of respondent=, feature=, functional=, "
+                "dysfunctional= and no pairs."
+            )
+        extra = [c for c in (by, weights) if isinstance(c, Hashable) and c is not None
+                 and not isinstance(c, np.ndarray)]
+        if importance:
+            raise ConfigError("importance= is supported with wide-format data only.")
+        data, pairs = _from_long(data, respondent, feature, functional, dysfunctional, extra)
+    pairs = _resolve_pairs(data, pairs)
+    evaluation = evaluation_table(table)
+    lut = lookup_array(evaluation)
+    allowed = ALLOWED.get(table, (1, 2, 3, 4, 5)) if isinstance(table, str) else (1, 2, 3, 4, 5)
+    features = list(pairs)
+    n_rows, n_feat = len(data), len(features)
+    w = check_weights(data, weights)
+    weighted = w is not None
+    w = np.ones(n_rows) if w is None else w
+
+    fcodes = np.empty((n_rows, n_feat), dtype=np.int8)
+    dcodes = np.empty((n_rows, n_feat), dtype=np.int8)
+    for j, feat in enumerate(features):
+        for codes, col, side in ((fcodes, pairs[feat][0], "functional"),
+                                 (dcodes, pairs[feat][1], "dysfunctional")):
+            codes[:, j] = to_codes(data[col], answers=answers,
+                                   name=f"feature {feat!r} ({side} column {col!r})")
+            if len(allowed) < 5:
+                bad = (codes[:, j] > 0) & ~np.isin(codes[:, j], allowed)
+                if bad.any():
+                    raise DataError(
+                        f"feature {feat!r} ({side} column {col!r}) has {int(bad.sum())} answers "
+                        f"'must-be' or 'live-with', which the {table!r} table does not allow; "
+                        "use table='standard'."
+                    )
+    cat = lut[fcodes, dcodes]  # (n, F), -1 where either answer is missing
+
+    notes: list[str] = []
+    too_many = np.zeros(n_rows, dtype=bool)
+    if max_questionable is not None:
+        too_many = (cat == CATEGORIES.index("Q")).sum(axis=1) > int(max_questionable)
+        cat[too_many] = -1
+        if too_many.any():
+            notes.append(f"{int(too_many.sum())} respondents removed: more than {max_questionable} "
+                         "questionable (Q) answers.")
+    removed = int(too_many.sum())
+    n_missing = (cat < 0).sum(axis=0) - removed
+    empty = [f for f, k in zip(features, (cat >= 0).sum(axis=0), strict=True) if k == 0]
+    if empty:
+        if on_empty == "error" or len(empty) == n_feat:
+            raise DataError(
+                f"features {preview(empty)} have no complete (functional, dysfunctional) answer "
+                "pair; check their columns, or pass on_empty='report' to keep them as empty rows."
+            )
+        notes.append(f"features with no complete answer pair (reported with n = 0): {preview(empty)}.")
+
+    # Segments.
+    groups = [(None, np.zeros(n_rows, dtype=np.int64), 1, [None])]
+    if by is not None:
+        check_columns(data, by)
+        seg_codes, seg_levels = pd.factorize(data[by], sort=True)
+        if (seg_codes < 0).any():
+            notes.append(f"{int((seg_codes < 0).sum())} respondents with missing {by!r} are left "
+                         "out of the segment tables (kept in the overall table).")
+        groups.append((by, seg_codes.astype(np.int64), len(seg_levels), list(seg_levels)))
+
+    importance = dict(importance or {})
+    for feat, col in importance.items():
+        if feat not in pairs:
+            raise ConfigError(f"importance names feature {feat!r}, which is not in pairs.")
+        check_columns(data, col, what=f"importance column of feature {feat!r}")
+
+    # One pass over the answers: counts of every (group, feature, functional, dysfunctional)
+    # combination. Categories, bases and DuMouchel scores all follow from these 36 cells per
+    # feature, so nothing else touches the n x F answer matrix.
+    combo = fcodes.astype(np.int32) * 6 + dcodes
+    if removed:
+        combo[too_many] = 0
+    cells = _cell_matrices(lut)
+    imp_cols = {j: pd.to_numeric(data[importance[f]], errors="coerce").to_numpy(float)
+                for j, f in enumerate(features) if f in importance}
+    frames = []
+    tables = []
+    for name, g, n_groups, levels in groups:
+        size = n_groups * n_feat
+        slot = np.where(g >= 0, g, n_groups)  # missing segment -> a spare slot, dropped below
+        idx = (combo + (slot[:, None] * n_feat + np.arange(n_feat, dtype=np.int32)) * 36).ravel()
+        length = (n_groups + 1) * n_feat * 36
+        c1 = np.bincount(idx, minlength=length)[: size * 36].reshape(size, 36).astype(float)
+        if weighted:
+            cw = np.bincount(idx, weights=np.repeat(w, n_feat), minlength=length)
+            cw2 = np.bincount(idx, weights=np.repeat(w * w, n_feat), minlength=length)
+            cw, cw2 = (x[: size * 36].reshape(size, 36) for x in (cw, cw2))
+        else:
+            cw = cw2 = c1
+        counts = cw @ cells["category"]
+        n = c1 @ cells["valid"]
+        sw, sw2 = cw @ cells["valid"], cw2 @ cells["valid"]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            n_eff = np.where(sw2 > 0, sw**2 / sw2, 0.0)
+        out = _indices(counts, n, n_eff, rule, threshold, lang)
+        out.insert(0, "feature", np.tile(np.array(features, dtype=object), n_groups))
+        if name is not None:
+            out.insert(0, name, np.repeat(np.array(levels, dtype=object), n_feat))
+        else:
+            out.insert(out.columns.get_loc("n_eff") + 1, "n_missing", n_missing)
+        for side in ("functional", "dysfunctional"):
+            mean, sd = _cell_mean_sd(cw * cells["consistent"], c1 @ cells["consistent"],
+                                     cells[side])
+            out[f"{side}_score"] = mean
+            out[f"{side}_sd"] = sd
+        if importance:
+            imp = np.full(size, np.nan)
+            for j, x in imp_cols.items():
+                ok = np.isfinite(x) & (g >= 0)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    imp[j::n_feat] = (np.bincount(g[ok], weights=w[ok] * x[ok], minlength=n_groups)
+                                      / np.bincount(g[ok], weights=w[ok], minlength=n_groups))
+            out["importance"] = imp
+        if n_boot:
+            cat = lut[fcodes, dcodes]
+            cat[too_many] = -1
+            key = g[:, None] * n_feat + np.arange(n_feat)[None, :]
+            valid = (cat >= 0) & (g[:, None] >= 0)
+            lo_hi = _bootstrap(cat, w, key, valid, size, int(n_boot), ci, random_state)
+            for c, v in lo_hi.items():
+                out[c] = v
+        tables.append(out)
+        frames.append(counts)
+
+    overall = tables[0]
+    by_segment = tables[1] if len(tables) > 1 else None
+    segment_tests = None
+    if by is not None:
+        segment_tests = _segment_tests(frames[1], tables[1], features, n_feat, weighted)
+        if segment_tests["small_cells"].any():
+            notes.append("segment tests with small expected counts (< 5 in over 20% of cells, or "
+                         "any < 1) are flagged in segment_tests.small_cells; read them with care.")
+    if weighted:
+        notes.append("counts are weighted; n is the unweighted number of complete pairs, n_eff "
+                     "the Kish effective base.")
+    resp = pd.DataFrame(
+        {feat: pd.Categorical.from_codes(cat[:, j], categories=list(CATEGORIES))
+         for j, feat in enumerate(features)},
+        index=data.index,
+    )
+    return KanoResult(
+        overall, by_segment=by_segment, segment_tests=segment_tests, respondents=resp,
+        evaluation=evaluation, rule=rule, n_respondents=n_rows, n_removed_questionable=removed,
+        lang=lang, notes=tuple(notes),
+    )
+
+
+def _bootstrap(cat: np.ndarray, w: np.ndarray, key: np.ndarray, valid: np.ndarray, size: int,
+               n_boot: int, ci: float, random_state: Any) -> dict[str, np.ndarray]:
+    """Percentile bootstrap of better and worse, resampling respondents (weights kept).
+
+    Replicate b gives respondent i the weight w_i * c_bi with c_b ~ Multinomial(n, 1/n); the
+    weighted category sums of all replicates are one sparse matrix product.
+    """
+    from scipy import sparse
+
+    rng = np.random.default_rng(random_state)
+    n = cat.shape[0]
+    rows = np.broadcast_to(np.arange(n)[:, None], cat.shape)[valid]
+    cols = (key * 6 + cat)[valid]
+    onehot = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, size * 6))
+    chunk = max(1, min(n_boot, int(4e6 // max(n, 1))))
+    better = np.empty((n_boot, size))
+    worse = np.empty((n_boot, size))
+    done = 0
+    while done < n_boot:
+        b = min(chunk, n_boot - done)
+        reps = rng.multinomial(n, np.full(n, 1.0 / n), size=b) * w[None, :]
+        sums = np.asarray((onehot.T @ reps.T).T).reshape(b, size, 6)
+        aomi = sums[:, :, :4].sum(axis=2)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            better[done:done + b] = (sums[:, :, 0] + sums[:, :, 1]) / aomi
+            worse[done:done + b] = -(sums[:, :, 1] + sums[:, :, 2]) / aomi
+        done += b
+    alpha = (1 - ci) / 2
+    out = {}
+    for name, arr in (("better", better), ("worse", worse)):
+        lo, hi = np.nanquantile(arr, [alpha, 1 - alpha], axis=0)
+        out[f"{name}_low"], out[f"{name}_high"] = lo, hi
+    return out
+
+
+def _segment_tests(counts: np.ndarray, table: pd.DataFrame, features: list[str], n_feat: int,
+                   weighted: bool) -> pd.DataFrame:
+    """Chi-square test of independence of segment and category, per feature.
+
+    Without weights: Pearson's chi-square on the segment x category counts. With weights each
+    segment's weighted counts are rescaled to its Kish effective base before the test (a
+    first-order design-effect correction); categories and segments with no answers are
+    dropped. ``small_cells`` flags tables with expected counts < 5 in over 20% of cells or any
+    below 1 (Cochran 1954).
+    """
+    from scipy.stats import chi2_contingency
+
+    n_seg = counts.shape[0] // n_feat
+    c3 = counts.reshape(n_seg, n_feat, 6)
+    n_eff = table["n_eff"].to_numpy().reshape(n_seg, n_feat)
+    rows = []
+    for j, feat in enumerate(features):
+        obs = c3[:, j, :].copy()
+        if weighted:
+            tot = obs.sum(axis=1, keepdims=True)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                obs = np.where(tot > 0, obs / tot * n_eff[:, j][:, None], 0.0)
+        obs = obs[obs.sum(axis=1) > 0][:, obs.sum(axis=0) > 0]
+        if obs.shape[0] < 2 or obs.shape[1] < 2:
+            rows.append((feat, np.nan, np.nan, np.nan, False, "not testable: fewer than two "
+                         "segments or categories with answers"))
+            continue
+        res = chi2_contingency(obs, correction=False)
+        exp = res.expected_freq
+        small = bool((exp < 5).mean() > 0.2 or (exp < 1).any())
+        rows.append((feat, float(res.statistic), int(res.dof), float(res.pvalue), small, ""))
+    return pd.DataFrame(rows, columns=["feature", "chi2", "df", "p_value", "small_cells", "note"])
