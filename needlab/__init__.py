@@ -14,14 +14,17 @@ __version__ = "0.1.0"
 
 from needlab.errors import ConfigError, DataError, NeedlabError, NeedlabWarning, SchemaError
 from needlab.io import neutralise, to_csv, to_excel
+from needlab.kano import KanoResult, kano
 
 __all__ = [
     "ConfigError",
     "DataError",
+    "KanoResult",
     "NeedlabError",
     "NeedlabWarning",
     "SchemaError",
     "__version__",
+    "kano",
     "neutralise",
     "to_csv",
     "to_excel",
