@@ -52,6 +52,10 @@ class Result:
         """All tables of the result by name, for :meth:`to_excel` (subclasses add theirs)."""
         return {"table": self.table}
 
+    def display(self) -> pd.DataFrame:
+        """The table as shown in Jupyter and printed (subclasses may format it)."""
+        return self.table
+
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
         """Draw the result; subclasses implement it."""
         raise NotImplementedError(f"{type(self).__name__} has no plot.")
@@ -73,14 +77,14 @@ class Result:
         if self.notes:
             parts.append("<p>" + "<br>".join(html.escape(n) for n in self.notes) + "</p>")
         # DataFrame.to_html escapes cell text by default.
-        parts.append(self.table.to_html(max_rows=60, float_format=lambda x: f"{x:.4g}", escape=True))
+        parts.append(self.display().to_html(max_rows=60, float_format=lambda x: f"{x:.4g}", escape=True))
         return "\n".join(parts)
 
     def __repr__(self) -> str:
         lines = [self.title]
         lines += [f"  {k}: {_fmt(v)}" for k, v in self.summary().items()]
         lines += [f"  note: {n}" for n in self.notes]
-        lines.append(self.table.to_string(max_rows=30))
+        lines.append(self.display().to_string(max_rows=30))
         return "\n".join(lines)
 
 

@@ -1,0 +1,471 @@
+"""Weighted crosstabs with column-proportion significance letters and overall tests.
+
+Counting is one ``np.bincount`` over combined (row, column) codes; every pairwise column test of
+every row is computed at once on (rows x columns x columns) arrays.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from needlab._result import Result
+from needlab._validate import (
+    check_alpha,
+    check_columns,
+    check_frame,
+    check_option,
+    check_weights,
+    preview,
+)
+from needlab.errors import ConfigError, DataError
+from needlab.tables._categories import category_codes
+from needlab.tables.coltests import adjust_pvalues, letters_for, proportion_test
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+__all__ = ["CrosstabResult", "crosstab", "rao_scott"]
+
+LABELS = {
+    "en": {"total": "Total", "base_u": "Base (unweighted)", "base_w": "Base (weighted)",
+           "base_e": "Base (effective)"},
+    "zh": {"total": "合计", "base_u": "基数（未加权）", "base_w": "基数（加权）",
+           "base_e": "基数（有效）"},
+}
+
+
+def _letters(k: int) -> list[str]:
+    """Column letters A..Z, then AA, AB, ... (SPSS style)."""
+    abc = string.ascii_uppercase
+    return [abc[i] if i < 26 else abc[i // 26 - 1] + abc[i % 26] for i in range(k)]
+
+
+@dataclass(frozen=True, repr=False)
+class CrosstabResult(Result):
+    """Result of :func:`crosstab`.
+
+    Attributes
+    ----------
+    table : DataFrame
+        Tidy, one row per cell: ``row``, ``column`` (``"Total"`` for the total column),
+        ``letter`` (the column's letter), ``n`` (unweighted count), ``count`` (weighted count),
+        ``percent`` (as chosen by ``percent=``), ``column_percent`` and ``sig`` (the letters of
+        the columns this cell is significantly greater than).
+    counts, unweighted, percent : DataFrame
+        Row categories (and nets) x columns plus Total: weighted counts, unweighted counts and
+        percentages.
+    bases : DataFrame
+        Per column: ``unweighted``, ``weighted`` and ``effective`` (Kish) bases.
+    pvalues : DataFrame
+        One row per row category and column pair: ``row``, ``column_a``, ``column_b``
+        (``"Total"`` for a column tested against the rest of the sample), ``p_a``, ``p_b``,
+        ``difference`` (p_a - p_b), ``statistic``, ``p_value``, ``p_adjusted``,
+        ``significant`` (p_adjusted < alpha) and ``testable`` (False for an empty column or a
+        zero standard error: never silently skipped).
+    letters : DataFrame
+        Row categories x columns: significance letters.
+    column_letters : dict
+        Column category -> its letter.
+    chi2 : DataFrame
+        Overall tests: ``test``, ``statistic``, ``df``, ``df2`` (F tests), ``p_value``,
+        ``small_expected`` (share of cells with expected count < 5).
+    cramers_v, cramers_v_corrected : float
+        Cramer's V and its bias-corrected version (Bergsma 2013).
+    """
+
+    counts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    unweighted: pd.DataFrame = field(default_factory=pd.DataFrame)
+    percent: pd.DataFrame = field(default_factory=pd.DataFrame)
+    bases: pd.DataFrame = field(default_factory=pd.DataFrame)
+    pvalues: pd.DataFrame = field(default_factory=pd.DataFrame)
+    letters: pd.DataFrame = field(default_factory=pd.DataFrame)
+    column_letters: dict = field(default_factory=dict)
+    chi2: pd.DataFrame = field(default_factory=pd.DataFrame)
+    cramers_v: float = float("nan")
+    cramers_v_corrected: float = float("nan")
+    row: Hashable = None
+    col: Hashable = None
+    percent_by: str = "col"
+    alpha: float = 0.05
+    lang: str = "en"
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return f"{self.row} by {self.col}"
+
+    def summary(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"percent": f"{self.percent_by} %", "alpha": self.alpha}
+        if len(self.chi2):
+            r = self.chi2.iloc[-1]
+            out[str(r["test"])] = f"{r['statistic']:.3f}, p = {r['p_value']:.4g}"
+        out["Cramer's V"] = self.cramers_v
+        return out
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {"crosstab": self.display().reset_index(), "counts": self.counts.reset_index(),
+                "percent": self.percent.reset_index(), "bases": self.bases.reset_index(),
+                "tests": self.pvalues, "overall": self.chi2}
+
+    def display(self, decimals: int = 0) -> pd.DataFrame:
+        """The banner layout: percentages with significance letters, then the three bases.
+
+        Column headers carry the letters, e.g. ``"North (A)"``; a cell reads ``"45 B"``.
+        """
+        lab = LABELS[self.lang]
+        pct = self.percent.round(decimals)
+        txt = pct.map(lambda v: "" if pd.isna(v) else f"{v:.{decimals}f}")
+        for c in self.column_letters:
+            txt[c] = (txt[c] + " " + self.letters[c]).str.strip()
+        bases = self.bases.T
+        extra = pd.DataFrame(
+            [bases["unweighted"].map(lambda v: f"{v:.0f}"), bases["weighted"].map(lambda v: f"{v:.1f}"),
+             bases["effective"].map(lambda v: f"{v:.1f}")],
+            index=[lab["base_u"], lab["base_w"], lab["base_e"]],
+        )
+        out = pd.concat([txt, extra[txt.columns]])
+        out.columns = [f"{c} ({self.column_letters[c]})" if c in self.column_letters else str(c)
+                       for c in out.columns]
+        out.index.name = self.row
+        return out
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """Heatmap of the percentages with significance letters (see :mod:`needlab.tables.plot`)."""
+        from needlab.tables.plot import crosstab_heatmap
+
+        return crosstab_heatmap(self, ax=ax, **kwargs)
+
+
+def crosstab(
+    data: pd.DataFrame,
+    row: Hashable,
+    col: Hashable,
+    *,
+    weights: Hashable | np.ndarray | None = None,
+    percent: Literal["col", "row", "total"] = "col",
+    method: Literal["pooled_z", "dimensions", "unpooled_z"] = "pooled_z",
+    alpha: float = 0.05,
+    alpha2: float | None = None,
+    adjust: Literal["bonferroni", "bh"] | None = None,
+    total: bool = True,
+    nets: Mapping[str, Sequence[Any]] | None = None,
+    lang: Literal["en", "zh"] = "en",
+) -> CrosstabResult:
+    """Cross-tabulate two categorical columns with column-proportion tests and letters.
+
+    Parameters
+    ----------
+    data : DataFrame
+    row, col : str
+        The row and column variables. A pandas Categorical keeps its order (unused categories
+        stay as empty rows or columns, reported as not testable); other columns are sorted.
+    weights : str or array, optional
+        Survey weights. Tests then use Kish effective bases e = (sum w)^2 / sum w^2 per column.
+    percent : {"col", "row", "total"}
+        Which percentages to show. Significance letters always compare column proportions.
+    method : {"pooled_z", "dimensions", "unpooled_z"}
+        The column-proportion test (formulas in :func:`needlab.tables.coltests.proportion_test`).
+    alpha, alpha2 : float
+        Upper-case letters at ``alpha``; lower-case letters for alpha <= p < alpha2.
+    adjust : {None, "bonferroni", "bh"}
+        Multiple-comparison adjustment within each row (the family is the row's column pairs,
+        as in SPSS Custom Tables); tests against Total are adjusted as their own family.
+    total : bool, default True
+        Add the Total column, and test each column against the rest of the sample (the column
+        is part of the total, so comparing it with the total itself would understate the
+        difference: p_a - p_total = (1 - w_a/w_total)(p_a - p_rest)).
+    nets : mapping, optional
+        ``name -> list of row categories`` added as rows (e.g. ``{"Top 2": [4, 5]}``) and tested
+        like the others (not in the chi-square).
+    lang : {"en", "zh"}
+        Language of Total and base labels.
+
+    Returns
+    -------
+    CrosstabResult
+        See :class:`CrosstabResult` for every table. Overall tests in ``.chi2``: without
+        weights Pearson's chi-square and the likelihood-ratio G test; with weights the
+        Rao-Scott second-order corrected F test (:func:`rao_scott`).
+
+    Raises
+    ------
+    SchemaError
+        Unknown columns.
+    DataError
+        Invalid weights; a row or column variable with fewer than two categories; a column
+        mixing types; nets naming categories that do not exist.
+    ConfigError
+        Bad options (``alpha`` outside (0, 1), ``alpha2 <= alpha``, unknown method).
+
+    References
+    ----------
+    Agresti, A. (2013). *Categorical Data Analysis* (3rd ed.). Wiley. (Pearson and G tests)
+    Rao, J. N. K., & Scott, A. J. (1984). On chi-squared tests for multiway contingency tables
+    with cell proportions estimated from survey data. *Annals of Statistics*, 12(1), 46-60.
+    Bergsma, W. (2013). A bias-correction for Cramer's V and Tschuprow's T. *Journal of the
+    Korean Statistical Society*, 42(3), 323-328.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"sat": ["yes"] * 60 + ["no"] * 40 + ["yes"] * 40 + ["no"] * 60,
+    ...                    "region": ["N"] * 100 + ["S"] * 100})
+    >>> res = crosstab(df, "sat", "region")
+    >>> res.display().loc["yes"].tolist()
+    ['60 B', '40', '50']
+    >>> round(float(res.pvalues.loc[0, "p_value"]), 4)
+    0.0047
+    """
+    data = check_frame(data)
+    check_columns(data, [row, col])
+    check_option(percent, ("col", "row", "total"), "percent")
+    check_option(method, ("pooled_z", "dimensions", "unpooled_z"), "method")
+    check_option(adjust, (None, "bonferroni", "bh"), "adjust")
+    check_option(lang, ("en", "zh"), "lang")
+    alpha = check_alpha(alpha)
+    if alpha2 is not None and check_alpha(alpha2, "alpha2") <= alpha:
+        raise ConfigError(f"alpha2 ({alpha2}) must be larger than alpha ({alpha}): it marks the "
+                          "weaker, lower-case level.")
+    w = check_weights(data, weights)
+    weighted = w is not None
+    w = np.ones(len(data)) if w is None else w
+
+    rc, rlev = category_codes(data, row)
+    cc, clev = category_codes(data, col)
+    for name, lev in ((row, rlev), (col, clev)):
+        if len(lev) < 2:
+            raise DataError(
+                f"column {name!r} has {len(lev)} category ({preview(lev) or 'none'}); a crosstab "
+                "needs at least two. Choose another variable or check the filter."
+            )
+    notes = []
+    valid = (rc >= 0) & (cc >= 0)
+    n_out = int((~valid).sum())
+    if n_out:
+        notes.append(f"{n_out} of {len(data)} rows excluded: {int((rc < 0).sum())} missing "
+                     f"{row!r}, {int((cc < 0).sum())} missing {col!r}.")
+    r, c, wv = rc[valid], cc[valid], w[valid]
+    n_r, n_c = len(rlev), len(clev)
+    code = r * n_c + c
+    size = n_r * n_c
+    wcount = np.bincount(code, weights=wv, minlength=size).reshape(n_r, n_c)
+    ucount = np.bincount(code, minlength=size).reshape(n_r, n_c).astype(float)
+    w2cell = np.bincount(code, weights=wv * wv, minlength=size).reshape(n_r, n_c)
+    col_w, col_w2 = wcount.sum(axis=0), w2cell.sum(axis=0)
+    col_n = ucount.sum(axis=0)
+
+    # Nets: extra rows that sum categories.
+    row_names = list(rlev)
+    wx, ux = wcount, ucount
+    if nets:
+        index = {v: i for i, v in enumerate(rlev)}
+        add_w, add_u = [], []
+        for net, members in nets.items():
+            bad = [m for m in members if m not in index]
+            if bad:
+                raise DataError(f"net {net!r} names categories {preview(bad)} that {row!r} does not "
+                                f"have; its categories are {preview(list(rlev), 12)}.")
+            ids = [index[m] for m in members]
+            add_w.append(wcount[ids].sum(axis=0))
+            add_u.append(ucount[ids].sum(axis=0))
+            row_names.append(net)
+        wx = np.vstack([wcount, *add_w])
+        ux = np.vstack([ucount, *add_u])
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        e = np.where(col_w2 > 0, col_w**2 / col_w2, 0.0)
+        prop = wx / col_w  # column proportions, rows x columns
+    letters = _letters(n_c)
+    col_labels = list(clev)
+    lab = LABELS[lang]
+
+    # Pairwise column tests, all rows at once: (rows, C, C).
+    pa, pb = prop[:, :, None], prop[:, None, :]
+    stat, pval = proportion_test(pa, pb, e[None, :, None], e[None, None, :],
+                                 w_a=col_w[None, :, None], w_b=col_w[None, None, :], method=method)
+    iu, ju = np.triu_indices(n_c, k=1)
+    padj_pairs = adjust_pvalues(pval[:, iu, ju], adjust)
+    padj = np.full_like(pval, np.nan)
+    padj[:, iu, ju] = padj_pairs
+    padj[:, ju, iu] = padj_pairs
+    sig = letters_for(pa - pb, padj, letters, alpha, alpha2)
+    frames = [_pairs_frame(row_names, [col_labels[i] for i in iu], [col_labels[j] for j in ju],
+                           prop[:, iu], prop[:, ju], stat[:, iu, ju], pval[:, iu, ju], padj_pairs,
+                           alpha)]
+
+    if total:
+        tw, tw2 = col_w.sum(), col_w2.sum()
+        rest_w = tw - col_w
+        with np.errstate(invalid="ignore", divide="ignore"):
+            e_rest = np.where(tw2 - col_w2 > 0, rest_w**2 / (tw2 - col_w2), 0.0)
+            p_rest = (wx.sum(axis=1, keepdims=True) - wx) / rest_w
+        st, pv = proportion_test(prop, p_rest, e[None, :], e_rest[None, :], w_a=col_w[None, :],
+                                 w_b=rest_w[None, :], method=method)
+        pv_adj = adjust_pvalues(pv, adjust)
+        t_prop = wx.sum(axis=1) / tw
+        frames.append(_pairs_frame(row_names, col_labels, [lab["total"]] * n_c, prop,
+                                   np.repeat(t_prop[:, None], n_c, axis=1), st, pv, pv_adj, alpha))
+    pvalues = pd.concat(frames, ignore_index=True)
+    untestable = pvalues.loc[~pvalues["testable"], ["column_a", "column_b"]].drop_duplicates()
+    if len(untestable):
+        notes.append(f"{(~pvalues['testable']).sum()} comparisons are not testable (an empty column "
+                     "or a zero standard error); they show no letter and testable=False.")
+
+    # Tables.
+    cols_all = col_labels + ([lab["total"]] if total else [])
+    wfull = np.column_stack([wx, wx.sum(axis=1)]) if total else wx
+    ufull = np.column_stack([ux, ux.sum(axis=1)]) if total else ux
+    bw = np.r_[col_w, col_w.sum()] if total else col_w
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if percent == "col":
+            pct = 100 * wfull / bw
+        elif percent == "row":
+            base = wcount.sum(axis=1)
+            if nets:
+                base = np.r_[base, [wcount[[row_names.index(m) for m in nets[k]]].sum() for k in nets]]
+            pct = 100 * wfull / base[:, None]
+        else:
+            pct = 100 * wfull / col_w.sum()
+        colpct = 100 * wfull / bw
+    idx = pd.Index(row_names, name=row)
+    counts = pd.DataFrame(wfull, index=idx, columns=cols_all)
+    unweighted = pd.DataFrame(ufull, index=idx, columns=cols_all)
+    percent_df = pd.DataFrame(pct, index=idx, columns=cols_all)
+    e_all = np.r_[e, (col_w.sum() ** 2 / col_w2.sum()) if col_w2.sum() > 0 else 0.0] if total else e
+    bases = pd.DataFrame([np.r_[col_n, col_n.sum()] if total else col_n, bw, e_all],
+                         index=["unweighted", "weighted", "effective"], columns=cols_all)
+    letters_df = pd.DataFrame(sig, index=idx, columns=col_labels)
+
+    tidy = pd.DataFrame({
+        "row": np.repeat(np.array(row_names, dtype=object), len(cols_all)),
+        "column": np.tile(np.array(cols_all, dtype=object), len(row_names)),
+        "letter": np.tile(np.array(letters + ([""] if total else []), dtype=object), len(row_names)),
+        "n": ufull.ravel(), "count": wfull.ravel(), "percent": pct.ravel(),
+        "column_percent": colpct.ravel(),
+        "sig": np.column_stack([sig, np.full(len(row_names), "")]).ravel() if total else sig.ravel(),
+    })
+
+    chi2, v, v_corr, small = _overall(ucount, wcount, w2cell, weighted)
+    if small > 0.2:
+        notes.append(f"{small:.0%} of cells have expected counts below 5: the chi-square "
+                     "approximation is doubtful; merge sparse categories.")
+    if weighted:
+        notes.append("weighted: tests use Kish effective bases; the overall test is Rao-Scott.")
+    return CrosstabResult(
+        tidy, counts=counts, unweighted=unweighted, percent=percent_df, bases=bases,
+        pvalues=pvalues, letters=letters_df, column_letters=dict(zip(col_labels, letters, strict=True)),
+        chi2=chi2, cramers_v=v, cramers_v_corrected=v_corr, row=row, col=col,
+        percent_by=percent, alpha=alpha, lang=lang, notes=tuple(notes),
+    )
+
+
+def _pairs_frame(rows: list, col_a: list, col_b: list, p_a: np.ndarray, p_b: np.ndarray,
+                 stat: np.ndarray, pval: np.ndarray, padj: np.ndarray, alpha: float) -> pd.DataFrame:
+    k = len(col_a)
+    return pd.DataFrame({
+        "row": np.repeat(np.array(rows, dtype=object), k),
+        "column_a": np.tile(np.array(col_a, dtype=object), len(rows)),
+        "column_b": np.tile(np.array(col_b, dtype=object), len(rows)),
+        "p_a": p_a.ravel(), "p_b": p_b.ravel(), "difference": (p_a - p_b).ravel(),
+        "statistic": stat.ravel(), "p_value": pval.ravel(), "p_adjusted": padj.ravel(),
+        "significant": (padj < alpha).ravel(), "testable": np.isfinite(pval).ravel(),
+    })
+
+
+def _overall(ucount: np.ndarray, wcount: np.ndarray, w2cell: np.ndarray,
+             weighted: bool) -> tuple[pd.DataFrame, float, float, float]:
+    """Overall association tests on the non-empty rows and columns."""
+    from scipy.stats import chi2_contingency
+
+    keep_r = ucount.sum(axis=1) > 0
+    keep_c = ucount.sum(axis=0) > 0
+    u = ucount[keep_r][:, keep_c]
+    cols = ["test", "statistic", "df", "df2", "p_value", "small_expected"]
+    if u.shape[0] < 2 or u.shape[1] < 2:
+        return pd.DataFrame(columns=cols), np.nan, np.nan, np.nan
+    n = u.sum()
+    expected = np.outer(u.sum(axis=1), u.sum(axis=0)) / n
+    small = float((expected < 5).mean())
+    rows = []
+    if weighted:
+        wt = wcount[keep_r][:, keep_c]
+        x2, f, d1, d2, p = rao_scott(wt, w2cell[keep_r][:, keep_c], n)
+        rows.append(("Rao-Scott F (second order)", f, d1, d2, p, small))
+        table_for_v = wt / wt.sum() * n
+    else:
+        pear = chi2_contingency(u, correction=False)
+        lr = chi2_contingency(u, correction=False, lambda_="log-likelihood")
+        rows.append(("Pearson chi-square", pear.statistic, pear.dof, np.nan, pear.pvalue, small))
+        rows.append(("Likelihood ratio (G)", lr.statistic, lr.dof, np.nan, lr.pvalue, small))
+        table_for_v = u
+        x2 = pear.statistic
+    if weighted:
+        exp_w = np.outer(table_for_v.sum(axis=1), table_for_v.sum(axis=0)) / n
+        with np.errstate(invalid="ignore", divide="ignore"):
+            x2 = float(np.nansum((table_for_v - exp_w) ** 2 / exp_w))
+    k, r = table_for_v.shape
+    v = float(np.sqrt(x2 / (n * (min(k, r) - 1))))
+    phi2 = max(0.0, x2 / n - (k - 1) * (r - 1) / (n - 1))
+    kc, rc = k - (k - 1) ** 2 / (n - 1), r - (r - 1) ** 2 / (n - 1)
+    denom = min(kc - 1, rc - 1)
+    v_corr = float(np.sqrt(phi2 / denom)) if denom > 0 else np.nan
+    return pd.DataFrame(rows, columns=cols), v, v_corr, small
+
+
+def rao_scott(wcount: np.ndarray, w2cell: np.ndarray, n: float) -> tuple[float, float, float, float, float]:
+    """Rao-Scott second-order corrected test of independence for a weighted table.
+
+    The design is with-replacement sampling of respondents with weights only (no strata or
+    clusters), as ``svydesign(ids = ~1, weights = ~w)`` in R's survey package, whose
+    ``svychisq(statistic = "F")`` default this reproduces. With p the weighted cell
+    proportions and V their linearised covariance
+    V = n/(n-1) / W^2 [diag(s2) - p s2' - s2 p' + S2 p p'] (s2 the per-cell sums of squared
+    weights, S2 their total, W the total weight), C a basis of the interaction contrasts and
+    D = diag(1/p): Delta = (C' D C / n)^-1 (C' D V D C). Pearson's X^2 on the weighted table
+    scaled to n gives F = X^2 / tr(Delta) on d0 = tr(Delta)^2 / tr(Delta^2) and d0 (n - 1)
+    degrees of freedom.
+
+    Returns
+    -------
+    x2, F, df1, df2, p_value
+
+    References
+    ----------
+    Rao, J. N. K., & Scott, A. J. (1984). *Annals of Statistics*, 12(1), 46-60.
+    Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley, ch. 6.
+    """
+    from scipy.stats import f as f_dist
+
+    n_r, n_c = wcount.shape
+    total = wcount.sum()
+    p = (wcount / total).ravel()
+    s2 = w2cell.ravel()
+    s2_tot = s2.sum()
+    v = n / (n - 1) / total**2 * (np.diag(s2) - np.outer(p, s2) - np.outer(s2, p)
+                                  + s2_tot * np.outer(p, p))
+    # Design matrices over cells in row-major order (cell k = i * n_c + j).
+    ri, cj = np.divmod(np.arange(n_r * n_c), n_c)
+    rd = (ri[:, None] == np.arange(1, n_r)[None, :]).astype(float)
+    cd = (cj[:, None] == np.arange(1, n_c)[None, :]).astype(float)
+    x1 = np.column_stack([np.ones(n_r * n_c), rd, cd])
+    x12 = (rd[:, :, None] * cd[:, None, :]).reshape(n_r * n_c, -1)
+    cmat = x12 - x1 @ np.linalg.lstsq(x1, x12, rcond=None)[0]
+    with np.errstate(divide="ignore"):
+        idiag = np.where(p > 0, 1 / p, 0.0)
+    cd_ = cmat * idiag[:, None]
+    denom = cmat.T @ cd_ / n
+    numr = cd_.T @ v @ cd_
+    delta = np.linalg.solve(denom, numr)
+    tr = np.trace(delta)
+    d0 = tr**2 / np.trace(delta @ delta)
+    obs = p.reshape(n_r, n_c) * n
+    exp = np.outer(obs.sum(axis=1), obs.sum(axis=0)) / n
+    with np.errstate(invalid="ignore", divide="ignore"):
+        x2 = float(np.nansum((obs - exp) ** 2 / exp))
+    f_stat = x2 / tr
+    df2 = d0 * (n - 1)
+    return x2, float(f_stat), float(d0), float(df2), float(f_dist.sf(f_stat, d0, df2))
