@@ -30,7 +30,7 @@ from needlab.tables.coltests import adjust_pvalues, letters_for, proportion_test
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-__all__ = ["CrosstabResult", "crosstab", "rao_scott"]
+__all__ = ["CrosstabResult", "column_letters", "crosstab", "rao_scott"]
 
 LABELS = {
     "en": {"total": "Total", "base_u": "Base (unweighted)", "base_w": "Base (weighted)",
@@ -40,10 +40,16 @@ LABELS = {
 }
 
 
-def _letters(k: int) -> list[str]:
-    """Column letters A..Z, then AA, AB, ... (SPSS style)."""
+def column_letters(k: int, start: int = 0) -> list[str]:
+    """Column letters A..Z, then AA, AB, ... (SPSS style), starting at position ``start``.
+
+    Examples
+    --------
+    >>> column_letters(3), column_letters(2, start=26)
+    (['A', 'B', 'C'], ['AA', 'AB'])
+    """
     abc = string.ascii_uppercase
-    return [abc[i] if i < 26 else abc[i // 26 - 1] + abc[i % 26] for i in range(k)]
+    return [abc[i] if i < 26 else abc[i // 26 - 1] + abc[i % 26] for i in range(start, start + k)]
 
 
 @dataclass(frozen=True, repr=False)
@@ -155,6 +161,7 @@ def crosstab(
     total: bool = True,
     nets: Mapping[str, Sequence[Any]] | None = None,
     lang: Literal["en", "zh"] = "en",
+    first_letter: int = 0,
 ) -> CrosstabResult:
     """Cross-tabulate two categorical columns with column-proportion tests and letters.
 
@@ -184,6 +191,9 @@ def crosstab(
         like the others (not in the chi-square).
     lang : {"en", "zh"}
         Language of Total and base labels.
+    first_letter : int, default 0
+        Position of the first column's letter (a banner continues the letters across its
+        column variables).
 
     Returns
     -------
@@ -279,7 +289,7 @@ def crosstab(
     with np.errstate(invalid="ignore", divide="ignore"):
         e = np.where(col_w2 > 0, col_w**2 / col_w2, 0.0)
         prop = wx / col_w  # column proportions, rows x columns
-    letters = _letters(n_c)
+    letters = column_letters(n_c, first_letter)
     col_labels = list(clev)
     lab = LABELS[lang]
 

@@ -1,0 +1,236 @@
+"""Banner tables: many row questions against several column variables plus Total."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from needlab._result import Result
+from needlab._validate import check_columns, check_frame, check_weights
+from needlab.tables._categories import category_codes
+from needlab.tables.crosstab import LABELS, crosstab
+from needlab.tables.means import compare_means
+
+__all__ = ["BannerResult", "banner"]
+
+
+@dataclass(frozen=True, repr=False)
+class BannerResult(Result):
+    """Result of :func:`banner`.
+
+    Attributes
+    ----------
+    table : DataFrame
+        Tidy, one row per cell: ``question``, ``row`` (category, net, or ``"Mean"``),
+        ``banner`` (the column variable, or ``"Total"``), ``column``, ``letter``, ``n``,
+        ``count`` (weighted), ``value`` (column percent, or the mean for mean rows) and
+        ``sig`` (letters of the columns in the same banner group this cell is significantly
+        greater than).
+    pvalues : DataFrame
+        Every pairwise test, with ``question`` and ``banner`` columns added to the tables of
+        :class:`~needlab.tables.crosstab.CrosstabResult` and
+        :class:`~needlab.tables.means.MeansResult`.
+    bases : DataFrame
+        Per question: unweighted and weighted base of each column.
+    """
+
+    pvalues: pd.DataFrame = field(default_factory=pd.DataFrame)
+    bases: pd.DataFrame = field(default_factory=pd.DataFrame)
+    decimals: int = 0
+    lang: str = "en"
+
+    title = "Banner table"
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        shown = self.display()
+        flat = shown.copy()
+        flat.columns = [" ".join(str(x) for x in c if str(x)) for c in shown.columns]
+        return {"banner": flat.reset_index(), "cells": self.table, "tests": self.pvalues,
+                "bases": self.bases}
+
+    def display(self) -> pd.DataFrame:
+        """The report layout: rows (question, category), columns (banner, category (letter)).
+
+        Percent cells read ``"45 B"``; mean rows ``"3.42 a"``; each question ends with its
+        unweighted base row.
+        """
+        t = self.table
+        d = self.decimals
+        is_mean = t["row"].eq(self._mean_label())
+        num = np.where(is_mean, t["value"].map(lambda v: f"{v:.2f}" if pd.notna(v) else ""),
+                       t["value"].map(lambda v: f"{v:.{d}f}" if pd.notna(v) else ""))
+        cell = pd.Series(num, index=t.index).str.cat(t["sig"], sep=" ").str.strip()
+        head = t["column"].astype(str) + np.where(t["letter"] != "", " (" + t["letter"] + ")", "")
+        frame = pd.DataFrame({"question": t["question"], "row": t["row"], "banner": t["banner"],
+                              "head": head, "cell": cell})
+        q_order = list(dict.fromkeys(t["question"]))
+        row_order = list(dict.fromkeys(zip(t["question"], t["row"], strict=True)))
+        col_order = list(dict.fromkeys(zip(t["banner"], head, strict=True)))
+        wide = frame.pivot_table(index=["question", "row"], columns=["banner", "head"],
+                                 values="cell", aggfunc="first", sort=False)
+        wide = wide.reindex(index=pd.MultiIndex.from_tuples(row_order, names=["question", "row"]),
+                            columns=pd.MultiIndex.from_tuples(col_order, names=["banner", ""]))
+        base_label = LABELS[self.lang]["base_u"]
+        blocks = []
+        for q in q_order:
+            block = wide.loc[[q]]
+            b = self.bases[self.bases["question"] == q]
+            base = b.set_index(["banner", "head"])["unweighted"].reindex(wide.columns)
+            base_row = pd.DataFrame([base.map(lambda v: "" if pd.isna(v) else f"{v:.0f}").to_numpy()],
+                                    index=pd.MultiIndex.from_tuples([(q, base_label)]),
+                                    columns=wide.columns)
+            blocks.append(pd.concat([block, base_row]))
+        out = pd.concat(blocks).fillna("")
+        out.index.names = ["question", "row"]
+        return out
+
+    def _mean_label(self) -> str:
+        return "均值" if self.lang == "zh" else "Mean"
+
+
+def banner(
+    data: pd.DataFrame,
+    rows: Sequence[Hashable],
+    cols: Sequence[Hashable],
+    *,
+    weights: Hashable | np.ndarray | None = None,
+    means: Sequence[Hashable] = (),
+    nets: Mapping[Hashable, Mapping[str, Sequence[Any]]] | None = None,
+    method: Literal["pooled_z", "dimensions", "unpooled_z"] = "pooled_z",
+    alpha: float = 0.05,
+    alpha2: float | None = None,
+    adjust: Literal["bonferroni", "bh"] | None = None,
+    decimals: int = 0,
+    lang: Literal["en", "zh"] = "en",
+) -> BannerResult:
+    """Tabulate many row questions against a banner of column variables plus Total.
+
+    Each (row question, banner variable) block is a :func:`~needlab.tables.crosstab.crosstab`
+    (column percentages with column-proportion letters) or, for the questions in ``means``,
+    a :func:`~needlab.tables.means.compare_means` row (a mean with Welch-test letters).
+    Letters run on across the banner (e.g. gender A-B, region C-F) and compare columns within
+    the same banner variable only, as in SPSS Custom Tables and Q. The Total column is every
+    respondent who answered the row question.
+
+    Parameters
+    ----------
+    data : DataFrame
+    rows : list of str
+        Row questions (categorical, or numeric when listed in ``means``).
+    cols : list of str
+        Banner (column) variables.
+    weights : str or array, optional
+    means : list of str
+        Row questions shown as a mean row instead of category percentages; a question may be
+        in both ``rows`` (categories) and ``means`` (its mean row is added below).
+    nets : mapping, optional
+        ``question -> {net name: [categories]}``, e.g. ``{"sat": {"Top 2": [4, 5]}}``.
+    method, alpha, alpha2, adjust, lang
+        As in :func:`~needlab.tables.crosstab.crosstab`.
+    decimals : int, default 0
+        Decimals of the percentages shown.
+
+    Returns
+    -------
+    BannerResult
+        ``.display()`` is the report layout; ``.table`` the tidy cells.
+
+    Raises
+    ------
+    SchemaError, DataError, ConfigError
+        As :func:`~needlab.tables.crosstab.crosstab`.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"sat": [1, 2] * 50, "g": ["m"] * 50 + ["f"] * 50,
+    ...                    "r": ["N", "S", "S", "N"] * 25})
+    >>> res = banner(df, ["sat"], ["g", "r"])
+    >>> list(res.display().columns.get_level_values(1))
+    ['Total', 'f (A)', 'm (B)', 'N (C)', 'S (D)']
+    """
+    data = check_frame(data)
+    rows, cols, means = list(rows), list(cols), list(means)
+    check_columns(data, rows + cols + means)
+    w = check_weights(data, weights)
+    w_arr = np.ones(len(data)) if w is None else w
+    total_label = LABELS[lang]["total"]
+    mean_label = "均值" if lang == "zh" else "Mean"
+    nets = dict(nets or {})
+    questions = list(dict.fromkeys(rows + means))
+    cells, tests, bases, notes = [], [], [], []
+    for q in questions:
+        if q in rows:
+            # Total column: everyone who answered q.
+            codes, levels = category_codes(data, q)
+            ok = codes >= 0
+            cw = np.bincount(codes[ok], weights=w_arr[ok], minlength=len(levels))
+            cu = np.bincount(codes[ok], minlength=len(levels)).astype(float)
+            names, tw, tu = list(levels), list(cw), list(cu)
+            for net, members in nets.get(q, {}).items():
+                idx = [list(levels).index(m) for m in members if m in list(levels)]
+                names.append(net)
+                tw.append(cw[idx].sum())
+                tu.append(cu[idx].sum())
+            tot_w = cw.sum()
+            cells.append(pd.DataFrame({
+                "question": q, "row": names, "banner": total_label, "column": total_label,
+                "letter": "", "n": tu, "count": tw, "value": 100 * np.array(tw) / tot_w, "sig": ""}))
+            bases.append({"question": q, "banner": total_label, "head": total_label,
+                          "unweighted": float(ok.sum()), "weighted": float(tot_w)})
+        offset = 0
+        for g in cols:
+            if q in rows:
+                res = crosstab(data, q, g, weights=weights, method=method, alpha=alpha, alpha2=alpha2,
+                               adjust=adjust, total=False, nets=nets.get(q), lang=lang,
+                               first_letter=offset)
+                t = res.table
+                cells.append(pd.DataFrame({
+                    "question": q, "row": t["row"], "banner": g, "column": t["column"],
+                    "letter": t["letter"], "n": t["n"], "count": t["count"],
+                    "value": t["column_percent"], "sig": t["sig"]}))
+                for c, letter in res.column_letters.items():
+                    bases.append({"question": q, "banner": g, "head": f"{c} ({letter})",
+                                  "unweighted": res.bases.loc["unweighted", c],
+                                  "weighted": res.bases.loc["weighted", c]})
+                tests.append(res.pvalues.assign(question=q, banner=g))
+                notes += [f"{q} x {g}: {n}" for n in res.notes]
+                n_cols = len(res.column_letters)
+            if q in means:
+                m = compare_means(data, q, g, weights=weights, alpha=alpha, alpha2=alpha2,
+                                  adjust=adjust, total=False, lang=lang, first_letter=offset)
+                t = m.table
+                cells.append(pd.DataFrame({
+                    "question": q, "row": mean_label, "banner": g, "column": t["column"],
+                    "letter": t["letter"], "n": t["n"], "count": t["weighted_n"],
+                    "value": t["mean"], "sig": t["sig"]}))
+                tests.append(m.pvalues.assign(question=q, banner=g, row=mean_label))
+                if q not in rows:
+                    for _, r in t.iterrows():  # one row per banner category
+                        bases.append({"question": q, "banner": g, "head": f"{r['column']} ({r['letter']})",
+                                      "unweighted": r["n"], "weighted": r["weighted_n"]})
+                n_cols = len(t)
+            offset += n_cols
+        if q in means:
+            x = pd.to_numeric(data[q], errors="coerce").to_numpy(float)
+            ok = np.isfinite(x)
+            cells.append(pd.DataFrame({
+                "question": [q], "row": [mean_label], "banner": [total_label],
+                "column": [total_label], "letter": [""], "n": [float(ok.sum())],
+                "count": [w_arr[ok].sum()],
+                "value": [np.sum(w_arr[ok] * x[ok]) / w_arr[ok].sum()], "sig": [""]}))
+            if q not in rows:
+                bases.append({"question": q, "banner": total_label, "head": total_label,
+                              "unweighted": float(ok.sum()), "weighted": float(w_arr[ok].sum())})
+    table = pd.concat(cells, ignore_index=True)
+    # Put each question's Total cells first in column order.
+    table["_b"] = (table["banner"] != total_label).astype(int)
+    table = table.sort_values(["_b"], kind="stable").drop(columns="_b")
+    table["_q"] = table["question"].map({q: i for i, q in enumerate(questions)})
+    table = table.sort_values("_q", kind="stable").drop(columns="_q").reset_index(drop=True)
+    return BannerResult(table, pvalues=pd.concat(tests, ignore_index=True) if tests else pd.DataFrame(),
+                        bases=pd.DataFrame(bases), decimals=decimals, lang=lang,
+                        notes=tuple(dict.fromkeys(notes)))

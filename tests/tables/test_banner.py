@@ -1,0 +1,86 @@
+"""Column means (Welch) and banner tables."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from needlab.errors import DataError
+from needlab.tables.banner import banner
+from needlab.tables.crosstab import crosstab
+from needlab.tables.means import compare_means
+
+
+@pytest.fixture
+def survey() -> pd.DataFrame:
+    rng = np.random.default_rng(4)
+    n = 600
+    df = pd.DataFrame({"sat": rng.integers(1, 6, n), "g": rng.choice(["m", "f"], n),
+                       "r": rng.choice(list("NSE"), n), "ltr": rng.integers(0, 11, n).astype(float),
+                       "w": rng.uniform(0.5, 2.0, n)})
+    df.loc[df["g"] == "m", "sat"] = np.minimum(5, df.loc[df["g"] == "m", "sat"] + 1)
+    df.loc[:9, "ltr"] = np.nan
+    return df
+
+
+def test_unweighted_means_match_scipy_welch(survey) -> None:
+    res = compare_means(survey, "ltr", "r")
+    ok = survey["ltr"].notna()
+    for _, p in res.pvalues.iterrows():
+        a = survey.loc[ok & (survey["r"] == p["column_a"]), "ltr"]
+        b = survey.loc[ok & (survey["r"] == p["column_b"]), "ltr"]
+        ref = stats.ttest_ind(a, b, equal_var=False)
+        assert p["statistic"] == pytest.approx(ref.statistic)
+        assert p["p_value"] == pytest.approx(ref.pvalue)
+    t = res.table.set_index("column")
+    assert t.loc["N", "sd"] == pytest.approx(survey.loc[ok & (survey["r"] == "N"), "ltr"].std())
+    assert t.loc["Total", "n"] == 590
+    assert any("10 of 600 rows excluded" in n for n in res.notes)
+
+
+def test_weighted_mean_by_hand() -> None:
+    df = pd.DataFrame({"x": [1.0, 3.0, 2.0, 4.0], "g": ["a", "a", "b", "b"], "w": [1.0, 3.0, 1.0, 1.0]})
+    t = compare_means(df, "x", "g", weights="w").table.set_index("column")
+    assert t.loc["a", "mean"] == pytest.approx(2.5)  # (1 + 9) / 4
+    e = 16 / 10
+    ms = (1 * 1.5**2 + 3 * 0.5**2) / 4
+    assert t.loc["a", "n_eff"] == pytest.approx(e)
+    assert t.loc["a", "sd"] == pytest.approx(np.sqrt(ms * e / (e - 1)))
+
+
+def test_non_numeric_value_rejected(survey) -> None:
+    with pytest.raises(DataError, match="g"):
+        compare_means(survey, "g", "r")
+
+
+def test_banner_cells_equal_individual_crosstabs(survey) -> None:
+    res = banner(survey, ["sat"], ["g", "r"], weights="w", means=["ltr"])
+    t = res.table
+    for g, first in (("g", 0), ("r", 2)):
+        ct = crosstab(survey, "sat", g, weights="w", total=False, first_letter=first)
+        cells = t[(t["question"] == "sat") & (t["banner"] == g)].set_index(["row", "column"])
+        for _, r in ct.table.iterrows():
+            c = cells.loc[(r["row"], r["column"])]
+            assert c["value"] == pytest.approx(r["column_percent"])
+            assert c["sig"] == r["sig"] and c["letter"] == r["letter"]
+    # Letters run on across the banner: g has A, B; r has C, D, E.
+    assert set(t.loc[t["banner"] == "r", "letter"]) == {"C", "D", "E"}
+    # Total column: everyone who answered the question.
+    tot = t[(t["question"] == "sat") & (t["banner"] == "Total")].set_index("row")["value"]
+    ref = survey.groupby("sat")["w"].sum() / survey["w"].sum() * 100
+    np.testing.assert_allclose(tot.loc[ref.index].to_numpy(float), ref.to_numpy())
+    # The mean-only question has its own base: 590 answered ltr.
+    shown = res.display()
+    assert shown.loc[("ltr", "Base (unweighted)"), ("Total", "Total")] == "590"
+    m_mean = t[(t["question"] == "sat") & (t["row"] == "Mean")]
+    assert m_mean.empty  # sat was not asked as a mean
+
+
+def test_banner_planted_difference_found(survey) -> None:
+    res = banner(survey, ["sat"], ["g"], means=["sat"], nets={"sat": {"Top 2": [4, 5]}})
+    shown = res.display()
+    assert shown.loc[("sat", "Top 2"), ("g", "m (B)")].endswith("A")
+    assert shown.loc[("sat", "Mean"), ("g", "m (B)")].endswith("A")
+    assert shown.loc[("sat", "Mean"), ("g", "f (A)")] == f"{survey.loc[survey.g == 'f', 'sat'].mean():.2f}"
