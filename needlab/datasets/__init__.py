@@ -1,0 +1,191 @@
+"""Sample data: a seeded, bilingual customer-needs study with planted ground truth.
+
+The study is fictional: *Lumo 智家* (Lumo Home), a smart home appliance brand (robot vacuums, air
+purifiers, smart locks, humidifiers, plugs and consumables) selling in six Chinese regions. The
+generator plants true customer segments, Kano categories, driver weights of overall satisfaction,
+pain-point rates by segment and journey stage, churners, value tiers and a real change between two
+survey waves on some KPIs but not on others, and returns that truth with the data, so that every
+analysis in needlab can be tested by recovering it. ``data/sample/`` in the repository is the
+committed rendering of ``make_sample(0)`` (a test keeps them equal); ``data/sample/README.md``
+documents every file column by column.
+
+Examples
+--------
+>>> from needlab.datasets import make_sample
+>>> s = make_sample(0)
+>>> s.survey_wave1.shape[0], s.truth.kano.loc[0, "category"]
+(2000, 'O')
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from needlab.datasets._generate import FILES, Truth, render
+
+__all__ = ["FILES", "Sample", "Truth", "load_sample", "make_sample", "write_sample"]
+
+_FRAMES = ("customers", "transactions", "survey_wave1", "survey_wave2", "feedback", "competitors")
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class Sample:
+    """The sample study: six tables, the survey codebook, an example plan and the planted truth.
+
+    Attributes
+    ----------
+    customers, transactions, survey_wave1, survey_wave2, feedback, competitors : DataFrame
+        Exactly what the CSV files hold when read back with ``pandas.read_csv``.
+    codebook : dict
+        The survey codebook (``codebook.yaml``) as a plain dict in the docs/codebook.md format.
+    plan : dict
+        The example needs development plan (``plan.yaml``).
+    truth : Truth
+        The planted ground truth (see :class:`Truth`).
+    seed : int
+        The generator seed.
+    """
+
+    customers: pd.DataFrame
+    transactions: pd.DataFrame
+    survey_wave1: pd.DataFrame
+    survey_wave2: pd.DataFrame
+    feedback: pd.DataFrame
+    competitors: pd.DataFrame
+    codebook: dict[str, Any]
+    plan: dict[str, Any]
+    truth: Truth
+    seed: int = 0
+
+    @property
+    def codebook_dict(self) -> dict[str, Any]:
+        """The codebook as a plain dict (same as :attr:`codebook`)."""
+        return self.codebook
+
+    def codebook_obj(self) -> Any:
+        """The codebook as a :class:`needlab.io.codebook.Codebook` (``Codebook.from_dict``)."""
+        from needlab.io.codebook import Codebook  # lazy: io is optional for the generator
+
+        return Codebook.from_dict(self.codebook)
+
+    @property
+    def survey(self) -> pd.DataFrame:
+        """Both waves stacked (wave 1 then wave 2)."""
+        return pd.concat([self.survey_wave1, self.survey_wave2], ignore_index=True)
+
+    def __repr__(self) -> str:
+        lines = [f"Sample(seed={self.seed})"]
+        for name in _FRAMES:
+            df = getattr(self, name)
+            lines.append(f"  {name:<13} {df.shape[0]:>6} rows x {df.shape[1]:>3} columns")
+        lines.append(f"  codebook      {len(self.codebook.get('columns', {})):>6} columns described")
+        lines.append(f"  plan          {len(self.plan.get('goals', [])):>6} goals")
+        lines.append(f"  truth         {self.truth!r}")
+        return "\n".join(lines)
+
+
+def _from_texts(texts: dict[str, str], truth: Truth, seed: int) -> Sample:
+    frames = {name: pd.read_csv(io.StringIO(texts[f"{name}.csv"])) for name in _FRAMES}
+    return Sample(**frames, codebook=yaml.safe_load(texts["codebook.yaml"]),
+                  plan=yaml.safe_load(texts["plan.yaml"]), truth=truth, seed=seed)
+
+
+def make_sample(seed: int = 0, *, n_customers: int = 6000, n_respondents: int = 2000,
+                n_feedback: int = 3600) -> Sample:
+    """Generate the sample study in memory.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of ``numpy.random.default_rng``; the same seed gives the same data on every machine.
+    n_customers : int
+        Customers in ``customers.csv`` (the survey population).
+    n_respondents : int
+        Respondents per survey wave (40% of wave 2 also answered wave 1).
+    n_feedback : int
+        Texts in ``feedback.csv``.
+
+    Returns
+    -------
+    Sample
+        Tables identical to the CSV files that :func:`write_sample` writes (parsed back with
+        ``pandas.read_csv``), the codebook and plan dicts and the planted :class:`Truth`.
+
+    Examples
+    --------
+    >>> s = make_sample(1, n_customers=800, n_respondents=300, n_feedback=200)
+    >>> s.survey_wave2.shape[0], len(s.truth.segments)
+    (300, 800)
+    """
+    texts, truth = render(seed, n_customers=n_customers, n_respondents=n_respondents, n_feedback=n_feedback)
+    return _from_texts(texts, truth, seed)
+
+
+def write_sample(directory: str | Path, seed: int = 0) -> list[Path]:
+    """Write the eight sample files to *directory* (created when missing); return their paths.
+
+    CSV files are UTF-8 without BOM with ``\\n`` line endings; YAML is written with
+    ``yaml.safe_dump(allow_unicode=True, sort_keys=False)``. The bytes depend only on *seed*.
+    ``data/sample/README.md`` is hand-written and not touched.
+    """
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    texts, _ = render(seed)
+    paths = []
+    for name in FILES:
+        path = directory / name
+        path.write_bytes(texts[name].encode("utf-8"))
+        paths.append(path)
+    return paths
+
+
+def _default_dir() -> Path | None:
+    import needlab
+
+    d = Path(needlab.__file__).resolve().parents[1] / "data" / "sample"
+    return d if all((d / f).exists() for f in FILES) else None
+
+
+def load_sample(directory: str | Path | None = None) -> Sample:
+    """Load the sample study from *directory*, or generate it when there are no files.
+
+    Parameters
+    ----------
+    directory : path, optional
+        A folder written by :func:`write_sample`. Default: the repository's ``data/sample/`` when it
+        exists, otherwise the data are generated in memory with seed 0 (so an installed wheel works).
+
+    Returns
+    -------
+    Sample
+        The truth always comes from the generator, with the seed recorded in ``plan.yaml``.
+
+    Raises
+    ------
+    SchemaError
+        *directory* is given but a sample file is missing.
+    """
+    from needlab.errors import SchemaError
+
+    if directory is None:
+        directory = _default_dir()
+        if directory is None:
+            return make_sample(0)
+    directory = Path(directory)
+    missing = [f for f in FILES if not (directory / f).exists()]
+    if missing:
+        raise SchemaError(
+            f"sample folder {str(directory)!r} lacks {', '.join(missing)}; "
+            "write it with needlab.datasets.write_sample(DIR) or `needlab sample DIR`."
+        )
+    texts = {f: (directory / f).read_bytes().decode("utf-8") for f in FILES}
+    plan = yaml.safe_load(texts["plan.yaml"]) or {}
+    seed = int((plan.get("source") or {}).get("seed", 0))
+    _, truth = render(seed)
+    return _from_texts(texts, truth, seed)

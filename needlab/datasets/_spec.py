@@ -1,0 +1,197 @@
+"""The fictional study behind the sample data: brand, segments, products, questions, planted parameters.
+
+Everything the generator plants is declared here, in one place, so that the README, the truth and
+the tests can refer to the same numbers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+BRAND = {"en": "Lumo Home", "zh": "Lumo 智家"}
+
+WINDOW_START = np.datetime64("2023-01-01")
+WINDOW_END = np.datetime64("2024-12-31")
+WAVE_FIELD = {1: (np.datetime64("2024-04-08"), 21), 2: (np.datetime64("2024-10-14"), 21)}
+
+# ---------------------------------------------------------------- segments (true, hidden)
+SEGMENTS = ("tech", "value", "family", "premium")
+SEGMENT_NAMES = {
+    "tech": {"en": "Tech enthusiasts", "zh": "科技尝鲜族"},
+    "value": {"en": "Value seekers", "zh": "精打细算族"},
+    "family": {"en": "Busy families", "zh": "忙碌家庭"},
+    "premium": {"en": "Premium quality seekers", "zh": "品质追求族"},
+}
+SEGMENT_SHARE = np.array([0.22, 0.33, 0.28, 0.17])
+AGE_MEAN = np.array([29.0, 37.0, 38.0, 45.0])
+AGE_SD = np.array([6.0, 10.0, 6.0, 9.0])
+FEMALE = np.array([0.35, 0.50, 0.58, 0.48])
+
+REGIONS = [("华北", "North"), ("华东", "East"), ("华南", "South"), ("华中", "Central"), ("西南", "Southwest"),
+           ("东北", "Northeast")]
+REGION_P = np.array([
+    [0.22, 0.30, 0.22, 0.10, 0.10, 0.06],
+    [0.20, 0.26, 0.16, 0.15, 0.14, 0.09],
+    [0.20, 0.30, 0.20, 0.12, 0.11, 0.07],
+    [0.20, 0.36, 0.26, 0.08, 0.06, 0.04],
+])
+TIERS = [("一线", "Tier 1"), ("新一线", "New tier 1"), ("二线", "Tier 2"), ("三线及以下", "Tier 3 and below")]
+TIER_P = np.array([
+    [0.35, 0.35, 0.20, 0.10],
+    [0.10, 0.25, 0.30, 0.35],
+    [0.20, 0.30, 0.30, 0.20],
+    [0.45, 0.30, 0.17, 0.08],
+])
+INCOMES = [("1万以下", "Under 10k"), ("1-2万", "10k-20k"), ("2-4万", "20k-40k"), ("4万以上", "40k and over")]
+INCOME_P = np.array([
+    [0.15, 0.40, 0.35, 0.10],
+    [0.45, 0.35, 0.15, 0.05],
+    [0.15, 0.40, 0.35, 0.10],
+    [0.05, 0.20, 0.40, 0.35],
+])
+CHANNELS = [("官方商城", "Official online store"), ("天猫", "Tmall"), ("京东", "JD.com"), ("线下门店", "Retail shop")]
+CHANNEL_P = np.array([
+    [0.40, 0.25, 0.30, 0.05],
+    [0.10, 0.40, 0.40, 0.10],
+    [0.15, 0.30, 0.30, 0.25],
+    [0.30, 0.15, 0.15, 0.40],
+])
+GENDERS = [("男", "Male"), ("女", "Female")]
+
+# purchasing: extra (repeat) orders per active year, gamma heterogeneity shape
+REPEAT_RATE = np.array([4.0, 1.8, 3.0, 2.6])
+REPEAT_SHAPE = 0.45
+DISCOUNT = np.array([[0.85, 1.00], [0.72, 0.95], [0.82, 1.00], [0.92, 1.00]])
+# churn: logit p = CHURN_BASE[segment] - CHURN_SAT * satisfaction (latent, sd about 1)
+CHURN_BASE = np.array([-1.3, -0.6, -1.4, -1.7])
+CHURN_SAT = 0.9
+# latent satisfaction mean by segment
+SAT_MEAN = np.array([0.10, -0.20, 0.00, 0.30])
+
+PRODUCTS = [  # name, category (zh), list price (yuan)
+    ("Lumo R5", "扫地机器人", 1999.0),
+    ("Lumo R7 Pro", "扫地机器人", 3499.0),
+    ("Lumo A3", "空气净化器", 1299.0),
+    ("Lumo A6 Max", "空气净化器", 2699.0),
+    ("Lumo L2", "智能门锁", 999.0),
+    ("Lumo L5 Pro", "智能门锁", 1899.0),
+    ("Lumo H1", "加湿器", 399.0),
+    ("Lumo S1", "智能插座", 79.0),
+    ("Lumo F3 滤网", "配件耗材", 149.0),
+    ("Lumo B2 尘袋套装", "配件耗材", 59.0),
+]
+CATEGORY_EN = {"扫地机器人": "Robot vacuum", "空气净化器": "Air purifier", "智能门锁": "Smart lock",
+               "加湿器": "Humidifier", "智能插座": "Smart plug", "配件耗材": "Accessories and consumables"}
+PRODUCT_P = np.array([  # by segment
+    [0.10, 0.16, 0.06, 0.08, 0.06, 0.12, 0.04, 0.20, 0.10, 0.08],
+    [0.18, 0.04, 0.13, 0.03, 0.12, 0.03, 0.08, 0.10, 0.17, 0.12],
+    [0.14, 0.08, 0.12, 0.08, 0.14, 0.08, 0.10, 0.06, 0.12, 0.08],
+    [0.06, 0.20, 0.05, 0.18, 0.04, 0.18, 0.05, 0.04, 0.12, 0.08],
+])
+
+# ---------------------------------------------------------------- survey
+STAGES = ("awareness", "purchase", "delivery", "installation", "use", "after_sales")
+STAGE_LABELS = {"awareness": ("Awareness", "认知"), "purchase": ("Purchase", "购买"),
+                "delivery": ("Delivery", "配送"), "installation": ("Installation", "安装"),
+                "use": ("Use", "使用"), "after_sales": ("After-sales", "售后")}
+# column, stage, en label, zh label, latent shift, true raw weight on overall_sat
+SAT_ITEMS = [
+    ("sat_aw_info", "awareness", "Clear product information", "产品信息清晰易懂", 0.20, 0.10),
+    ("sat_aw_compare", "awareness", "Easy to compare models", "型号对比方便", -0.05, 0.0),
+    ("sat_pu_price", "purchase", "Fair price", "价格合理", -0.35, 0.30),
+    ("sat_pu_checkout", "purchase", "Easy ordering and payment", "下单支付便捷", 0.35, 0.08),
+    ("sat_pu_advice", "purchase", "Helpful pre-sales advice", "售前咨询专业", 0.05, 0.0),
+    ("sat_de_speed", "delivery", "Delivery speed", "配送速度", -0.10, 0.22),
+    ("sat_de_condition", "delivery", "Arrived in good condition", "包装完好无损", 0.30, 0.0),
+    ("sat_in_ease", "installation", "Easy installation and setup", "安装设置简便", 0.00, 0.20),
+    ("sat_in_app", "installation", "Smooth app pairing", "App 配网顺利", -0.15, 0.12),
+    ("sat_us_perf", "use", "Product performance", "产品性能", 0.10, 0.50),
+    ("sat_us_quality", "use", "Quality and reliability", "质量可靠", 0.05, 0.40),
+    ("sat_us_noise", "use", "Quiet operation", "运行安静", -0.05, 0.0),
+    ("sat_as_speed", "after_sales", "Speed of service response", "客服响应速度", -0.30, 0.15),
+    ("sat_as_solve", "after_sales", "Problem solved", "问题得到解决", -0.15, 0.35),
+    ("sat_as_warranty", "after_sales", "Warranty and repair terms", "保修维修政策", 0.00, 0.0),
+]
+OVERALL_INTERCEPT = -1.1
+OVERALL_NOISE = 0.85
+THRESHOLDS = np.array([-1.9, -1.1, -0.2, 0.9])
+LOAD_G, LOAD_STAGE, LOAD_E = 0.55, 0.50, 0.65
+# stage latent shift by segment (rows SEGMENTS, columns STAGES)
+STAGE_SHIFT = np.array([
+    [0.00, 0.00, 0.00, 0.25, 0.20, 0.00],
+    [0.00, -0.30, 0.00, 0.00, 0.00, 0.00],
+    [0.00, 0.00, 0.00, -0.25, 0.00, 0.00],
+    [0.10, 0.00, 0.00, 0.00, 0.00, -0.30],
+])
+# planted wave-2 shifts (latent units): delivery improves, nothing else
+WAVE2_STAGE_SHIFT = {"delivery": 0.24}
+WAVE_CORR = 0.8  # correlation of a customer's latent answers between waves
+LTR_INTERCEPT, LTR_SLOPE, LTR_NOISE, LTR_WAVE2 = 0.55, 0.95, 1.25, 0.28
+P_NO_INSTALL, P_NO_SERVICE = 0.06, 0.15  # share answering 99 (not applicable / don't know)
+
+KANO_CATS = ("A", "O", "M", "I", "R")
+KANO_PROFILE = {  # P(A, O, M, I, R) for a feature whose true category is the key
+    "A": [0.58, 0.14, 0.05, 0.20, 0.03],
+    "O": [0.14, 0.56, 0.15, 0.13, 0.02],
+    "M": [0.05, 0.18, 0.57, 0.18, 0.02],
+    "I": [0.13, 0.07, 0.08, 0.67, 0.05],
+    "R": [0.04, 0.02, 0.02, 0.30, 0.62],
+}
+# feature, kind, en, zh, true category per segment (tech, value, family, premium)
+KANO_FEATURES = [
+    ("cleaning_power", "product", "strong cleaning / purifying performance", "强劲的清洁/净化效果", "OOOO"),
+    ("app_control", "product", "remote control from the app", "App 远程控制", "OAAA"),
+    ("voice_control", "product", "voice assistant control", "语音助手控制", "AIII"),
+    ("auto_empty", "product", "self-emptying / self-cleaning base", "自动集尘/自清洁", "AAAA"),
+    ("quiet_mode", "product", "quiet night mode", "静音夜间模式", "OOOO"),
+    ("filter_reminder", "product", "filter and consumable reminders", "滤网/耗材更换提醒", "MMMM"),
+    ("data_privacy", "product", "data privacy protection", "数据隐私保护", "MMMM"),
+    ("child_lock", "product", "child lock", "童锁", "IIMI"),
+    ("free_install", "service", "free home installation", "免费上门安装", "MMMM"),
+    ("next_day_delivery", "service", "next-day delivery", "次日达配送", "OOOO"),
+    ("repair_48h", "service", "on-site repair within 48 hours", "48 小时上门维修", "OOOM"),
+    ("marketing_push", "service", "personalised marketing notifications", "个性化营销推送", "IRRR"),
+]
+KANO_ANSWERS = [("I like it", "我喜欢"), ("It must be that way", "理所当然"), ("I am neutral", "无所谓"),
+                ("I can live with it", "勉强接受"), ("I dislike it", "我不喜欢")]
+IMPORTANCE_MEAN = {"A": 5.8, "O": 7.0, "M": 7.6, "I": 4.0, "R": 2.8}
+P_KANO_QUESTIONABLE = 0.03
+
+ATT_ITEMS = [  # column, en, zh, mean by segment (tech, value, family, premium) in latent sd units
+    ("att_newtech", "I like to be the first to try new technology", "我喜欢第一时间尝试新科技", [1.2, -0.3, -0.1, 0.3]),
+    ("att_smarthome", "I want my whole home connected", "我希望全屋设备互联", [1.0, -0.2, 0.2, 0.3]),
+    ("att_compare_price", "I always compare prices before buying", "购买前我总会货比三家", [-0.1, 1.1, 0.3, -0.8]),
+    ("att_wait_promo", "I wait for sales such as 618 or Double 11", "我会等 618、双11 等大促再买", [0.0, 1.0, 0.2, -0.7]),
+    ("att_no_time", "I have little time for housework", "我几乎没有时间做家务", [0.1, -0.3, 1.2, 0.2]),
+    ("att_family_health", "My family's health and safety come first", "家人的健康和安全最重要", [-0.3, 0.0, 1.1, 0.4]),
+    ("att_pay_brand", "I pay more for a brand I trust", "我愿意为信赖的品牌多花钱", [0.2, -0.9, 0.0, 1.1]),
+    ("att_quality_first", "Quality matters more to me than price", "对我来说质量比价格更重要", [0.2, -0.7, 0.2, 1.2]),
+    ("att_design", "Design and looks matter to me", "我很看重外观设计", [0.9, -0.4, -0.2, 0.5]),
+]
+ATT_THRESHOLDS = np.array([-1.5, -0.5, 0.5, 1.5])
+
+P_STRAIGHT, P_SPEED, P_JUNK = 0.025, 0.02, 0.012
+
+# ---------------------------------------------------------------- pain points
+PAIN_COMBOS = [  # (category, stage, base rate)
+    ("functional", "installation", 0.05), ("functional", "delivery", 0.03), ("functional", "use", 0.17),
+    ("service", "purchase", 0.02), ("service", "delivery", 0.03), ("service", "installation", 0.04),
+    ("service", "after_sales", 0.10),
+    ("process", "awareness", 0.02), ("process", "purchase", 0.04), ("process", "delivery", 0.08),
+    ("process", "installation", 0.03), ("process", "after_sales", 0.06),
+    ("value", "awareness", 0.02), ("value", "purchase", 0.07), ("value", "use", 0.04), ("value", "after_sales", 0.03),
+]
+P_NONE = 0.17
+# multipliers by segment: {segment: {(category, stage or None): factor}}
+PAIN_MULT = {
+    "tech": {("functional", None): 1.4, ("functional", "installation"): 1.6},
+    "value": {("value", None): 2.2, ("process", "purchase"): 1.4},
+    "family": {("process", None): 1.4, ("service", "installation"): 1.8},
+    "premium": {("service", None): 1.9, ("value", None): 0.5},
+}
+SEVERITY_P = {"functional": [0.30, 0.40, 0.30], "service": [0.30, 0.45, 0.25],
+              "process": [0.45, 0.40, 0.15], "value": [0.40, 0.40, 0.20]}
+FEEDBACK_CHANNELS = [  # channel, share, P(English), median resolution hours (NaN: social, never resolved here)
+    ("hotline", 0.20, 0.35, 20.0), ("app", 0.20, 0.45, 30.0), ("jd_review", 0.22, 0.30, 36.0),
+    ("weibo", 0.13, 0.10, np.nan), ("xiaohongshu", 0.13, 0.05, np.nan), ("email", 0.12, 0.80, 48.0),
+]
