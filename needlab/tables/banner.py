@@ -11,7 +11,7 @@ import pandas as pd
 
 from needlab._result import Result
 from needlab._validate import check_columns, check_frame, check_weights
-from needlab.tables._categories import category_codes
+from needlab.tables._stats import codes_of
 from needlab.tables.crosstab import LABELS, crosstab
 from needlab.tables.means import compare_means
 
@@ -165,7 +165,7 @@ def banner(
     for q in questions:
         if q in rows:
             # Total column: everyone who answered q.
-            codes, levels = category_codes(data, q)
+            codes, levels = codes_of(data[q], q)
             ok = codes >= 0
             cw = np.bincount(codes[ok], weights=w_arr[ok], minlength=len(levels))
             cu = np.bincount(codes[ok], minlength=len(levels)).astype(float)

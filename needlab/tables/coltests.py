@@ -17,7 +17,6 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from scipy import stats
 
 __all__ = ["adjust_pvalues", "letters_for", "mean_test", "proportion_test"]
 
@@ -58,6 +57,8 @@ def proportion_test(p_a: np.ndarray, p_b: np.ndarray, e_a: np.ndarray, e_b: np.n
     >>> round(float(z), 4), round(float(p), 4)
     (2.8284, 0.0047)
     """
+    from scipy import stats
+
     p_a, p_b, e_a, e_b = (np.asarray(x, dtype=float) for x in (p_a, p_b, e_a, e_b))
     with np.errstate(invalid="ignore", divide="ignore"):
         if method == "unpooled_z":
@@ -97,6 +98,8 @@ def mean_test(m_a: np.ndarray, m_b: np.ndarray, se_a: np.ndarray, se_b: np.ndarr
     >>> round(float(t), 4)
     2.2361
     """
+    from scipy import stats
+
     m_a, m_b, se_a, se_b, e_a, e_b = (np.asarray(x, dtype=float)
                                       for x in (m_a, m_b, se_a, se_b, e_a, e_b))
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -24,7 +24,7 @@ from needlab._validate import (
     preview,
 )
 from needlab.errors import ConfigError, DataError
-from needlab.tables._categories import category_codes
+from needlab.tables._stats import codes_of
 from needlab.tables.coltests import adjust_pvalues, letters_for, proportion_test
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -244,8 +244,8 @@ def crosstab(
     weighted = w is not None
     w = np.ones(len(data)) if w is None else w
 
-    rc, rlev = category_codes(data, row)
-    cc, clev = category_codes(data, col)
+    rc, rlev = codes_of(data[row], row)
+    cc, clev = codes_of(data[col], col)
     for name, lev in ((row, rlev), (col, clev)):
         if len(lev) < 2:
             raise DataError(

@@ -19,7 +19,7 @@ from needlab._validate import (
     check_weights,
 )
 from needlab.errors import ConfigError
-from needlab.tables._categories import category_codes
+from needlab.tables._stats import codes_of
 from needlab.tables.coltests import adjust_pvalues, letters_for, mean_test
 from needlab.tables.crosstab import LABELS, column_letters
 
@@ -136,7 +136,7 @@ def compare_means(
     x = check_numeric(data, value).to_numpy(dtype=float)
     w = check_weights(data, weights)
     w = np.ones(len(data)) if w is None else w
-    cc, clev = category_codes(data, col)
+    cc, clev = codes_of(data[col], col)
     ok = np.isfinite(x) & (cc >= 0)
     notes = []
     if (~ok).any():

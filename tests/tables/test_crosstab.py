@@ -218,7 +218,7 @@ def test_bad_input() -> None:
         crosstab(df, "sat", "region", weights=np.r_[-1.0, np.ones(199)])
     with pytest.raises(DataError, match="one category|1 category"):
         crosstab(df.assign(one="x"), "sat", "one")
-    with pytest.raises(DataError, match="mixes types"):
+    with pytest.raises(DataError, match="mixes value types"):
         crosstab(df.assign(mixed=[1, "1"] * 100), "mixed", "region")
     with pytest.raises(ConfigError, match="alpha"):
         crosstab(df, "sat", "region", alpha=1.5)
@@ -270,3 +270,9 @@ def test_permutation_invariance_and_percent_sums(df, rnd) -> None:
     pd.testing.assert_frame_equal(a.chi2, b.chi2, check_exact=False, rtol=1e-9)
     sums = a.percent.sum(axis=0)
     np.testing.assert_allclose(sums[a.bases.loc["unweighted"] > 0], 100.0)
+
+
+def test_heatmap_shows_percent_and_letters() -> None:
+    ax = crosstab(two_by_two(), "sat", "region").plot()
+    texts = sorted(t.get_text() for t in ax.texts)
+    assert texts == sorted(["40", "60 A", "60 B", "40", "50", "50"])

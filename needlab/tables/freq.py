@@ -1,0 +1,234 @@
+"""Frequency tables: counts, percentages, valid and cumulative percentages, Wilson intervals.
+
+Counting is one weighted :func:`numpy.bincount` over the factorized codes of the column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from needlab._result import Result
+from needlab._validate import check_columns, check_frame, check_option, check_weights
+from needlab.tables._stats import (
+    codes_of,
+    effective_n,
+    grouped_sum,
+    mixed_types_note,
+    wilson_interval,
+    z_value,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+__all__ = ["MISSING_LABEL", "FreqResult", "freq"]
+
+MISSING_LABEL = "(missing)"
+"""The ``value`` shown on the row of missing answers."""
+
+
+@dataclass(frozen=True, repr=False)
+class FreqResult(Result):
+    """Result of :func:`freq`.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per value (and a final missing row); columns described in :func:`freq`.
+    column : hashable
+        The analysed column.
+    n : int
+        Rows in the data.
+    n_valid : int
+        Rows with an answer.
+    n_missing : int
+        Rows without an answer.
+    weighted_n : float
+        Sum of the weights over all rows (equals ``n`` without weights).
+    n_eff : float
+        Kish effective base of the valid rows (equals ``n_valid`` without weights).
+    ci : float or None
+        Confidence level of the intervals.
+    weighted : bool
+        Whether weights were given.
+    """
+
+    column: Hashable = None
+    n: int = 0
+    n_valid: int = 0
+    n_missing: int = 0
+    weighted_n: float = 0.0
+    n_eff: float = 0.0
+    ci: float | None = 0.95
+    weighted: bool = False
+
+    title = "Frequencies"
+
+    def summary(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"column": self.column, "n": self.n, "valid": self.n_valid,
+                               "missing": self.n_missing}
+        if self.weighted:
+            out["weighted n"] = self.weighted_n
+            out["effective base (valid)"] = self.n_eff
+        return out
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """Bar chart of the valid percentages with their Wilson intervals.
+
+        See :func:`needlab.tables.plot.freq_bars`.
+        """
+        from needlab.tables.plot import freq_bars
+
+        return freq_bars(self, ax=ax, **kwargs)
+
+
+def freq(data: pd.DataFrame, col: Hashable, *,
+         weights: Hashable | Sequence[float] | np.ndarray | None = None,
+         dropna: bool = False, ci: float | None = 0.95,
+         sort: Literal["value", "count"] | None = None,
+         labels: Mapping[Any, str] | None = None) -> FreqResult:
+    """Frequency table of one column, weighted or not, with Wilson intervals.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per respondent.
+    col : hashable
+        The column to count.
+    weights : column name or array, optional
+        Respondent weights (finite, non-negative, positive total). Without weights every row
+        counts 1.
+    dropna : bool, default False
+        When False, missing answers get a final row and ``percent`` is of all rows. When True,
+        the missing row is left out and ``percent`` is of the valid rows only (the number
+        of excluded rows is in ``notes``).
+    ci : float or None, default 0.95
+        Confidence level of the intervals; None leaves ``ci_low`` / ``ci_high`` out.
+    sort : {None, "value", "count"}, default None
+        None or ``"value"``: a categorical column keeps its category order (the order of
+        an ordered scale, unused categories shown with zero counts); any other column is
+        sorted by value. ``"count"``: largest weighted count first (ties in value order).
+        The missing row always comes last.
+    labels : mapping, optional
+        Value labels (code -> label), shown in a ``label`` column; values without a label
+        show the value itself.
+
+    Returns
+    -------
+    FreqResult
+        ``.table`` has the columns
+
+        - ``value``: the answer (``"(missing)"`` on the missing row);
+        - ``label``: the value label (only when ``labels`` is given);
+        - ``n``: unweighted number of rows;
+        - ``count``: weighted count (sum of weights; equals ``n`` without weights);
+        - ``percent``: ``count`` as a percentage of all rows including missing ones
+          (of the valid rows when ``dropna=True``);
+        - ``valid_percent``: ``count`` as a percentage of the valid rows (NaN on the
+          missing row);
+        - ``cumulative_percent``: running sum of ``valid_percent`` in table order (NaN on
+          the missing row);
+        - ``ci_low``, ``ci_high``: Wilson score interval (percent) of the valid proportion,
+          computed on the Kish effective base of the valid rows
+          ``n_eff = (sum w)^2 / sum w^2`` (NaN on the missing row).
+
+        Percentages in each column sum to 100. Attributes ``n``, ``n_valid``,
+        ``n_missing``, ``weighted_n`` and ``n_eff`` hold the bases.
+
+    Raises
+    ------
+    SchemaError
+        ``data`` is not a DataFrame or ``col`` is not one of its columns.
+    DataError
+        Invalid weights, or a column that mixes value types that cannot be ordered.
+    ConfigError
+        An invalid ``sort`` or ``ci``.
+
+    References
+    ----------
+    Kish, L. (1965). *Survey Sampling*. Wiley (effective sample size of a weighted sample).
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
+    inference. *JASA*, 22(158), 209-212.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"q": [1, 2, 2, 3, None], "w": [1.0, 1.0, 2.0, 1.0, 1.0]})
+    >>> freq(df, "q").table[["value", "n", "percent", "valid_percent"]]
+           value  n  percent  valid_percent
+    0        1.0  1     20.0           25.0
+    1        2.0  2     40.0           50.0
+    2        3.0  1     20.0           25.0
+    3  (missing)  1     20.0            NaN
+    >>> r = freq(df, "q", weights="w", dropna=True)
+    >>> r.table["count"].tolist(), round(r.n_eff, 3)
+    ([1.0, 3.0, 1.0], 3.571)
+    """
+    check_frame(data)
+    check_columns(data, col)
+    check_option(sort, (None, "value", "count"), "sort")
+    if ci is not None:
+        z_value(ci)  # validates ci
+    n = len(data)
+    w_in = check_weights(data, weights)
+    w = np.ones(n) if w_in is None else w_in
+    s = data[col]
+    codes, cats = codes_of(s, col, keep_unused=True, allow_mixed=True)
+    k = len(cats)
+    valid = codes >= 0
+    n_counts = grouped_sum(codes, k).astype(np.int64)
+    w_counts = grouped_sum(codes, k, w)
+    n_missing = int((~valid).sum())
+    w_missing = float(w[~valid].sum())
+    w_valid = float(w_counts.sum())
+    w_all = w_valid + w_missing
+    n_eff = effective_n(w[valid])
+
+    order = np.arange(k)
+    if sort == "count":
+        order = np.lexsort((np.arange(k), -w_counts))
+    values = list(cats[order])
+    n_counts, w_counts = n_counts[order], w_counts[order]
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        valid_share = w_counts / w_valid if w_valid > 0 else np.full(k, np.nan)
+    denom_all = w_valid if dropna else w_all
+    table: dict[str, Any] = {
+        "value": values,
+        "n": n_counts,
+        "count": w_counts,
+        "percent": 100 * w_counts / denom_all if denom_all > 0 else np.full(k, np.nan),
+        "valid_percent": 100 * valid_share,
+        "cumulative_percent": 100 * np.cumsum(valid_share),
+    }
+    if ci is not None:
+        lo, hi = wilson_interval(valid_share, np.full(k, n_eff), ci)
+        table["ci_low"], table["ci_high"] = 100 * lo, 100 * hi
+    out = pd.DataFrame(table)
+    if n_missing and not dropna:
+        miss: dict[Hashable, Any] = {c: np.nan for c in out.columns}
+        miss.update({"value": MISSING_LABEL, "n": n_missing, "count": w_missing,
+                     "percent": 100 * w_missing / w_all})
+        out = pd.concat([out.astype({"value": object}), pd.DataFrame([miss])], ignore_index=True)
+    out["n"] = out["n"].astype(np.int64)
+    if labels is not None:
+        lab = [labels.get(v, v) if v != MISSING_LABEL else MISSING_LABEL for v in out["value"]]
+        out.insert(1, "label", pd.Series(lab, dtype=object).astype(str))
+
+    notes = []
+    if n_missing:
+        how = "excluded from the table" if dropna else "shown on the last row"
+        notes.append(f"{n_missing} of {n} rows have no answer in {col!r} ({how}); valid "
+                     f"percentages and intervals use the {n - n_missing} valid rows.")
+    mixed = mixed_types_note(s, col)
+    if mixed:
+        notes.append(mixed)
+    if w_in is not None and (w_in == 0).any():
+        notes.append(f"{int((w_in == 0).sum())} rows have weight 0 and count for nothing.")
+    return FreqResult(out, column=col, n=n, n_valid=n - n_missing, n_missing=n_missing,
+                      weighted_n=w_all, n_eff=n_eff, ci=ci, weighted=w_in is not None,
+                      notes=tuple(notes))
