@@ -4,7 +4,7 @@ Load survey exports with their codebook, check their quality, segment customers,
 (crosstabs, key drivers, Kano, pain points), prioritise, plan and monitor. The public API is flat:
 ``import needlab as nl`` then ``nl.read_survey(...)``.
 
-Heavy libraries (matplotlib, seaborn, scikit-learn, statsmodels) are imported inside the
+Heavy libraries (matplotlib, seaborn, scikit-learn, statsmodels, scipy) are imported inside the
 functions that need them, so ``import needlab`` stays fast.
 """
 
@@ -12,20 +12,60 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from needlab.datasets import load_sample, make_sample, write_sample
 from needlab.errors import ConfigError, DataError, NeedlabError, NeedlabWarning, SchemaError
-from needlab.io import neutralise, to_csv, to_excel
+from needlab.io import (
+    Codebook,
+    QualityReport,
+    Survey,
+    neutralise,
+    quality,
+    read_survey,
+    to_csv,
+    to_excel,
+)
 from needlab.kano import KanoResult, kano
+from needlab.tables import (
+    banner,
+    compare_csat,
+    compare_means,
+    compare_nps,
+    crosstab,
+    csat,
+    freq,
+    nps,
+    rake,
+    top_box,
+)
 
 __all__ = [
+    "Codebook",
     "ConfigError",
     "DataError",
     "KanoResult",
     "NeedlabError",
     "NeedlabWarning",
+    "QualityReport",
     "SchemaError",
+    "Survey",
     "__version__",
+    "banner",
+    "compare_csat",
+    "compare_means",
+    "compare_nps",
+    "crosstab",
+    "csat",
+    "freq",
     "kano",
+    "load_sample",
+    "make_sample",
     "neutralise",
+    "nps",
+    "quality",
+    "rake",
+    "read_survey",
     "to_csv",
     "to_excel",
+    "top_box",
+    "write_sample",
 ]

@@ -3,6 +3,11 @@
 #   jupytext:
 #     formats: ipynb,py:percent
 #     notebook_metadata_filter: needlab,kernelspec,jupytext
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -72,7 +77,13 @@ report.straightliners.head()
 # quality report finds the planted straight-liners and speeders.
 
 # %%
-truth = nl.make_sample().truth
-assert len(survey.data) == len(nl.load_sample(DATA).survey_wave1)
+sample = nl.load_sample(DATA)
+truth = sample.truth.respondents.query("wave == 1")
+assert len(survey.data) == len(sample.survey_wave1) == 2000
 assert len(problems) == 0
-print(len(survey.data), "respondents;", report.n_errors, "quality errors")
+for flag, found in (("straightliner", report.straightliners), ("speeder", report.speeders)):
+    planted = set(truth.loc[truth[flag], "resp_id"])
+    hits = set(found["id"])
+    assert planted <= hits and len(hits - planted) <= 3, flag
+print(len(survey.data), "respondents;", report.n_errors, "quality errors;",
+      len(set(report.straightliners["id"])), "straight-liners;", len(report.speeders), "speeders")

@@ -91,7 +91,8 @@ def to_csv(df: pd.DataFrame, path: str | Path, *, index: bool = False, **kwargs:
         The table.
     path : str or Path
         Where to write. The file is UTF-8 with a byte-order mark (``utf-8-sig``) so that Excel
-        shows Chinese text correctly; pass ``encoding=`` to change it.
+        shows Chinese text correctly; pass ``encoding=`` to change it. Rows end with CRLF
+        (RFC 4180) and cells holding line breaks are quoted.
     index : bool, default False
         Whether to write the index.
     **kwargs
@@ -104,6 +105,9 @@ def to_csv(df: pd.DataFrame, path: str | Path, *, index: bool = False, **kwargs:
     """
     path = Path(path)
     kwargs.setdefault("encoding", "utf-8-sig")
+    # CRLF rows (RFC 4180): the csv writer then quotes any cell holding a CR or LF, so a stray
+    # carriage return inside a comment cannot split the row in Excel or another reader.
+    kwargs.setdefault("lineterminator", "\r\n")
     neutralise_frame(df).to_csv(path, index=index, **kwargs)
     return path
 

@@ -137,6 +137,12 @@ class KanoResult(Result):
 def _resolve_pairs(data: pd.DataFrame, pairs: Any) -> dict[str, tuple[Hashable, Hashable]]:
     if hasattr(pairs, "kano_pairs"):
         pairs = pairs.kano_pairs()
+    if isinstance(pairs, pd.DataFrame):
+        need = ["feature", "functional", "dysfunctional"]
+        missing = [c for c in need if c not in pairs.columns]
+        if missing:
+            raise ConfigError(f"a pairs table needs the columns {need}; it lacks {missing}.")
+        pairs = {f: (a, b) for f, a, b in pairs[need].itertuples(index=False)}
     if not isinstance(pairs, Mapping) or not pairs:
         raise ConfigError(
             "pairs must map each feature to its (functional column, dysfunctional column), e.g. "
@@ -342,10 +348,11 @@ def kano(
     data : DataFrame
         One row per respondent (wide format), or one row per respondent and feature (long
         format, with ``respondent=``, ``feature=``, ``functional=``, ``dysfunctional=``).
-    pairs : mapping or Codebook
-        ``feature -> (functional column, dysfunctional column)``, or a
-        :class:`needlab.Codebook` whose ``kano_functional`` / ``kano_dysfunctional`` items share
-        a ``feature``. Not used with long format.
+    pairs : mapping, DataFrame or Codebook
+        ``feature -> (functional column, dysfunctional column)``; or a table with columns
+        ``feature``, ``functional``, ``dysfunctional``; or a :class:`needlab.Codebook` whose
+        ``kano_functional`` / ``kano_dysfunctional`` items share a ``feature``. Not used with
+        long format.
     table : {"standard", "pouliot", "short3"} or 5x5 table
         The evaluation table (see :mod:`needlab.kano.tables`).
     rule : {"mode", "mooi", "group"}

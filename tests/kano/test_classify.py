@@ -374,3 +374,11 @@ def test_result_views() -> None:
     html = res._repr_html_()
     assert "Kano classification" in html and "basic" in html
     assert html == kano(df, pairs_of({"x": 0}))._repr_html_()
+
+
+def test_pairs_as_table_and_bad_table() -> None:
+    df = frame_from_counts({"x": COUNTS})
+    table = pd.DataFrame({"feature": ["x"], "functional": ["x_f"], "dysfunctional": ["x_d"]})
+    pd.testing.assert_frame_equal(kano(df, table).table, kano(df, pairs_of({"x": 0})).table)
+    with pytest.raises(ConfigError, match="dysfunctional"):
+        kano(df, table.drop(columns="dysfunctional"))
