@@ -40,7 +40,12 @@ def _check(args: argparse.Namespace) -> int:
     _print_table("codebook validation", problems)
     report = quality(data, survey.codebook)
     _print_table("data quality", report.table)
-    n_errors = len(problems) + report.n_errors
+    # Duplicate ids and out-of-range values appear in both reports: count each finding once.
+    same = {"duplicate_id": "duplicate_id", "not_in_labels": "out_of_range", "out_of_range": "out_of_range"}
+    seen = {(c, same[p]) for c, p in zip(problems["column"], problems["problem"], strict=True) if p in same}
+    errors = report.table[report.table["severity"] == "error"]
+    extra = sum((c, k) not in seen for c, k in zip(errors["column"], errors["check"], strict=True))
+    n_errors = len(problems) + extra
     print(f"\n{n_errors} error(s) found." if n_errors else "\nNo errors found.")
     return 1 if n_errors else 0
 

@@ -52,6 +52,7 @@ def test_check_finds_duplicate_ids_and_exits_1(tmp_path, capsys) -> None:
     out = capsys.readouterr().out
     assert code == 1
     assert str(df.loc[4, "resp_id"]) in out
+    assert "1 error(s) found." in out  # reported by validation and quality, counted once
 
 
 def test_check_missing_file_is_a_clear_error(tmp_path, capsys) -> None:

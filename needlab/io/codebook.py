@@ -1059,7 +1059,7 @@ def _infer_column(name: str, s: pd.Series, max_levels: int, *, allow_id: bool,
     if levels is not None:
         raw_s, has_na = pd.Series(levels[0], dtype=object), levels[1]
     else:
-        raw_s = pd.Series(pd.unique(s.to_numpy(dtype=object)), dtype=object)
+        raw_s = pd.Series(np.asarray(pd.unique(s), dtype=object), dtype=object)
         has_na = bool(raw_s.isna().any())
     n_na = int(s.isna().sum()) if has_na else 0
     uniq = raw_s[raw_s.notna()].astype(str)

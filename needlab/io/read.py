@@ -11,6 +11,7 @@ valid.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import html
 import io
@@ -302,22 +303,19 @@ def _sniff(sample: str, path: Path) -> str:
 
 
 def _read_text(path: Path, report: _Report, *, encoding: str | None, sep: str | None) -> pd.DataFrame:
-    raw = path.read_bytes()
-    if not raw[:65536].removeprefix(_BOM).strip() and not raw.removeprefix(_BOM).strip():
-        raise DataError(f"{path} is empty ({len(raw)} bytes); export the survey again.")
+    with open(path, "rb") as fh:
+        start = fh.read(65536)
+    if not start.removeprefix(_BOM).strip() and not path.read_bytes().removeprefix(_BOM).strip():
+        raise DataError(f"{path} is empty ({path.stat().st_size} bytes); export the survey again.")
     if encoding is None:
-        # Fast path: let the C parser decode UTF-8 itself; only on failure decode in Python
-        # (UTF-8 error offset, then GB18030).
-        bom = raw.startswith(_BOM)
-        payload = raw[3:] if bom else raw
-        head = payload[:65536]
+        # Fast path: the C parser reads and decodes the UTF-8 file itself; only when that fails
+        # is the file decoded in Python (UTF-8 error offset, then GB18030).
+        bom = start.startswith(_BOM)
+        head = start[3:] if bom else start
         sample = head.decode("utf-8", errors="ignore")
         try:
-            if len(head) < len(payload):
-                head[: max(0, len(head) - 4)].decode("utf-8")
-            else:
-                head.decode("utf-8")
-            df = _parse(payload, path, sample, sep, report)
+            head[: max(0, len(head) - 4)].decode("utf-8")
+            df = _parse(path, path, sample, sep, report)
             report.rows.insert(0, {"column": "", "action": "encoding_detected", "n": 0,
                                    "detail": "utf-8-sig" if bom else "utf-8"})
             if bom:
@@ -326,11 +324,31 @@ def _read_text(path: Path, report: _Report, *, encoding: str | None, sep: str | 
             return df
         except UnicodeDecodeError:
             report.rows.clear()
+    raw = path.read_bytes()
     text, payload = _decode(raw, path, encoding, report)
     return _parse(payload, path, text[:65536], sep, report)
 
 
-def _parse(payload: bytes, path: Path, sample: str, sep: str | None, report: _Report) -> pd.DataFrame:
+def _arrow_strings() -> bool:
+    try:
+        return pd.Series(["a"]).dtype.storage == "pyarrow"  # type: ignore[union-attr]
+    except AttributeError:
+        return False
+
+
+_ARROW_STRINGS = _arrow_strings()
+
+
+def _open(source: bytes | Path) -> contextlib.AbstractContextManager[Any]:
+    """The parser's input: in-memory UTF-8 bytes, or the UTF-8 file itself (read by the C
+    parser, which also drops a leading byte-order mark)."""
+    if isinstance(source, bytes):
+        return io.BytesIO(source)
+    return contextlib.nullcontext(str(source))
+
+
+def _parse(payload: bytes | Path, path: Path, sample: str, sep: str | None,
+           report: _Report) -> pd.DataFrame:
     if sep is None:
         sep = _sniff(sample, path)
         report.add(None, "delimiter_detected", 0, repr(sep))
@@ -345,14 +363,20 @@ def _parse(payload: bytes, path: Path, sample: str, sep: str | None, report: _Re
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", pd.errors.DtypeWarning)
-            # Text columns are parsed as categoricals (hashing in C, much faster than creating
-            # a Python string per cell), then turned back into plain text in _text_columns.
-            head = pd.read_csv(io.BytesIO(payload), sep=sep, encoding="utf-8", engine="c",
-                               nrows=2000)
-            as_cat = {c: "category" for c in head.columns
-                      if head[c].dtype == object or pd.api.types.is_string_dtype(head[c].dtype)}
-            df = pd.read_csv(io.BytesIO(payload), sep=sep, encoding="utf-8", engine="c",
-                             dtype=as_cat or None)
+            # With Arrow-backed strings (pyarrow installed, the pandas default) text parses
+            # fast as it is. Without them, text columns are parsed as categoricals (hashing in
+            # C, much faster than a Python string per cell) and turned back into plain text in
+            # _numeric_text.
+            as_cat: dict[str, str] = {}
+            if not _ARROW_STRINGS:
+                with _open(payload) as fh:
+                    head = pd.read_csv(fh, sep=sep, encoding="utf-8", engine="c", nrows=2000)
+                as_cat = {c: "category" for c in head.columns
+                          if head[c].dtype == object or pd.api.types.is_string_dtype(head[c].dtype)}
+            # low_memory=False with categoricals: one pass, no per-chunk categories to union.
+            with _open(payload) as fh:
+                df = pd.read_csv(fh, sep=sep, encoding="utf-8", engine="c", dtype=as_cat or None,
+                                 low_memory=not as_cat)
         if any(issubclass(w.category, pd.errors.DtypeWarning) for w in caught):
             for name in df.columns:
                 s = df[name]
