@@ -48,6 +48,8 @@ LABEL_SETS: dict[str, list[str]] = {
         "This would be a major problem for me",
     ],
     "common": ["I like it", "I expect it", "I'm neutral", "I can tolerate it", "I dislike it"],
+    "berger_short": ["I like it", "It must be that way", "I am neutral", "I can live with it",
+                     "I dislike it"],
     "common_2": ["Like", "Must-be", "Neutral", "Live-with", "Dislike"],
     "common_3": ["Like", "Expect", "Neutral", "Tolerate", "Dislike"],
     "zh": ["我喜欢", "理应如此", "无所谓", "能忍受", "我不喜欢"],
