@@ -5,6 +5,7 @@ from needlab.tables.banner import BannerResult, banner
 from needlab.tables.crosstab import CrosstabResult, crosstab
 from needlab.tables.freq import FreqResult, freq
 from needlab.tables.means import MeansResult, compare_means
+from needlab.tables.multi import Multi, multi
 from needlab.tables.scores import compare_csat, compare_nps, csat, nps, top_box
 from needlab.tables.weighting import RakeResult, rake
 
@@ -13,6 +14,7 @@ __all__ = [
     "CrosstabResult",
     "FreqResult",
     "MeansResult",
+    "Multi",
     "RakeResult",
     "banner",
     "compare_csat",
@@ -21,6 +23,7 @@ __all__ = [
     "crosstab",
     "csat",
     "freq",
+    "multi",
     "nps",
     "rake",
     "top_box",

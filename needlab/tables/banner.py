@@ -11,9 +11,10 @@ import pandas as pd
 
 from needlab._result import Result
 from needlab._validate import check_columns, check_frame, check_weights
-from needlab.tables._stats import codes_of
+from needlab.errors import ConfigError
 from needlab.tables.crosstab import LABELS, crosstab
 from needlab.tables.means import compare_means
+from needlab.tables.multi import Multi, indicators
 
 __all__ = ["BannerResult", "banner"]
 
@@ -119,10 +120,12 @@ def banner(
     Parameters
     ----------
     data : DataFrame
-    rows : list of str
-        Row questions (categorical, or numeric when listed in ``means``).
-    cols : list of str
-        Banner (column) variables.
+    rows : list of str or Multi
+        Row questions (categorical, multi-response via :func:`~needlab.tables.multi.multi`,
+        or numeric when listed in ``means``).
+    cols : list of str or Multi
+        Banner (column) variables; a multi-response banner variable has overlapping columns,
+        tested with the overlap correction.
     weights : str or array, optional
     means : list of str
         Row questions shown as a mean row instead of category percentages; a question may be
@@ -154,32 +157,34 @@ def banner(
     """
     data = check_frame(data)
     rows, cols, means = list(rows), list(cols), list(means)
-    check_columns(data, rows + cols + means)
+    check_columns(data, [v for v in rows + cols + means if not isinstance(v, Multi)])
+    if any(isinstance(m, Multi) for m in means):
+        raise ConfigError("a multi-response question has no mean; list it in rows instead.")
     w = check_weights(data, weights)
     w_arr = np.ones(len(data)) if w is None else w
     total_label = LABELS[lang]["total"]
     mean_label = "均值" if lang == "zh" else "Mean"
     nets = dict(nets or {})
     questions = list(dict.fromkeys(rows + means))
+    qname = {q: str(q) if isinstance(q, Multi) else q for q in questions}
     cells, tests, bases, notes = [], [], [], []
     for q in questions:
         if q in rows:
             # Total column: everyone who answered q.
-            codes, levels = codes_of(data[q], q)
-            ok = codes >= 0
-            cw = np.bincount(codes[ok], weights=w_arr[ok], minlength=len(levels))
-            cu = np.bincount(codes[ok], minlength=len(levels)).astype(float)
+            ind, ok, levels = indicators(data, q)
+            cw = w_arr[ok] @ ind[ok]
+            cu = ind[ok].sum(axis=0)
             names, tw, tu = list(levels), list(cw), list(cu)
             for net, members in nets.get(q, {}).items():
                 idx = [list(levels).index(m) for m in members if m in list(levels)]
                 names.append(net)
                 tw.append(cw[idx].sum())
                 tu.append(cu[idx].sum())
-            tot_w = cw.sum()
+            tot_w = w_arr[ok].sum()
             cells.append(pd.DataFrame({
-                "question": q, "row": names, "banner": total_label, "column": total_label,
+                "question": qname[q], "row": names, "banner": total_label, "column": total_label,
                 "letter": "", "n": tu, "count": tw, "value": 100 * np.array(tw) / tot_w, "sig": ""}))
-            bases.append({"question": q, "banner": total_label, "head": total_label,
+            bases.append({"question": qname[q], "banner": total_label, "head": total_label,
                           "unweighted": float(ok.sum()), "weighted": float(tot_w)})
         offset = 0
         for g in cols:
@@ -189,14 +194,14 @@ def banner(
                                first_letter=offset)
                 t = res.table
                 cells.append(pd.DataFrame({
-                    "question": q, "row": t["row"], "banner": g, "column": t["column"],
+                    "question": qname[q], "row": t["row"], "banner": str(g), "column": t["column"],
                     "letter": t["letter"], "n": t["n"], "count": t["count"],
                     "value": t["column_percent"], "sig": t["sig"]}))
                 for c, letter in res.column_letters.items():
-                    bases.append({"question": q, "banner": g, "head": f"{c} ({letter})",
+                    bases.append({"question": qname[q], "banner": str(g), "head": f"{c} ({letter})",
                                   "unweighted": res.bases.loc["unweighted", c],
                                   "weighted": res.bases.loc["weighted", c]})
-                tests.append(res.pvalues.assign(question=q, banner=g))
+                tests.append(res.pvalues.assign(question=qname[q], banner=str(g)))
                 notes += [f"{q} x {g}: {n}" for n in res.notes]
                 n_cols = len(res.column_letters)
             if q in means:
@@ -204,13 +209,13 @@ def banner(
                                   adjust=adjust, total=False, lang=lang, first_letter=offset)
                 t = m.table
                 cells.append(pd.DataFrame({
-                    "question": q, "row": mean_label, "banner": g, "column": t["column"],
+                    "question": qname[q], "row": mean_label, "banner": str(g), "column": t["column"],
                     "letter": t["letter"], "n": t["n"], "count": t["weighted_n"],
                     "value": t["mean"], "sig": t["sig"]}))
-                tests.append(m.pvalues.assign(question=q, banner=g, row=mean_label))
+                tests.append(m.pvalues.assign(question=qname[q], banner=str(g), row=mean_label))
                 if q not in rows:
                     for _, r in t.iterrows():  # one row per banner category
-                        bases.append({"question": q, "banner": g, "head": f"{r['column']} ({r['letter']})",
+                        bases.append({"question": qname[q], "banner": str(g), "head": f"{r['column']} ({r['letter']})",
                                       "unweighted": r["n"], "weighted": r["weighted_n"]})
                 n_cols = len(t)
             offset += n_cols
@@ -218,18 +223,18 @@ def banner(
             x = pd.to_numeric(data[q], errors="coerce").to_numpy(float)
             ok = np.isfinite(x)
             cells.append(pd.DataFrame({
-                "question": [q], "row": [mean_label], "banner": [total_label],
+                "question": [qname[q]], "row": [mean_label], "banner": [total_label],
                 "column": [total_label], "letter": [""], "n": [float(ok.sum())],
                 "count": [w_arr[ok].sum()],
                 "value": [np.sum(w_arr[ok] * x[ok]) / w_arr[ok].sum()], "sig": [""]}))
             if q not in rows:
-                bases.append({"question": q, "banner": total_label, "head": total_label,
+                bases.append({"question": qname[q], "banner": total_label, "head": total_label,
                               "unweighted": float(ok.sum()), "weighted": float(w_arr[ok].sum())})
     table = pd.concat(cells, ignore_index=True)
     # Put each question's Total cells first in column order.
     table["_b"] = (table["banner"] != total_label).astype(int)
     table = table.sort_values(["_b"], kind="stable").drop(columns="_b")
-    table["_q"] = table["question"].map({q: i for i, q in enumerate(questions)})
+    table["_q"] = table["question"].map({qname[q]: i for i, q in enumerate(questions)})
     table = table.sort_values("_q", kind="stable").drop(columns="_q").reset_index(drop=True)
     return BannerResult(table, pvalues=pd.concat(tests, ignore_index=True) if tests else pd.DataFrame(),
                         bases=pd.DataFrame(bases), decimals=decimals, lang=lang,

@@ -26,6 +26,7 @@ from needlab._validate import (
 from needlab.errors import ConfigError, DataError
 from needlab.tables._stats import codes_of
 from needlab.tables.coltests import adjust_pvalues, letters_for, proportion_test
+from needlab.tables.multi import Multi, indicators, overlap_test
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -168,9 +169,12 @@ def crosstab(
     Parameters
     ----------
     data : DataFrame
-    row, col : str
+    row, col : str or Multi
         The row and column variables. A pandas Categorical keeps its order (unused categories
         stay as empty rows or columns, reported as not testable); other columns are sorted.
+        A multi-response question (:func:`needlab.tables.multi.multi`) gives percentages of
+        respondents; when the *column* variable is multi-response, its columns overlap and
+        are compared with :func:`~needlab.tables.multi.overlap_test` instead of ``method``.
     weights : str or array, optional
         Survey weights. Tests then use Kish effective bases e = (sum w)^2 / sum w^2 per column.
     percent : {"col", "row", "total"}
@@ -188,7 +192,7 @@ def crosstab(
         difference: p_a - p_total = (1 - w_a/w_total)(p_a - p_rest)).
     nets : mapping, optional
         ``name -> list of row categories`` added as rows (e.g. ``{"Top 2": [4, 5]}``) and tested
-        like the others (not in the chi-square).
+        like the others (not in the chi-square). Not with multi-response variables.
     lang : {"en", "zh"}
         Language of Total and base labels.
     first_letter : int, default 0
@@ -231,7 +235,7 @@ def crosstab(
     0.0047
     """
     data = check_frame(data)
-    check_columns(data, [row, col])
+    check_columns(data, [v for v in (row, col) if not isinstance(v, Multi)])
     check_option(percent, ("col", "row", "total"), "percent")
     check_option(method, ("pooled_z", "dimensions", "unpooled_z"), "method")
     check_option(adjust, (None, "bonferroni", "bh"), "adjust")
@@ -244,29 +248,50 @@ def crosstab(
     weighted = w is not None
     w = np.ones(len(data)) if w is None else w
 
-    rc, rlev = codes_of(data[row], row)
-    cc, clev = codes_of(data[col], col)
+    is_multi = isinstance(row, Multi) or isinstance(col, Multi)
+    notes = []
+    if is_multi:
+        if nets:
+            raise ConfigError("nets are not supported with multi-response questions yet; add the "
+                              "net as a 0/1 column of its own.")
+        yr, vr, rlev = indicators(data, row)
+        yc, vc, clev = indicators(data, col)
+        missing_r, missing_c = int((~vr).sum()), int((~vc).sum())
+    else:
+        rc, rlev = codes_of(data[row], row)
+        cc, clev = codes_of(data[col], col)
+        vr, vc = rc >= 0, cc >= 0
+        missing_r, missing_c = int((rc < 0).sum()), int((cc < 0).sum())
     for name, lev in ((row, rlev), (col, clev)):
         if len(lev) < 2:
             raise DataError(
                 f"column {name!r} has {len(lev)} category ({preview(lev) or 'none'}); a crosstab "
                 "needs at least two. Choose another variable or check the filter."
             )
-    notes = []
-    valid = (rc >= 0) & (cc >= 0)
+    valid = vr & vc
     n_out = int((~valid).sum())
     if n_out:
-        notes.append(f"{n_out} of {len(data)} rows excluded: {int((rc < 0).sum())} missing "
-                     f"{row!r}, {int((cc < 0).sum())} missing {col!r}.")
-    r, c, wv = rc[valid], cc[valid], w[valid]
+        notes.append(f"{n_out} of {len(data)} rows excluded: {missing_r} missing "
+                     f"{str(row)!r}, {missing_c} missing {str(col)!r}.")
+    wv = w[valid]
     n_r, n_c = len(rlev), len(clev)
-    code = r * n_c + c
-    size = n_r * n_c
-    wcount = np.bincount(code, weights=wv, minlength=size).reshape(n_r, n_c)
-    ucount = np.bincount(code, minlength=size).reshape(n_r, n_c).astype(float)
-    w2cell = np.bincount(code, weights=wv * wv, minlength=size).reshape(n_r, n_c)
-    col_w, col_w2 = wcount.sum(axis=0), w2cell.sum(axis=0)
-    col_n = ucount.sum(axis=0)
+    if is_multi:
+        yr, yc = yr[valid], yc[valid]
+        wcount = (yr * wv[:, None]).T @ yc
+        ucount = yr.T @ yc
+        w2cell = None
+        col_w, col_w2, col_n = wv @ yc, (wv * wv) @ yc, yc.sum(axis=0)
+        row_tot_w, row_tot_u = wv @ yr, yr.sum(axis=0)
+    else:
+        code = rc[valid] * n_c + cc[valid]
+        size = n_r * n_c
+        wcount = np.bincount(code, weights=wv, minlength=size).reshape(n_r, n_c)
+        ucount = np.bincount(code, minlength=size).reshape(n_r, n_c).astype(float)
+        w2cell = np.bincount(code, weights=wv * wv, minlength=size).reshape(n_r, n_c)
+        col_w, col_w2 = wcount.sum(axis=0), w2cell.sum(axis=0)
+        col_n = ucount.sum(axis=0)
+        row_tot_w, row_tot_u = wcount.sum(axis=1), ucount.sum(axis=1)
+    tot_w, tot_w2, tot_n = float(wv.sum()), float((wv * wv).sum()), float(len(wv))
 
     # Nets: extra rows that sum categories.
     row_names = list(rlev)
@@ -285,6 +310,7 @@ def crosstab(
             row_names.append(net)
         wx = np.vstack([wcount, *add_w])
         ux = np.vstack([ucount, *add_u])
+        row_tot_w, row_tot_u = wx.sum(axis=1), ux.sum(axis=1)
 
     with np.errstate(invalid="ignore", divide="ignore"):
         e = np.where(col_w2 > 0, col_w**2 / col_w2, 0.0)
@@ -293,11 +319,20 @@ def crosstab(
     col_labels = list(clev)
     lab = LABELS[lang]
 
-    # Pairwise column tests, all rows at once: (rows, C, C).
-    pa, pb = prop[:, :, None], prop[:, None, :]
-    stat, pval = proportion_test(pa, pb, e[None, :, None], e[None, None, :],
-                                 w_a=col_w[None, :, None], w_b=col_w[None, None, :], method=method)
     iu, ju = np.triu_indices(n_c, k=1)
+    pa, pb = prop[:, :, None], prop[:, None, :]
+    if isinstance(col, Multi):
+        # Columns overlap: each pair is tested with the overlap-corrected variance.
+        _, _, z_pairs, p_pairs = overlap_test(yr, wv, yc[:, iu], yc[:, ju])
+        stat = np.full((len(row_names), n_c, n_c), np.nan)
+        pval = np.full_like(stat, np.nan)
+        stat[:, iu, ju], pval[:, iu, ju] = z_pairs, p_pairs
+        stat[:, ju, iu], pval[:, ju, iu] = -z_pairs, p_pairs
+    else:
+        # Disjoint columns: the chosen test, all rows and pairs at once: (rows, C, C).
+        stat, pval = proportion_test(pa, pb, e[None, :, None], e[None, None, :],
+                                     w_a=col_w[None, :, None], w_b=col_w[None, None, :],
+                                     method=method)
     padj_pairs = adjust_pvalues(pval[:, iu, ju], adjust)
     padj = np.full_like(pval, np.nan)
     padj[:, iu, ju] = padj_pairs
@@ -307,16 +342,19 @@ def crosstab(
                            prop[:, iu], prop[:, ju], stat[:, iu, ju], pval[:, iu, ju], padj_pairs,
                            alpha)]
 
+    t_prop = row_tot_w / tot_w
     if total:
-        tw, tw2 = col_w.sum(), col_w2.sum()
-        rest_w = tw - col_w
-        with np.errstate(invalid="ignore", divide="ignore"):
-            e_rest = np.where(tw2 - col_w2 > 0, rest_w**2 / (tw2 - col_w2), 0.0)
-            p_rest = (wx.sum(axis=1, keepdims=True) - wx) / rest_w
-        st, pv = proportion_test(prop, p_rest, e[None, :], e_rest[None, :], w_a=col_w[None, :],
-                                 w_b=rest_w[None, :], method=method)
+        # Each column against the rest of the sample (the column is part of the total).
+        if is_multi:
+            _, p_rest, st, pv = overlap_test(yr, wv, yc, 1.0 - yc)
+        else:
+            rest_w = tot_w - col_w
+            with np.errstate(invalid="ignore", divide="ignore"):
+                e_rest = np.where(tot_w2 - col_w2 > 0, rest_w**2 / (tot_w2 - col_w2), 0.0)
+                p_rest = (row_tot_w[:, None] - wx) / rest_w
+            st, pv = proportion_test(prop, p_rest, e[None, :], e_rest[None, :], w_a=col_w[None, :],
+                                     w_b=rest_w[None, :], method=method)
         pv_adj = adjust_pvalues(pv, adjust)
-        t_prop = wx.sum(axis=1) / tw
         frames.append(_pairs_frame(row_names, col_labels, [lab["total"]] * n_c, prop,
                                    np.repeat(t_prop[:, None], n_c, axis=1), st, pv, pv_adj, alpha))
     pvalues = pd.concat(frames, ignore_index=True)
@@ -327,26 +365,23 @@ def crosstab(
 
     # Tables.
     cols_all = col_labels + ([lab["total"]] if total else [])
-    wfull = np.column_stack([wx, wx.sum(axis=1)]) if total else wx
-    ufull = np.column_stack([ux, ux.sum(axis=1)]) if total else ux
-    bw = np.r_[col_w, col_w.sum()] if total else col_w
+    wfull = np.column_stack([wx, row_tot_w]) if total else wx
+    ufull = np.column_stack([ux, row_tot_u]) if total else ux
+    bw = np.r_[col_w, tot_w] if total else col_w
     with np.errstate(invalid="ignore", divide="ignore"):
         if percent == "col":
             pct = 100 * wfull / bw
         elif percent == "row":
-            base = wcount.sum(axis=1)
-            if nets:
-                base = np.r_[base, [wcount[[row_names.index(m) for m in nets[k]]].sum() for k in nets]]
-            pct = 100 * wfull / base[:, None]
+            pct = 100 * wfull / row_tot_w[:, None]
         else:
-            pct = 100 * wfull / col_w.sum()
+            pct = 100 * wfull / tot_w
         colpct = 100 * wfull / bw
-    idx = pd.Index(row_names, name=row)
+    idx = pd.Index(row_names, name=str(row))
     counts = pd.DataFrame(wfull, index=idx, columns=cols_all)
     unweighted = pd.DataFrame(ufull, index=idx, columns=cols_all)
     percent_df = pd.DataFrame(pct, index=idx, columns=cols_all)
-    e_all = np.r_[e, (col_w.sum() ** 2 / col_w2.sum()) if col_w2.sum() > 0 else 0.0] if total else e
-    bases = pd.DataFrame([np.r_[col_n, col_n.sum()] if total else col_n, bw, e_all],
+    e_all = np.r_[e, tot_w**2 / tot_w2 if tot_w2 > 0 else 0.0] if total else e
+    bases = pd.DataFrame([np.r_[col_n, tot_n] if total else col_n, bw, e_all],
                          index=["unweighted", "weighted", "effective"], columns=cols_all)
     letters_df = pd.DataFrame(sig, index=idx, columns=col_labels)
 
@@ -359,11 +394,17 @@ def crosstab(
         "sig": np.column_stack([sig, np.full(len(row_names), "")]).ravel() if total else sig.ravel(),
     })
 
-    chi2, v, v_corr, small = _overall(ucount, wcount, w2cell, weighted)
+    if is_multi:
+        chi2, v, v_corr, small = (pd.DataFrame(columns=["test", "statistic", "df", "df2", "p_value",
+                                                        "small_expected"]), np.nan, np.nan, 0.0)
+        notes.append("multi-response: percentages are of respondents and may sum to more than "
+                     "100; no overall chi-square (answers are not mutually exclusive).")
+    else:
+        chi2, v, v_corr, small = _overall(ucount, wcount, w2cell, weighted)
     if small > 0.2:
         notes.append(f"{small:.0%} of cells have expected counts below 5: the chi-square "
                      "approximation is doubtful; merge sparse categories.")
-    if weighted:
+    if weighted and not is_multi:
         notes.append("weighted: tests use Kish effective bases; the overall test is Rao-Scott.")
     return CrosstabResult(
         tidy, counts=counts, unweighted=unweighted, percent=percent_df, bases=bases,
