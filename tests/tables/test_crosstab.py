@@ -276,3 +276,30 @@ def test_heatmap_shows_percent_and_letters() -> None:
     ax = crosstab(two_by_two(), "sat", "region").plot()
     texts = sorted(t.get_text() for t in ax.texts)
     assert texts == sorted(["40", "60 A", "60 B", "40", "50", "50"])
+
+
+# mtcars (R datasets): vs, am, cyl, mpg. expss documents its column-percent letters as "the same
+# formula as prop.test without continuity correction" and its mean letters as t.test; the
+# p values below were computed with R 4.2:
+#   prop.test(t(table(mtcars$am, mtcars$vs)), correct = FALSE)$p.value          # 0.340942914274
+#   prop.test(t(table(mtcars$cyl == 4, mtcars$am))[, 2:1], correct = FALSE)$p.value  # 0.007448903532
+#   t.test(mpg ~ am, data = mtcars)$p.value                                       # 0.001373638333
+MTCARS = pd.DataFrame({
+    "vs": [0, 0, 1, 1, 0, 1, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1],
+    "am": [1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1],
+    "cyl": [6, 6, 4, 6, 8, 6, 8, 4, 4, 6, 6, 8, 8, 8, 8, 8, 8, 4, 4, 4, 4, 8, 8, 8, 8, 4, 4, 4, 8, 6, 8, 4],
+    "mpg": [21, 21, 22.8, 21.4, 18.7, 18.1, 14.3, 24.4, 22.8, 19.2, 17.8, 16.4, 17.3, 15.2, 10.4, 10.4,
+            14.7, 32.4, 30.4, 33.9, 21.5, 15.5, 15.2, 13.3, 19.2, 27.3, 26, 30.4, 15.8, 19.7, 15, 21.4],
+})
+
+
+def test_mtcars_matches_r_prop_test_and_t_test() -> None:
+    from needlab.tables.means import compare_means
+
+    res = crosstab(MTCARS, "vs", "am")
+    assert _pair(res, 1, 0, 1)["p_value"] == pytest.approx(0.340942914274, rel=1e-9)
+    res = crosstab(MTCARS.assign(four=MTCARS["cyl"] == 4), "four", "am")
+    assert _pair(res, True, 0, 1)["p_value"] == pytest.approx(0.007448903532, rel=1e-9)
+    assert res.letters.loc[True].tolist() == ["", "A"]
+    means = compare_means(MTCARS, "mpg", "am")
+    assert means.pvalues.loc[0, "p_value"] == pytest.approx(0.001373638333, rel=1e-9)
