@@ -15,12 +15,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from needlab.errors import ConfigError
 
-__all__ = ["FORMULA_PREFIXES", "neutralise", "neutralise_frame", "to_csv", "to_excel"]
+__all__ = ["FORMULA_PREFIXES", "neutralise", "neutralise_frame", "to_csv", "to_excel", "write_sheets"]
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 """Leading characters that make a spreadsheet cell a formula (or hide one)."""
@@ -152,23 +151,49 @@ def to_excel(tables: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | Path
     ConfigError
         When *path* does not end in ``.xlsx`` or a value is not a DataFrame.
     """
+    path = _xlsx_path(path)
+    if isinstance(tables, pd.DataFrame):
+        tables = {"table": tables}
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        write_sheets(writer, tables, index=index)
+    return path
+
+
+def _xlsx_path(path: str | Path) -> Path:
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise ConfigError(f"to_excel writes .xlsx files; got {path.name!r}. Use a name ending in .xlsx.")
-    if isinstance(tables, pd.DataFrame):
-        tables = {"table": tables}
-    used: set[str] = set()
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for name, df in tables.items():
-            if not isinstance(df, pd.DataFrame):
-                raise ConfigError(f"sheet {name!r}: expected a DataFrame, got {type(df).__name__}.")
-            sheet = _sheet_name(name, used)
-            safe = neutralise_frame(df)
-            safe.to_excel(writer, sheet_name=sheet, index=index)
-            ws = writer.sheets[sheet]
-            frame = safe.reset_index() if index else safe
-            for j, col in enumerate(frame.columns, start=1):
-                cells = frame.iloc[:, j - 1].astype(str).str.len()
-                width = max([len(str(col))] + ([int(np.nanmax(cells))] if len(cells) else []))
-                ws.column_dimensions[ws.cell(row=1, column=j).column_letter].width = min(60, width + 2)
     return path
+
+
+def write_sheets(writer: pd.ExcelWriter, tables: Mapping[str, pd.DataFrame], *, index: bool = True,
+                 used: set[str] | None = None) -> list[str]:
+    """Write each table to its own sheet of an open openpyxl :class:`pandas.ExcelWriter`.
+
+    The one mechanism behind :func:`to_excel`, also used by writers that add formatted sheets
+    of their own to the same workbook (e.g. :func:`needlab.tables.excel.write_banner_excel`).
+    Cells are neutralised, sheet names cleaned and de-duplicated against *used* (which is
+    updated), column widths fitted.
+
+    Returns
+    -------
+    list of str
+        The sheet names written, in order.
+    """
+    used = set() if used is None else used
+    names = []
+    for name, df in tables.items():
+        if not isinstance(df, pd.DataFrame):
+            raise ConfigError(f"sheet {name!r}: expected a DataFrame, got {type(df).__name__}.")
+        sheet = _sheet_name(name, used)
+        safe = neutralise_frame(df)
+        safe.to_excel(writer, sheet_name=sheet, index=index)
+        ws = writer.sheets[sheet]
+        frame = safe.reset_index() if index else safe
+        for j, col in enumerate(frame.columns, start=1):
+            # Missing cells are empty in the sheet (pandas 3 keeps NaN through astype(str)).
+            cells = frame.iloc[:, j - 1].astype(str).str.len().fillna(0)
+            width = max([len(str(col))] + ([int(cells.max())] if len(cells) else []))
+            ws.column_dimensions[ws.cell(row=1, column=j).column_letter].width = min(60, width + 2)
+        names.append(sheet)
+    return names

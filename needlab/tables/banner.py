@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -52,6 +53,20 @@ class BannerResult(Result):
         flat.columns = [" ".join(str(x) for x in c if str(x)) for c in shown.columns]
         return {"banner": flat.reset_index(), "cells": self.table, "tests": self.pvalues,
                 "bases": self.bases}
+
+    def to_excel(self, path: str | Path) -> Path:
+        """Write the banner to an .xlsx file: the formatted report sheet, then the tidy tables.
+
+        The first sheet, ``banner``, is the :meth:`display` layout formatted by
+        :func:`needlab.tables.excel.write_banner_excel` (bold two-level header with each
+        banner variable merged over its columns, letters in the cells, base rows in italics,
+        title and notes); the sheets ``cells``, ``tests`` and ``bases`` follow as plain
+        tables. Text cells are neutralised against spreadsheet formulas.
+        """
+        from needlab.tables.excel import write_banner_excel
+
+        others = {k: v for k, v in self.tables().items() if k != "banner"}
+        return write_banner_excel(self, path, sheet_name="banner", others=others)
 
     def display(self) -> pd.DataFrame:
         """The report layout: rows (question, category), columns (banner, category (letter)).

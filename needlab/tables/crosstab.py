@@ -9,6 +9,7 @@ from __future__ import annotations
 import string
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -141,11 +142,25 @@ class CrosstabResult(Result):
         out.index.name = self.row
         return out
 
-    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
-        """Heatmap of the percentages with significance letters (see :mod:`needlab.tables.plot`)."""
-        from needlab.tables.plot import crosstab_heatmap
+    def to_excel(self, path: str | Path) -> Path:
+        """Write the formatted banner sheet (letters in cells, bases, notes) and the other tables."""
+        from needlab.tables.excel import write_banner_excel
 
-        return crosstab_heatmap(self, ax=ax, **kwargs)
+        others = {k: v for k, v in self.tables().items() if k != "crosstab"}
+        return write_banner_excel(self, path, sheet_name="crosstab", others=others)
+
+    def plot(self, ax: Axes | None = None, kind: Literal["heatmap", "bars"] = "heatmap",
+             **kwargs: Any) -> Axes:
+        """Heatmap of the percentages, or grouped bars, with significance letters.
+
+        See :func:`needlab.tables.plot.crosstab_heatmap` and
+        :func:`needlab.tables.plot.crosstab_bars`.
+        """
+        from needlab.tables.plot import crosstab_bars, crosstab_heatmap
+
+        check_option(kind, ("heatmap", "bars"), "kind")
+        draw = crosstab_heatmap if kind == "heatmap" else crosstab_bars
+        return draw(self, ax=ax, **kwargs)
 
 
 def crosstab(

@@ -26,10 +26,15 @@ from needlab.tables._stats import (
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-__all__ = ["MISSING_LABEL", "FreqResult", "freq"]
+__all__ = ["MISSING_LABEL", "MISSING_LABELS", "FreqResult", "freq"]
 
 MISSING_LABEL = "(missing)"
-"""The ``value`` shown on the row of missing answers."""
+"""The ``value`` shown on the row of missing answers (``lang="en"``)."""
+
+MISSING_LABELS = {"en": MISSING_LABEL, "zh": "缺失"}
+"""The missing-row label by ``lang``."""
+
+TITLES = {"en": "Frequencies", "zh": "频数表"}
 
 
 @dataclass(frozen=True, repr=False)
@@ -56,6 +61,8 @@ class FreqResult(Result):
         Confidence level of the intervals.
     weighted : bool
         Whether weights were given.
+    lang : {"en", "zh"}
+        Language of the labels and the title.
     """
 
     column: Hashable = None
@@ -66,8 +73,11 @@ class FreqResult(Result):
     n_eff: float = 0.0
     ci: float | None = 0.95
     weighted: bool = False
+    lang: str = "en"
 
-    title = "Frequencies"
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return TITLES.get(self.lang, TITLES["en"])
 
     def summary(self) -> dict[str, Any]:
         out: dict[str, Any] = {"column": self.column, "n": self.n, "valid": self.n_valid,
@@ -91,7 +101,8 @@ def freq(data: pd.DataFrame, col: Hashable, *,
          weights: Hashable | Sequence[float] | np.ndarray | None = None,
          dropna: bool = False, ci: float | None = 0.95,
          sort: Literal["value", "count"] | None = None,
-         labels: Mapping[Any, str] | None = None) -> FreqResult:
+         labels: Mapping[Any, str] | None = None,
+         lang: Literal["en", "zh"] = "en") -> FreqResult:
     """Frequency table of one column, weighted or not, with Wilson intervals.
 
     Parameters
@@ -117,13 +128,18 @@ def freq(data: pd.DataFrame, col: Hashable, *,
     labels : mapping, optional
         Value labels (code -> label), shown in a ``label`` column; values without a label
         show the value itself.
+    lang : {"en", "zh"}, default "en"
+        Language of the missing-row label (``"(missing)"`` or ``"缺失"``) and of the title
+        (``"Frequencies"`` or ``"频数表"``). The column names of ``.table`` stay English in
+        both: they are the API.
 
     Returns
     -------
     FreqResult
         ``.table`` has the columns
 
-        - ``value``: the answer (``"(missing)"`` on the missing row);
+        - ``value``: the answer (``"(missing)"``, or ``"缺失"`` with ``lang="zh"``, on the
+          missing row);
         - ``label``: the value label (only when ``labels`` is given);
         - ``n``: unweighted number of rows;
         - ``count``: weighted count (sum of weights; equals ``n`` without weights);
@@ -171,6 +187,8 @@ def freq(data: pd.DataFrame, col: Hashable, *,
     check_frame(data)
     check_columns(data, col)
     check_option(sort, (None, "value", "count"), "sort")
+    check_option(lang, ("en", "zh"), "lang")
+    missing_label = MISSING_LABELS[lang]
     if ci is not None:
         z_value(ci)  # validates ci
     n = len(data)
@@ -211,12 +229,18 @@ def freq(data: pd.DataFrame, col: Hashable, *,
     out = pd.DataFrame(table)
     if n_missing and not dropna:
         miss: dict[Hashable, Any] = {c: np.nan for c in out.columns}
-        miss.update({"value": MISSING_LABEL, "n": n_missing, "count": w_missing,
+        miss.update({"value": missing_label, "n": n_missing, "count": w_missing,
                      "percent": 100 * w_missing / w_all})
         out = pd.concat([out.astype({"value": object}), pd.DataFrame([miss])], ignore_index=True)
     out["n"] = out["n"].astype(np.int64)
     if labels is not None:
-        lab = [labels.get(v, v) if v != MISSING_LABEL else MISSING_LABEL for v in out["value"]]
+        # The missing row (the last one when shown) keeps its label; a value equal to the
+        # label text is still looked up like any other value.
+        is_miss = np.zeros(len(out), dtype=bool)
+        if n_missing and not dropna:
+            is_miss[-1] = True
+        lab = [missing_label if m else labels.get(v, v)
+               for v, m in zip(out["value"], is_miss, strict=True)]
         out.insert(1, "label", pd.Series(lab, dtype=object).astype(str))
 
     notes = []
@@ -230,5 +254,5 @@ def freq(data: pd.DataFrame, col: Hashable, *,
     if w_in is not None and (w_in == 0).any():
         notes.append(f"{int((w_in == 0).sum())} rows have weight 0 and count for nothing.")
     return FreqResult(out, column=col, n=n, n_valid=n - n_missing, n_missing=n_missing,
-                      weighted_n=w_all, n_eff=n_eff, ci=ci, weighted=w_in is not None,
+                      weighted_n=w_all, n_eff=n_eff, ci=ci, weighted=w_in is not None, lang=lang,
                       notes=tuple(notes))

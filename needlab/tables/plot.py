@@ -6,6 +6,7 @@ only draw what the results hold; they compute no statistics.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -18,7 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from needlab.tables.scores import TopBoxResult
     from needlab.tables.weighting import RakeResult
 
-__all__ = ["box_bars", "crosstab_heatmap", "freq_bars", "score_bars", "weight_hist"]
+__all__ = ["box_bars", "crosstab_bars", "crosstab_heatmap", "freq_bars", "score_bars", "weight_hist"]
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float] = (7, 4.5)) -> Axes:
@@ -132,4 +133,78 @@ def crosstab_heatmap(result: CrosstabResult, ax: Axes | None = None, *, cmap: st
             ax.text(j, i, f"{v:.{decimals}f} {sig}".strip(), ha="center", va="center", fontsize=8,
                     color="white" if v > 0.6 * top else "black")
     ax.set_title(f"{result.row} by {result.col} ({result.percent_by} %)")
+    return ax
+
+
+def crosstab_bars(result: CrosstabResult, ax: Axes | None = None, *,
+                  rows: Sequence[Hashable] | None = None, total: bool = True,
+                  decimals: int | None = None) -> Axes:
+    """Grouped bars of a crosstab: per row category, one bar per column with its letters above.
+
+    Bar heights are ``result.percent`` (column percentages by default). Above each bar the
+    significance letters of that cell are written (nothing where there are none); a letter
+    names a column this cell is significantly greater than, and the legend gives each
+    column's letter, e.g. ``"North (A)"``. The Total column, when the result has one, is
+    drawn last in grey and has no letters.
+
+    Parameters
+    ----------
+    result : CrosstabResult
+        The crosstab.
+    ax : Axes, optional
+        Where to draw; a new figure by default.
+    rows : sequence, optional
+        The row categories (or nets) to draw, in this order; default all of them.
+    total : bool, default True
+        Draw the Total column.
+    decimals : int, optional
+        When given, each bar's percentage (with this many decimals) is written before its
+        letters, e.g. ``"45 B"``.
+
+    Returns
+    -------
+    Axes
+
+    Raises
+    ------
+    ConfigError
+        *rows* names categories that the crosstab does not have.
+    """
+    from needlab.errors import ConfigError
+
+    pct = result.percent
+    if rows is None:
+        rows = list(pct.index)
+    else:
+        rows = list(rows)
+        unknown = [r for r in rows if r not in pct.index]
+        if unknown:
+            raise ConfigError(f"rows {unknown[:5]} are not row categories of the crosstab; it has "
+                              f"{list(pct.index)[:12]}.")
+    lettered = [c for c in pct.columns if c in result.column_letters]
+    columns = lettered + ([c for c in pct.columns if c not in result.column_letters] if total else [])
+    ax = _axes(ax, figsize=(max(6.0, 0.5 * len(rows) * (len(columns) + 1) + 1.5), 4.5))
+    x = np.arange(len(rows))
+    width = 0.8 / max(len(columns), 1)
+    values = pct.loc[rows, columns].to_numpy(dtype=float)
+    top = np.nanmax(values) if np.isfinite(values).any() else 1.0
+    for j, c in enumerate(columns):
+        label = f"{c} ({result.column_letters[c]})" if c in result.column_letters else str(c)
+        h = values[:, j]
+        pos = x - 0.4 + (j + 0.5) * width
+        bars = ax.bar(pos, np.nan_to_num(h), width=width, label=label,
+                      color=None if c in result.column_letters else "0.6")
+        for b, r, v in zip(bars, rows, h, strict=True):
+            sig = str(result.letters.loc[r, c]) if c in result.letters.columns else ""
+            text = sig if decimals is None else f"{v:.{decimals}f} {sig}".strip()
+            if text and np.isfinite(v):
+                ax.text(b.get_x() + b.get_width() / 2, v + 0.01 * top, text, ha="center",
+                        va="bottom", fontsize=8)
+    names = [str(r) for r in rows]
+    long = max(map(len, names), default=0) > 8
+    ax.set_xticks(x, names, rotation=45 if long else 0, ha="right" if long else "center")
+    ax.set_ylabel(f"{result.percent_by} %")
+    ax.set_ylim(0, top * 1.15 if top > 0 else 1)
+    ax.legend(title=str(result.col), fontsize=8)
+    ax.set_title(f"{result.row} by {result.col}")
     return ax

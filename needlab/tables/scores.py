@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,7 @@ from needlab._validate import (
     check_columns,
     check_frame,
     check_numeric,
+    check_option,
     check_weights,
 )
 from needlab.errors import ConfigError, DataError
@@ -31,6 +32,7 @@ from needlab.tables._stats import (
     wilson_interval,
     z_value,
 )
+from needlab.tables.crosstab import LABELS
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -47,8 +49,23 @@ __all__ = [
     "top_box",
 ]
 
-TOTAL = "Total"
-"""Label of the total row."""
+TOTAL = LABELS["en"]["total"]
+"""Label of the total row (``lang="en"``; ``LABELS["zh"]["total"]`` is ``"合计"``)."""
+
+TITLES = {
+    "nps": {"en": "Net Promoter Score", "zh": "净推荐值 NPS"},
+    "csat": {"en": "Customer satisfaction (CSAT)", "zh": "满意度 CSAT"},
+    "compare": {"en": "Comparison of two independent samples", "zh": "两个独立样本的比较"},
+    "compare_nps": {"en": "Net Promoter Score: comparison of two independent samples",
+                    "zh": "净推荐值 NPS：两个独立样本的比较"},
+    "compare_csat": {"en": "Customer satisfaction (CSAT): comparison of two independent samples",
+                     "zh": "满意度 CSAT：两个独立样本的比较"},
+    "top_box": {"en": "Top box", "zh": "高分框 Top box"},
+    "bottom_box": {"en": "Bottom box", "zh": "低分框 Bottom box"},
+}
+"""Result titles by kind and ``lang``."""
+
+Lang = Literal["en", "zh"]
 
 Weights = Hashable | Sequence[float] | np.ndarray | None
 
@@ -63,10 +80,19 @@ class _ScoreResult(Result):
     ci: float = 0.95
     n: int = 0
     n_missing: int = 0
+    lang: str = "en"
+
+    _kind = ""
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return TITLES[self._kind].get(self.lang, TITLES[self._kind]["en"])
 
     def _total(self) -> pd.Series:
+        # The total row is the only row without groups and the last row with them (found by
+        # position, so a group that happens to be called "Total" cannot be taken for it).
         t = self.table
-        return t.loc[t["group"] == TOTAL].iloc[0] if (t["group"] == TOTAL).any() else t.iloc[0]
+        return t.iloc[0] if self.by is None else t.iloc[-1]
 
 
 @dataclass(frozen=True, repr=False)
@@ -83,9 +109,11 @@ class NPSResult(_ScoreResult):
         Confidence level of the intervals.
     n, n_missing : int
         Rows in the data and rows without an answer.
+    lang : {"en", "zh"}
+        Language of the Total label and the title.
     """
 
-    title = "Net Promoter Score"
+    _kind = "nps"
 
     @property
     def score(self) -> float:
@@ -123,12 +151,14 @@ class CSATResult(_ScoreResult):
         Confidence level of the intervals.
     n, n_missing : int
         Rows in the data and rows without an answer.
+    lang : {"en", "zh"}
+        Language of the Total label and the title.
     """
 
     scale: tuple[int, int] = (1, 5)
     top: tuple[Any, ...] = (4, 5)
 
-    title = "Customer satisfaction (CSAT)"
+    _kind = "csat"
 
     def summary(self) -> dict[str, Any]:
         t = self._total()
@@ -156,6 +186,10 @@ class ComparisonResult(Result):
     diff, se, z, p_value, ci_low, ci_high : float
         The first row of the table: difference, its standard error, the z statistic, the
         two-sided p value and the interval of the difference.
+    kind : {"compare", "compare_nps", "compare_csat"}
+        What was compared (sets the title).
+    lang : {"en", "zh"}
+        Language of the title.
     """
 
     names: tuple[str, str] = ("a", "b")
@@ -165,8 +199,13 @@ class ComparisonResult(Result):
     p_value: float = np.nan
     ci_low: float = np.nan
     ci_high: float = np.nan
+    kind: str = "compare"
+    lang: str = "en"
 
-    title = "Comparison of two independent samples"
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        titles = TITLES.get(self.kind, TITLES["compare"])
+        return titles.get(self.lang, titles["en"])
 
     def summary(self) -> dict[str, Any]:
         return {"difference": f"{self.names[1]} - {self.names[0]} = {self.diff:.4g}",
@@ -185,13 +224,21 @@ class TopBoxResult(Result):
         The codes counted in the box.
     bottom : bool
         Whether the bottom box was counted.
+    by : hashable
+        The group column (None without groups).
+    lang : {"en", "zh"}
+        Language of the Total label and the title.
     """
 
     box: tuple[Any, ...] = ()
     bottom: bool = False
     by: Hashable = None
+    lang: str = "en"
 
-    title = "Top box"
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        titles = TITLES["bottom_box" if self.bottom else "top_box"]
+        return titles.get(self.lang, titles["en"])
 
     def summary(self) -> dict[str, Any]:
         return {"box": ("bottom" if self.bottom else "top") + f"-{len(self.box)}",
@@ -207,28 +254,30 @@ class TopBoxResult(Result):
 # ----------------------------------------------------------------------------- helpers
 
 
-def _groups(data: pd.DataFrame, by: Hashable | None) -> tuple[np.ndarray, list[Any], list[str]]:
-    """Group codes (-1 = missing group), group names, notes."""
+def _groups(data: pd.DataFrame, by: Hashable | None, total: str = TOTAL
+            ) -> tuple[np.ndarray, list[Any], list[str]]:
+    """Group codes (-1 = missing group), group names, notes; *total* labels the total row."""
     if by is None:
-        return np.zeros(len(data), dtype=np.int64), [TOTAL], []
+        return np.zeros(len(data), dtype=np.int64), [total], []
     check_columns(data, by)
     codes, cats = codes_of(data[by], by, keep_unused=False)
     notes = []
     miss = int((codes < 0).sum())
     if miss:
         notes.append(f"{miss} rows have no value in the group column {by!r}: they are left out of "
-                     f"the group rows but counted in the {TOTAL} row.")
+                     f"the group rows but counted in the {total} row.")
     if len(cats) == 0:
         raise DataError(f"group column {by!r} has no values; every row is missing.")
     return codes, list(cats), notes
 
 
 def _by_table(codes: np.ndarray, names: list[Any], by: Hashable | None,
-              stats: Callable[[np.ndarray, int], dict[str, np.ndarray]]) -> pd.DataFrame:
-    """Per-group rows from *stats* and, with groups, a Total row over all rows."""
+              stats: Callable[[np.ndarray, int], dict[str, np.ndarray]],
+              total: str = TOTAL) -> pd.DataFrame:
+    """Per-group rows from *stats* and, with groups, a *total* row over all rows."""
     out = pd.DataFrame({"group": pd.Series(names, dtype=object), **stats(codes, len(names))})
     if by is not None:
-        tot = pd.DataFrame({"group": [TOTAL], **stats(np.zeros(len(codes), dtype=np.int64), 1)})
+        tot = pd.DataFrame({"group": [total], **stats(np.zeros(len(codes), dtype=np.int64), 1)})
         out = pd.concat([out, tot], ignore_index=True)
     for c in ("n", "n_missing"):
         if c in out:
@@ -320,7 +369,7 @@ def _z_row(diff: float, se: float, z_crit: float, se_test: float | None = None) 
 
 
 def nps(data: pd.DataFrame, col: Hashable, *, by: Hashable | None = None,
-        weights: Weights = None, ci: float = 0.95) -> NPSResult:
+        weights: Weights = None, ci: float = 0.95, lang: Lang = "en") -> NPSResult:
     """Net Promoter Score with its standard error and interval, overall or per group.
 
     Answers 9-10 are promoters, 7-8 passives, 0-6 detractors.
@@ -344,6 +393,9 @@ def nps(data: pd.DataFrame, col: Hashable, *, by: Hashable | None = None,
         Respondent weights.
     ci : float, default 0.95
         Confidence level of the interval.
+    lang : {"en", "zh"}, default "en"
+        Language of the total row's ``group`` label (``"Total"`` or ``"合计"``) and of the
+        title. Column names of ``.table`` stay English in both languages: they are the API.
 
     Returns
     -------
@@ -351,7 +403,8 @@ def nps(data: pd.DataFrame, col: Hashable, *, by: Hashable | None = None,
         ``.table`` has one row per group (in category order, else sorted), and a final
         ``Total`` row when ``by`` is given, with columns
 
-        - ``group``: the group (``"Total"`` without ``by``);
+        - ``group``: the group (``"Total"``, or ``"合计"`` with ``lang="zh"``, on the total
+          row and without ``by``);
         - ``n``: number of answers (unweighted);
         - ``n_missing``: rows of the group without an answer (not in any percentage);
         - ``weighted_n``: sum of the weights of the answers;
@@ -387,25 +440,27 @@ def nps(data: pd.DataFrame, col: Hashable, *, by: Hashable | None = None,
     """
     check_frame(data)
     check_columns(data, col)
+    check_option(lang, ("en", "zh"), "lang")
     z = z_value(ci)
     x = _score_column(data, col, range(11),
                       fix="NPS answers must be whole numbers from 0 to 10; recode or set them missing")
     w_in = check_weights(data, weights)
     w = np.ones(len(data)) if w_in is None else w_in
-    codes, names, notes = _groups(data, by)
-    table = _by_table(codes, names, by, _nps_stats(x, w, z))
+    total = LABELS[lang]["total"]
+    codes, names, notes = _groups(data, by, total)
+    table = _by_table(codes, names, by, _nps_stats(x, w, z), total)
     n_missing = int(np.isnan(x).sum())
     notes = _missing_note(n_missing, len(data), col) + notes
     if (table["n"] == 0).any():
         notes.append("groups without answers have NaN scores: "
                      + ", ".join(map(str, table.loc[table["n"] == 0, "group"])) + ".")
     return NPSResult(table, column=col, by=by, ci=ci, n=len(data), n_missing=n_missing,
-                     notes=tuple(notes))
+                     lang=lang, notes=tuple(notes))
 
 
 def compare_nps(a: pd.DataFrame, b: pd.DataFrame | None = None, *, col: Hashable | None = None,
                 by: Hashable | None = None, weights: Any = None, ci: float = 0.95,
-                names: tuple[str, str] | None = None) -> ComparisonResult:
+                names: tuple[str, str] | None = None, lang: Lang = "en") -> ComparisonResult:
     """z test of the difference between the NPS of two independent samples.
 
     ``diff = NPS_b - NPS_a``, ``SE = sqrt(SE_a^2 + SE_b^2)`` (each SE from :func:`nps`, on
@@ -431,6 +486,9 @@ def compare_nps(a: pd.DataFrame, b: pd.DataFrame | None = None, *, col: Hashable
         Confidence level of the interval of the difference.
     names : tuple of two str, optional
         Names of the samples (default ``("a", "b")`` or the group names).
+    lang : {"en", "zh"}, default "en"
+        Language of the title. Column names and the ``measure`` values of ``.table`` stay
+        English in both languages: they are the API.
 
     Returns
     -------
@@ -461,6 +519,7 @@ def compare_nps(a: pd.DataFrame, b: pd.DataFrame | None = None, *, col: Hashable
     >>> round(r.diff, 2), round(r.se, 4), round(r.z, 4)
     (10.0, 11.1803, 0.8944)
     """
+    check_option(lang, ("en", "zh"), "lang")
     z = z_value(ci)
     pairs, nm = _two_samples(a, b, col, by, weights, names)
     res = [nps(df, col, weights=w, ci=ci).table.iloc[0] for df, w in pairs]
@@ -472,6 +531,7 @@ def compare_nps(a: pd.DataFrame, b: pd.DataFrame | None = None, *, col: Hashable
     table = pd.DataFrame([row])
     return ComparisonResult(table, names=nm, **{k: float(row[k]) for k in
                                                 ("diff", "se", "z", "p_value", "ci_low", "ci_high")},
+                            kind="compare_nps", lang=lang,
                             notes=("Assumes two independent samples (no respondent in both).",))
 
 
@@ -522,7 +582,7 @@ def _csat_stats(x: np.ndarray, w: np.ndarray, top: tuple[Any, ...], ci: float
 
 def csat(data: pd.DataFrame, col: Hashable, *, top: Sequence[Any] | None = None,
          scale: tuple[int, int] | None = None, by: Hashable | None = None,
-         weights: Weights = None, ci: float = 0.95) -> CSATResult:
+         weights: Weights = None, ci: float = 0.95, lang: Lang = "en") -> CSATResult:
     """Customer satisfaction: % satisfied (top box) and mean score, overall or per group.
 
     The % satisfied is the weighted share of answers among the ``top`` codes, with a Wilson
@@ -548,6 +608,9 @@ def csat(data: pd.DataFrame, col: Hashable, *, top: Sequence[Any] | None = None,
         Respondent weights.
     ci : float, default 0.95
         Confidence level.
+    lang : {"en", "zh"}, default "en"
+        Language of the total row's ``group`` label (``"Total"`` or ``"合计"``) and of the
+        title. Column names of ``.table`` stay English in both languages: they are the API.
 
     Returns
     -------
@@ -580,6 +643,7 @@ def csat(data: pd.DataFrame, col: Hashable, *, top: Sequence[Any] | None = None,
     """
     check_frame(data)
     check_columns(data, col)
+    check_option(lang, ("en", "zh"), "lang")
     z_value(ci)
     (lo, hi), top_codes = _check_scale(scale, top)
     x = _score_column(data, col, range(lo, hi + 1),
@@ -587,18 +651,19 @@ def csat(data: pd.DataFrame, col: Hashable, *, top: Sequence[Any] | None = None,
                           "them missing or pass scale=(lowest, highest)")
     w_in = check_weights(data, weights)
     w = np.ones(len(data)) if w_in is None else w_in
-    codes, names, notes = _groups(data, by)
-    table = _by_table(codes, names, by, _csat_stats(x, w, top_codes, ci))
+    total = LABELS[lang]["total"]
+    codes, names, notes = _groups(data, by, total)
+    table = _by_table(codes, names, by, _csat_stats(x, w, top_codes, ci), total)
     n_missing = int(np.isnan(x).sum())
     notes = _missing_note(n_missing, len(data), col) + notes
     return CSATResult(table, column=col, by=by, ci=ci, n=len(data), n_missing=n_missing,
-                      scale=(lo, hi), top=top_codes, notes=tuple(notes))
+                      scale=(lo, hi), top=top_codes, lang=lang, notes=tuple(notes))
 
 
 def compare_csat(a: pd.DataFrame, b: pd.DataFrame | None = None, *, col: Hashable | None = None,
                  by: Hashable | None = None, weights: Any = None, top: Sequence[Any] | None = None,
                  scale: tuple[int, int] | None = None, ci: float = 0.95,
-                 names: tuple[str, str] | None = None) -> ComparisonResult:
+                 names: tuple[str, str] | None = None, lang: Lang = "en") -> ComparisonResult:
     """Compare % satisfied and mean score of two independent samples (waves or two groups).
 
     % satisfied: two-proportion z test on the effective bases, ``p = (p_a e_a + p_b e_b) /
@@ -609,7 +674,7 @@ def compare_csat(a: pd.DataFrame, b: pd.DataFrame | None = None, *, col: Hashabl
 
     Parameters
     ----------
-    a, b, by, weights, names : see :func:`compare_nps`
+    a, b, by, weights, names, lang : see :func:`compare_nps`
     col : hashable
         The satisfaction answer.
     top, scale, ci : see :func:`csat`
@@ -641,6 +706,7 @@ def compare_csat(a: pd.DataFrame, b: pd.DataFrame | None = None, *, col: Hashabl
     >>> round(r.diff, 1), round(r.z, 4)
     (10.0, 1.4825)
     """
+    check_option(lang, ("en", "zh"), "lang")
     z = z_value(ci)
     pairs, nm = _two_samples(a, b, col, by, weights, names)
     res = [csat(df, col, weights=w, ci=ci, top=top, scale=scale).table.iloc[0] for df, w in pairs]
@@ -664,7 +730,7 @@ def compare_csat(a: pd.DataFrame, b: pd.DataFrame | None = None, *, col: Hashabl
     first = table.iloc[0]
     return ComparisonResult(table, names=nm, **{k: float(first[k]) for k in
                                                 ("diff", "se", "z", "p_value", "ci_low", "ci_high")},
-                            notes=("Assumes two independent samples (no respondent in both).",))
+                            kind="compare_csat", lang=lang, notes=("Assumes two independent samples (no respondent in both).",))
 
 
 # ----------------------------------------------------------------------------- top box
@@ -672,7 +738,7 @@ def compare_csat(a: pd.DataFrame, b: pd.DataFrame | None = None, *, col: Hashabl
 
 def top_box(data: pd.DataFrame, cols: Sequence[Hashable] | Hashable, *, k: int = 2,
             bottom: bool = False, scale_max: float | None = None, scale_min: float | None = None,
-            by: Hashable | None = None, weights: Weights = None) -> TopBoxResult:
+            by: Hashable | None = None, weights: Weights = None, lang: Lang = "en") -> TopBoxResult:
     """Top-k (or bottom-k) box percentage and mean of each item of a rating battery.
 
     The top-k box of a scale with highest code ``H`` counts answers ``>= H - k + 1``; the
@@ -697,6 +763,10 @@ def top_box(data: pd.DataFrame, cols: Sequence[Hashable] | Hashable, *, k: int =
         A group column: rows per item and group, then a ``Total`` row per item.
     weights : column name or array, optional
         Respondent weights.
+    lang : {"en", "zh"}, default "en"
+        Language of the per-item total rows' ``group`` label (``"Total"`` or ``"合计"``) and
+        of the title. Column names of ``.table`` stay English in both languages: they are
+        the API.
 
     Returns
     -------
@@ -733,6 +803,7 @@ def top_box(data: pd.DataFrame, cols: Sequence[Hashable] | Hashable, *, k: int =
     """
     check_frame(data)
     cols = check_columns(data, cols)
+    check_option(lang, ("en", "zh"), "lang")
     if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1:
         raise ConfigError(f"k must be a positive whole number (the width of the box), got {k!r}.")
     x = np.column_stack([check_numeric(data, c).to_numpy(dtype=float) for c in cols])
@@ -763,7 +834,8 @@ def top_box(data: pd.DataFrame, cols: Sequence[Hashable] | Hashable, *, k: int =
     name = "bottom_box" if bottom else "top_box"
     w_in = check_weights(data, weights)
     w = np.ones(len(data)) if w_in is None else w_in
-    codes, names, notes = _groups(data, by)
+    total = LABELS[lang]["total"]
+    codes, names, notes = _groups(data, by, total)
 
     parts = []
     for j, item in enumerate(cols):
@@ -780,11 +852,11 @@ def top_box(data: pd.DataFrame, cols: Sequence[Hashable] | Hashable, *, k: int =
                     "weighted_n": wn, "n_eff": effective_n_by(c, kk, w), name: 100 * share,
                     "mean": mean}
 
-        t = _by_table(codes, names, by, stats)
+        t = _by_table(codes, names, by, stats, total)
         t.insert(0, "item", pd.Series([item] * len(t), dtype=object))
         parts.append(t)
     table = pd.concat(parts, ignore_index=True)
-    totals = table if by is None else table[table["group"] == TOTAL]
+    totals = table if by is None else table.groupby("item", sort=False).tail(1)
     if by is None:
         table = table.drop(columns="group")
     if (scale_max is None and not bottom) or (scale_min is None and bottom):
@@ -794,4 +866,4 @@ def top_box(data: pd.DataFrame, cols: Sequence[Hashable] | Hashable, *, k: int =
     notes.insert(0, f"{name.replace('_', '-')} counts the codes {', '.join(map(str, box_codes))}.")
     if int(totals["n_missing"].sum()):
         notes.append("rows without an answer are left out of each item's base (see n_missing).")
-    return TopBoxResult(table, box=box_codes, bottom=bottom, by=by, notes=tuple(notes))
+    return TopBoxResult(table, box=box_codes, bottom=bottom, by=by, lang=lang, notes=tuple(notes))

@@ -10,13 +10,13 @@ from __future__ import annotations
 import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from needlab._result import Result
-from needlab._validate import check_columns, check_frame, check_weights, preview
+from needlab._validate import check_columns, check_frame, check_option, check_weights, preview
 from needlab.errors import ConfigError, DataError, NeedlabWarning
 from needlab.tables._stats import codes_of
 
@@ -27,6 +27,9 @@ __all__ = ["RakeResult", "rake"]
 
 PROPORTION_TOLERANCE = 0.01
 """How far proportions may sum from 1 (rounding of published figures); they are then rescaled."""
+
+TITLES = {"en": "Raking weights", "zh": "加权 Raking"}
+"""Result title by ``lang``."""
 
 
 @dataclass(frozen=True, repr=False)
@@ -52,6 +55,8 @@ class RakeResult(Result):
         Kish design effect due to weighting, ``1 / efficiency``.
     n_eff : float
         Kish effective base ``(sum w)^2 / sum w^2``.
+    lang : {"en", "zh"}
+        Language of the title.
     """
 
     weights: pd.Series | None = None
@@ -61,8 +66,11 @@ class RakeResult(Result):
     efficiency: float = np.nan
     design_effect: float = np.nan
     n_eff: float = np.nan
+    lang: str = "en"
 
-    title = "Raking weights"
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return TITLES.get(self.lang, TITLES["en"])
 
     def summary(self) -> dict[str, Any]:
         w = self.weights
@@ -153,7 +161,7 @@ def _check_trim(trim: Any) -> tuple[float | None, float | None] | None:
 def rake(data: pd.DataFrame, targets: Mapping[Hashable, Mapping[Any, float]], *,
          weights: Hashable | Sequence[float] | np.ndarray | None = None, max_iter: int = 100,
          tol: float = 1e-6, trim: tuple[float | None, float | None] | None = None,
-         total: float | None = None) -> RakeResult:
+         total: float | None = None, lang: Literal["en", "zh"] = "en") -> RakeResult:
     """Rake respondent weights to marginal targets by iterative proportional fitting.
 
     Starting from the base weights (1 by default), each cycle adjusts the margins in turn:
@@ -184,6 +192,10 @@ def rake(data: pd.DataFrame, targets: Mapping[Hashable, Mapping[Any, float]], *,
         None.
     total : float, optional
         Sum of the final weights (e.g. the population size); default the number of rows.
+    lang : {"en", "zh"}, default "en"
+        Language of the title (``"Raking weights"`` or ``"加权 Raking"``). The table has no
+        Total or missing row; its column names stay English in both languages (they are
+        the API).
 
     Returns
     -------
@@ -233,6 +245,7 @@ def rake(data: pd.DataFrame, targets: Mapping[Hashable, Mapping[Any, float]], *,
     (True, 0.9567)
     """
     check_frame(data)
+    check_option(lang, ("en", "zh"), "lang")
     if not isinstance(targets, Mapping) or len(targets) == 0:
         raise ConfigError("targets must be a non-empty mapping {column: {category: proportion}}.")
     cols = check_columns(data, list(targets), what="target column")
@@ -344,4 +357,4 @@ def rake(data: pd.DataFrame, targets: Mapping[Hashable, Mapping[Any, float]], *,
     return RakeResult(table, weights=pd.Series(w, index=data.index, name="weight"),
                       converged=bool(converged), iterations=iterations, max_error=float(err),
                       efficiency=efficiency, design_effect=1 / efficiency, n_eff=n_eff,
-                      notes=tuple(notes))
+                      lang=lang, notes=tuple(notes))

@@ -303,3 +303,16 @@ def test_mtcars_matches_r_prop_test_and_t_test() -> None:
     assert res.letters.loc[True].tolist() == ["", "A"]
     means = compare_means(MTCARS, "mpg", "am")
     assert means.pvalues.loc[0, "p_value"] == pytest.approx(0.001373638333, rel=1e-9)
+
+
+def test_crosstab_to_excel_and_bars(tmp_path) -> None:
+    import openpyxl
+
+    res = crosstab(two_by_two(), "sat", "region")
+    path = res.to_excel(tmp_path / "ct.xlsx")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames[0] == "crosstab"
+    values = [c.value for row in wb["crosstab"].iter_rows() for c in row if c.value is not None]
+    assert "60 B" in values
+    ax = res.plot(kind="bars")
+    assert sorted(t.get_text() for t in ax.texts if t.get_text()) == ["A", "B"]
