@@ -25,6 +25,7 @@ from needlab.io import (
     to_excel,
 )
 from needlab.kano import KanoResult, kano
+from needlab.regress import factors, ipa, kda, key_drivers, regress, trend
 from needlab.tables import (
     banner,
     compare_csat,
@@ -56,8 +57,12 @@ __all__ = [
     "compare_nps",
     "crosstab",
     "csat",
+    "factors",
     "freq",
+    "ipa",
     "kano",
+    "kda",
+    "key_drivers",
     "load_sample",
     "make_sample",
     "multi",
@@ -66,8 +71,10 @@ __all__ = [
     "quality",
     "rake",
     "read_survey",
+    "regress",
     "to_csv",
     "to_excel",
     "top_box",
+    "trend",
     "write_sample",
 ]

@@ -75,19 +75,9 @@ class DriverResult(Result):
 
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
         """Horizontal bars of the importance shares, with bootstrap intervals when present."""
-        import matplotlib.pyplot as plt
+        from needlab.regress.plot import driver_bars
 
-        t = self.table.sort_values("share")
-        if ax is None:
-            _, ax = plt.subplots(figsize=(7, 0.35 * len(t) + 1.5))
-        xerr = None
-        if "share_low" in t:
-            xerr = np.vstack([t["share"] - t["share_low"], t["share_high"] - t["share"]]).clip(0)
-        ax.barh(t["driver"].astype(str), 100 * t["share"], xerr=None if xerr is None else 100 * xerr,
-                color="#1f77b4", **kwargs)
-        ax.set_xlabel("share of R squared (%)")
-        ax.set_title(f"{self.title} (R\u00b2 = {self.r2:.2f}, {self.method})")
-        return ax
+        return driver_bars(self, ax=ax, **kwargs)
 
 
 def weighted_corr(x: np.ndarray, w: np.ndarray) -> np.ndarray:

@@ -206,3 +206,10 @@ def test_orthogonal_drivers_importance_is_squared_correlation() -> None:
     for method in ("shapley", "relative_weights"):
         res = key_drivers(df, "y", list("abcd"), method=method).table.set_index("driver")
         np.testing.assert_allclose(res.loc[list("abcd"), "importance"], corr[:4, 4] ** 2, atol=1e-10)
+
+
+def test_driver_bars_show_shares() -> None:
+    res = key_drivers(SWISS, "Fertility", PREDS)
+    ax = res.plot()
+    widths = sorted(p.get_width() for p in ax.patches)
+    np.testing.assert_allclose(widths, sorted(100 * res.table["share"]))
