@@ -116,7 +116,8 @@ def weighted_mean_se(codes: np.ndarray, k: int, x: np.ndarray, w: np.ndarray
         dev = xs - np.where(c >= 0, mean[np.clip(c, 0, None)] if k else 0.0, 0.0)
         ss = grouped_sum(c, k, w * dev * dev)
         denom = v1 - v2 / v1
-        sd = np.sqrt(np.where(denom > 0, ss / np.where(denom > 0, denom, 1.0), np.nan))
+        ok = denom > 1e-9 * v1  # relative: one respondent gives 0 up to rounding, not > 0
+        sd = np.sqrt(np.where(ok, ss / np.where(ok, denom, 1.0), np.nan))
         neff = np.where(v2 > 0, v1 * v1 / np.where(v2 > 0, v2, 1.0), 0.0)
         se = np.where(neff > 0, sd / np.sqrt(np.where(neff > 0, neff, 1.0)), np.nan)
     mean = np.where(v1 > 0, mean, np.nan)
