@@ -247,7 +247,10 @@ def key_drivers(
           each model size) and the complete dominance matrix (Budescu 1993; Azen & Budescu 2003).
         For a binary outcome every method uses the logistic relative weights of Tonidandel &
         LeBreton (2010), whose sum is the squared correlation of the outcome with the fitted
-        probability (a pseudo R squared); say so when reporting.
+        probability (a pseudo R squared); say so when reporting. An ordinal outcome with three
+        or more levels (a 1-5 or 1-10 rating) is analysed as an interval score, the usual
+        key-driver practice; use :func:`needlab.regress.regress` with ``kind="ordinal"`` to
+        check the direction and significance of each driver with an ordered logit.
     weights : str or array, optional
         Survey weights; the correlations are weighted (frequency-weight form), which gives the
         weighted least squares R squared.

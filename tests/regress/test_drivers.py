@@ -213,3 +213,23 @@ def test_driver_bars_show_shares() -> None:
     ax = res.plot()
     widths = sorted(p.get_width() for p in ax.patches)
     np.testing.assert_allclose(widths, sorted(100 * res.table["share"]))
+
+
+def test_relative_weights_match_published_rwa_example() -> None:
+    # The rwa R package's documentation ("Regression methods" article, rwa_multiregress on
+    # mtcars, mpg ~ cyl + disp + hp + wt) prints raw relative weights
+    # cyl 0.2096904, disp 0.1883043, hp 0.1799590, wt 0.2706812.
+    from tests.tables.test_crosstab import MTCARS
+
+    df = MTCARS.assign(
+        disp=[160, 160, 108, 258, 360, 225, 360, 146.7, 140.8, 167.6, 167.6, 275.8, 275.8, 275.8, 472,
+              460, 440, 78.7, 75.7, 71.1, 120.1, 318, 304, 350, 400, 79, 120.3, 95.1, 351, 145, 301, 121],
+        hp=[110, 110, 93, 110, 175, 105, 245, 62, 95, 123, 123, 180, 180, 180, 205, 215, 230, 66, 52, 65,
+            97, 150, 150, 245, 175, 66, 91, 113, 264, 175, 335, 109],
+        wt=[2.62, 2.875, 2.32, 3.215, 3.44, 3.46, 3.57, 3.19, 3.15, 3.44, 3.44, 4.07, 3.73, 3.78, 5.25,
+            5.424, 5.345, 2.2, 1.615, 1.835, 2.465, 3.52, 3.435, 3.84, 3.845, 1.935, 2.14, 1.513, 3.17,
+            2.77, 3.57, 2.78],
+    )
+    res = key_drivers(df, "mpg", ["cyl", "disp", "hp", "wt"], method="relative_weights")
+    got = res.table.set_index("driver").loc[["cyl", "disp", "hp", "wt"], "importance"]
+    np.testing.assert_allclose(got, [0.2096904, 0.1883043, 0.1799590, 0.2706812], atol=5e-8)
