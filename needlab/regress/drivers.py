@@ -198,8 +198,8 @@ def _check_collinear(corr: np.ndarray, names: list[str]) -> None:
         )
 
 
-def _importance(x: np.ndarray, y: np.ndarray, w: np.ndarray, method: str, binary: bool,
-                names: list[str]) -> tuple[np.ndarray, float, np.ndarray | None]:
+def _importance(x: np.ndarray, y: np.ndarray, w: np.ndarray, method: str,
+                binary: bool) -> tuple[np.ndarray, float, np.ndarray | None]:
     if binary:
         raw, r2 = _logistic_relative_weights(x, y, w)
         return raw, r2, None
@@ -323,7 +323,7 @@ def key_drivers(
                      "with the fitted probability.")
     corr = weighted_corr(np.column_stack([x, y]), w)
     _check_collinear(corr, names)
-    imp, r2, r2s = _importance(x, y, w, method, binary, names)
+    imp, r2, r2s = _importance(x, y, w, method, binary)
     table = pd.DataFrame({"driver": drivers, "importance": imp, "share": imp / r2,
                           "r": corr[:-1, -1]})
     table["rank"] = table["importance"].rank(ascending=False, method="min").astype(int)
@@ -337,7 +337,7 @@ def key_drivers(
         complete = pd.DataFrame(_complete_dominance(r2s, p), index=pd.Index(drivers, name="driver"),
                                 columns=drivers)
     if n_boot:
-        lo_hi = _bootstrap(x, y, w, method, binary, names, int(n_boot), ci, random_state, progress)
+        lo_hi = _bootstrap(x, y, w, method, binary, int(n_boot), ci, random_state, progress)
         for k, v in lo_hi.items():
             table[k] = v
     table = table.sort_values("rank", kind="stable").reset_index(drop=True)
@@ -361,19 +361,22 @@ def _complete_dominance(r2: np.ndarray, p: int) -> np.ndarray:
 
 
 def _bootstrap(x: np.ndarray, y: np.ndarray, w: np.ndarray, method: str, binary: bool,
-               names: list[str], n_boot: int, ci: float, random_state: Any,
+               n_boot: int, ci: float, random_state: Any,
                progress: bool) -> dict[str, np.ndarray]:
     """Percentile bootstrap: replicate weights w * Multinomial(n, 1/n) counts."""
-    from tqdm.auto import tqdm
-
     rng = np.random.default_rng(random_state)
     n = len(y)
     imps, shares = [], []
-    for _ in tqdm(range(n_boot), disable=not progress, desc="bootstrap"):  # replicates, not rows
+    replicates: Any = range(n_boot)
+    if progress:  # tqdm only when asked: in a notebook without ipywidgets it warns on stderr
+        from tqdm.auto import tqdm
+
+        replicates = tqdm(replicates, desc="bootstrap")
+    for _ in replicates:  # replicates, not rows
         counts = rng.multinomial(n, np.full(n, 1.0 / n))
         keep = counts > 0
         try:
-            imp, r2, _ = _importance(x[keep], y[keep], w[keep] * counts[keep], method, binary, names)
+            imp, r2, _ = _importance(x[keep], y[keep], w[keep] * counts[keep], method, binary)
         except (np.linalg.LinAlgError, ValueError):
             continue
         imps.append(imp)
