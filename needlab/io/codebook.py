@@ -1025,14 +1025,27 @@ def _assign_groups(cols: list[Column]) -> None:
 def _infer_columns(df: pd.DataFrame, max_levels: int = 12,
                    levels: Mapping[Any, tuple[np.ndarray, bool]] | None = None) -> list[Column]:
     """Draft the columns of *df*; *levels* may give (distinct values, has missing) per text column."""
-    cols: list[Column] = []
+    levels = levels or {}
+
+    def draft(name: Any, allow_id: bool = True, allow_weight: bool = True) -> Column:
+        return _infer_column(str(name), df[name], max_levels, allow_id=allow_id,
+                             allow_weight=allow_weight, levels=levels.get(name))
+
+    if len(df) >= 100_000 and df.shape[1] > 1:
+        # Columns are independent and numpy / Arrow release the GIL: draft them in threads.
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            cols = list(pool.map(draft, df.columns))
+    else:
+        cols = [draft(name) for name in df.columns]
+    # Only the first id-like and the first weight-like column keep those types.
     have_id = have_weight = False
-    for name in df.columns:
-        col = _infer_column(str(name), df[name], max_levels, allow_id=not have_id,
-                            allow_weight=not have_weight, levels=(levels or {}).get(name))
-        have_id |= col.type == "id"
-        have_weight |= col.type == "weight"
-        cols.append(col)
+    for j, name in enumerate(df.columns):
+        if (cols[j].type == "id" and have_id) or (cols[j].type == "weight" and have_weight):
+            cols[j] = draft(name, allow_id=not have_id, allow_weight=not have_weight)
+        have_id |= cols[j].type == "id"
+        have_weight |= cols[j].type == "weight"
     _assign_groups(cols)
     return cols
 

@@ -518,12 +518,12 @@ def _numeric_text(df: pd.DataFrame, report: _Report
     back by their codes. Categorical text columns are turned back into plain text; their
     distinct values are returned (value, has-missing) so that inference need not recompute them.
     """
-    levels: dict[Any, tuple[np.ndarray, bool]] = {}
-    for j, name in enumerate(df.columns):
+    def convert(j: int) -> tuple[Any, list[tuple[str, int, str]], Any]:
+        """(new column or None, report rows, text levels or None) for column j."""
         s = df.iloc[:, j]
         is_cat = isinstance(s.dtype, pd.CategoricalDtype)
         if not (is_cat or s.dtype == object or pd.api.types.is_string_dtype(s.dtype)):
-            continue
+            return None, [], None
         if is_cat:
             codes = s.cat.codes.to_numpy()
             uniq = np.asarray(s.cat.categories, dtype=object)
@@ -532,11 +532,11 @@ def _numeric_text(df: pd.DataFrame, report: _Report
             kinds = head.map(lambda v: isinstance(v, str) or (isinstance(v, (int, float, np.number))
                                                               and not isinstance(v, (bool, np.bool_))))
             if not kinds.all() or not head.map(type).eq(str).any():
-                continue  # not text, or no text at all
+                return None, [], None  # not text, or no text at all
             head = head.astype(str).str.strip()
             head = head[head != ""]
             if len(head) and pd.to_numeric(head, errors="coerce").isna().any():
-                continue  # text column: leave it
+                return None, [], None  # text column: leave it
             codes, uniq = pd.factorize(s)
             uniq = np.asarray(uniq, dtype=object)
         u = pd.Series(uniq, dtype=object).astype(str).str.strip()
@@ -546,22 +546,37 @@ def _numeric_text(df: pd.DataFrame, report: _Report
         if not numeric:
             if is_cat:  # back to plain text, as in the file
                 text = np.append(uniq, np.nan)[codes]
-                df.isetitem(j, pd.Series(text, index=df.index, dtype="str"))
-                levels[name] = (uniq, bool((codes < 0).any()))
-            continue
+                return (pd.Series(text, index=df.index, dtype="str"), [],
+                        (uniq, bool((codes < 0).any())))
+            return None, [], None
         values = np.append(num, np.nan)[codes]  # code -1 (missing) -> NaN
         n_blank = int(np.bincount(codes + 1, minlength=len(uniq) + 1)[1:][bad_u].sum())
         if n_blank:
-            report.add(name, "blank_to_nan", n_blank,
-                       "blank cells read as missing; the other values are numbers")
+            rows = [("blank_to_nan", n_blank, "blank cells read as missing; the other values are numbers")]
         else:
-            report.add(name, "text_to_number", int((codes >= 0).sum()),
-                       "numbers stored as text converted to numbers")
+            rows = [("text_to_number", int((codes >= 0).sum()),
+                     "numbers stored as text converted to numbers")]
         if not np.isnan(values).any() and np.all(values == np.round(values)) \
                 and np.all(np.abs(values) < 2**53):
-            df.isetitem(j, values.astype(np.int64))
-        else:
+            values = values.astype(np.int64)
+        return values, rows, None
+
+    if len(df) >= 100_000 and df.shape[1] > 1:
+        # Columns are independent and the heavy steps release the GIL: convert in threads.
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            results = list(pool.map(convert, range(df.shape[1])))
+    else:
+        results = [convert(j) for j in range(df.shape[1])]
+    levels: dict[Any, tuple[np.ndarray, bool]] = {}
+    for j, (name, (values, rows, level)) in enumerate(zip(df.columns, results, strict=True)):
+        if values is not None:
             df.isetitem(j, values)
+        for action, n, detail in rows:
+            report.add(name, action, n, detail)
+        if level is not None:
+            levels[name] = level
     return df, levels
 
 
