@@ -1,0 +1,636 @@
+"""Customer lifetime value: the repeat-purchase summary, BG/NBD, Gamma-Gamma and discounted CLV.
+
+The workflow follows Fader, Hardie & Lee (2005a, 2005b):
+
+1. :func:`clv_summary` turns a transaction log into one row per customer (repeat ``frequency``,
+   ``recency``, ``age`` and mean repeat spend ``monetary``), all times in periods of ``freq``.
+2. :class:`BetaGeo` fits the BG/NBD model of purchase counts and dropout; it predicts expected
+   purchases and the probability that a customer is still alive.
+3. :class:`GammaGamma` fits the spend per occasion of repeat customers; it predicts the expected
+   average spend of each customer.
+4. :func:`clv` combines them into a discounted expected value over a horizon.
+
+Time unit: every time (``recency``, ``age``, ``t``, ``horizon``) is measured in periods of the
+``freq`` given to :func:`clv_summary` (days for ``"D"``, weeks for ``"W"``, ...). The model
+parameter ``alpha`` is in the same unit, so parameters fitted on weekly data are not comparable
+with parameters fitted on daily data.
+
+References
+----------
+Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005a). "Counting your customers" the easy way: an
+alternative to the Pareto/NBD model. *Marketing Science* 24(2), 275-284.
+
+Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005b). RFM and CLV: using iso-value curves for
+customer base analysis. *Journal of Marketing Research* 42(4), 415-430.
+
+Fader, P. S. & Hardie, B. G. S. (2013). The Gamma-Gamma model of monetary value. Note,
+http://brucehardie.com/notes/025/.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Hashable
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from needlab._validate import check_columns, check_frame, check_numeric, check_option, preview
+from needlab.errors import ConfigError, DataError, NeedlabWarning
+
+__all__ = ["BetaGeo", "GammaGamma", "clv", "clv_summary"]
+
+Freq = Literal["D", "W", "M", "Q", "Y"]
+_FREQS = ("D", "W", "M", "Q", "Y")
+
+
+# ---------------------------------------------------------------------------- summary
+def clv_summary(transactions: pd.DataFrame, *, customer: Hashable, date: Hashable,
+                amount: Hashable | None = None, asof: Any = None, freq: Freq = "D") -> pd.DataFrame:
+    """Summarise a transaction log into one row per customer for BG/NBD and Gamma-Gamma.
+
+    Orders in the same period (same day for ``freq="D"``) are merged into one *purchase
+    occasion*. The first occasion of a customer is the acquisition; the models describe the
+    *repeat* occasions after it.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        One row per order (or order line).
+    customer, date : column names
+        Customer id and order date (datetime, or text that :func:`pandas.to_datetime` parses).
+    amount : column name, optional
+        Order value. Without it the ``monetary`` column is left out.
+    asof : date-like, optional
+        End of the observation window. Default: the last order date in the data.
+    freq : {"D", "W", "M", "Q", "Y"}
+        The period: the unit of ``recency`` and ``age`` and the grain at which orders are merged.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by customer (index named like the ``customer`` column), sorted by customer:
+
+        - ``frequency``: number of repeat purchase occasions (distinct purchase periods - 1).
+        - ``recency``: periods between the first and the last purchase occasion (0 when none).
+        - ``age``: periods between the first purchase occasion and ``asof``.
+        - ``monetary``: mean net value of the repeat occasions; 0 when ``frequency`` is 0
+          (only with ``amount``).
+        - ``first``, ``last``: start of the first and of the last purchase period.
+
+        ``attrs["freq"]`` holds ``freq``, ``attrs["asof"]`` the window end and ``attrs["notes"]``
+        the notes (rows excluded and why, zero-value orders, refunds).
+
+    Notes
+    -----
+    Data policy, stated so nothing happens silently:
+
+    - **Missing customer ids** and **missing dates**: the rows are counted and *excluded*; a note
+      and a :class:`~needlab.errors.NeedlabWarning` report the count.
+    - **Unparseable dates** (text that is not a date): :class:`~needlab.errors.DataError`.
+    - **Future dates** (after ``asof``): counted and *excluded* with a note and a warning. This
+      is also how a calibration period is cut from a longer log.
+    - **Missing amounts**: :class:`~needlab.errors.DataError` (dropping the row would lose an
+      occasion; fill the value or drop the rows yourself).
+    - **Zero-value orders** (free samples, full-voucher orders) *count as purchase occasions*
+      with value 0; a note gives their number. Gamma-Gamma later leaves out customers whose
+      mean repeat value is 0.
+    - **Negative amounts** are refunds: they are *netted* against the orders of the same customer
+      in the same period. A period with only refunds (net value < 0 and no order >= 0) is not a
+      purchase occasion and is dropped; an occasion whose net value is negative is set to 0.
+      Notes give both counts. Refunds of orders in earlier periods are therefore not netted back.
+
+    Raises
+    ------
+    SchemaError
+        Not a DataFrame, or a missing column.
+    DataError
+        Unparseable dates, non-numeric or missing amounts, or no usable rows.
+    ConfigError
+        Unknown ``freq`` or unparseable ``asof``.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"c": ["a", "a", "a", "b"],
+    ...                    "d": ["2024-01-01", "2024-01-01", "2024-01-05", "2024-01-03"],
+    ...                    "v": [10.0, 5.0, 20.0, 7.0]})
+    >>> clv_summary(tx, customer="c", date="d", amount="v", asof="2024-01-10")[
+    ...     ["frequency", "recency", "age", "monetary"]]
+       frequency  recency  age  monetary
+    c
+    a          1        4    9      20.0
+    b          0        0    7       0.0
+    """
+    data = check_frame(transactions, name="transactions")
+    check_option(freq, _FREQS, "freq")
+    check_columns(data, [customer, date] + ([amount] if amount is not None else []))
+    notes: list[str] = []
+
+    cust = data[customer]
+    raw = data[date]
+    if isinstance(raw.dtype, pd.DatetimeTZDtype):
+        dates = raw.dt.tz_localize(None)
+    elif pd.api.types.is_datetime64_any_dtype(raw):
+        dates = raw
+    else:
+        dates = pd.to_datetime(raw, errors="coerce", format="mixed")
+        bad = (dates.isna() & raw.notna()).to_numpy()
+        if bad.any():
+            raise DataError(
+                f"column {date!r} has {int(bad.sum())} values that are not dates: "
+                f"{preview(raw[bad])} at rows {', '.join(map(str, np.flatnonzero(bad)[:5]))}. "
+                "Fix or remove them (ISO format YYYY-MM-DD is safest)."
+            )
+    values = None
+    if amount is not None:
+        values = check_numeric(data, amount)
+        na = values.isna().to_numpy()
+        if na.any():
+            raise DataError(
+                f"column {amount!r} has {int(na.sum())} missing values at rows "
+                f"{', '.join(map(str, np.flatnonzero(na)[:5]))}; fill them (e.g. 0 for free "
+                "orders) or drop those rows before clv_summary."
+            )
+
+    keep = np.ones(len(data), dtype=bool)
+    for mask, what in ((cust.isna().to_numpy(), f"missing customer id ({customer!r})"),
+                       (dates.isna().to_numpy(), f"missing date ({date!r})")):
+        mask = mask & keep
+        if mask.any():
+            notes.append(f"{int(mask.sum())} rows with a {what} excluded.")
+            keep &= ~mask
+    if asof is None:
+        if not keep.any():
+            raise DataError("no transactions left after excluding missing ids and dates.")
+        asof_ts = dates[keep].max()
+    else:
+        try:
+            asof_ts = pd.Timestamp(asof)
+        except (ValueError, TypeError) as exc:
+            raise ConfigError(f"asof={asof!r} is not a date; pass e.g. '2024-12-31'.") from exc
+        if asof_ts.tzinfo is not None:
+            asof_ts = asof_ts.tz_localize(None)
+        future = keep & (dates > asof_ts).to_numpy()
+        if future.any():
+            notes.append(f"{int(future.sum())} rows dated after asof={asof_ts.date()} excluded.")
+            keep &= ~future
+    if not keep.any():
+        raise DataError("no transactions left after excluding missing ids, dates and future dates.")
+
+    per = dates[keep].dt.to_period(freq)
+    frame = pd.DataFrame({"c": cust[keep].to_numpy(), "p": per.array.asi8})
+    if values is not None:
+        v = values[keep].to_numpy()
+        zero = int((v == 0).sum())
+        if zero:
+            notes.append(f"{zero} zero-value orders counted as purchase occasions (value 0).")
+        frame["v"] = v
+        frame["pos"] = v >= 0
+        occ = frame.groupby(["c", "p"], sort=True).agg(v=("v", "sum"), pos=("pos", "any"))
+        n_ref = int((v < 0).sum())
+        if n_ref:
+            notes.append(f"{n_ref} negative amounts treated as refunds, netted within their period.")
+        only_ref = ~occ["pos"].to_numpy()
+        if only_ref.any():
+            notes.append(f"{int(only_ref.sum())} customer-periods with only refunds dropped "
+                         "(not purchase occasions).")
+            occ = occ[~only_ref]
+        neg = occ["v"].to_numpy() < 0
+        if neg.any():
+            notes.append(f"{int(neg.sum())} purchase occasions with a negative net value set to 0.")
+            occ["v"] = occ["v"].clip(lower=0)
+        if occ.empty:
+            raise DataError("every period holds only refunds; no purchase occasions left.")
+    else:
+        occ = frame.groupby(["c", "p"], sort=True).size().to_frame("n")
+    occ = occ.reset_index()
+    is_first = ~occ["c"].duplicated().to_numpy()
+    g = occ.groupby("c", sort=True)
+    first_p = g["p"].min()
+    last_p = g["p"].max()
+    n_occ = g["p"].size()
+    asof_p = pd.Period(asof_ts, freq=freq).ordinal
+    out = pd.DataFrame({
+        "frequency": (n_occ - 1).astype(np.int64),
+        "recency": (last_p - first_p).astype(np.int64),
+        "age": (asof_p - first_p).astype(np.int64),
+    })
+    if values is not None:
+        rep = occ["v"].where(~is_first, 0.0).groupby(occ["c"], sort=True).sum()
+        f = out["frequency"].to_numpy()
+        out["monetary"] = np.where(f > 0, rep.to_numpy() / np.maximum(f, 1), 0.0)
+    out["first"] = pd.PeriodIndex.from_ordinals(first_p.to_numpy(), freq=freq).to_timestamp()
+    out["last"] = pd.PeriodIndex.from_ordinals(last_p.to_numpy(), freq=freq).to_timestamp()
+    out.index.name = customer
+    out.attrs.update(freq=freq, asof=asof_ts, notes=tuple(notes))
+    excluded = [n for n in notes if "excluded" in n]
+    if excluded:
+        warnings.warn("clv_summary: " + " ".join(excluded), NeedlabWarning, stacklevel=2)
+    return out
+
+
+# ---------------------------------------------------------------------------- helpers
+def _arr(x: Any, name: str) -> np.ndarray:
+    a = np.asarray(x, dtype=float)
+    if not np.all(np.isfinite(a)):
+        raise DataError(f"{name} has missing or infinite values; drop those customers first.")
+    return a
+
+
+def _rfa(data: Any, recency: Any, age: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Resolve (frequency, recency, age) from a summary table or three arrays, and check them."""
+    if isinstance(data, pd.DataFrame):
+        check_columns(data, ["frequency", "recency", "age"])
+        x, tx, T = data["frequency"], data["recency"], data["age"]
+    else:
+        if recency is None or age is None:
+            raise ConfigError("pass a clv_summary table, or frequency, recency and age.")
+        x, tx, T = data, recency, age
+    x, tx, T = np.broadcast_arrays(_arr(x, "frequency"), _arr(tx, "recency"), _arr(T, "age"))
+    bad = (x < 0) | (tx < 0) | (tx > T) | ((x == 0) & (tx != 0)) | ((x > 0) & (tx <= 0))
+    if bad.any():
+        raise DataError(
+            f"{int(bad.sum())} customers have inconsistent frequency/recency/age (need "
+            "frequency >= 0, 0 <= recency <= age, recency = 0 exactly when frequency = 0), "
+            f"first at position {int(np.flatnonzero(bad)[0])}. Build the input with clv_summary."
+        )
+    return x, tx, T
+
+
+def _hessian(f: Any, x0: np.ndarray, h: float = 1e-4) -> np.ndarray:
+    """Central-difference Hessian of a scalar function."""
+    k = len(x0)
+    H = np.empty((k, k))
+    for i in range(k):
+        for j in range(i, k):
+            ei = np.zeros(k)
+            ej = np.zeros(k)
+            ei[i] = h
+            ej[j] = h
+            H[i, j] = H[j, i] = (f(x0 + ei + ej) - f(x0 + ei - ej) - f(x0 - ei + ej)
+                                 + f(x0 - ei - ej)) / (4 * h * h)
+    return H
+
+
+class _Model:
+    """Shared maximum-likelihood machinery (log-parameterised)."""
+
+    _names: tuple[str, ...] = ()
+
+    def __init__(self, penalizer: float = 0.0):
+        self.penalizer = penalizer
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        return {"penalizer": self.penalizer}
+
+    def set_params(self, **params: Any) -> _Model:
+        for k, v in params.items():
+            if k != "penalizer":
+                raise ConfigError(f"unknown parameter {k!r}; {type(self).__name__} has 'penalizer'.")
+            setattr(self, k, v)
+        return self
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(penalizer={self.penalizer!r})"
+
+    def _check_penalizer(self) -> float:
+        p = self.penalizer
+        if not (isinstance(p, (int, float)) and np.isfinite(p) and p >= 0):
+            raise ConfigError(f"penalizer must be a number >= 0, got {p!r}.")
+        return float(p)
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "params_"):
+            raise ConfigError(f"this {type(self).__name__} is not fitted yet; call fit() first.")
+
+    def _optimise(self, nll: Any, x0: np.ndarray, n: float) -> None:
+        """Minimise the mean negative log-likelihood in log space; store params, SEs, tables."""
+        pen = self._check_penalizer()
+
+        def obj(lp: np.ndarray) -> float:
+            val = nll(lp) + pen * float(np.sum(np.exp(lp) ** 2))
+            return val / n if np.isfinite(val) else 1e300
+
+        from scipy import optimize
+
+        res = optimize.minimize(obj, x0, method="Nelder-Mead",
+                                options={"maxiter": 4000, "xatol": 1e-7, "fatol": 1e-10})
+        res2 = optimize.minimize(obj, res.x, method="BFGS", options={"gtol": 1e-8})
+        if res2.fun <= res.fun:
+            res = res2
+        if not np.all(np.isfinite(res.x)):
+            raise DataError(f"{type(self).__name__}: the likelihood could not be maximised.")
+        # BFGS with numerical gradients often stops on "precision loss" at the optimum; judge
+        # convergence by the central-difference gradient of the mean negative log-likelihood.
+        h = 1e-5
+        grad = np.array([(obj(res.x + h * e) - obj(res.x - h * e)) / (2 * h)
+                         for e in np.eye(len(res.x))])
+        self.converged_ = bool(np.all(np.isfinite(grad)) and np.max(np.abs(grad)) < 1e-4)
+        if not self.converged_:
+            warnings.warn(f"{type(self).__name__}: the optimiser did not converge (largest "
+                          f"gradient {np.max(np.abs(grad)):.2g} on the log scale; {res.message}); "
+                          "check the estimates or set a small penalizer.", NeedlabWarning,
+                          stacklevel=3)
+        theta = np.exp(res.x)
+        self.params_ = dict(zip(self._names, (float(t) for t in theta), strict=True))
+        self.log_likelihood_ = float(-nll(res.x))
+        with np.errstate(all="ignore"):
+            H = _hessian(lambda lp: obj(lp) * n, res.x)
+            try:
+                cov_log = np.linalg.inv(H)
+                se = theta * np.sqrt(np.where(np.diag(cov_log) > 0, np.diag(cov_log), np.nan))
+            except np.linalg.LinAlgError:
+                se = np.full(len(theta), np.nan)
+        # delta method: se(theta) = theta * se(log theta)
+        self.standard_errors_ = dict(zip(self._names, (float(s) for s in se), strict=True))
+        self.summary_ = pd.DataFrame({"param": list(self._names), "estimate": theta, "se": se})
+
+
+# ---------------------------------------------------------------------------- BG/NBD
+def _bgnbd_loglik(r: float, alpha: float, a: float, b: float, x: np.ndarray, tx: np.ndarray,
+                  T: np.ndarray) -> np.ndarray:
+    """Per-customer BG/NBD log-likelihood (Fader, Hardie & Lee 2005a, eq. 6), vectorised."""
+    from scipy.special import betaln, gammaln
+
+    a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
+    a2 = betaln(a, b + x) - betaln(a, b)
+    a3 = -(r + x) * np.log(alpha + T)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a4 = np.where(x > 0, np.log(a) - np.log(np.maximum(b + x - 1, 1e-300))
+                      - (r + x) * np.log(alpha + tx), -np.inf)
+    return a1 + a2 + np.logaddexp(a3, a4)
+
+
+class BetaGeo(_Model):
+    """BG/NBD model of repeat purchases (Fader, Hardie & Lee 2005a), fitted by maximum likelihood.
+
+    While alive, a customer buys as a Poisson process with rate ``lambda ~ Gamma(r, alpha)``
+    (shape r, rate alpha); after each repeat purchase she drops out with probability
+    ``p ~ Beta(a, b)``.
+
+    Parameters
+    ----------
+    penalizer : float, default 0
+        L2 penalty ``penalizer * sum(params**2)`` added to the negative log-likelihood (0 is
+        plain maximum likelihood; a small value stabilises fits on tiny data).
+
+    Attributes
+    ----------
+    params_ : dict
+        ``r``, ``alpha``, ``a``, ``b``. ``alpha`` is in periods of the summary's ``freq``.
+    standard_errors_ : dict
+        Standard errors from the numerical Hessian of the log-likelihood (delta method from the
+        log scale on which it is maximised).
+    summary_ : DataFrame
+        ``param``, ``estimate``, ``se``.
+    log_likelihood_ : float
+        Maximised log-likelihood (without the penalty).
+    n_customers_ : int
+        Customers used in the fit.
+
+    References
+    ----------
+    Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). "Counting your customers" the easy way: an
+    alternative to the Pareto/NBD model. *Marketing Science* 24(2), 275-284.
+
+    Examples
+    --------
+    >>> m = BetaGeo()
+    >>> m.params_ = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+    >>> round(float(m.probability_alive(2, 30.43, 38.86)), 3)
+    0.727
+    >>> round(float(m.expected_purchases(39, 2, 30.43, 38.86)), 3)
+    1.226
+    """
+
+    _names = ("r", "alpha", "a", "b")
+
+    def fit(self, data: Any, recency: Any = None, age: Any = None) -> BetaGeo:
+        """Fit on a :func:`clv_summary` table or on ``frequency, recency, age`` arrays."""
+        x, tx, T = _rfa(data, recency, age)
+        if len(x) < 2:
+            raise DataError("BetaGeo needs at least 2 customers.")
+        # aggregate identical customers: the likelihood only depends on (x, t_x, T)
+        key = pd.DataFrame({"x": x, "tx": tx, "T": T}).value_counts().reset_index()
+        ux, utx, uT, w = (key[c].to_numpy(dtype=float) for c in ("x", "tx", "T", "count"))
+
+        def nll(lp: np.ndarray) -> float:
+            r, alpha, a, b = np.exp(lp)
+            return -float(np.sum(w * _bgnbd_loglik(r, alpha, a, b, ux, utx, uT)))
+
+        rate = max(float(np.mean(x)) / max(float(np.mean(T)), 1e-12), 1e-6)
+        self.n_customers_ = len(x)
+        self._optimise(nll, np.log([1.0, 1.0 / rate, 1.0, 1.0]), float(len(x)))
+        return self
+
+    def _p(self) -> tuple[float, float, float, float]:
+        self._check_fitted()
+        p = self.params_
+        return p["r"], p["alpha"], p["a"], p["b"]
+
+    def log_likelihood(self, frequency: Any, recency: Any = None, age: Any = None) -> np.ndarray:
+        """Per-customer log-likelihood at the fitted parameters."""
+        x, tx, T = _rfa(frequency, recency, age)
+        return _bgnbd_loglik(*self._p(), x, tx, T)
+
+    def probability_alive(self, frequency: Any, recency: Any = None, age: Any = None) -> np.ndarray:
+        """P(alive at ``age`` | frequency, recency, age).
+
+        From Fader, Hardie & Lee (2008), "Computing P(alive) using the BG/NBD model" (note 021):
+
+        ``1 / (1 + [x > 0] * a / (b + x - 1) * ((alpha + T) / (alpha + t_x))**(r + x))``; exactly 1
+        for customers without repeat purchases (the model lets them drop out only after a repeat
+        purchase).
+        """
+        x, tx, T = _rfa(frequency, recency, age)
+        r, alpha, a, b = self._p()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_d = (np.log(a) - np.log(np.maximum(b + x - 1, 1e-300))
+                     + (r + x) * (np.log(alpha + T) - np.log(alpha + tx)))
+        return np.where(x > 0, 1.0 / (1.0 + np.exp(np.minimum(log_d, 700))), 1.0)
+
+    def expected_purchases(self, t: Any, frequency: Any, recency: Any = None,
+                           age: Any = None) -> np.ndarray:
+        """Expected purchases in the next ``t`` periods given the history (eq. 10 of 2005a)."""
+        x, tx, T = _rfa(frequency, recency, age)
+        t = np.asarray(t, dtype=float)
+        r, alpha, a, b = self._p()
+        from scipy.special import hyp2f1
+
+        z = t / (alpha + T + t)
+        f = hyp2f1(r + x, b + x, a + b + x - 1, z)
+        head = (a + b + x - 1) / (a - 1)
+        body = 1 - np.exp((r + x) * (np.log(alpha + T) - np.log(alpha + T + t))) * f
+        with np.errstate(divide="ignore", invalid="ignore"):
+            d = np.where(x > 0, a / np.maximum(b + x - 1, 1e-300)
+                         * np.exp((r + x) * (np.log(alpha + T) - np.log(alpha + tx))), 0.0)
+        return head * body / (1 + d)
+
+    def expected_purchases_new(self, t: Any) -> np.ndarray:
+        """Expected purchases in ``(0, t]`` of a newly acquired customer (eq. 9 of 2005a)."""
+        from scipy.special import hyp2f1
+
+        t = np.asarray(t, dtype=float)
+        r, alpha, a, b = self._p()
+        return (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r
+                                        * hyp2f1(r, b, a + b - 1, t / (alpha + t)))
+
+
+# ---------------------------------------------------------------------------- Gamma-Gamma
+def _gg_loglik(p: float, q: float, v: float, x: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """Per-customer log-density of the mean spend m of x transactions (Fader & Hardie 2013)."""
+    from scipy.special import gammaln
+
+    return (gammaln(p * x + q) - gammaln(p * x) - gammaln(q) + q * np.log(v)
+            + (p * x - 1) * np.log(m) + p * x * np.log(x) - (p * x + q) * np.log(v + m * x))
+
+
+class GammaGamma(_Model):
+    """Gamma-Gamma model of spend per purchase occasion, fitted by maximum likelihood.
+
+    A customer's occasion values are Gamma(p, nu); across customers ``nu ~ Gamma(q, v)``. Fitted
+    on customers with ``frequency > 0`` and ``monetary > 0`` (repeat occasions only; zero-value
+    means are excluded with a warning). The model assumes spend is independent of purchase
+    frequency: ``correlation_`` holds the Pearson correlation of frequency and monetary among the
+    fitted customers and a :class:`~needlab.errors.NeedlabWarning` is raised when
+    ``|correlation| >= 0.3``.
+
+    Attributes
+    ----------
+    params_ : dict
+        ``p``, ``q``, ``v``.
+    standard_errors_, summary_, log_likelihood_ : as in :class:`BetaGeo`.
+    correlation_ : float
+    n_customers_, n_excluded_ : int
+
+    References
+    ----------
+    Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). RFM and CLV: using iso-value curves for
+    customer base analysis. *Journal of Marketing Research* 42(4), 415-430.
+    Fader, P. S. & Hardie, B. G. S. (2013). The Gamma-Gamma model of monetary value.
+
+    Examples
+    --------
+    >>> gg = GammaGamma()
+    >>> gg.params_ = {"p": 6.25, "q": 3.74, "v": 15.44}
+    >>> round(float(gg.expected_spend(2, 40.0)), 2)
+    39.14
+    """
+
+    _names = ("p", "q", "v")
+
+    def fit(self, data: Any, monetary: Any = None) -> GammaGamma:
+        """Fit on a :func:`clv_summary` table or on ``frequency, monetary`` arrays."""
+        if isinstance(data, pd.DataFrame):
+            check_columns(data, ["frequency", "monetary"])
+            x, m = _arr(data["frequency"], "frequency"), _arr(data["monetary"], "monetary")
+        else:
+            if monetary is None:
+                raise ConfigError("pass a clv_summary table, or frequency and monetary.")
+            x, m = np.broadcast_arrays(_arr(data, "frequency"), _arr(monetary, "monetary"))
+        if (m < 0).any() or (x < 0).any():
+            raise DataError("frequency and monetary must be >= 0.")
+        use = (x > 0) & (m > 0)
+        zero = int(((x > 0) & (m == 0)).sum())
+        self.n_excluded_ = int(len(x) - use.sum())
+        if zero:
+            warnings.warn(f"GammaGamma: {zero} repeat customers with zero mean spend excluded "
+                          "(the model needs positive values).", NeedlabWarning, stacklevel=2)
+        if use.sum() < 3:
+            raise DataError("GammaGamma needs at least 3 customers with frequency > 0 and "
+                            f"monetary > 0; got {int(use.sum())}.")
+        x, m = x[use], m[use]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            corr = float(np.corrcoef(x, m)[0, 1])
+        self.correlation_ = corr
+        if np.isfinite(corr) and abs(corr) >= 0.3:
+            warnings.warn(f"GammaGamma: frequency and monetary are correlated (r = {corr:.2f}); "
+                          "the model assumes they are independent, so expected spend may be "
+                          "biased.", NeedlabWarning, stacklevel=2)
+
+        def nll(lp: np.ndarray) -> float:
+            p, q, v = np.exp(lp)
+            return -float(np.sum(_gg_loglik(p, q, v, x, m)))
+
+        self.n_customers_ = len(x)
+        self._optimise(nll, np.log([1.0, 2.0, float(np.mean(m))]), float(len(x)))
+        return self
+
+    def log_likelihood(self, frequency: Any, monetary: Any) -> np.ndarray:
+        """Per-customer log-likelihood at the fitted parameters (frequency > 0 only)."""
+        self._check_fitted()
+        p = self.params_
+        return _gg_loglik(p["p"], p["q"], p["v"], np.asarray(frequency, float),
+                          np.asarray(monetary, float))
+
+    def expected_spend(self, frequency: Any, monetary: Any) -> np.ndarray:
+        """Conditional expected average spend per occasion, E(M | p, q, v, m_x, x).
+
+        ``(v + m x) p / (p x + q - 1)``, a weighted mean of the population mean ``p v / (q - 1)``
+        and the customer's own mean; for ``frequency = 0`` it is the population mean (the
+        ``monetary`` given is ignored). A repeat customer with ``monetary = 0`` (only zero-value
+        repeat orders) is shrunk from 0 towards the population mean. Needs ``q > 1``.
+        """
+        self._check_fitted()
+        p, q, v = self.params_["p"], self.params_["q"], self.params_["v"]
+        if q <= 1:
+            raise DataError(f"GammaGamma: q = {q:.3g} <= 1, so the mean spend is not finite.")
+        x = np.asarray(frequency, dtype=float)
+        m = np.where(x > 0, np.asarray(monetary, dtype=float), 0.0)
+        return (v + m * x) * p / (p * x + q - 1)
+
+
+# ---------------------------------------------------------------------------- CLV
+def clv(bgnbd: BetaGeo, gg: GammaGamma, summary: pd.DataFrame, *, horizon: int = 12,
+        discount_rate: float = 0.01, margin: float = 1.0) -> pd.DataFrame:
+    """Discounted expected customer value over the next ``horizon`` periods.
+
+    ``clv = margin * expected_spend * sum_{i=1..horizon} (E[Y(i)] - E[Y(i-1)]) / (1 + d)**i``,
+    with ``E[Y(t)]`` the BG/NBD conditional expected purchases in the next ``t`` periods.
+
+    Parameters
+    ----------
+    bgnbd, gg : fitted :class:`BetaGeo` and :class:`GammaGamma`
+    summary : DataFrame
+        A :func:`clv_summary` table (``frequency``, ``recency``, ``age``, ``monetary``).
+    horizon : int, default 12
+        Number of periods, **in the unit of the summary's ``freq``** (12 with ``freq="M"`` is a
+        year; with ``freq="D"`` it is 12 days).
+    discount_rate : float, default 0.01
+        Discount rate per period (same unit).
+    margin : float, default 1
+        Profit margin applied to spend.
+
+    Returns
+    -------
+    DataFrame
+        Indexed like ``summary``: ``probability_alive``, ``expected_purchases`` (over the
+        horizon, undiscounted), ``expected_spend`` (per occasion) and ``clv``.
+
+    Raises
+    ------
+    ConfigError
+        Bad horizon, discount rate or margin, or unfitted models.
+    """
+    if not (isinstance(horizon, (int, np.integer)) and horizon >= 1):
+        raise ConfigError(f"horizon must be a whole number of periods >= 1, got {horizon!r}.")
+    if not (isinstance(discount_rate, (int, float)) and 0 <= discount_rate < 1):
+        raise ConfigError(f"discount_rate must be in [0, 1) per period, got {discount_rate!r}.")
+    if not (isinstance(margin, (int, float)) and np.isfinite(margin)):
+        raise ConfigError(f"margin must be a finite number, got {margin!r}.")
+    check_frame(summary, name="summary")
+    check_columns(summary, ["frequency", "recency", "age", "monetary"])
+    x, tx, T = _rfa(summary, None, None)
+    steps = np.arange(horizon + 1, dtype=float)
+    cum = bgnbd.expected_purchases(steps[None, :], x[:, None], tx[:, None], T[:, None])
+    cum[:, 0] = 0.0
+    per = np.diff(cum, axis=1)
+    disc = (1.0 + discount_rate) ** -steps[1:]
+    spend = gg.expected_spend(x, summary["monetary"].to_numpy(dtype=float))
+    return pd.DataFrame({
+        "probability_alive": bgnbd.probability_alive(x, tx, T),
+        "expected_purchases": cum[:, -1],
+        "expected_spend": spend,
+        "clv": margin * spend * (per @ disc),
+    }, index=summary.index)
