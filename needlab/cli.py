@@ -2,7 +2,9 @@
 
 ``needlab --version``; ``needlab sample DIR`` writes the bundled sample data set;
 ``needlab check FILE [--codebook FILE]`` loads a survey and prints the load report, the
-codebook validation and the data-quality report, exiting with status 1 when there are errors.
+codebook validation and the data-quality report, exiting with status 1 when there are errors;
+``needlab init DIR`` starts a project: the current template notebooks in ``DIR/notebooks`` and
+the sample data in ``DIR/data/sample`` (the notebooks' default ``DATA`` folder).
 """
 
 from __future__ import annotations
@@ -59,6 +61,38 @@ def _sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _templates() -> Path:
+    """The template notebooks: packed into the wheel, or the repository's folder in a checkout."""
+    here = Path(__file__).resolve().parent
+    for folder in (here / "_templates" / "notebooks", here.parent / "notebooks"):
+        if (folder / "CHANGELOG.md").exists():
+            return folder
+    raise NeedlabError("the template notebooks are not installed; reinstall needlab from its wheel or repository")
+
+
+def _init(args: argparse.Namespace) -> int:
+    import shutil
+
+    from needlab.datasets import write_sample
+
+    target: Path = args.dir
+    nb_dir = target / "notebooks"
+    src = _templates()
+    names = [*sorted(p.name for p in src.glob("[0-9][0-9]_*.ipynb")), "CHANGELOG.md"]
+    clashes = [n for n in names if (nb_dir / n).exists()]
+    if clashes and not args.force:
+        raise NeedlabError(
+            f"{nb_dir} already has {', '.join(clashes[:5])}; choose an empty folder or pass --force to overwrite"
+        )
+    nb_dir.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copyfile(src / name, nb_dir / name)
+        print(nb_dir / name)
+    for p in write_sample(target / "data" / "sample"):
+        print(p)
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="needlab", description="Customer-needs research toolkit.")
     parser.add_argument("--version", action="version", version=f"needlab {__version__}")
@@ -68,6 +102,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, help="survey export: .csv, .tsv, .txt, .xlsx or .sav")
     p.add_argument("--codebook", type=Path, default=None, help="codebook YAML file")
     p.set_defaults(func=_check)
+
+    p = sub.add_parser("init", help="start a project in DIR: template notebooks and sample data")
+    p.add_argument("dir", type=Path)
+    p.add_argument("--force", action="store_true", help="overwrite notebooks already in DIR/notebooks")
+    p.set_defaults(func=_init)
 
     p = sub.add_parser("sample", help="write the bundled sample data set to DIR")
     p.add_argument("dir", type=Path)

@@ -65,3 +65,16 @@ def test_console_script_entry_point_runs() -> None:
     out = subprocess.run([sys.executable, "-m", "needlab", "--version"], capture_output=True,
                          text=True, check=True)
     assert out.stdout.strip() == f"needlab {needlab.__version__}"
+
+
+def test_init_copies_the_templates_and_the_sample(tmp_path, capsys) -> None:
+    nb_src = Path(__file__).resolve().parents[1] / "notebooks"
+    assert main(["init", str(tmp_path)]) == 0
+    copied = sorted(p.name for p in (tmp_path / "notebooks").glob("*.ipynb"))
+    assert copied == sorted(p.name for p in nb_src.glob("[0-9][0-9]_*.ipynb"))
+    assert (tmp_path / "notebooks" / "04_kano.ipynb").read_bytes() == (nb_src / "04_kano.ipynb").read_bytes()
+    assert (tmp_path / "data" / "sample" / "survey_wave1.csv").read_bytes() == (SAMPLE / "survey_wave1.csv").read_bytes()
+    # A second init would overwrite the user's notebooks: refused without --force.
+    assert main(["init", str(tmp_path)]) == 1
+    assert "--force" in capsys.readouterr().err
+    assert main(["init", str(tmp_path), "--force"]) == 0
