@@ -158,6 +158,30 @@ def check_numeric(data: pd.DataFrame, column: Hashable) -> pd.Series:
     return conv.astype(float)
 
 
+def check_dates(data: pd.DataFrame, column: Hashable) -> pd.Series:
+    """The column parsed as naive datetimes (time zones dropped); missing values stay NaT.
+
+    Raises
+    ------
+    DataError
+        Values that are present but do not parse as dates, with a few of them and their rows.
+    """
+    raw = data[column]
+    if isinstance(raw.dtype, pd.DatetimeTZDtype):
+        return raw.dt.tz_localize(None)
+    if pd.api.types.is_datetime64_any_dtype(raw):
+        return raw
+    dates = pd.to_datetime(raw, errors="coerce", format="mixed")
+    bad = (dates.isna() & raw.notna()).to_numpy()
+    if bad.any():
+        raise DataError(
+            f"column {column!r} has {int(bad.sum())} values that are not dates: "
+            f"{preview(raw[bad])} at rows {_rows(bad)}. Fix or remove them "
+            "(ISO format YYYY-MM-DD is safest)."
+        )
+    return dates
+
+
 def check_allowed(data: pd.DataFrame, column: Hashable, allowed: Iterable[Any], *,
                   fix: str = "recode them or declare them in the codebook") -> None:
     """Raise :class:`DataError` when *column* has non-missing values outside *allowed*.

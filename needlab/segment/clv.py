@@ -36,7 +36,13 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from needlab._validate import check_columns, check_frame, check_numeric, check_option, preview
+from needlab._validate import (
+    check_columns,
+    check_dates,
+    check_frame,
+    check_numeric,
+    check_option,
+)
 from needlab.errors import ConfigError, DataError, NeedlabWarning
 
 __all__ = ["BetaGeo", "GammaGamma", "clv", "clv_summary"]
@@ -128,20 +134,7 @@ def clv_summary(transactions: pd.DataFrame, *, customer: Hashable, date: Hashabl
     notes: list[str] = []
 
     cust = data[customer]
-    raw = data[date]
-    if isinstance(raw.dtype, pd.DatetimeTZDtype):
-        dates = raw.dt.tz_localize(None)
-    elif pd.api.types.is_datetime64_any_dtype(raw):
-        dates = raw
-    else:
-        dates = pd.to_datetime(raw, errors="coerce", format="mixed")
-        bad = (dates.isna() & raw.notna()).to_numpy()
-        if bad.any():
-            raise DataError(
-                f"column {date!r} has {int(bad.sum())} values that are not dates: "
-                f"{preview(raw[bad])} at rows {', '.join(map(str, np.flatnonzero(bad)[:5]))}. "
-                "Fix or remove them (ISO format YYYY-MM-DD is safest)."
-            )
+    dates = check_dates(data, date)
     values = None
     if amount is not None:
         values = check_numeric(data, amount)
@@ -178,51 +171,66 @@ def clv_summary(transactions: pd.DataFrame, *, customer: Hashable, date: Hashabl
     if not keep.any():
         raise DataError("no transactions left after excluding missing ids, dates and future dates.")
 
-    per = dates[keep].dt.to_period(freq)
-    frame = pd.DataFrame({"c": cust[keep].to_numpy(), "p": per.array.asi8})
+    # Vectorised: integer customer codes (sorted ids) and period ordinals, one hash pass for
+    # the customer-period occasions, then bincount / ufunc.at per customer (no groupby).
+    codes, uniques = pd.factorize(cust[keep], sort=True)
+    days = dates[keep].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
+    if freq == "D":
+        p = days
+    else:
+        dcode, dun = pd.factorize(days)
+        ords = pd.PeriodIndex(pd.to_datetime(dun, unit="D"), freq=freq).asi8
+        p = ords[dcode]
+    c64 = codes.astype(np.int64)
+    p_lo = int(p.min())
+    span = int(p.max()) - p_lo + 1
+    occ_id, occ_key = pd.factorize(c64 * span + (p - p_lo))
+    n_occ_all = len(occ_key)
+    occ_c = occ_key // span
+    occ_p = occ_key % span + p_lo
+    occ_v = None
     if values is not None:
         v = values[keep].to_numpy()
         zero = int((v == 0).sum())
         if zero:
             notes.append(f"{zero} zero-value orders counted as purchase occasions (value 0).")
-        frame["v"] = v
-        frame["pos"] = v >= 0
-        occ = frame.groupby(["c", "p"], sort=True).agg(v=("v", "sum"), pos=("pos", "any"))
+        occ_v = np.bincount(occ_id, weights=v, minlength=n_occ_all)
+        pos = np.bincount(occ_id, weights=v >= 0, minlength=n_occ_all) > 0
         n_ref = int((v < 0).sum())
         if n_ref:
             notes.append(f"{n_ref} negative amounts treated as refunds, netted within their period.")
-        only_ref = ~occ["pos"].to_numpy()
+        only_ref = ~pos
         if only_ref.any():
             notes.append(f"{int(only_ref.sum())} customer-periods with only refunds dropped "
                          "(not purchase occasions).")
-            occ = occ[~only_ref]
-        neg = occ["v"].to_numpy() < 0
+            occ_c, occ_p, occ_v = occ_c[pos], occ_p[pos], occ_v[pos]
+        neg = occ_v < 0
         if neg.any():
             notes.append(f"{int(neg.sum())} purchase occasions with a negative net value set to 0.")
-            occ["v"] = occ["v"].clip(lower=0)
-        if occ.empty:
+            occ_v = np.maximum(occ_v, 0.0)
+        if len(occ_v) == 0:
             raise DataError("every period holds only refunds; no purchase occasions left.")
-    else:
-        occ = frame.groupby(["c", "p"], sort=True).size().to_frame("n")
-    occ = occ.reset_index()
-    is_first = ~occ["c"].duplicated().to_numpy()
-    g = occ.groupby("c", sort=True)
-    first_p = g["p"].min()
-    last_p = g["p"].max()
-    n_occ = g["p"].size()
+    n_all = len(uniques)
+    n_occ = np.bincount(occ_c, minlength=n_all)
+    has = n_occ > 0
+    first_full = np.full(n_all, np.iinfo(np.int64).max, dtype=np.int64)
+    last_full = np.full(n_all, np.iinfo(np.int64).min, dtype=np.int64)
+    np.minimum.at(first_full, occ_c, occ_p)
+    np.maximum.at(last_full, occ_c, occ_p)
+    first_p, last_p = first_full[has], last_full[has]
     asof_p = pd.Period(asof_ts, freq=freq).ordinal
     out = pd.DataFrame({
-        "frequency": (n_occ - 1).astype(np.int64),
+        "frequency": (n_occ[has] - 1).astype(np.int64),
         "recency": (last_p - first_p).astype(np.int64),
         "age": (asof_p - first_p).astype(np.int64),
-    })
-    if values is not None:
-        rep = occ["v"].where(~is_first, 0.0).groupby(occ["c"], sort=True).sum()
+    }, index=pd.Index(uniques[has], name=customer))
+    if occ_v is not None:
+        is_first = occ_p == first_full[occ_c]
+        rep = np.bincount(occ_c, weights=np.where(is_first, 0.0, occ_v), minlength=n_all)[has]
         f = out["frequency"].to_numpy()
-        out["monetary"] = np.where(f > 0, rep.to_numpy() / np.maximum(f, 1), 0.0)
-    out["first"] = pd.PeriodIndex.from_ordinals(first_p.to_numpy(), freq=freq).to_timestamp()
-    out["last"] = pd.PeriodIndex.from_ordinals(last_p.to_numpy(), freq=freq).to_timestamp()
-    out.index.name = customer
+        out["monetary"] = np.where(f > 0, rep / np.maximum(f, 1), 0.0)
+    out["first"] = pd.PeriodIndex.from_ordinals(first_p, freq=freq).to_timestamp()
+    out["last"] = pd.PeriodIndex.from_ordinals(last_p, freq=freq).to_timestamp()
     out.attrs.update(freq=freq, asof=asof_ts, notes=tuple(notes))
     excluded = [n for n in notes if "excluded" in n]
     if excluded:

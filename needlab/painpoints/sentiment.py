@@ -1,0 +1,532 @@
+"""Sentiment of feedback texts in Chinese and English, offline, and implicit needs.
+
+:func:`sentiment` scores texts with a bundled lexicon (``data/sentiment_zh.txt`` and
+``data/sentiment_en.txt``, a few hundred general consumer-review words per language with polarity
+weights on about -3..3, plus negators, intensifiers / diminishers and contrast words), following
+the rules of VADER (Hutto and Gilbert 2014):
+
+* **matching**: one compiled regular-expression alternation per language, longest terms first, run
+  once over all texts of that language joined by line breaks (no per-text loop). Chinese needs no
+  tokenizer: the longest lexicon term wins at each position, so 不错 (positive) is read as one
+  word and not as 不 + 错; English terms match lower-cased text at word boundaries;
+* **negation**: a negator (不, 没有, 一点也不, not, n't, never, ...) within a short window before a
+  polarity word (4 characters in Chinese, 16 in English) and in the same clause (clauses end at
+  punctuation and contrast words) multiplies its weight by ``-0.74`` (VADER's constant);
+* **intensifiers**: the nearest intensifier or diminisher in the window (after the previous
+  polarity word) multiplies the weight (很 1.3, 非常 1.5, 有点 0.6; very 1.3, slightly 0.6);
+* **contrast**: polarity before the first contrast word (但是, 不过, but, however, ...) counts half,
+  after it 1.5 times;
+* **normalisation**: the weighted sum ``s`` becomes ``score = s / sqrt(s^2 + 15)`` in (-1, 1).
+
+Labels: ``positive`` when ``score >= 0.05``, ``negative`` when ``score <= -0.05``, otherwise
+``neutral`` (VADER's thresholds; change them with ``threshold=``).
+
+:class:`SentimentModel` is the trainable alternative (TF-IDF word and character n-grams plus
+logistic regression), and :func:`implicit_needs` lists negative texts that carry no explicit
+pain code: candidates for implicit needs (隐性需求).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from needlab._result import Result
+from needlab._validate import check_columns, check_option, preview
+from needlab.errors import ConfigError, DataError, SchemaError
+
+__all__ = ["SentimentModel", "SentimentResult", "detect_lang", "implicit_needs", "load_lexicon",
+           "sentiment"]
+
+Lang = Literal["auto", "zh", "en"]
+
+DATA = Path(__file__).parent / "data"
+NEGATION = -0.74
+"""Factor applied to a negated polarity word (Hutto and Gilbert 2014)."""
+ALPHA = 15.0
+"""Normalisation constant of ``s / sqrt(s^2 + ALPHA)`` (VADER's value)."""
+WINDOW = {"zh": 4, "en": 16}
+"""Largest gap in characters between a negator or intensifier and the polarity word it modifies."""
+CONTRAST_BEFORE, CONTRAST_AFTER = 0.5, 1.5
+_BOUNDARY = {"zh": r"[，。！？；：,.!?;:\n\r…~～\s]+", "en": r"[,.!?;:\n\r…~()]+"}
+_POL, _NEG, _INT, _CON, _BND = 0, 1, 2, 3, 4
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@lru_cache(maxsize=8)
+def load_lexicon(lang: Literal["zh", "en"]) -> dict[str, dict[str, float]]:
+    """The bundled lexicon of *lang*: ``{"polarity": {term: weight}, "negators": {term: 1.0},
+    "intensifiers": {term: factor}, "contrast": {term: 1.0}}``.
+
+    Raises
+    ------
+    ConfigError
+        A malformed line or a term listed twice (a packaging error).
+
+    Examples
+    --------
+    >>> load_lexicon("zh")["polarity"]["不错"]
+    2.0
+    """
+    check_option(lang, ["zh", "en"], "lang")
+    path = DATA / f"sentiment_{lang}.txt"
+    out: dict[str, dict[str, float]] = {"polarity": {}, "negators": {}, "intensifiers": {},
+                                        "contrast": {}}
+    section = None
+    seen: dict[str, str] = {}
+    for no, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1]
+            if section not in out:
+                raise ConfigError(f"{path.name} line {no}: unknown section {line}.")
+            continue
+        if section is None:
+            raise ConfigError(f"{path.name} line {no}: term before any [section].")
+        if section in ("polarity", "intensifiers"):
+            term, _, value = line.rpartition(" ")
+            try:
+                weight = float(value)
+            except ValueError:
+                raise ConfigError(f"{path.name} line {no}: {line!r} needs 'term number'.") from None
+        else:
+            term, weight = line, 1.0
+        term = term.strip().lower()
+        if term in seen:
+            raise ConfigError(f"{path.name} line {no}: {term!r} already in [{seen[term]}].")
+        seen[term] = section
+        out[section][term] = weight
+    return out
+
+
+@lru_cache(maxsize=16)
+def _compiled(lang: str, extra: tuple[tuple[str, float], ...] = ()) -> tuple[re.Pattern, dict]:
+    lex = load_lexicon(lang)  # type: ignore[arg-type]
+    kinds: dict[str, tuple[int, float]] = {}
+    for term, w in lex["polarity"].items():
+        kinds[term] = (_POL, w)
+    for term in lex["negators"]:
+        kinds[term] = (_NEG, 1.0)
+    for term, f in lex["intensifiers"].items():
+        kinds[term] = (_INT, f)
+    for term in lex["contrast"]:
+        kinds[term] = (_CON, 1.0)
+    for term, w in extra:
+        kinds[term.lower()] = (_POL, float(w))
+    terms = sorted(kinds, key=lambda t: (-len(t), t))
+    alt = "|".join(re.escape(t) for t in terms)
+    if lang == "en":
+        body = rf"(?<![\w'])(?:{alt})(?![\w'])"
+    else:
+        body = f"(?:{alt})"
+    pattern = re.compile(f"(?P<b>{_BOUNDARY[lang]})|(?P<t>{body})")
+    return pattern, kinds
+
+
+def detect_lang(texts: Sequence[Any] | pd.Series) -> np.ndarray:
+    """Language of each text: ``"zh"`` when at least 20% of its letters are Chinese characters,
+    else ``"en"``; missing or empty texts get ``""``.
+
+    Examples
+    --------
+    >>> detect_lang(["配网一直失败", "The app keeps crashing", "Lumo R7 Pro 很好用", None]).tolist()
+    ['zh', 'en', 'zh', '']
+    """
+    s = pd.Series(list(texts) if not isinstance(texts, pd.Series) else texts.to_numpy(), dtype=object)
+    ok = s.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+    st = s.where(ok, "").astype(str)
+    cjk = st.str.count(r"[\u3400-\u9fff]").to_numpy()
+    letters = st.str.count(r"[A-Za-z]").to_numpy() / 4.0  # about 4 letters per English word
+    out = np.where(cjk > 0.2 * (cjk + letters), "zh", "en").astype(object)
+    out[(~ok) | (st.str.strip().str.len().to_numpy() == 0)] = ""
+    return out
+
+
+@dataclass(frozen=True, repr=False)
+class SentimentResult(Result):
+    """Result of :func:`sentiment`.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per text, in input order (columns described in :func:`sentiment`).
+    n, n_missing : int
+        Texts given, and texts without a score (missing, not a string, or empty).
+    threshold : float
+        Label threshold on the score.
+    """
+
+    n: int = 0
+    n_missing: int = 0
+    threshold: float = 0.05
+
+    title = "Sentiment"
+
+    @property
+    def score(self) -> pd.Series:
+        """The score column."""
+        return self.table["score"]
+
+    @property
+    def label(self) -> pd.Series:
+        """The label column."""
+        return self.table["label"]
+
+    def summary(self) -> dict[str, Any]:
+        lab = self.table["label"].value_counts(normalize=True)
+        return {"texts": self.n, "missing": self.n_missing,
+                "mean score": float(self.table["score"].mean()) if self.n > self.n_missing else math.nan,
+                "negative": float(lab.get("negative", 0.0)), "neutral": float(lab.get("neutral", 0.0)),
+                "positive": float(lab.get("positive", 0.0))}
+
+
+def _as_texts(texts: Any, name: str = "texts") -> pd.Series:
+    if isinstance(texts, pd.DataFrame):
+        raise SchemaError(f"{name} must be one column of texts, got a DataFrame with columns "
+                          f"{preview(texts.columns)}; pass data['text'].")
+    if isinstance(texts, str):
+        raise SchemaError(f"{name} must be a list or Series of texts, got one string; wrap it: [text].")
+    if isinstance(texts, pd.Series):
+        return texts
+    try:
+        return pd.Series(list(texts), dtype=object)
+    except TypeError:
+        raise SchemaError(f"{name} must be a list or Series of texts, got {type(texts).__name__}.") from None
+
+
+def _score_group(texts: list[str], lang: str, extra: tuple[tuple[str, float], ...]) -> tuple[np.ndarray, ...]:
+    """Raw sums, term counts and negation counts of texts of one language (one regex pass)."""
+    n = len(texts)
+    pattern, kinds = _compiled(lang, extra)
+    if lang == "en":
+        texts = [t.lower().replace("\u2019", "'") for t in texts]
+    big = "\n".join(texts)
+    starts_doc = np.zeros(n, dtype=np.int64)
+    if n > 1:
+        starts_doc[1:] = np.cumsum(np.fromiter((len(t) + 1 for t in texts[:-1]), np.int64, n - 1))
+    matches = [(m.start(), m.end(), m.lastgroup, m.group()) for m in pattern.finditer(big)]
+    if not matches:
+        z = np.zeros(n)
+        return z, z.astype(np.int64), z.astype(np.int64)
+    start = np.fromiter((m[0] for m in matches), np.int64, len(matches))
+    end = np.fromiter((m[1] for m in matches), np.int64, len(matches))
+    info = [(_BND, 0.0) if m[2] == "b" else kinds[m[3]] for m in matches]
+    kind = np.fromiter((i[0] for i in info), np.int64, len(info))
+    val = np.fromiter((i[1] for i in info), float, len(info))
+    doc = np.searchsorted(starts_doc, start, side="right") - 1
+    idx = np.arange(len(kind))
+
+    def last(mask: np.ndarray) -> np.ndarray:
+        # index of the last token with mask strictly before each token (-1 if none)
+        prev = np.maximum.accumulate(np.where(mask, idx, -1))
+        return np.concatenate([[-1], prev[:-1]])
+
+    last_bnd = last((kind == _BND) | (kind == _CON))
+    last_doc = np.concatenate([[-1], np.where(doc[1:] != doc[:-1], idx[1:] - 1, -1)])
+    last_bnd = np.maximum(last_bnd, np.maximum.accumulate(last_doc))
+    last_pol = last(kind == _POL)
+    win = WINDOW[lang]
+    pol = kind == _POL
+
+    ln = last(kind == _NEG)
+    negated = pol & (ln > last_bnd) & (ln >= 0)
+    negated &= (start - end[np.maximum(ln, 0)]) <= win
+    li = last(kind == _INT)
+    intens = pol & (li > last_bnd) & (li > last_pol) & (li >= 0)
+    intens &= (start - end[np.maximum(li, 0)]) <= win
+    factor = np.where(intens, val[np.maximum(li, 0)], 1.0) * np.where(negated, NEGATION, 1.0)
+
+    # contrast: before the first contrast word of the text x0.5, after it x1.5
+    con = kind == _CON
+    first_con = np.full(n, np.iinfo(np.int64).max)
+    np.minimum.at(first_con, doc[con], idx[con])
+    has = first_con[doc] != np.iinfo(np.int64).max
+    factor *= np.where(has & (idx < first_con[doc]), CONTRAST_BEFORE,
+                       np.where(has & (idx > first_con[doc]), CONTRAST_AFTER, 1.0))
+    contrib = np.where(pol, val * factor, 0.0)
+    raw = np.bincount(doc, weights=contrib, minlength=n)
+    n_terms = np.bincount(doc, weights=(pol & (val != 0)).astype(float), minlength=n).astype(np.int64)
+    n_neg = np.bincount(doc, weights=(negated & (val != 0)).astype(float), minlength=n).astype(np.int64)
+    return raw, n_terms, n_neg
+
+
+def sentiment(texts: Sequence[Any] | pd.Series, lang: Lang = "auto", *, threshold: float = 0.05,
+              lexicon: Mapping[str, float] | None = None) -> SentimentResult:
+    """Lexicon sentiment of Chinese and English texts, offline, with negation and intensifiers.
+
+    Parameters
+    ----------
+    texts : list or Series of str
+        The texts. Missing values, non-strings and empty strings get no score (counted in
+        ``n_missing``); a Series keeps its index on the result table.
+    lang : {"auto", "zh", "en"}
+        Language of the texts; ``"auto"`` decides per text (:func:`detect_lang`: Chinese when at
+        least 20% of the letters are Chinese characters).
+    threshold : float
+        Scores ``>= threshold`` are positive, ``<= -threshold`` negative, the rest neutral.
+    lexicon : mapping of str to float, optional
+        Extra polarity terms (weights on about -3..3) added to the bundled lexicons of both
+        languages; an existing term gets the new weight.
+
+    Returns
+    -------
+    SentimentResult
+        ``.table`` has one row per text with columns:
+
+        * ``lang``: ``"zh"`` or ``"en"`` (``""`` for missing texts);
+        * ``score``: normalised sentiment in (-1, 1), ``s / sqrt(s^2 + 15)`` (NaN if missing);
+        * ``label``: ``"negative"``, ``"neutral"`` or ``"positive"`` (missing if no text);
+        * ``raw``: the weighted sum ``s`` of the polarity words;
+        * ``n_terms``: polarity words found;
+        * ``n_negated``: of which negated.
+
+    Raises
+    ------
+    SchemaError
+        *texts* is a single string or a DataFrame.
+    ConfigError
+        Invalid *lang* or *threshold*.
+
+    References
+    ----------
+    Hutto, C. J. and Gilbert, E. (2014). VADER: A parsimonious rule-based model for sentiment
+    analysis of social media text. *Proceedings of ICWSM-14*.
+
+    Examples
+    --------
+    >>> res = sentiment(["这个不错", "质量不好", "一点也不贵", "very good", "not good", None])
+    >>> res.table["label"].tolist()[:5]
+    ['positive', 'negative', 'positive', 'positive', 'negative']
+    >>> res.n_missing
+    1
+    """
+    check_option(lang, ["auto", "zh", "en"], "lang")
+    if not (isinstance(threshold, (int, float)) and 0 <= threshold < 1):
+        raise ConfigError(f"threshold must be a number in [0, 1), got {threshold!r}.")
+    s = _as_texts(texts)
+    n = len(s)
+    langs = detect_lang(s)
+    if lang != "auto":
+        langs = np.where(langs == "", "", lang).astype(object)
+    ok = langs != ""
+    values = s.to_numpy(dtype=object)
+    extra = tuple(sorted((str(k), float(v)) for k, v in (lexicon or {}).items()))
+    raw = np.zeros(n)
+    n_terms = np.zeros(n, dtype=np.int64)
+    n_neg = np.zeros(n, dtype=np.int64)
+    for lg in ("zh", "en"):
+        pos = np.flatnonzero(langs == lg)
+        if len(pos):
+            r, t, g = _score_group([values[i] for i in pos], lg, extra)
+            raw[pos], n_terms[pos], n_neg[pos] = r, t, g
+    score = raw / np.sqrt(raw**2 + ALPHA)
+    score = np.where(ok, score, np.nan)
+    label = np.where(score >= threshold, "positive",
+                     np.where(score <= -threshold, "negative", "neutral")).astype(object)
+    label[~ok] = None
+    table = pd.DataFrame({"lang": langs, "score": score, "label": label, "raw": np.where(ok, raw, np.nan),
+                          "n_terms": n_terms, "n_negated": n_neg}, index=s.index)
+    n_missing = int((~ok).sum())
+    notes = (f"{n_missing} texts missing, empty or not text: no score.",) if n_missing else ()
+    return SentimentResult(table=table, n=n, n_missing=n_missing, threshold=float(threshold), notes=notes)
+
+
+class SentimentModel:
+    """Trainable sentiment classifier: TF-IDF word and character n-grams + logistic regression.
+
+    Character n-grams (``char_wb``, 1-3) let it read Chinese without a segmenter; word n-grams
+    (1-2) help English. scikit-learn style: ``fit`` / ``predict`` / ``predict_proba`` /
+    ``score`` / ``get_params`` / ``set_params``.
+
+    Parameters
+    ----------
+    C : float
+        Inverse regularisation strength of the logistic regression.
+    char_ngrams : tuple of int
+        Character n-gram range.
+    word_ngrams : tuple of int
+        Word n-gram range (``None`` to use characters only).
+    min_df : int
+        Minimum document frequency of a feature.
+    class_weight : {"balanced", None}
+        Passed to the logistic regression.
+
+    References
+    ----------
+    Pang, B., Lee, L. and Vaithyanathan, S. (2002). Thumbs up? Sentiment classification using
+    machine learning techniques. *Proceedings of EMNLP*.
+
+    Examples
+    --------
+    >>> m = SentimentModel().fit(["很好吃", "太难吃了", "送餐很快", "送得太慢"] * 3, [1, 0, 1, 0] * 3)
+    >>> m.predict(["很好吃", "太慢了"]).tolist()
+    [1, 0]
+    """
+
+    def __init__(self, C: float = 4.0, char_ngrams: tuple[int, int] = (1, 3),
+                 word_ngrams: tuple[int, int] | None = (1, 2), min_df: int = 1,
+                 class_weight: Literal["balanced"] | None = "balanced") -> None:
+        self.C = C
+        self.char_ngrams = char_ngrams
+        self.word_ngrams = word_ngrams
+        self.min_df = min_df
+        self.class_weight = class_weight
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """Parameters of the model (scikit-learn convention)."""
+        return {"C": self.C, "char_ngrams": self.char_ngrams, "word_ngrams": self.word_ngrams,
+                "min_df": self.min_df, "class_weight": self.class_weight}
+
+    def set_params(self, **params: Any) -> SentimentModel:
+        """Set parameters (scikit-learn convention)."""
+        for k, v in params.items():
+            if k not in self.get_params():
+                raise ConfigError(f"SentimentModel has no parameter {k!r}; choose from {list(self.get_params())}.")
+            setattr(self, k, v)
+        return self
+
+    def _pipeline(self) -> Any:
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+
+        from needlab.painpoints.textcoder import make_vectorizer
+
+        return make_pipeline(
+            make_vectorizer(self.char_ngrams, self.word_ngrams, self.min_df),
+            LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000))
+
+    def fit(self, texts: Sequence[Any] | pd.Series, y: Sequence[Any] | pd.Series) -> SentimentModel:
+        """Fit on *texts* and their labels *y* (any hashable labels, e.g. 0/1 or names).
+
+        Rows with a missing text or label are dropped.
+
+        Raises
+        ------
+        DataError
+            Lengths differ, or fewer than two classes remain.
+        """
+        s = _as_texts(texts)
+        yy = pd.Series(list(y), dtype=object)
+        if len(yy) != len(s):
+            raise DataError(f"texts has {len(s)} rows but y has {len(yy)}; pass one label per text.")
+        ok = s.map(lambda v: isinstance(v, str) and bool(v.strip())).to_numpy(dtype=bool) & yy.notna().to_numpy()
+        yv = yy[ok].to_numpy()
+        if len(set(yv.tolist())) < 2:
+            raise DataError(f"y needs at least two classes among texts with a label; got {preview(yv)}.")
+        self.pipeline_ = self._pipeline().fit(s[ok].astype(str).tolist(), yv.tolist())
+        self.classes_ = self.pipeline_.classes_
+        self.n_dropped_ = int((~ok).sum())
+        return self
+
+    def _x(self, texts: Sequence[Any] | pd.Series) -> list[str]:
+        if not hasattr(self, "pipeline_"):
+            raise ConfigError("SentimentModel is not fitted; call fit(texts, y) first.")
+        s = _as_texts(texts)
+        return [v if isinstance(v, str) else "" for v in s.tolist()]
+
+    def predict(self, texts: Sequence[Any] | pd.Series) -> np.ndarray:
+        """Predicted label per text (missing texts are scored as empty text)."""
+        x = self._x(texts)
+        return self.pipeline_.predict(x)
+
+    def predict_proba(self, texts: Sequence[Any] | pd.Series) -> np.ndarray:
+        """Class probabilities per text, columns in :attr:`classes_` order."""
+        x = self._x(texts)
+        return self.pipeline_.predict_proba(x)
+
+    def score(self, texts: Sequence[Any] | pd.Series, y: Sequence[Any]) -> float:
+        """Accuracy on *texts* with labels *y*."""
+        return float(np.mean(self.predict(texts) == np.asarray(list(y), dtype=object)))
+
+
+def implicit_needs(texts_or_coding: Any, sentiment: Any, *, coded: Sequence[bool] | np.ndarray | None = None,
+                   text: Hashable = "text", coded_column: Hashable = "coded",
+                   threshold: float = -0.05) -> pd.DataFrame:
+    """Negative texts without an explicit pain code: candidates for implicit needs (隐性需求).
+
+    Parameters
+    ----------
+    texts_or_coding : list, Series or DataFrame
+        Either the texts (then give *coded*), or a table with a boolean column *coded_column*
+        (True when the text got at least one explicit pain code) and, optionally, a *text* column.
+    sentiment : SentimentResult, array of scores, or Series of labels
+        Sentiment of the same texts, in the same order: a :class:`SentimentResult`, scores
+        (negative when ``<= threshold``), or labels (``"negative"``).
+    coded : array of bool, optional
+        Whether each text has an explicit pain code (when *texts_or_coding* holds texts).
+    text, coded_column : hashable
+        Column names in a table.
+    threshold : float
+        Score at or below which a text is negative.
+
+    Returns
+    -------
+    DataFrame
+        The negative, uncoded texts (index: the input's), columns ``text`` (when known),
+        ``score`` (NaN when labels were given) and ``label``, most negative first.
+
+    Raises
+    ------
+    SchemaError
+        A table without *coded_column*, or texts without *coded*.
+    DataError
+        Lengths differ.
+
+    Examples
+    --------
+    >>> texts = ["配网一直失败", "用了两天就不想用了，很失望", "很好用"]
+    >>> implicit_needs(texts, sentiment(texts), coded=[True, False, False])["text"].tolist()
+    ['用了两天就不想用了，很失望']
+    """
+    if isinstance(texts_or_coding, pd.DataFrame):
+        check_columns(texts_or_coding, coded_column)
+        flags = texts_or_coding[coded_column]
+        txt = texts_or_coding[text] if text in texts_or_coding.columns else None
+        index = texts_or_coding.index
+    else:
+        txt = _as_texts(texts_or_coding, "texts_or_coding")
+        if coded is None:
+            raise SchemaError("coded is missing: pass coded=<one bool per text> (True when the text "
+                              "has an explicit pain code), or a table with a 'coded' column.")
+        flags = pd.Series(list(coded), dtype=object)
+        index = txt.index
+        if len(flags) != len(txt):
+            raise DataError(f"coded has {len(flags)} values but there are {len(txt)} texts.")
+    bad = ~flags.isin([True, False, 0, 1]).to_numpy()
+    if bad.any():
+        raise DataError(f"coded must be True/False; found {preview(flags[bad])}. Missing means "
+                        "not coded: fill with False.")
+    fl = flags.astype(bool).to_numpy()
+    n = len(fl)
+    if isinstance(sentiment, SentimentResult):
+        score = sentiment.table["score"].to_numpy(dtype=float)
+        label = sentiment.table["label"].to_numpy(dtype=object)
+    else:
+        arr = pd.Series(list(sentiment), dtype=object)
+        num = pd.to_numeric(arr, errors="coerce")
+        if num.notna().sum() == arr.notna().sum():
+            score = num.to_numpy(dtype=float)
+            label = np.where(score <= threshold, "negative", "not negative").astype(object)
+        else:
+            score = np.full(len(arr), np.nan)
+            label = arr.to_numpy(dtype=object)
+    if len(score) != n:
+        raise DataError(f"sentiment has {len(score)} values but there are {n} texts; pass the "
+                        "sentiment of the same texts in the same order.")
+    neg = np.where(np.isnan(score), label == "negative", score <= threshold)
+    keep = neg & ~fl
+    out = pd.DataFrame({"score": score, "label": label}, index=index)
+    if txt is not None:
+        out.insert(0, "text", txt.to_numpy(dtype=object))
+    out = out[keep]
+    return out.sort_values("score", kind="stable")

@@ -1,0 +1,299 @@
+"""Personas: one card per segment, built from its profile (客户画像).
+
+A card names the segment after its most distinctive significant traits, gives its size, its key
+facts (the traits with the largest significant indices, value vs total) and, when given, its
+top needs and top pain points. The HTML and Markdown views escape every piece of user text.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from needlab._result import Result
+from needlab._validate import check_frame, check_option
+from needlab.errors import ConfigError, SchemaError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from needlab.segment.profile import ProfileResult
+
+__all__ = ["PersonaResult", "personas"]
+
+Lang = Literal["en", "zh"]
+
+_TEXT = {
+    "en": {"title": "Personas", "segment": "Segment", "size": "Size", "facts": "Key facts",
+           "needs": "Top needs", "pains": "Top pain points", "none": "no significant trait",
+           "high": "high {}", "low": "low {}", "no": "not {}", "index": "index", "vs": "vs"},
+    "zh": {"title": "客户画像", "segment": "细分", "size": "规模", "facts": "关键特征",
+           "needs": "主要需求", "pains": "主要痛点", "none": "无显著特征",
+           "high": "{}高", "low": "{}低", "no": "非{}", "index": "指数", "vs": "对比总体"},
+}
+_LABEL_COLS = ("label", "need", "feature", "code", "item", "pain", "name")
+_SCORE_COLS = ("score", "better", "share", "rate", "importance", "value")
+SEP = "; "
+
+
+@dataclass(frozen=True, repr=False)
+class PersonaResult(Result):
+    """Result of :func:`personas`.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per segment (columns described in :func:`personas`).
+    cards : tuple of dict
+        The same content as lists, one dict per segment with keys ``segment``, ``name``,
+        ``size``, ``share``, ``traits``, ``needs``, ``pains``.
+    lang : str
+        Language of the headings.
+    """
+
+    cards: tuple[dict[str, Any], ...] = ()
+    lang: str = "en"
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _TEXT[self.lang]["title"]
+
+    def summary(self) -> dict[str, Any]:
+        return {"segments": len(self.cards)}
+
+    def to_markdown(self) -> str:
+        """The cards as Markdown (user text HTML-escaped, so it renders as plain text)."""
+        t = _TEXT[self.lang]
+        e = html.escape
+        out: list[str] = []
+        for c in self.cards:
+            out.append(f"### {e(c['name'])}")
+            out.append(f"*{t['segment']} {e(str(c['segment']))} · {t['size']}: n = {c['size']} "
+                       f"({c['share'] * 100:.1f}%)*")
+            for key in ("traits", "needs", "pains"):
+                if c[key]:
+                    head = t["facts"] if key == "traits" else t[key]
+                    out.append(f"\n**{head}**\n")
+                    out += [f"- {e(x)}" for x in c[key]]
+            out.append("")
+        return "\n".join(out)
+
+    def _repr_html_(self) -> str:
+        t = _TEXT[self.lang]
+        e = html.escape
+        cards = []
+        for c in self.cards:
+            body = [f"<h4 style='margin:0 0 4px 0'>{e(c['name'])}</h4>",
+                    f"<div style='color:#555'>{e(t['segment'])} {e(str(c['segment']))} · "
+                    f"{e(t['size'])}: n = {c['size']} ({c['share'] * 100:.1f}%)</div>"]
+            for key in ("traits", "needs", "pains"):
+                if c[key]:
+                    head = t["facts"] if key == "traits" else t[key]
+                    items = "".join(f"<li>{e(x)}</li>" for x in c[key])
+                    body.append(f"<b>{e(head)}</b><ul style='margin:2px 0'>{items}</ul>")
+            cards.append("<div style='border:1px solid #ccc;border-radius:6px;padding:8px;margin:4px;"
+                         "width:300px;display:inline-block;vertical-align:top'>" + "".join(body) + "</div>")
+        notes = ("<p>" + "<br>".join(e(n) for n in self.notes) + "</p>") if self.notes else ""
+        return f"<h4>{e(self.title)}</h4>{notes}<div>{''.join(cards)}</div>"
+
+
+def _pick(frame: pd.DataFrame, options: tuple[str, ...], what: str, arg: str) -> str:
+    for c in options:
+        if c in frame.columns:
+            return c
+    raise SchemaError(f"{arg} needs a {what} column named one of {list(options)}; it has "
+                      f"{[str(c) for c in frame.columns]}. Rename the column.")
+
+
+def _ranked(frame: pd.DataFrame | None, arg: str, seg_col: str, top: int, percent: bool,
+            notes: list[str]) -> dict[str, list[str]]:
+    """Top *top* labels per segment (keyed by ``str(segment)``) with their scores."""
+    if frame is None:
+        return {}
+    frame = check_frame(frame, name=arg)
+    seg = "segment" if "segment" in frame.columns else seg_col if seg_col in frame.columns else None
+    if seg is None:
+        raise SchemaError(f"{arg} needs a 'segment' column (or {seg_col!r}); it has "
+                          f"{[str(c) for c in frame.columns]}.")
+    label = _pick(frame, _LABEL_COLS, "label", arg)
+    score = _pick(frame, _SCORE_COLS, "score", arg)
+    f = pd.DataFrame({"s": frame[seg].astype(object), "l": frame[label].astype(object),
+                      "v": pd.to_numeric(frame[score], errors="coerce")})
+    bad = f.isna().any(axis=1)
+    if bad.any():
+        notes.append(f"{arg}: {int(bad.sum())} rows with a missing segment, {label!r} or {score!r} "
+                     "(or a non-numeric score) ignored.")
+        f = f[~bad]
+    f["s"], f["l"] = f["s"].map(str), f["l"].map(str)
+    f = f.sort_values(["s", "v"], ascending=[True, False], kind="stable").groupby("s").head(top)
+    pct = percent and bool(((f["v"] >= 0) & (f["v"] <= 1)).all())
+    text = f["l"] + " (" + (f["v"].map(lambda v: f"{v * 100:.0f}%") if pct
+                            else f["v"].map(lambda v: f"{v:.2f}")) + ")"
+    return {k: v.tolist() for k, v in text.groupby(f["s"], sort=False)}
+
+
+def _fmt(value: float, share: bool) -> str:
+    if not np.isfinite(value):
+        return "-"
+    return f"{value * 100:.0f}%" if share else f"{value:.3g}"
+
+
+def personas(
+    profile: ProfileResult,
+    *,
+    top: int = 5,
+    lang: Lang = "en",
+    needs: pd.DataFrame | None = None,
+    pains: pd.DataFrame | None = None,
+    names: Mapping[Hashable, str] | None = None,
+    labels: Mapping[str, str] | None = None,
+    name_traits: int = 3,
+) -> PersonaResult:
+    """Build a persona card per segment from a segment profile.
+
+    Traits are the significant cells of the profile (``mark`` ``"+"`` or ``"-"``, so the
+    multiple-testing adjustment of :func:`~needlab.segment.profile.profile` applies):
+    over-represented levels of categorical variables (``"+"`` only) and numeric variables
+    significantly above or below the rest (``"high age"`` / ``"low age"``). Traits are ranked by
+    distinctiveness ``|log(index / 100)|`` (an index of 200 and one of 50 are equally
+    distinctive), ties by adjusted p value.
+
+    Parameters
+    ----------
+    profile : ProfileResult
+        From :func:`needlab.segment.profile.profile`.
+    top : int
+        Key facts, needs and pain points shown per card.
+    lang : {"en", "zh"}
+        Language of headings and generated words (``high``/``low``).
+    needs : DataFrame, optional
+        Needs by segment, long form: a ``segment`` column (or one named like the profile's
+        segment column), a label column (the first of ``label``, ``need``, ``feature``,
+        ``code``, ``item``, ``pain``, ``name``) and a score column (the first of ``score``,
+        ``better``, ``share``, ``rate``, ``importance``, ``value``); e.g. a Kano
+        ``by_segment`` table (``feature``, ``better``). The ``top`` highest scores per segment
+        are shown.
+    pains : DataFrame, optional
+        Pain points by segment, in the same long form (e.g. ``segment``, ``code``, ``share``);
+        shares in [0, 1] are shown in percent.
+    names : mapping, optional
+        Segment -> persona name, overriding the generated name.
+    labels : mapping, optional
+        Readable words for traits, used in names and facts: keys ``"variable = level"`` for a
+        categorical level and ``"variable+"`` / ``"variable-"`` for a numeric variable above /
+        below the rest, e.g. ``{"age-": "Young", "city_tier = 一线": "Tier-1"}``. Without a
+        label a level reads as itself and a numeric trait as ``"high variable"``.
+    name_traits : int
+        Traits joined (with ``" · "``) into a generated name.
+
+    Returns
+    -------
+    PersonaResult
+        ``table`` has one row per segment:
+
+        - ``segment``: the segment.
+        - ``name``: the persona name (from ``names``, else the top ``name_traits`` traits,
+          else ``"Segment <segment>"``).
+        - ``size``: rows in the segment.
+        - ``share``: weighted share of the profiled sample.
+        - ``traits``: the top ``top`` traits as ``"label: value vs total (index N)"`` (shares
+          in percent), separated by ``"; "``.
+        - ``needs``: the top needs as ``"label (score)"``, separated by ``"; "`` (empty
+          without ``needs``).
+        - ``pains``: the top pain points, likewise.
+
+        ``cards`` holds the same content as lists; :meth:`PersonaResult.to_markdown` and the
+        HTML view render the cards.
+
+    Raises
+    ------
+    ConfigError
+        ``profile`` is not a profile result, ``top`` < 1 or bad ``lang``.
+    SchemaError
+        ``needs`` or ``pains`` without a segment, label or score column.
+
+    Examples
+    --------
+    >>> from needlab.segment.profile import profile
+    >>> df = pd.DataFrame({"seg": ["a"] * 30 + ["b"] * 30,
+    ...                    "age": [20 + i % 5 for i in range(30)] + [45 + i % 5 for i in range(30)],
+    ...                    "city": ["big"] * 27 + ["small"] * 3 + ["small"] * 27 + ["big"] * 3})
+    >>> cards = personas(profile(df, "seg", ["age", "city"]), labels={"age-": "Young"})
+    >>> cards.table["name"].tolist()
+    ['big · Young', 'small · high age']
+    """
+    from needlab.segment.profile import ProfileResult
+
+    if not isinstance(profile, ProfileResult):
+        raise ConfigError(f"personas needs the result of profile(), got {type(profile).__name__}.")
+    if not isinstance(top, (int, np.integer)) or isinstance(top, bool) or top < 1:
+        raise ConfigError(f"top must be a positive integer, got {top!r}.")
+    if not isinstance(name_traits, (int, np.integer)) or name_traits < 1:
+        raise ConfigError(f"name_traits must be a positive integer, got {name_traits!r}.")
+    check_option(lang, ("en", "zh"), "lang")
+    t = _TEXT[lang]
+    labels = dict(labels or {})
+    names = dict(names or {})
+
+    tab = profile.table
+    is_share = tab["kind"].eq("share").to_numpy()
+    mark = tab["mark"].to_numpy(object)
+    cand = tab[((mark == "+") & is_share) | ((mark != "") & ~is_share)].copy()
+    share = cand["kind"].eq("share").to_numpy()
+    var = cand["variable"].astype(object).map(str).to_numpy(object)
+    lev = cand["level"].astype(object)
+    key = np.where(share, var + " = " + lev.map(str).to_numpy(object), var + cand["mark"].to_numpy(object))
+    # a level text used by several variables (e.g. "yes") reads "variable = level"
+    levels = tab.loc[is_share, ["variable", "level"]].astype(object).map(str).drop_duplicates()
+    shared = set(levels["level"][levels["level"].duplicated()])
+    default = np.where(
+        share,
+        [t["no"].format(v) if lv is False else v if lv is True
+         else f"{v} = {lv}" if str(lv) in shared else str(lv)
+         for v, lv in zip(var, lev, strict=True)],  # one per significant cell
+        [(t["high"] if m == "+" else t["low"]).format(v) for v, m in zip(var, cand["mark"], strict=True)])
+    cand["label"] = pd.Series([labels.get(k, str(d)) for k, d in zip(key, default, strict=True)],
+                              index=cand.index, dtype=object)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dist = np.abs(np.log(cand["index"].to_numpy(float) / 100))
+    cand["dist"] = np.where(np.isfinite(dist), dist, 0.0)
+    cand["fact"] = pd.Series(
+        [f"{lab}: {_fmt(v, sh)} {t['vs']} {_fmt(tot, sh)} ({t['index']} "
+         + (f"{ix:.0f}" if np.isfinite(ix) else "-") + ")"
+         for lab, v, tot, ix, sh in zip(cand["label"], cand["value"].to_numpy(float),
+                                        cand["total"].to_numpy(float), cand["index"].to_numpy(float),
+                                        share, strict=True)],  # one per significant cell
+        index=cand.index, dtype=object)
+    cand = cand.sort_values(["dist", "p_adj"], ascending=[False, True], kind="stable")
+    cand["s"] = cand["segment"].astype(object).map(str)
+
+    notes: list[str] = []
+    need_map = _ranked(needs, "needs", profile.segment_name, top, False, notes)
+    pain_map = _ranked(pains, "pains", profile.segment_name, top, True, notes)
+    known = set(profile.sizes["segment"].astype(object).map(str))
+    for arg, m in (("needs", need_map), ("pains", pain_map)):
+        extra = sorted(set(m) - known)
+        if extra:
+            notes.append(f"{arg}: segments not in the profile ignored: {', '.join(extra[:5])}.")
+
+    cards = []
+    by_seg = {s: g for s, g in cand.groupby("s", sort=False)}
+    for seg, n, sh in zip(profile.sizes["segment"], profile.sizes["n"], profile.sizes["share"], strict=True):
+        g = by_seg.get(str(seg))
+        traits = [] if g is None else g["fact"].head(top).tolist()
+        words = [] if g is None else pd.unique(g["label"]).tolist()[:name_traits]
+        name = names.get(seg, names.get(str(seg))) or (" · ".join(words) if words else f"{t['segment']} {seg}")
+        if g is None:
+            notes.append(f"segment {seg!r}: {t['none']}.")
+        cards.append({"segment": seg, "name": str(name), "size": int(n), "share": float(sh), "traits": traits,
+                      "needs": need_map.get(str(seg), []), "pains": pain_map.get(str(seg), [])})
+    table = pd.DataFrame({
+        "segment": [c["segment"] for c in cards], "name": [c["name"] for c in cards],
+        "size": [c["size"] for c in cards], "share": [c["share"] for c in cards],
+        "traits": [SEP.join(c["traits"]) for c in cards], "needs": [SEP.join(c["needs"]) for c in cards],
+        "pains": [SEP.join(c["pains"]) for c in cards],
+    })
+    return PersonaResult(table, notes=tuple(notes), cards=tuple(cards), lang=lang)

@@ -1,0 +1,235 @@
+"""Tests of rule-based pain-point coding."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from needlab.errors import ConfigError, DataError, SchemaError
+from needlab.painpoints.coding import code_text
+from needlab.painpoints.taxonomy import Taxonomy
+
+POSITIVE = [  # (text, pain type that must be found)
+    ("扫地机用了两个月就坏了", "functional"),
+    ("App打开就闪退", "functional"),
+    ("净化器噪音太大，晚上睡不着", "functional"),
+    ("the lock keeps dropping offline", "functional"),
+    ("The vacuum has weak suction", "functional"),
+    ("客服回复太慢，等了三天才有人理", "service"),
+    ("安装师傅态度很差", "service"),
+    ("the support agent was rude and never fixed the problem", "service"),
+    ("I was on hold for an hour", "service"),
+    ("物流太慢，等了九天才到", "process"),
+    ("退款15天还没到账", "process"),
+    ("checkout takes 8 steps and payment failed twice", "process"),
+    ("they sent the wrong item", "process"),
+    ("送餐太慢了，饭都凉了", "process"),
+    ("价格太贵了", "value"),
+    ("分量少，不划算", "value"),
+    ("the purifier is overpriced", "value"),
+    ("filters cost 600 yuan a year", "value"),
+]
+
+NEGATED = ["不慢", "没有问题", "一点也不贵", "不难装", "并不贵", "噪音不大，价格也不贵", "一点也不难装",
+           "不是很贵", "not slow", "no problem", "never late", "wasn't expensive", "not too expensive",
+           "it was not hard to set up", "the purifier is quiet and not expensive"]
+
+NEAR_MISS = ["请问滤网多久换一次？", "支持语音控制吗？", "安装师傅很专业", "服务态度很好",
+             "the installer was very professional", "does it work with voice assistants?",
+             "how long is the battery life?", "noise cancelling headphones", "凉菜很好吃", "慢慢来不着急"]
+
+
+@pytest.fixture(scope="module")
+def tx() -> Taxonomy:
+    return Taxonomy.default()
+
+
+@pytest.mark.parametrize(("text", "ptype"), POSITIVE)
+def test_positive(text, ptype):
+    r = code_text([text])
+    assert ptype in r.table.loc[0, "pain_types"], r.long
+    for _, row in r.long.iterrows():
+        assert text[row["start"]:row["end"]] == row["evidence"]
+
+
+@pytest.mark.parametrize("text", NEGATED)
+def test_negation_does_not_code(text):
+    r = code_text([text])
+    assert not r.table.loc[0, "coded"], r.long[["code", "evidence"]]
+
+
+@pytest.mark.parametrize("text", NEAR_MISS)
+def test_near_miss(text):
+    r = code_text([text])
+    assert not r.table.loc[0, "coded"], r.long[["code", "evidence"]]
+
+
+def test_negated_are_reported():
+    r = code_text(["一点也不难装", "not too expensive"])
+    assert set(r.negated["code"]) == {"PRO.SETUP", "VAL.EXPENSIVE"}
+    assert r.negated["negation"].tolist()[0] == "一点也不"
+
+
+def test_negation_is_clause_bounded_and_false_cues():
+    r = code_text(["不贵，但是物流太慢", "not cheap, and shipping took 9 days to arrive",
+                   "不仅价格太贵，而且很难用", "没想到这么快就坏了"])
+    assert r.table["coded"].all(), r.negated
+    assert "VAL.EXPENSIVE" in r.table.loc[2, "codes"]
+
+
+def test_multilabel():
+    r = code_text(["价格太贵，客服态度很差，物流太慢，用了三天就坏了",
+                   "Overpriced, the support agent was rude and shipping took 10 days to arrive"])
+    for i in range(2):
+        assert set(r.table.loc[i, "pain_types"]) == {"functional", "service", "process", "value"} - (
+            {"functional"} if i else set())
+    assert (r.table["n_codes"] >= 3).all()
+    assert r.long.groupby("row")["code"].apply(lambda c: c.is_unique).all()
+
+
+def test_result_shapes_and_spans():
+    texts = ["说实话，Lumo R7 Pro配网一直失败，试了7次都连不上WiFi。😀", "The app keeps crashing 🙄 and the battery died after 2 months"]
+    df = pd.DataFrame({"fid": ["a", "b"], "txt": texts, "seg": ["x", "y"]})
+    r = code_text(df, "txt", id="fid", by="seg")
+    assert list(r.table["id"]) == ["a", "b"]
+    assert r.table["lang"].tolist() == ["zh", "en"]
+    assert {"id", "seg", "text", "lang", "status", "codes", "n_codes", "pain_types", "coded"} <= set(r.table.columns)
+    assert {"row", "id", "code", "name", "pain_type", "stage", "start", "end", "evidence", "seg"} <= set(r.long.columns)
+    for _, row in r.long.iterrows():
+        assert texts[row["row"]][row["start"]:row["end"]] == row["evidence"]
+    assert isinstance(r.table.loc[0, "codes"], tuple)
+    assert set(r.summary["seg"]) == {"x", "y"}
+    s = r.summary
+    assert ((s["share"] >= 0) & (s["share"] <= 1)).all()
+    assert "Pain-point coding" in repr(r) and "<h4>" in r._repr_html_()
+
+
+def test_skipped_texts_are_counted():
+    vals = ["价格太贵", None, np.nan, "", "   ", 42, "😀😀", "x" * 20000 + " too expensive", "物流太慢"]
+    r = code_text(pd.Series(vals, dtype=object), max_chars=5000)
+    assert r.table["status"].tolist() == ["ok", "missing", "missing", "empty", "empty", "not_text",
+                                          "no_letters", "truncated", "ok"]
+    assert len(r.table) == len(vals)
+    assert r.table["coded"].tolist() == [True] + [False] * 7 + [True]
+    assert any("2 missing" in n and "2 empty" in n and "1 not_text" in n for n in r.notes)
+    assert r.coverage.table.loc[r.coverage.table["lang"] == "all", "n_texts"].item() == 3
+
+
+def test_lang_options():
+    r = code_text(["价格太贵", "too expensive"], lang="en")
+    assert r.table["coded"].tolist() == [False, True]
+    df = pd.DataFrame({"t": ["价格太贵", "overpriced"], "l": ["zh", None]})
+    assert code_text(df, "t", lang="l").table["coded"].all()
+    with pytest.raises(DataError, match="'l'.*'fr'"):
+        code_text(df.assign(l=["fr", "zh"]), "t", lang="l")
+    with pytest.raises(ConfigError, match="lang='klingon'"):
+        code_text(df, "t", lang="klingon")
+
+
+def test_input_errors():
+    df = pd.DataFrame({"t": ["a", "b"], "i": [1, 1]})
+    with pytest.raises(SchemaError, match="text= is required"):
+        code_text(df)
+    with pytest.raises(SchemaError, match="'txt'"):
+        code_text(df, "txt")
+    with pytest.raises(DataError, match="duplicated ids"):
+        code_text(df, "t", id="i")
+    with pytest.raises(ConfigError, match="engine"):
+        code_text(df, "t", engine="fast")
+
+
+def test_python_engine_equals_re2():
+    from needlab.datasets import load_sample
+
+    fb = load_sample().feedback
+    a = code_text(fb, "text", id="feedback_id")
+    b = code_text(fb, "text", id="feedback_id", engine="python")
+    pd.testing.assert_frame_equal(a.long, b.long)
+    pd.testing.assert_frame_equal(a.table, b.table)
+
+
+def test_custom_taxonomy_with_lookaround_falls_back():
+    tx = Taxonomy([{"id": "X", "pain_type": "value", "name": {"en": "x"},
+                    "patterns": {"en": ["cheap(?! enough)"]}}])
+    r = code_text(["cheap and nasty", "cheap enough"], taxonomy=tx)
+    assert r.engine == "zh:re2 en:python"
+    assert r.table["coded"].tolist() == [True, False]
+
+
+_TEXTS = [t for t, _ in POSITIVE] + NEGATED + NEAR_MISS + ["", "😀", "Honestly 还不错"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.permutations(_TEXTS))
+def test_shuffling_changes_nothing(perm):
+    base = code_text(_TEXTS).table.set_index("text")["codes"]
+    r = code_text(list(perm))
+    assert r.table.set_index("text")["codes"].to_dict() == base.to_dict()
+    assert 0 <= r.coverage.share <= 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("不慢贵太价格很 notslowxp，,.!😀物流")), max_size=30),
+                min_size=1, max_size=8))
+def test_random_texts_properties(texts):
+    r = code_text(texts)
+    assert len(r.table) == len(texts)
+    for _, row in r.long.iterrows():
+        assert texts[row["row"]][row["start"]:row["end"]] == row["evidence"]
+    c = r.coverage.table["share"].dropna()
+    assert ((c >= 0) & (c <= 1)).all()
+
+
+# ---------------------------------------------------------------- recovery on the sample
+@pytest.fixture(scope="module")
+def sample_coded():
+    from needlab.datasets import load_sample
+
+    s = load_sample()
+    r = code_text(s.feedback, "text", id="feedback_id")
+    truth = s.truth.painpoints.set_index("feedback_id").loc[r.table["id"]]
+    return r, truth
+
+
+@pytest.mark.parametrize("ptype", ["functional", "service", "process", "value"])
+def test_sample_recall_precision(sample_coded, ptype):
+    r, truth = sample_coded
+    pred = r.table["pain_types"].map(lambda t: ptype in t).to_numpy()
+    true = (truth["category"] == ptype).to_numpy()
+    recall = pred[true].mean()
+    precision = true[pred].mean()
+    # measured on seed 0: recall 1.000 and precision 1.000 for every type (the default taxonomy
+    # covers the generator's phrasings); thresholds leave room for generator changes
+    assert recall >= 0.95, recall
+    assert precision >= 0.95, precision
+
+
+def test_sample_none_and_rates(sample_coded):
+    r, truth = sample_coded
+    none_true = (truth["category"] == "none").to_numpy()
+    coded = r.table["coded"].to_numpy()
+    assert (~coded[none_true]).mean() >= 0.95  # praise with negated pain words stays uncoded
+    assert r.coverage.share == pytest.approx(1 - none_true.mean(), abs=0.03)
+    # planted rates by segment x pain type recovered within 3 points
+    seg = truth["segment"].to_numpy()
+    for s in np.unique(seg):
+        for ptype in ("functional", "service", "process", "value"):
+            m = seg == s
+            planted = (truth["category"].to_numpy()[m] == ptype).mean()
+            found = r.table["pain_types"].to_numpy()[m]
+            got = np.mean([ptype in t for t in found])
+            assert got == pytest.approx(planted, abs=0.03), (s, ptype)
+
+
+def test_sample_stage_recovered(sample_coded):
+    r, truth = sample_coded
+    # where the planted stage is delivery / after_sales, a code of that stage is usually found
+    long = r.long.merge(truth.reset_index()[["feedback_id", "stage"]], left_on="id",
+                        right_on="feedback_id", suffixes=("", "_true"))
+    for stage in ("delivery", "installation", "after_sales", "purchase"):
+        ids = set(truth.index[truth["stage"] == stage])
+        hit = set(long.loc[long["stage"] == stage, "id"])
+        assert len(ids & hit) / len(ids) >= 0.6, stage

@@ -1,0 +1,173 @@
+"""Tests of needlab.painpoints.sentiment (lexicon scoring, trainable model, implicit needs)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from needlab.errors import ConfigError, DataError, SchemaError
+from needlab.painpoints.sentiment import (
+    SentimentModel,
+    SentimentResult,
+    detect_lang,
+    implicit_needs,
+    load_lexicon,
+    sentiment,
+)
+
+
+def _score(text: str, lang: str = "auto") -> float:
+    return float(sentiment([text], lang=lang).table["score"].iloc[0])
+
+
+def _label(text: str) -> str:
+    return sentiment([text]).table["label"].iloc[0]
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("不好", "negative"),
+    ("不错", "positive"),          # not 不 + 错: the longest lexicon term wins
+    ("这个价格一点也不贵", "positive"),
+    ("一点也不难装", "positive"),
+    ("质量很差，要求退货", "negative"),
+    ("没问题", "positive"),
+    ("不是很好", "negative"),
+    ("配网一直失败，试了7次都连不上WiFi", "negative"),
+    ("送货很快，客服态度也很好", "positive"),
+    ("not bad", "positive"),
+    ("not good", "negative"),
+    ("The app keeps crashing and support never replied", "negative"),
+    ("The robot vacuum is quiet and not expensive. Thanks!", "positive"),
+    ("It isn\u2019t good", "negative"),
+    ("I want a full refund, terrible service", "negative"),
+    ("The filter arrived on Monday.", "neutral"),
+    ("滤网周一到的", "neutral"),
+])
+def test_hand_cases(text, label):
+    assert _label(text) == label
+
+
+def test_intensifiers_and_diminishers_order():
+    assert _score("very good") > _score("good") > _score("slightly good") > 0
+    assert _score("非常好吃") > _score("好吃") > _score("有点好吃") > 0
+    assert _score("太慢了") < _score("慢") < 0
+    # negation of a negative word is weaker than the positive word (VADER's -0.74)
+    assert 0 < _score("not bad") < _score("good")
+    assert 0 < _score("不难吃") < _score("好吃")
+
+
+def test_negation_is_clause_bounded_and_windowed():
+    # the negator's clause ends at the comma: 好 is not negated
+    assert _score("没有等很久，好") > 0
+    assert _score("no problem at all") > 0
+    # far away: outside the 16-character window
+    assert _score("not what I expected from the manual, good") > 0
+    assert _score("never good") < 0
+
+
+def test_contrast_weights_second_clause():
+    # "but" halves the first clause and raises the second
+    assert _score("质量很好，但是客服态度很差") < 0
+    assert _score("客服态度很差，但是质量很好") > 0
+    assert _score("good, but terrible support") < 0
+
+
+def test_table_columns_missing_and_index():
+    s = pd.Series(["很好", None, "", 3, "bad"], index=list("abcde"))
+    res = sentiment(s)
+    assert isinstance(res, SentimentResult)
+    t = res.table
+    assert list(t.columns) == ["lang", "score", "label", "raw", "n_terms", "n_negated"]
+    assert list(t.index) == list("abcde")
+    assert res.n == 5 and res.n_missing == 3
+    assert t["score"].isna().tolist() == [False, True, True, True, False]
+    assert t["lang"].tolist() == ["zh", "", "", "", "en"]
+    assert ((t["score"].dropna() > -1) & (t["score"].dropna() < 1)).all()
+    assert "3 texts missing" in res.notes[0]
+    assert "Sentiment" in repr(res)
+
+
+def test_score_formula_and_threshold():
+    res = sentiment(["good"])
+    raw = res.table["raw"].iloc[0]
+    assert res.table["score"].iloc[0] == pytest.approx(raw / np.sqrt(raw**2 + 15))
+    assert raw == pytest.approx(load_lexicon("en")["polarity"]["good"])
+    assert sentiment(["还行"], threshold=0.3).table["label"].iloc[0] == "neutral"
+
+
+def test_forced_language_and_extra_lexicon():
+    assert _score("好用", lang="en") == 0  # English lexicon on Chinese text finds nothing
+    res = sentiment(["这个很绝绝子"], lexicon={"绝绝子": 2.5})
+    assert res.table["label"].iloc[0] == "positive"
+
+
+def test_detect_lang_mixed():
+    assert detect_lang(["Lumo R7 Pro配网一直失败", "Lumo R7 Pro keeps failing", "", None]).tolist() == [
+        "zh", "en", "", ""]
+
+
+def test_lexicon_sizes_and_no_duplicates():
+    for lg in ("zh", "en"):
+        lex = load_lexicon(lg)
+        assert len(lex["polarity"]) >= 250
+        assert len(lex["negators"]) >= 20 and len(lex["intensifiers"]) >= 20
+
+
+def test_sample_feedback_sentiment_tracks_pain():
+    from needlab.datasets import load_sample
+
+    s = load_sample()
+    res = sentiment(s.feedback["text"])
+    pain = s.truth.painpoints["category"].to_numpy() != "none"
+    neg = (res.table["label"] == "negative").to_numpy()
+    # complaints are mostly negative, praise mostly not
+    assert neg[pain].mean() > 0.6
+    assert neg[~pain].mean() < 0.15
+    sev = s.truth.painpoints["severity"].to_numpy()
+    sc = res.table["score"].to_numpy()
+    assert sc[sev == 3].mean() < sc[sev == 1].mean()
+
+
+def test_errors():
+    with pytest.raises(ConfigError, match="lang"):
+        sentiment(["x"], lang="fr")
+    with pytest.raises(SchemaError, match="one string"):
+        sentiment("不好")
+    with pytest.raises(ConfigError, match="threshold"):
+        sentiment(["x"], threshold=2)
+
+
+def test_sentiment_model():
+    texts = ["很好吃", "太难吃了", "送餐很快", "送得太慢", "great food", "awful food"] * 5
+    y = ["pos", "neg"] * 15
+    m = SentimentModel().fit([*texts, None], [*y, "pos"])
+    assert m.n_dropped_ == 1
+    assert list(m.classes_) == ["neg", "pos"]
+    assert m.predict(["很好吃啊", "awful"]).tolist() == ["pos", "neg"]
+    p = m.predict_proba(["很好吃"])
+    assert p.shape == (1, 2) and np.allclose(p.sum(1), 1)
+    assert m.score(texts, y) == 1.0
+    assert m.get_params()["C"] == 4.0 and m.set_params(C=1.0).C == 1.0
+    with pytest.raises(DataError, match="two classes"):
+        SentimentModel().fit(["a", "b"], [1, 1])
+    with pytest.raises(ConfigError, match="not fitted"):
+        SentimentModel().predict(["a"])
+
+
+def test_implicit_needs():
+    texts = ["配网一直失败", "用了两天就很失望", "很好用", None]
+    res = sentiment(texts)
+    out = implicit_needs(texts, res, coded=[True, False, False, False])
+    assert out["text"].tolist() == ["用了两天就很失望"]
+    table = pd.DataFrame({"text": texts, "coded": [False, False, False, False]})
+    out = implicit_needs(table, res.table["score"].to_numpy())
+    assert set(out["text"]) == {"配网一直失败", "用了两天就很失望"}
+    out = implicit_needs(table, res.table["label"])
+    assert len(out) == 2
+    with pytest.raises(SchemaError, match="coded"):
+        implicit_needs(texts, res)
+    with pytest.raises(DataError, match="sentiment has"):
+        implicit_needs(table, [0.1])
+    with pytest.raises(DataError, match="True/False"):
+        implicit_needs(table.assign(coded=["x", 1, 0, 1]), res)

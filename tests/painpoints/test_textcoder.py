@@ -1,0 +1,133 @@
+"""Tests of needlab.painpoints.textcoder.TextCoder."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from needlab.errors import ConfigError, DataError, SchemaError
+from needlab.painpoints.textcoder import (
+    CrossValidationResult,
+    TextCoder,
+    parse_labels,
+    word_analyzer,
+)
+
+
+@pytest.fixture(scope="module")
+def sample():
+    from needlab.datasets import load_sample
+
+    s = load_sample()
+    return s.feedback["text"], s.truth.painpoints
+
+
+def test_parse_labels_forms():
+    sets, codes = parse_labels(["a;b", ["b"], (), None, "", 3])
+    assert sets == [frozenset("ab"), frozenset("b"), frozenset(), None, frozenset(), frozenset(["3"])]
+    assert codes == ["3", "a", "b"]
+    df = pd.DataFrame({"a": [1, 0, np.nan], "b": [True, False, np.nan]})
+    sets, codes = parse_labels(df)
+    assert sets == [frozenset("ab"), frozenset(), None] and codes == ["a", "b"]
+    with pytest.raises(DataError, match="column 'a'"):
+        parse_labels(pd.DataFrame({"a": [2, 0]}))
+    with pytest.raises(DataError, match="3 texts"):
+        parse_labels(["a"], 3)
+
+
+def test_word_analyzer_mixed():
+    assert word_analyzer("Not bad 配网") == ["not", "bad", "not bad", "配网"]
+
+
+def test_recovers_sample_pain_types(sample):
+    """Train on 2/3 of the sample feedback, test on 1/3 (measured macro-F1 1.00; assert >= 0.95)."""
+    from sklearn.metrics import f1_score
+
+    text, truth = sample
+    y = truth["category"].tolist()
+    idx = np.random.default_rng(0).permutation(len(text))
+    tr, te = idx[:2400], idx[2400:]
+    coder = TextCoder().fit(text.iloc[tr], [y[i] for i in tr])
+    assert coder.multi_label_ is False  # one category per text: single-label mode
+    assert coder.codes_ == ["functional", "none", "process", "service", "value"]
+    pred = coder.predict(text.iloc[te])
+    assert all(len(p) == 1 for p in pred)
+    f1 = f1_score([y[i] for i in te], [p[0] for p in pred], average="macro")
+    assert f1 >= 0.95
+
+
+def test_multilabel_type_and_stage(sample):
+    text, truth = sample
+    labels = [[c] + ([s] if isinstance(s, str) else []) for c, s in
+              zip(truth["category"], truth["stage"], strict=True)]
+    n = 1500
+    coder = TextCoder().fit(text.iloc[:n], labels[:n])
+    assert coder.multi_label_ is True
+    proba = coder.predict_proba(text.iloc[n:n + 600])
+    assert proba.shape == (600, len(coder.codes_)) and ((proba >= 0) & (proba <= 1)).all()
+    d = coder.decision_function(text.iloc[n:n + 600])
+    assert np.allclose(1 / (1 + np.exp(-d)), proba)
+    m = coder.predict_matrix(text.iloc[n:n + 600])
+    truth_m = np.array([[c in set(lab) for c in coder.codes_] for lab in labels[n:n + 600]])
+    micro = 2 * (m & truth_m).sum() / (m.sum() + truth_m.sum())
+    assert micro > 0.85
+
+
+def test_cross_validate_table(sample):
+    text, truth = sample
+    res = TextCoder().cross_validate(text.iloc[:900], truth["category"].iloc[:900].tolist(),
+                                                cv=3, random_state=1)
+    assert isinstance(res, CrossValidationResult)
+    t = res.table
+    assert list(t.columns) == ["code", "precision", "recall", "f1", "support"]
+    assert t["code"].tolist()[-2:] == ["micro avg", "macro avg"]
+    assert t["support"].iloc[:-2].sum() == 900 and res.n_texts == 900 and res.n_codes == 5
+    assert res.macro_f1 == pytest.approx(t["f1"].iloc[:-2].mean())
+    assert res.macro_f1 > 0.9
+    # reproducible
+    again = TextCoder().cross_validate(text.iloc[:900], truth["category"].iloc[:900].tolist(), cv=3,
+                                       random_state=1)
+    assert again.macro_f1 == res.macro_f1
+
+
+def test_suggest_uncertainty_sampling():
+    texts = ["配网失败", "客服态度差", "配网一直失败", "客服不理人", "app crashes", "rude service"] * 3
+    labels = ["app", "service", "app", "service", "app", "service"] * 3
+    coder = TextCoder().fit(texts, labels)
+    pool = ["配网又失败了", "客服配网", None, "rude"]
+    out = coder.suggest(pool, n=2)
+    assert list(out.columns) == ["position", "text", "margin", "code"]
+    assert len(out) == 2 and 2 not in out["position"].tolist()
+    assert out["position"].iloc[0] == 1  # the mixed text is the most uncertain
+    assert out["margin"].is_monotonic_increasing
+    ml = TextCoder(multi_label=True).fit(texts, labels)
+    out = ml.suggest(pool, n=4, how="mean")
+    assert len(out) == 3  # the missing text is skipped
+
+
+def test_svm_model_and_binary_frame():
+    texts = ["配网失败", "客服态度差", "配网一直失败", "客服不理人", "app crashes", "rude service"] * 4
+    frame = pd.DataFrame({"app": [1, 0] * 12, "service": [0, 1] * 12})
+    coder = TextCoder(model="svm").fit(texts, frame)
+    assert coder.codes_ == ["app", "service"] and coder.multi_label_ is False
+    assert coder.predict(["配网又失败了"]) == [["app"]]
+    assert coder.predict_proba(["配网又失败了"])[0, 0] > 0.5
+
+
+def test_missing_texts_and_errors():
+    coder = TextCoder().fit(["a b", "c d", None, "a c"], ["x", "y", "x", None])
+    assert coder.n_dropped_ == 2
+    assert coder.predict([None, ""]) is not None
+    with pytest.raises(ConfigError, match="not fitted"):
+        TextCoder().predict(["x"])
+    with pytest.raises(ConfigError, match="model"):
+        TextCoder(model="tree").fit(["a", "b"], ["x", "y"])
+    with pytest.raises(DataError, match="no code"):
+        TextCoder().fit(["a", "b"], [[], []])
+    with pytest.raises(SchemaError, match="one column"):
+        TextCoder().fit(pd.DataFrame({"t": ["a"]}), ["x"])
+    with pytest.raises(ConfigError, match="cv"):
+        TextCoder().cross_validate(["a", "b"], ["x", "y"], cv=5)
+    with pytest.raises(ConfigError, match="no parameter"):
+        TextCoder().set_params(alpha=1)

@@ -1,0 +1,118 @@
+"""Tests of needlab.segment.personas."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from needlab.errors import ConfigError, SchemaError
+from needlab.segment.personas import personas
+from needlab.segment.profile import profile
+
+
+@pytest.fixture
+def prof():
+    # segment a: young, big city, app users; b: older, small city; c: average (no trait)
+    n = 60
+    df = pd.DataFrame({
+        "seg": np.repeat(["a", "b", "c"], n),
+        "age": np.r_[20 + np.arange(n) % 6, 50 + np.arange(n) % 6, 34 + np.arange(n) % 6].astype(float),
+        "city": np.r_[["big"] * 55 + ["small"] * 5, ["small"] * 55 + ["big"] * 5,
+                      ["big"] * 30 + ["small"] * 30],
+        "app": np.r_[[True] * 50 + [False] * 10, [False] * 60, [True] * 30 + [False] * 30],
+    })
+    return profile(df, "seg", ["age", "city", "app"])
+
+
+def test_names_from_traits(prof) -> None:
+    res = personas(prof, labels={"age-": "Young", "age+": "Older", "city = big": "Big city"})
+    t = res.table.set_index("segment")
+    assert list(res.table.columns) == ["segment", "name", "size", "share", "traits", "needs", "pains"]
+    # a: app (index 83.3/44.4 = 188) > big city (91.7/50 = 183) > young (22.5/37.2 = 61, |log| 0.49)
+    assert t.loc["a", "name"] == "app · Big city · Young"
+    assert t.loc["b", "name"] == "small · not app · Older"
+    assert t.loc["c", "name"] == "Segment c"  # no significant trait
+    assert any("'c'" in n for n in res.notes)
+    assert t.loc["a", "size"] == 60 and t.loc["a", "share"] == pytest.approx(1 / 3)
+    assert res.cards[0]["traits"] == ["app: 83% vs 44% (index 188)", "Big city: 92% vs 50% (index 183)",
+                                      "Young: 22.5 vs 37.2 (index 61)"]
+    assert t.loc["a", "traits"] == "; ".join(res.cards[0]["traits"])
+
+
+def test_top_and_names_override(prof) -> None:
+    res = personas(prof, top=1, names={"a": "Digital natives"})
+    assert res.table.loc[0, "name"] == "Digital natives"
+    assert all(len(c["traits"]) <= 1 for c in res.cards)
+    plain = personas(prof)
+    assert "low age" in plain.table.loc[0, "name"]
+
+
+def test_needs_and_pains(prof) -> None:
+    kano = pd.DataFrame({"segment": ["a", "a", "a", "b", "b"],
+                         "feature": ["app control", "quiet", "voice", "quiet", "price"],
+                         "category": ["A", "O", "A", "M", "O"],
+                         "better": [0.8, 0.3, 0.6, 0.7, 0.9]})
+    pains = pd.DataFrame({"segment": ["a", "b", "b", "zz"], "code": ["bugs", "delivery", "price", "x"],
+                          "share": [0.2, 0.15, 0.35, 0.5]})
+    res = personas(prof, top=2, needs=kano, pains=pains)
+    t = res.table.set_index("segment")
+    assert t.loc["a", "needs"] == "app control (0.80); voice (0.60)"
+    assert t.loc["b", "pains"] == "price (35%); delivery (15%)"
+    assert t.loc["c", "needs"] == ""
+    assert any("zz" in n for n in res.notes)
+    with pytest.raises(SchemaError, match="score"):
+        personas(prof, needs=kano.drop(columns="better"))
+    with pytest.raises(SchemaError, match="segment"):
+        personas(prof, pains=pains.drop(columns="segment"))
+
+
+def test_html_and_markdown_escape_user_text() -> None:
+    evil = "<script>alert(1)</script>"
+    df = pd.DataFrame({"seg": ["x"] * 40 + ["y"] * 40,
+                       "q": [evil] * 38 + ["ok"] * 2 + ["ok"] * 38 + [evil] * 2})
+    res = personas(profile(df, "seg", ["q"]), pains=pd.DataFrame({"segment": ["x"], "label": [evil],
+                                                                   "share": [0.5]}),
+                   names={"y": "<b>bold</b>"})
+    page = res._repr_html_()
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "<b>bold</b>" not in page and "&lt;b&gt;bold&lt;/b&gt;" in page
+    md = res.to_markdown()
+    assert "<script>" not in md and "&lt;script&gt;" in md
+    assert res.table.loc[0, "name"] == evil  # the table keeps the raw text
+
+
+def test_chinese_headings(prof) -> None:
+    res = personas(prof, lang="zh")
+    assert "关键特征" in res.to_markdown()
+    assert "客户画像" in res._repr_html_()
+    assert "年龄" not in res.table.loc[0, "name"] and "age低" in res.table.loc[0, "name"]
+
+
+def test_planted_sample_personas() -> None:
+    from needlab.datasets import load_sample
+
+    s = load_sample()
+    data = s.customers.assign(segment=s.truth.customers["segment"].to_numpy())
+    res = personas(profile(data, "segment", ["age", "city_tier", "income_band"]), labels={"age-": "Young"})
+    t = res.table.set_index("segment")
+    assert t.loc["premium", "name"].split(" · ")[0] == "4万以上"
+    assert "Young" in t.loc["tech", "traits"]
+
+
+def test_bad_input(prof) -> None:
+    with pytest.raises(ConfigError, match="profile"):
+        personas(pd.DataFrame())  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match="top"):
+        personas(prof, top=0)
+    with pytest.raises(ConfigError, match="lang"):
+        personas(prof, lang="fr")  # type: ignore[arg-type]
+
+
+def test_no_significant_trait_anywhere() -> None:
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"k": rng.choice([3, 1, 2], 150), "x": rng.normal(size=150) + 5,
+                       "r": rng.choice(["u", "v"], 150)})
+    res = personas(profile(df, "k", ["x", "r"], alpha=1e-9))
+    assert res.table["name"].tolist() == ["Segment 1", "Segment 2", "Segment 3"]
+    assert (res.table["traits"] == "").all() and len(res.notes) == 3
