@@ -15,7 +15,7 @@ are compared. They can still differ where needlab is stricter by design: its mat
 (at a position the longest phrase wins, so 退款还没到账 is not also 还没到) and exclusion phrases mask
 text. The share of texts with identical code sets is printed.
 
-If ``/work/shared/data/waimai_10k.csv`` exists (Chinese food-delivery reviews; label 0 negative), the
+If ``../shared/data/waimai_10k.csv`` exists (Chinese food-delivery reviews; label 0 negative), the
 default taxonomy's coverage of negative and positive reviews is printed (the data stays there).
 
 Target (issue 7): at least 10x faster than the loop. Run:
@@ -25,6 +25,7 @@ Target (issue 7): at least 10x faster than the loop. Run:
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import time
 from pathlib import Path
@@ -36,7 +37,8 @@ from needlab.datasets import load_sample
 from needlab.painpoints.coding import code_text
 from needlab.painpoints.taxonomy import Taxonomy
 
-WAIMAI = Path("/work/shared/data/waimai_10k.csv")
+# The team's real data sits in ../shared/data beside the repository (never copied into it).
+WAIMAI = Path(os.environ.get("NEEDLAB_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")) / "waimai_10k.csv"
 
 
 def make(n: int, seed: int = 0) -> pd.DataFrame:

@@ -1,9 +1,9 @@
 """Real-data figures of the pain-point text models (prints numbers, never asserts).
 
-1. CFPB complaints (``/work/shared/data/cfpb_complaints_sample.csv``): 5-fold cross-validated
+1. CFPB complaints (``../shared/data/cfpb_complaints_sample.csv``): 5-fold cross-validated
    micro and macro F1 of the supervised :class:`~needlab.painpoints.textcoder.TextCoder` on the
    complaint ``Issue`` (rows with a narrative; issues with at least 20 texts).
-2. Chinese food-delivery reviews (``/work/shared/data/waimai_10k.csv``): accuracy and balanced
+2. Chinese food-delivery reviews (``../shared/data/waimai_10k.csv``): accuracy and balanced
    accuracy of the lexicon :func:`~needlab.painpoints.sentiment.sentiment` (positive when
    score > 0, else negative) and the 5-fold CV accuracy of the trainable SentimentModel.
 
@@ -12,13 +12,15 @@ Run: ``python benchmarks/bench_text_models.py``. Missing files are reported as s
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-DATA = Path("/work/shared/data")
+# The team's real data sits in ../shared/data beside the repository (never copied into it).
+DATA = Path(os.environ.get("NEEDLAB_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 
 
 def cfpb() -> None:
