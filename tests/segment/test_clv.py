@@ -377,3 +377,29 @@ def test_expected_purchases_zero_horizon_and_monotone(fitted, sim):
     e1 = fitted.expected_purchases(5.0, x, tx, T)
     e2 = fitted.expected_purchases(10.0, x, tx, T)
     assert np.all(e1 > 0) and np.all(e2 > e1)
+
+
+def test_matches_lifetimes_on_the_sample(sample):
+    """Second implementation: the values below were computed with lifetimes 0.11.3 on the same
+    weekly summary (``BetaGeoFitter().fit(frequency, recency, age)``, then
+    ``conditional_probability_alive``, ``conditional_expected_number_of_purchases_up_to_time(52, ...)``;
+    ``GammaGammaFitter().fit`` on repeat customers and ``conditional_expected_average_profit``)."""
+    summary = clv_summary(sample.transactions, customer="customer_id", date="order_date",
+                          amount="amount", asof="2025-01-01", freq="W")
+    bg = BetaGeo().fit(summary)
+    ref = {"r": 0.447524, "alpha": 9.924164, "a": 0.700499, "b": 15.566197}
+    for k, v in ref.items():
+        assert bg.params_[k] == pytest.approx(v, rel=1e-4), k
+    ref_se = {"r": 0.012036, "alpha": 0.358081, "a": 0.257285, "b": 7.009847}
+    for k, v in ref_se.items():  # both from numerical Hessians: agree to 0.1%
+        assert bg.standard_errors_[k] == pytest.approx(v, rel=1e-3), k
+    q = summary.loc[["C00001", "C00002", "C00005", "C00010"]]
+    np.testing.assert_allclose(bg.probability_alive(q), [0.177721, 0.96106, 0.900421, 1.0], atol=2e-6)
+    np.testing.assert_allclose(bg.expected_purchases(52, q), [0.371462, 2.712493, 4.835015, 1.42377],
+                               rtol=2e-5)
+    gg = GammaGamma().fit(summary[summary["frequency"] > 0])
+    assert gg.params_["p"] == pytest.approx(0.899956, rel=1e-4)
+    assert gg.params_["q"] == pytest.approx(127.60744, rel=1e-3)
+    assert gg.params_["v"] == pytest.approx(191972.29, rel=1e-3)
+    np.testing.assert_allclose(gg.expected_spend(q["frequency"], q["monetary"]),
+                               [1347.7925, 1348.2742, 1372.9077, 1364.5847], rtol=1e-5)
