@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from needlab._result import Result
+from needlab._validate import check_columns, check_weights, preview
 from needlab.errors import ConfigError, DataError, SchemaError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -27,6 +28,7 @@ Level = Literal["code", "pain_type", "stage", "stage_type"]
 _LEVEL_KEYS: dict[str, list[str]] = {
     "code": ["code"], "pain_type": ["pain_type"], "stage": ["stage"], "stage_type": ["stage", "pain_type"],
 }
+_CODABLE = ("ok", "truncated")
 
 
 @dataclass(frozen=True, repr=False)
@@ -40,7 +42,7 @@ class PainMatrixResult(Result):
     by : str or None
         The segment column, when given.
     n_texts : int
-        Texts in the analysis (every text of the coding, coded or not).
+        Texts in the base (codable texts, or every text with ``base="all"``), over all segments.
     severity_max : float
         The top of the severity scale used to normalise the priority.
     """
@@ -58,37 +60,86 @@ class PainMatrixResult(Result):
     def wide(self, value: str = "priority") -> pd.DataFrame:
         """One row per pain (code, type, stage, ...), one column per segment, cells ``value``."""
         keys = _LEVEL_KEYS[self.level]
+        if value not in self.table.columns:
+            raise SchemaError(f"value={value!r} is not a column of the pain matrix; choose one of "
+                              f"{preview(self.table.columns, 20)}.")
         if self.by is None:
             return self.table.set_index(keys)[[value]]
         return self.table.pivot_table(index=keys, columns=self.by, values=value, observed=True, sort=False)
 
-    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
-        """The frequency-severity matrix (see :func:`needlab.painpoints.plot.severity_matrix`)."""
-        from needlab.painpoints.plot import severity_matrix
+    def plot(self, ax: Axes | None = None, kind: Literal["matrix", "tree", "journey"] = "matrix",
+             **kwargs: Any) -> Axes:
+        """Draw the result: ``"matrix"`` the frequency-severity matrix (any level), ``"tree"`` the
+        problem tree (``level="code"``), ``"journey"`` the journey map (``level="stage_type"``).
 
-        return severity_matrix(self, ax=ax, **kwargs)
+        See :mod:`needlab.painpoints.plot`.
+        """
+        from needlab.painpoints import plot as p
+
+        funcs: dict[str, Any] = {"matrix": p.severity_matrix, "tree": p.problem_tree, "journey": p.journey_map}
+        if kind not in funcs:
+            raise ConfigError(f"kind={kind!r} is not one of {list(funcs)}.")
+        return funcs[kind](self, ax=ax, **kwargs)
 
 
 def _per_text(value: Any, n: int, data: pd.DataFrame | None, what: str) -> np.ndarray | None:
-    """A per-text array from a column name of ``data`` or an array of length ``n``."""
+    """A per-text array from a column name of ``data`` or an array of length ``n``.
+
+    Arrays, lists and Series are taken in text order (by position, not by index label).
+    """
     if value is None:
         return None
-    if isinstance(value, Hashable) and not isinstance(value, tuple) and data is not None and value in data:
+    if _is_name(value, data):
+        if data is None:
+            raise SchemaError(
+                f"{what}={value!r} names a column, but the texts were given without a DataFrame; code "
+                f"a frame (nl.code_text(frame, 'text')) to refer to its columns, or pass an array "
+                f"with one value per text.")
+        check_columns(data, value, what=f"{what} column")
         return data[value].to_numpy()
-    if isinstance(value, str):
-        cols = [] if data is None else list(data.columns)
-        raise SchemaError(
-            f"{what}={value!r} is not a column of the coded data (columns: {cols[:12]}); pass a column "
-            f"name present in the data given to code_text, or an array with one value per text."
-        )
-    arr = np.asarray(value)
+    arr = value.to_numpy() if isinstance(value, pd.Series | pd.Index) else np.asarray(value)
     if arr.ndim != 1 or len(arr) != n:
-        raise DataError(f"{what} has {arr.shape} values for {n} texts; give one value per text.")
+        raise DataError(f"{what} has {len(arr) if arr.ndim == 1 else arr.shape} values for {n} texts; "
+                        "give one value per text, in the order of the texts.")
     return arr
 
 
-def _pairs_of(coded: Any) -> tuple[pd.DataFrame, pd.DataFrame, int, pd.DataFrame | None]:
-    """Normalise the input: (pairs [pos, code], codes [code, name, pain_type, stage], n, data)."""
+def _is_name(value: Any, data: pd.DataFrame | None) -> bool:
+    """Whether *value* names a column (a string or other scalar; a tuple only if it is a column)."""
+    if isinstance(value, tuple):
+        return data is not None and value in data.columns
+    return isinstance(value, str) or (
+        isinstance(value, Hashable) and not isinstance(value, pd.Series | pd.Index | np.ndarray))
+
+
+def _numbers(values: np.ndarray, what: str) -> np.ndarray:
+    """Values as float (missing -> NaN), else a DataError naming the values that are not numbers."""
+    obj = pd.Series(values, dtype=object)
+    num = pd.to_numeric(obj, errors="coerce").to_numpy(float)
+    bad = obj.notna().to_numpy() & np.isnan(num)
+    if bad.any():
+        raise DataError(f"{what} must be numbers, but has {int(bad.sum())} values that are not: "
+                        f"{preview(obj[bad])} at text positions {np.flatnonzero(bad)[:5].tolist()}.")
+    return num
+
+
+def _nonneg(values: np.ndarray, what: str, where: Sequence[Any] | None = None) -> np.ndarray:
+    """Numbers >= 0 (missing allowed) as float, else a DataError naming the bad values and where
+    they are (*where*: labels of the values; default their text positions)."""
+    obj = pd.Series(values, dtype=object)
+    num = pd.to_numeric(obj, errors="coerce").to_numpy(float)
+    bad = (obj.notna().to_numpy() & np.isnan(num)) | np.isinf(num) | (num < 0)
+    if bad.any():
+        at = (f"for {preview(np.asarray(where, dtype=object)[bad])}" if where is not None
+              else f"at text positions {np.flatnonzero(bad)[:5].tolist()}")
+        raise DataError(
+            f"{what} must be finite numbers >= 0 (higher = more severe), but has {int(bad.sum())} bad "
+            f"values: {preview(obj[bad])} {at}; recode them (e.g. map labels to 1-3) or set them missing.")
+    return num
+
+
+def _pairs_of(coded: Any) -> tuple[pd.DataFrame, Any, pd.DataFrame, pd.DataFrame | None]:
+    """Normalise the input: (pairs [pos, code], taxonomy, text table, data)."""
     from needlab.painpoints.coding import CodingResult
 
     if not isinstance(coded, CodingResult):
@@ -96,59 +147,72 @@ def _pairs_of(coded: Any) -> tuple[pd.DataFrame, pd.DataFrame, int, pd.DataFrame
             f"pain_matrix needs the result of code_text (a CodingResult), got {type(coded).__name__}; "
             "code the texts first: coded = nl.code_text(data, 'text')."
         )
-    return coded.pairs(), coded.taxonomy.table(), len(coded.table), coded.data
+    return coded.pairs(), coded.taxonomy, coded.table, coded.data
 
 
 def pain_matrix(coded: Any, *, severity: Hashable | Sequence[float] | np.ndarray | Mapping[str, float] | None = None,
                 by: Hashable | Sequence[Any] | np.ndarray | None = None,
                 weights: Hashable | Sequence[float] | np.ndarray | None = None,
                 level: Level = "code", severity_max: float | None = None,
-                min_texts: int = 0) -> PainMatrixResult:
+                min_texts: int = 0, base: Literal["codable", "all"] = "codable",
+                lang: Literal["en", "zh"] = "en") -> PainMatrixResult:
     r"""Frequency x severity of every pain point, with a priority score.
 
     Parameters
     ----------
     coded : CodingResult
-        The result of :func:`needlab.painpoints.coding.code_text`. Every text counts in the base,
-        including texts with no code.
+        The result of :func:`needlab.painpoints.coding.code_text`.
     severity : column name, array, mapping or None
-        How severe each mention is (higher = more severe):
+        How severe each mention is (finite numbers >= 0, higher = more severe):
 
         - a column of the coded data (e.g. a 1-3 severity rating, or a reversed satisfaction
           rating) or an array with one value per text: the severity of a text applies to every
           code it mentions; texts with a missing severity are left out of the severity mean (and
           counted in ``notes``) but stay in the frequency base;
         - a mapping ``{code: severity}`` (or ``{pain_type: ...}`` / ``{stage: ...}`` matching
-          ``level``): a fixed severity per pain, e.g. from expert rating;
-        - ``None``: every mention has severity 1, so the priority is the frequency.
+          ``level``): a fixed severity per pain, e.g. from expert rating; keys must be values of
+          the taxonomy; pains missing from the mapping get no severity (NaN, noted);
+        - ``None``: every mention has severity 1, so the priority is 100 x the share.
 
         Sentiment works as severity: pass ``np.clip(-sentiment_score, 0, 1)``.
     by : column name or array, optional
         Segment of each text; the matrix is computed within each segment (texts with a missing
         segment are excluded and counted).
     weights : column name or array, optional
-        Text weights (e.g. survey weights); default 1.
+        Text weights (e.g. survey weights): finite, >= 0, default 1. Texts of weight 0 are out of
+        the analysis (in no count).
     level : {"code", "pain_type", "stage", "stage_type"}
         Row unit: one pain code, a pain type, a journey stage, or stage x pain type. A text that
-        mentions two codes of the same type counts once for that type.
+        mentions two codes of the same type counts once for that type (with its severity once).
+        At the stage levels, codes without a stage are left out (counted in ``notes``).
     severity_max : float, optional
-        The top of the severity scale, to normalise the priority to 0-100. Default: the largest
-        severity observed (1 when ``severity`` is None).
+        The top of the severity scale, to normalise the priority to 0-100 (e.g. 3 for a 1-3
+        rating); it must be at least the largest severity given. Default: the largest severity
+        of a mention (1 when ``severity`` is None or every severity is 0).
     min_texts : int
         Drop rows mentioned by fewer texts than this (their count is reported in ``notes``).
+    base : {"codable", "all"}
+        The texts that count in the base (the denominator of ``share``): ``"codable"`` (default)
+        the texts ``code_text`` could code (status ``ok`` or ``truncated``; as in its
+        ``summary`` and ``coverage``), so missing, empty and emoji-only answers are left out and
+        counted in ``notes``; ``"all"`` every text, e.g. for shares of all survey respondents.
+    lang : {"en", "zh"}
+        Language of the ``name`` column (level ``"code"``).
 
     Returns
     -------
     PainMatrixResult
-        ``.table`` has one row per pain (per segment with ``by``), sorted by priority:
+        ``.table`` has one row per pain mentioned (per segment with ``by``), sorted by priority
+        (ties by the level keys):
 
         - ``by`` (when given), then the level keys (``code`` with ``name``, ``pain_type`` and
           ``stage``; or ``pain_type``; ``stage``; ``stage`` and ``pain_type``);
-        - ``n``: texts mentioning it (unweighted); ``base``: texts in the segment (unweighted);
+        - ``n``: texts mentioning it (unweighted); ``base``: texts in the base of the segment
+          (unweighted);
         - ``share``: weighted share of texts mentioning it, :math:`f = \sum_i w_i x_i / \sum_i w_i`
-          with :math:`x_i` = 1 when text *i* mentions it;
+          with :math:`x_i` = 1 when text *i* mentions it, over the texts of the base;
         - ``severity``: weighted mean severity of the texts mentioning it,
-          :math:`\bar s = \sum_i w_i x_i s_i / \sum_i w_i x_i`;
+          :math:`\bar s = \sum_i w_i x_i s_i / \sum_i w_i x_i` (over the mentions with a severity);
         - ``priority``: the severity-weighted incidence per 100 texts on a 0-100 scale,
           :math:`P = 100 \cdot f \cdot \bar s / s_{max} = 100 \sum_i w_i x_i s_i / (s_{max} \sum_i w_i)`,
           i.e. the mean over all texts of each text's normalised severity for this pain (0 when
@@ -157,21 +221,26 @@ def pain_matrix(coded: Any, *, severity: Hashable | Sequence[float] | np.ndarray
         - ``priority_se``: its standard error, the standard error of a weighted mean of
           :math:`y_i = 100\, x_i s_i / s_{max}` with the Kish effective base
           :math:`n_{eff} = (\sum w)^2 / \sum w^2`: :math:`\sqrt{\widehat{var}_w(y) / (n_{eff} - 1)}`
-          (mentions without a severity enter at the mean severity);
+          with :math:`\widehat{var}_w(y) = \sum_i w_i (y_i - P)^2 / \sum_i w_i` (mentions without
+          a severity enter at the mean severity); NaN when :math:`n_{eff} \le 1`;
         - ``rank``: 1 = highest priority (within segment);
         - ``quadrant``: ``"fix first"`` (share and severity both at or above the median of the
-          rows), ``"frequent"`` (share above, severity below), ``"severe"`` (severity above, share
-          below) or ``"monitor"``; this is the frequency-severity matrix of risk analysis
-          (as in FMEA's occurrence x severity, AIAG & VDA 2019).
+          rows of the segment), ``"frequent"`` (share above, severity below), ``"severe"``
+          (severity above, share below) or ``"monitor"``; this is the frequency-severity matrix
+          of risk analysis (as in FMEA's occurrence x severity, AIAG & VDA 2019). When the
+          severity does not vary within the segment (e.g. ``severity=None``) it says nothing, so
+          rows are only ``"frequent"`` or ``"monitor"``; missing (None) without a severity.
 
     Raises
     ------
     ConfigError
-        ``coded`` is not a coding result, or a mapping severity has unknown keys.
+        ``coded`` is not a coding result, an unknown option, or a mapping severity has keys that
+        are not values of the taxonomy.
     SchemaError
-        A named column is not in the coded data.
+        A named column is not in the coded data (or the texts were not given as a DataFrame).
     DataError
-        An array has the wrong length, severities or weights are negative or not numeric.
+        An array has the wrong length; severities or weights are negative, infinite or not
+        numeric; ``severity_max`` is not above zero or below the largest severity.
 
     References
     ----------
@@ -188,90 +257,135 @@ def pain_matrix(coded: Any, *, severity: Hashable | Sequence[float] | np.ndarray
     """
     if level not in _LEVEL_KEYS:
         raise ConfigError(f"level={level!r} is not one of {sorted(_LEVEL_KEYS)}.")
-    pairs, codes, n, data = _pairs_of(coded)
+    if base not in ("codable", "all"):
+        raise ConfigError(f"base={base!r} is not one of 'codable', 'all'.")
+    if lang not in ("en", "zh"):
+        raise ConfigError(f"lang={lang!r} is not one of 'en', 'zh'.")
+    if isinstance(min_texts, bool) or not isinstance(min_texts, int | np.integer) or min_texts < 0:
+        raise ConfigError(f"min_texts={min_texts!r} must be a whole number >= 0.")
+    pairs, tx, texts, data = _pairs_of(coded)
+    n = len(texts)
     notes: list[str] = []
     keys = _LEVEL_KEYS[level]
 
-    w = _per_text(weights, n, data, "weights")
-    w = np.ones(n) if w is None else pd.to_numeric(pd.Series(w), errors="coerce").to_numpy(float)
-    if np.isnan(w).any() or (w < 0).any():
-        bad = np.flatnonzero(np.isnan(w) | (w < 0))[:5].tolist()
-        raise DataError(f"weights must be non-negative numbers; bad at text positions {bad}.")
+    # ---- weights and the base
+    w_arr = _per_text(weights, n, data, "weights")
+    checked = (None if w_arr is None else check_weights(data, weights, n) if _is_name(weights, data)
+               else check_weights(None, _numbers(w_arr, "weights"), n))
+    w: np.ndarray = np.ones(n) if checked is None else checked
+    if base == "codable":
+        out_base = ~texts["status"].isin(_CODABLE).to_numpy()
+        if out_base.any():
+            notes.append(f"{int(out_base.sum())} text(s) that could not be coded (missing, empty, no "
+                         "letters) left out of the base; base='all' keeps them.")
+            w = np.where(out_base, 0.0, w)
 
-    g = _per_text(by, n, data, "by")
-    by_name = None
+    # ---- segments
+    g: Any = _per_text(by, n, data, "by")
+    by_name: Any = None
     if g is not None:
-        by_name = by if isinstance(by, str) else "segment"
-        miss = pd.isna(g)
+        if _is_name(by, data) and data is not None:
+            by_name = by
+            if isinstance(data[by].dtype, pd.CategoricalDtype):
+                g = data[by].array  # keep the category order of the segments
+        else:
+            by_name = getattr(by, "name", None) if getattr(by, "name", None) is not None else "segment"
+        if by_name in ("code", "name", "pain_type", "stage", "n", "base", "share", "severity", "priority",
+                       "priority_se", "rank", "quadrant"):
+            raise ConfigError(f"by={by_name!r} has the name of a column of the pain matrix; rename the "
+                              "segment column.")
+        miss = pd.isna(pd.Series(g, dtype=object)).to_numpy()
         if miss.any():
             notes.append(f"{int(miss.sum())} text(s) with a missing {by_name} excluded.")
-            w = np.where(miss, 0.0, w)
-        g_codes, g_levels = pd.factorize(pd.Series(g), sort=True)
+        try:
+            g_codes, g_levels = pd.factorize(g, sort=True)
+        except TypeError:  # mixed types that do not sort
+            g_codes, g_levels = pd.factorize(g, sort=False)
     else:
         g_codes, g_levels = np.zeros(n, dtype=np.int64), pd.Index(["all"])
+    w = np.where(g_codes >= 0, w, 0.0)
+    if not (w > 0).any():
+        raise DataError("no text is left in the base (every text is uncodable, has weight 0 or a "
+                        "missing segment); check the texts, the weights and the by column.")
 
-    # Per-pair attributes; collapse to the level (a text counts once per level value).
-    info = codes.set_index("code")[["name", "pain_type", "stage"]]
+    # ---- per-pair attributes; collapse to the level (a text counts once per level value)
+    info = tx.table(lang).set_index("code")[["name", "pain_type", "stage"]]
     p = pairs.join(info, on="code")
+    if level in ("stage", "stage_type"):
+        nostage = p["stage"].isna().to_numpy() & (w[p["pos"].to_numpy()] > 0)
+        if nostage.any():
+            notes.append(f"{int(nostage.sum())} mention(s) of codes without a journey stage left out.")
+        p = p[p["stage"].notna()]
     p = p.drop_duplicates(["pos", *keys])
+    pos = p["pos"].to_numpy()
 
-    # Severity per pair.
-    s_text = None
+    # ---- severity per pair
     if isinstance(severity, Mapping):
-        key = keys[0] if level != "stage_type" else "code"
         if level == "stage_type":
-            raise ConfigError("a severity mapping needs level='code', 'pain_type' or 'stage'.")
-        unknown = sorted(set(severity) - set(p[key].unique()) - set(info.index if key == "code" else []))
+            raise ConfigError("a severity mapping needs level='code', 'pain_type' or 'stage'; for "
+                              "level='stage_type' give a severity per text (a column or an array).")
+        key = keys[0]
+        allowed = set(info.index) if key == "code" else set(info[key].dropna())
+        unknown = [k for k in severity if k not in allowed]
         if unknown:
-            raise ConfigError(f"severity mapping has keys that are not {key} values: {unknown[:5]}.")
-        sev = p[key].map(severity).to_numpy(float)
+            raise ConfigError(f"severity mapping has keys that are not {key} values of the taxonomy: "
+                              f"{preview(unknown)}; use the {key} values, e.g. {preview(sorted(allowed), 4)}.")
+        vals = _nonneg(np.asarray(list(severity.values()), dtype=object), "severity mapping values",
+                       where=list(severity))
+        sev = p[key].map(dict(zip(severity, vals, strict=True))).to_numpy(float)
+        unmapped = sorted(set(p.loc[np.isnan(sev) & (w[pos] > 0), key]))
+        if unmapped:
+            notes.append(f"no severity in the mapping for {len(unmapped)} {key}(s) ({preview(unmapped)}): "
+                         "their severity and priority are missing.")
     else:
         s_text = _per_text(severity, n, data, "severity")
         if s_text is None:
             sev = np.ones(len(p))
         else:
-            s_num = pd.to_numeric(pd.Series(s_text), errors="coerce").to_numpy(float)
-            bad = ~pd.isna(s_text) & np.isnan(s_num)
-            if bad.any() or (s_num < 0).any():
-                pos = np.flatnonzero(bad | (s_num < 0))[:5].tolist()
-                raise DataError(f"severity must be non-negative numbers; bad at text positions {pos}.")
-            sev = s_num[p["pos"].to_numpy()]
-            n_miss = int(np.isnan(sev).sum())
+            sev = _nonneg(s_text, "severity" if not isinstance(severity, str) else f"severity {severity!r}")[pos]
+            n_miss = int((np.isnan(sev) & (w[pos] > 0)).sum())
             if n_miss:
                 notes.append(f"{n_miss} mention(s) without a severity left out of the severity means.")
-    smax = float(severity_max) if severity_max is not None else float(np.nanmax(sev)) if len(sev) else 1.0
-    if not smax > 0:
-        raise DataError(f"severity_max must be positive, got {smax}.")
+    live = ~np.isnan(sev) & (w[pos] > 0)
+    top = float(sev[live].max()) if live.any() else 0.0
+    if severity_max is None:
+        smax = top if top > 0 else 1.0
+    else:
+        smax = float(severity_max)
+        if not (np.isfinite(smax) and smax > 0):
+            raise DataError(f"severity_max must be a positive number, got {severity_max!r}.")
+        if top > smax:
+            raise DataError(f"severity_max={severity_max!r} is below the largest severity given ({top:g}); "
+                            "set it to the top of the severity scale.")
 
-    pos = p["pos"].to_numpy()
+    # ---- sums per segment x row
     wp = w[pos]
     has_sev = ~np.isnan(sev)
     p = p.assign(_g=g_codes[pos], _w=wp, _n=(wp > 0).astype(int), _ws=np.where(has_sev, wp * sev, 0.0),
                  _wv=np.where(has_sev, wp, 0.0), _ws2=np.where(has_sev, wp * sev * sev, 0.0))
-    p = p[p["_g"] >= 0]
-    agg = p.groupby(["_g", *keys], sort=False, observed=True).agg(
+    p = p[p["_n"] > 0]
+    agg = p.groupby(["_g", *keys], sort=True, observed=True).agg(
         n=("_n", "sum"), _w=("_w", "sum"), _ws=("_ws", "sum"), _wv=("_wv", "sum"), _ws2=("_ws2", "sum"))
     agg = agg.reset_index()
 
-    # Segment totals.
-    valid = g_codes >= 0
+    # segment totals
+    valid = w > 0
     W = np.bincount(g_codes[valid], weights=w[valid], minlength=len(g_levels))
     W2 = np.bincount(g_codes[valid], weights=w[valid] ** 2, minlength=len(g_levels))
-    base = np.bincount(g_codes[valid], weights=(w[valid] > 0).astype(float), minlength=len(g_levels))
+    nbase = np.bincount(g_codes[valid], minlength=len(g_levels))
     gi = agg["_g"].to_numpy()
     Wg = W[gi]
     with np.errstate(divide="ignore", invalid="ignore"):
-        share = agg["_w"].to_numpy() / Wg
+        share = np.minimum(agg["_w"].to_numpy() / Wg, 1.0)  # sums in another order can pass 1 by an ulp
         sbar = agg["_ws"].to_numpy() / agg["_wv"].to_numpy()
-        # priority uses mentions with a severity; missing severities count at the mean severity.
+        # y_i = x_i s_i / smax; mentions with unknown severity are imputed at sbar
         y_mean = share * sbar / smax
-        # E[y^2] with y_i = x_i s_i / smax: mentions with unknown severity imputed at sbar.
         ey2 = (agg["_ws2"].to_numpy() + (agg["_w"].to_numpy() - agg["_wv"].to_numpy()) * sbar**2) / Wg / smax**2
         var = np.clip(ey2 - y_mean**2, 0, None)
-        neff = W[gi] ** 2 / W2[gi]
-        se = np.sqrt(var / np.maximum(neff - 1, 1))
+        neff = Wg**2 / W2[gi]
+        se = np.where(neff > 1 + 1e-9, np.sqrt(var / (neff - 1)), np.nan)
     out = agg[["_g", *keys, "n"]].copy()
-    out["base"] = base[gi].astype(int)
+    out["base"] = nbase[gi].astype(int)
     out["share"] = share
     out["severity"] = sbar
     out["priority"] = 100 * y_mean
@@ -285,15 +399,20 @@ def pain_matrix(coded: Any, *, severity: Hashable | Sequence[float] | np.ndarray
         if small.any():
             notes.append(f"{int(small.sum())} row(s) mentioned by fewer than {min_texts} texts dropped.")
             out = out[~small]
-    out = out.sort_values(["_g", "priority"], ascending=[True, False], kind="stable")
+    # agg is sorted by the keys, so the stable sort breaks priority ties by the keys
+    out = out.sort_values(["_g", "priority"], ascending=[True, False], kind="stable", na_position="last")
     out["rank"] = out.groupby("_g").cumcount() + 1
-    med_f = out.groupby("_g")["share"].transform("median")
-    med_s = out.groupby("_g")["severity"].transform("median")
-    hi_f, hi_s = out["share"] >= med_f, out["severity"] >= med_s
-    out["quadrant"] = np.select([hi_f & hi_s, hi_f, hi_s], ["fix first", "frequent", "severe"], "monitor")
+    grp = out.groupby("_g")
+    hi_f = out["share"] >= grp["share"].transform("median")
+    spread = grp["severity"].transform("max") > grp["severity"].transform("min")
+    hi_s = (out["severity"] >= grp["severity"].transform("median")) & spread
+    quad = np.select([hi_f & hi_s, hi_f, hi_s], ["fix first", "frequent", "severe"], "monitor").astype(object)
+    quad[out["severity"].isna().to_numpy()] = None
+    out["quadrant"] = quad
     if by_name is not None:
         out.insert(0, by_name, g_levels[out["_g"].to_numpy()])
     out = out.drop(columns="_g").reset_index(drop=True)
     if severity is None:
         notes.append("No severity given: every mention counts 1, so priority = 100 x share.")
-    return PainMatrixResult(out, notes=tuple(notes), level=level, by=by_name, n_texts=n, severity_max=smax)
+    return PainMatrixResult(out, notes=tuple(notes), level=level, by=by_name, n_texts=int(valid.sum()),
+                            severity_max=smax)
