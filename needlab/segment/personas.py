@@ -136,9 +136,13 @@ def _ranked(frame: pd.DataFrame | None, arg: str, seg_col: str, top: int, percen
 
 
 def _fmt(value: float, share: bool) -> str:
+    """A share in percent; a mean with 3 significant digits, or whole with thousands separators
+    from 100 on (never scientific notation: a mean spend of 2798.3 reads 2,798, not 2.8e+03)."""
     if not np.isfinite(value):
         return "-"
-    return f"{value * 100:.0f}%" if share else f"{value:.3g}"
+    if share:
+        return f"{value * 100:.0f}%"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
 
 
 def personas(

@@ -40,6 +40,20 @@ def test_names_from_traits(prof) -> None:
     assert t.loc["a", "traits"] == "; ".join(res.cards[0]["traits"])
 
 
+def test_large_means_read_as_plain_numbers() -> None:
+    # spend in yuan reads "7,546 vs 5,046", never "7.55e+03 vs 5.05e+03"
+    df = pd.DataFrame({"seg": ["a"] * 30 + ["b"] * 30,
+                       "spend": [7500.0 + 10 * (i % 11) for i in range(30)]
+                       + [2500.0 + 10 * (i % 11) for i in range(30)],
+                       "small": [0.0012 + 0.0001 * (i % 3) for i in range(30)]
+                       + [0.0042 + 0.0001 * (i % 3) for i in range(30)]})
+    res = personas(profile(df, "seg", ["spend", "small"]))
+    t = res.table.set_index("segment")
+    assert t.loc["a", "traits"] == ("low small: 0.0013 vs 0.0028 (index 46); "
+                                    "high spend: 7,546 vs 5,046 (index 150)")
+    assert "e+" not in res.to_markdown()
+
+
 def test_top_and_names_override(prof) -> None:
     res = personas(prof, top=1, names={"a": "Digital natives"})
     assert res.table.loc[0, "name"] == "Digital natives"
