@@ -1,0 +1,171 @@
+"""Tests of the pain-point plots: what is drawn equals what the pain matrix holds."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
+
+from needlab.errors import ConfigError, SchemaError  # noqa: E402
+from needlab.painpoints.coding import code_text  # noqa: E402
+from needlab.painpoints.matrix import pain_matrix  # noqa: E402
+from needlab.painpoints.plot import PAIN_COLORS, journey_map, problem_tree, severity_matrix  # noqa: E402
+
+# codes: 0 FUN.DOA + FUN.DEFECT | 1 FUN.DOA | 2 VAL.EXPENSIVE | 3 VAL + PRO.DELIVERY_LATE | 4 SER.RUDE | 5 none
+TEXTS = ["到货就是坏的，外壳有划痕", "到货就是坏的", "价格太贵", "价格太贵，物流太慢", "客服态度很差", "很好用"]
+SEV = [3.0, 1.0, 2.0, 2.0, 1.0, np.nan]
+SEG = ["a", "a", "a", "b", "b", "b"]
+
+
+@pytest.fixture(scope="module")
+def coded():
+    c = code_text(pd.DataFrame({"text": TEXTS, "sev": SEV, "seg": SEG}), "text")
+    assert c.table["codes"].tolist() == [("FUN.DOA", "FUN.DEFECT"), ("FUN.DOA",), ("VAL.EXPENSIVE",),
+                                         ("PRO.DELIVERY_LATE", "VAL.EXPENSIVE"), ("SER.RUDE",), ()]
+    return c
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+def _bars(ax):
+    """(y, width, colour) of the horizontal bars, top first."""
+    out = [(p.get_y() + p.get_height() / 2, p.get_width(), to_hex(p.get_facecolor())) for p in ax.patches]
+    return sorted(out, key=lambda r: -r[0])
+
+
+def _ticks(ax, axis="y"):
+    ticks = ax.get_yticklabels() if axis == "y" else ax.get_xticklabels()
+    return [t.get_text() for t in ticks]
+
+
+def test_problem_tree_bars_equal_table(coded):
+    pm = pain_matrix(coded, severity="sev")
+    ax = problem_tree(pm)
+    bars = _bars(ax)
+    # five codes -> five bars (the pain-type headings have none), blocks in type order
+    assert len(bars) == 5
+    assert [w for _, w, _ in bars] == pytest.approx([2 / 6, 1 / 6, 1 / 6, 1 / 6, 2 / 6])
+    assert [c for _, _, c in bars] == [PAIN_COLORS[p] for p in
+                                       ("functional", "functional", "service", "process", "value")]
+    assert list(ax.get_yticks()) == list(range(8, -1, -1))  # first label on top
+    labels = _ticks(ax)
+    assert labels == ["functional (3 mentions)", "  FUN.DOA Dead or broken on arrival",
+                      "  FUN.DEFECT Visible defect / poor finish", "service (1 mentions)",
+                      "  SER.RUDE Rude or poor attitude", "process (1 mentions)",
+                      "  PRO.DELIVERY_LATE Late or slow delivery", "value (2 mentions)",
+                      "  VAL.EXPENSIVE Price too high"]
+    bold = [t.get_fontweight() == "bold" for t in ax.get_yticklabels()]
+    assert bold == [True, False, False, True, False, True, False, True, False]
+    # each bar sits at the height of its own label
+    ys = {t.get_text(): y for t, y in zip(ax.get_yticklabels(), ax.get_yticks(), strict=True)}
+    assert bars[0][0] == pytest.approx(ys["  FUN.DOA Dead or broken on arrival"])
+    assert bars[-1][0] == pytest.approx(ys["  VAL.EXPENSIVE Price too high"])
+    assert ax.get_xlabel() == "share"
+
+
+def test_problem_tree_top_and_value(coded):
+    pm = pain_matrix(coded, severity="sev", severity_max=3)
+    ax = problem_tree(pm, top=1, value="priority")
+    bars = _bars(ax)
+    assert len(bars) == 4  # one code per type
+    t = pm.table.set_index("code")["priority"]
+    assert [w for _, w, _ in bars] == pytest.approx(t[["FUN.DOA", "SER.RUDE", "PRO.DELIVERY_LATE",
+                                                       "VAL.EXPENSIVE"]].tolist())
+    # FUN.DOA: texts 0 (s 3) and 1 (s 1) of 6 -> 100 * (3 + 1) / (3 * 6)
+    assert bars[0][1] == pytest.approx(100 * 4 / 18)
+    assert "functional (2 mentions)" in _ticks(ax)
+    assert ax.get_xlabel() == "priority"
+
+
+def test_problem_tree_segment_of_a_by_result(coded):
+    pm = pain_matrix(coded, by="seg")
+    ax = problem_tree(pm, segment="b")
+    # segment b: texts 3, 4, 5 -> SER, PRO, VAL at 1/3 each
+    assert [w for _, w, _ in _bars(ax)] == pytest.approx([1 / 3] * 3)
+    assert ax.get_title().endswith("(b)")
+    with pytest.raises(ConfigError, match=r"by 'seg': pass segment= one of 'a', 'b'"):
+        problem_tree(pm)
+    with pytest.raises(ConfigError, match="segment='c' is not a value of 'seg'"):
+        problem_tree(pm, segment="c")
+    with pytest.raises(ConfigError, match="needs a result computed with by="):
+        problem_tree(pain_matrix(coded), segment="a")
+
+
+def test_journey_map_cells_equal_table(coded):
+    pm = pain_matrix(coded, level="stage_type")
+    ax = journey_map(pm)
+    # stages in customer order, types in the fixed order
+    assert _ticks(ax, "x") == ["purchase", "delivery", "after_sales"]
+    assert _ticks(ax, "y") == ["functional", "service", "process", "value"]
+    img = ax.get_images()[0].get_array()
+    expected = np.array([[0, 2 / 6, 0],       # functional at delivery: texts 0 and 1 (once each)
+                         [0, 0, 1 / 6],       # service at after_sales
+                         [0, 1 / 6, 0],       # process at delivery
+                         [2 / 6, 0, 0]])      # value at purchase
+    assert np.asarray(img) == pytest.approx(expected)
+    texts = sorted(t.get_text() for t in ax.texts)
+    assert texts == sorted(["33.3%", "16.7%", "16.7%", "33.3%"])
+    assert len(ax.figure.axes) == 2  # the heatmap and its colour bar
+    assert ax.figure.axes[1].get_ylabel() == "share"
+
+
+def test_journey_map_missing_value_is_not_annotated_as_zero(coded):
+    sev = np.array([3.0, np.nan, 2.0, 2.0, np.nan, np.nan])  # SER.RUDE (text 4) has no severity
+    pm = pain_matrix(coded, level="stage_type", severity=sev)
+    assert np.isnan(pm.table.set_index(["stage", "pain_type"]).loc[("after_sales", "service"), "severity"])
+    ax = journey_map(pm, value="severity")
+    assert sorted(t.get_text() for t in ax.texts) == ["2", "2", "3"]  # three cells, not a fourth "0"
+    with pytest.raises(ConfigError, match="level='stage_type'"):
+        journey_map(pain_matrix(coded))
+    with pytest.raises(SchemaError, match="value='rank'"):
+        journey_map(pm, value="rank")
+
+
+def test_severity_matrix_points_equal_table(coded):
+    pm = pain_matrix(coded, severity="sev")
+    ax = severity_matrix(pm)
+    pts = ax.collections[0].get_offsets()
+    t = pm.table
+    assert np.asarray(pts) == pytest.approx(t[["share", "severity"]].to_numpy())
+    sizes = ax.collections[0].get_sizes()
+    assert sizes == pytest.approx(30 + 400 * t["n"] / t["n"].max())
+    colours = [to_hex(c) for c in ax.collections[0].get_facecolors()]
+    assert colours == [to_hex(PAIN_COLORS[p]) for p in t["pain_type"]]
+    vline = [ln for ln in ax.lines if ln.get_xdata()[0] == ln.get_xdata()[1]][0]
+    assert vline.get_xdata()[0] == pytest.approx(t["share"].median())
+    assert sorted(a.get_text() for a in ax.texts) == sorted(t["code"])
+    assert len(severity_matrix(pm, label_top=2).texts) == 2
+    # the result's own plot is this one
+    assert np.asarray(pm.plot().collections[0].get_offsets()) == pytest.approx(np.asarray(pts))
+
+
+def test_severity_matrix_by_segment_and_other_levels(coded):
+    pm = pain_matrix(coded, by="seg", level="pain_type")
+    ax = severity_matrix(pm)
+    assert len(ax.collections) == 2
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b"]
+    b = pm.table[pm.table["seg"] == "b"]
+    assert np.asarray(ax.collections[1].get_offsets()) == pytest.approx(b[["share", "severity"]].to_numpy())
+    ax2 = severity_matrix(pain_matrix(coded, level="stage_type"))
+    assert "delivery / functional" in [a.get_text() for a in ax2.texts]
+
+
+def test_result_plot_kinds(coded):
+    tree = pain_matrix(coded).plot(kind="tree")
+    assert len(tree.patches) == 5
+    journey = pain_matrix(coded, level="stage_type").plot(kind="journey")
+    assert journey.get_images()
+    with pytest.raises(ConfigError, match="problem_tree needs pain_matrix"):
+        pain_matrix(coded, level="pain_type").plot(kind="tree")
+    with pytest.raises(SchemaError, match="value='nope'"):
+        problem_tree(pain_matrix(coded), value="nope")
