@@ -75,16 +75,23 @@ class CrosstabResult(Result):
         (``"Total"`` for a column tested against the rest of the sample), ``p_a``, ``p_b``,
         ``difference`` (p_a - p_b), ``statistic``, ``p_value``, ``p_adjusted``,
         ``significant`` (p_adjusted < alpha) and ``testable`` (False for an empty column or a
-        zero standard error: never silently skipped).
+        zero standard error: never silently skipped). On the Total rows ``p_b`` is the
+        total's proportion while ``statistic`` and ``p_value`` test the column against the
+        rest of the sample, which is the same hypothesis without the overlap, since
+        p_a - p_total = (1 - W_a / W)(p_a - p_rest). Empty with ``test=None``.
     letters : DataFrame
         Row categories x columns: significance letters.
     column_letters : dict
         Column category -> its letter.
     chi2 : DataFrame
         Overall tests: ``test``, ``statistic``, ``df``, ``df2`` (F tests), ``p_value``,
-        ``small_expected`` (share of cells with expected count < 5).
+        ``small_expected`` (share of cells with expected count < 5) and ``min_expected``
+        (the smallest expected count), both from the unweighted counts.
     cramers_v, cramers_v_corrected : float
-        Cramer's V and its bias-corrected version (Bergsma 2013).
+        Cramer's V = sqrt(X^2 / (n (min(R, C) - 1))) and its bias-corrected version
+        (Bergsma 2013) with phi^2 = max(0, X^2/n - (R-1)(C-1)/(n-1)) and
+        R~ = R - (R-1)^2/(n-1), C~ likewise. With weights X^2 is Pearson's statistic of the
+        weighted table rescaled to the unweighted n (the X^2 that Rao-Scott corrects).
     """
 
     counts: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -170,6 +177,7 @@ def crosstab(
     *,
     weights: Hashable | np.ndarray | None = None,
     percent: Literal["col", "row", "total"] = "col",
+    test: Literal["column_proportions"] | None = "column_proportions",
     method: Literal["pooled_z", "dimensions", "unpooled_z"] = "pooled_z",
     alpha: float = 0.05,
     alpha2: float | None = None,
@@ -194,6 +202,10 @@ def crosstab(
         Survey weights. Tests then use Kish effective bases e = (sum w)^2 / sum w^2 per column.
     percent : {"col", "row", "total"}
         Which percentages to show. Significance letters always compare column proportions.
+    test : {"column_proportions", None}, default "column_proportions"
+        ``"column_proportions"``: every pair of columns (and each column against the rest of
+        the sample) is tested with ``method``. None: no column tests (``.pvalues`` is empty,
+        ``.letters`` blank); the overall tests in ``.chi2`` are still computed.
     method : {"pooled_z", "dimensions", "unpooled_z"}
         The column-proportion test (formulas in :func:`needlab.tables.coltests.proportion_test`).
     alpha, alpha2 : float
@@ -226,10 +238,21 @@ def crosstab(
     SchemaError
         Unknown columns.
     DataError
-        Invalid weights; a row or column variable with fewer than two categories; a column
-        mixing types; nets naming categories that do not exist.
+        Invalid weights (negative, NaN, infinite, zero total, wrong length); no row with an
+        answer to both variables, or zero total weight on those rows; a row or column
+        variable with fewer than two categories; a column mixing types; nets naming
+        categories that do not exist.
     ConfigError
-        Bad options (``alpha`` outside (0, 1), ``alpha2 <= alpha``, unknown method).
+        Bad options (``alpha`` outside (0, 1), ``alpha2 <= alpha``, unknown ``test``,
+        ``method``, ``adjust``, ``percent`` or ``lang``).
+
+    Notes
+    -----
+    Small cells: ``.chi2`` reports ``small_expected`` (share of cells with an expected count
+    below 5) and ``min_expected``; when more than 20% of the cells are below 5 or any is below
+    1 (Cochran's rule, Agresti 2013, section 3.2), a note says the chi-square approximation is
+    doubtful. Empty rows and columns (no respondents, or weight 0) are left out of the overall
+    tests; comparisons with an empty column are kept with ``testable=False`` and no letter.
 
     References
     ----------
@@ -252,6 +275,7 @@ def crosstab(
     data = check_frame(data)
     check_columns(data, [v for v in (row, col) if not isinstance(v, Multi)])
     check_option(percent, ("col", "row", "total"), "percent")
+    check_option(test, ("column_proportions", None), "test")
     check_option(method, ("pooled_z", "dimensions", "unpooled_z"), "method")
     check_option(adjust, (None, "bonferroni", "bh"), "adjust")
     check_option(lang, ("en", "zh"), "lang")
@@ -280,7 +304,8 @@ def crosstab(
     for name, lev in ((row, rlev), (col, clev)):
         if len(lev) < 2:
             raise DataError(
-                f"column {name!r} has {len(lev)} category ({preview(lev) or 'none'}); a crosstab "
+                f"column {name!r} has {len(lev)} {'category' if len(lev) == 1 else 'categories'} "
+                f"({preview(lev) or 'none'}); a crosstab "
                 "needs at least two. Choose another variable or check the filter."
             )
     valid = vr & vc
@@ -289,6 +314,12 @@ def crosstab(
         notes.append(f"{n_out} of {len(data)} rows excluded: {missing_r} missing "
                      f"{str(row)!r}, {missing_c} missing {str(col)!r}.")
     wv = w[valid]
+    if not valid.any() or wv.sum() <= 0:
+        raise DataError(
+            f"no row answers both {str(row)!r} and {str(col)!r}"
+            + ("" if not valid.any() else f" with a positive weight ({int(valid.sum())} rows "
+               "answer both, all with weight 0)")
+            + "; check the filter, the skip logic or the weights.")
     n_r, n_c = len(rlev), len(clev)
     if is_multi:
         yr, yc = yr[valid], yc[valid]
@@ -334,49 +365,23 @@ def crosstab(
     col_labels = list(clev)
     lab = LABELS[lang]
 
-    iu, ju = np.triu_indices(n_c, k=1)
-    pa, pb = prop[:, :, None], prop[:, None, :]
-    if isinstance(col, Multi):
-        # Columns overlap: each pair is tested with the overlap-corrected variance.
-        _, _, z_pairs, p_pairs = overlap_test(yr, wv, yc[:, iu], yc[:, ju])
-        stat = np.full((len(row_names), n_c, n_c), np.nan)
-        pval = np.full_like(stat, np.nan)
-        stat[:, iu, ju], pval[:, iu, ju] = z_pairs, p_pairs
-        stat[:, ju, iu], pval[:, ju, iu] = -z_pairs, p_pairs
-    else:
-        # Disjoint columns: the chosen test, all rows and pairs at once: (rows, C, C).
-        stat, pval = proportion_test(pa, pb, e[None, :, None], e[None, None, :],
-                                     w_a=col_w[None, :, None], w_b=col_w[None, None, :],
-                                     method=method)
-    padj_pairs = adjust_pvalues(pval[:, iu, ju], adjust)
-    padj = np.full_like(pval, np.nan)
-    padj[:, iu, ju] = padj_pairs
-    padj[:, ju, iu] = padj_pairs
-    sig = letters_for(pa - pb, padj, letters, alpha, alpha2)
-    frames = [_pairs_frame(row_names, [col_labels[i] for i in iu], [col_labels[j] for j in ju],
-                           prop[:, iu], prop[:, ju], stat[:, iu, ju], pval[:, iu, ju], padj_pairs,
-                           alpha)]
-
     t_prop = row_tot_w / tot_w
-    if total:
-        # Each column against the rest of the sample (the column is part of the total).
-        if is_multi:
-            _, p_rest, st, pv = overlap_test(yr, wv, yc, 1.0 - yc)
-        else:
-            rest_w = tot_w - col_w
-            with np.errstate(invalid="ignore", divide="ignore"):
-                e_rest = np.where(tot_w2 - col_w2 > 0, rest_w**2 / (tot_w2 - col_w2), 0.0)
-                p_rest = (row_tot_w[:, None] - wx) / rest_w
-            st, pv = proportion_test(prop, p_rest, e[None, :], e_rest[None, :], w_a=col_w[None, :],
-                                     w_b=rest_w[None, :], method=method)
-        pv_adj = adjust_pvalues(pv, adjust)
-        frames.append(_pairs_frame(row_names, col_labels, [lab["total"]] * n_c, prop,
-                                   np.repeat(t_prop[:, None], n_c, axis=1), st, pv, pv_adj, alpha))
-    pvalues = pd.concat(frames, ignore_index=True)
-    untestable = pvalues.loc[~pvalues["testable"], ["column_a", "column_b"]].drop_duplicates()
-    if len(untestable):
-        notes.append(f"{(~pvalues['testable']).sum()} comparisons are not testable (an empty column "
-                     "or a zero standard error); they show no letter and testable=False.")
+    if test is None:
+        sig = np.full((len(row_names), n_c), "", dtype=object)
+        pvalues = pd.DataFrame({c: pd.Series(dtype=object if c in ("row", "column_a", "column_b")
+                                             else bool if c in ("significant", "testable")
+                                             else float) for c in PVALUE_COLUMNS})
+        notes.append("test=None: no column tests, no letters.")
+    else:
+        sig, pvalues = _column_tests(
+            row_names, col_labels, letters, prop, e, col_w, col_w2, wx, row_tot_w, t_prop, tot_w,
+            tot_w2, yr if isinstance(col, Multi) else None, yc if isinstance(col, Multi) else None,
+            wv, method=method, adjust=adjust, alpha=alpha, alpha2=alpha2,
+            total_label=lab["total"] if total else None)
+        if not pvalues["testable"].all():
+            notes.append(f"{(~pvalues['testable']).sum()} comparisons are not testable (an empty "
+                         "column or a zero standard error); they show no letter and "
+                         "testable=False.")
 
     # Tables.
     cols_all = col_labels + ([lab["total"]] if total else [])
@@ -410,15 +415,17 @@ def crosstab(
     })
 
     if is_multi:
-        chi2, v, v_corr, small = (pd.DataFrame(columns=["test", "statistic", "df", "df2", "p_value",
-                                                        "small_expected"]), np.nan, np.nan, 0.0)
+        chi2, v, v_corr, small, min_exp = (
+            pd.DataFrame(columns=["test", "statistic", "df", "df2", "p_value", "small_expected",
+                                  "min_expected"]), np.nan, np.nan, 0.0, np.nan)
         notes.append("multi-response: percentages are of respondents and may sum to more than "
                      "100; no overall chi-square (answers are not mutually exclusive).")
     else:
-        chi2, v, v_corr, small = _overall(ucount, wcount, w2cell, weighted)
-    if small > 0.2:
-        notes.append(f"{small:.0%} of cells have expected counts below 5: the chi-square "
-                     "approximation is doubtful; merge sparse categories.")
+        chi2, v, v_corr, small, min_exp = _overall(ucount, wcount, w2cell, weighted, notes)
+    if small > 0.2 or min_exp < 1:
+        notes.append(f"{small:.0%} of cells have expected counts below 5 (smallest "
+                     f"{min_exp:.2g}): the chi-square approximation is doubtful (Cochran's rule: "
+                     "at most 20% below 5, none below 1); merge sparse categories.")
     if weighted and not is_multi:
         notes.append("weighted: tests use Kish effective bases; the overall test is Rao-Scott.")
     return CrosstabResult(
@@ -427,6 +434,63 @@ def crosstab(
         chi2=chi2, cramers_v=v, cramers_v_corrected=v_corr, row=row, col=col,
         percent_by=percent, alpha=alpha, lang=lang, notes=tuple(notes),
     )
+
+
+PVALUE_COLUMNS = ["row", "column_a", "column_b", "p_a", "p_b", "difference", "statistic",
+                  "p_value", "p_adjusted", "significant", "testable"]
+"""Columns of :attr:`CrosstabResult.pvalues`."""
+
+
+def _column_tests(row_names: list, col_labels: list, letters: list[str], prop: np.ndarray,
+                  e: np.ndarray, col_w: np.ndarray, col_w2: np.ndarray, wx: np.ndarray,
+                  row_tot_w: np.ndarray, t_prop: np.ndarray, tot_w: float, tot_w2: float,
+                  yr: np.ndarray | None, yc: np.ndarray | None, wv: np.ndarray, *,
+                  method: Literal["pooled_z", "dimensions", "unpooled_z"],
+                  adjust: Literal["bonferroni", "bh"] | None, alpha: float, alpha2: float | None,
+                  total_label: str | None) -> tuple[np.ndarray, pd.DataFrame]:
+    """Every pairwise column test of every row at once, letters, and the tests against Total.
+
+    ``yc`` (the respondent x column indicators) is given only for a multi-response column
+    variable, whose columns overlap: its pairs use :func:`~needlab.tables.multi.overlap_test`.
+    """
+    n_c = len(col_labels)
+    iu, ju = np.triu_indices(n_c, k=1)
+    pa, pb = prop[:, :, None], prop[:, None, :]
+    if yc is not None and yr is not None:
+        # Columns overlap: each pair is tested with the overlap-corrected variance.
+        _, _, z_pairs, p_pairs = overlap_test(yr, wv, yc[:, iu], yc[:, ju])
+        stat = np.full((len(row_names), n_c, n_c), np.nan)
+        pval = np.full_like(stat, np.nan)
+        stat[:, iu, ju], pval[:, iu, ju] = z_pairs, p_pairs
+        stat[:, ju, iu], pval[:, ju, iu] = -z_pairs, p_pairs
+    else:
+        # Disjoint columns: the chosen test, all rows and pairs at once: (rows, C, C).
+        stat, pval = proportion_test(pa, pb, e[None, :, None], e[None, None, :],
+                                     w_a=col_w[None, :, None], w_b=col_w[None, None, :],
+                                     method=method)
+    padj_pairs = adjust_pvalues(pval[:, iu, ju], adjust)
+    padj = np.full_like(pval, np.nan)
+    padj[:, iu, ju] = padj_pairs
+    padj[:, ju, iu] = padj_pairs
+    sig = letters_for(pa - pb, padj, letters, alpha, alpha2)
+    frames = [_pairs_frame(row_names, [col_labels[i] for i in iu], [col_labels[j] for j in ju],
+                           prop[:, iu], prop[:, ju], stat[:, iu, ju], pval[:, iu, ju], padj_pairs,
+                           alpha)]
+    if total_label is not None:
+        # Each column against the rest of the sample (the column is part of the total).
+        if yc is not None and yr is not None:
+            _, _, st, pv = overlap_test(yr, wv, yc, 1.0 - yc)
+        else:
+            rest_w = tot_w - col_w
+            with np.errstate(invalid="ignore", divide="ignore"):
+                e_rest = np.where(tot_w2 - col_w2 > 0, rest_w**2 / (tot_w2 - col_w2), 0.0)
+                p_rest = (row_tot_w[:, None] - wx) / rest_w
+            st, pv = proportion_test(prop, p_rest, e[None, :], e_rest[None, :], w_a=col_w[None, :],
+                                     w_b=rest_w[None, :], method=method)
+        pv_adj = adjust_pvalues(pv, adjust)
+        frames.append(_pairs_frame(row_names, col_labels, [total_label] * n_c, prop,
+                                   np.repeat(t_prop[:, None], n_c, axis=1), st, pv, pv_adj, alpha))
+    return sig, pd.concat(frames, ignore_index=True)
 
 
 def _pairs_frame(rows: list, col_a: list, col_b: list, p_a: np.ndarray, p_b: np.ndarray,
@@ -442,31 +506,52 @@ def _pairs_frame(rows: list, col_a: list, col_b: list, p_a: np.ndarray, p_b: np.
     })
 
 
-def _overall(ucount: np.ndarray, wcount: np.ndarray, w2cell: np.ndarray,
-             weighted: bool) -> tuple[pd.DataFrame, float, float, float]:
-    """Overall association tests on the non-empty rows and columns."""
+def _overall(ucount: np.ndarray, wcount: np.ndarray, w2cell: np.ndarray, weighted: bool,
+             notes: list[str]) -> tuple[pd.DataFrame, float, float, float, float]:
+    """Overall association tests on the non-empty rows and columns.
+
+    A row or column is empty when it has no respondents or (weighted) only weight 0; it is
+    left out, as is an unused category. Respondents with weight 0 stay in the Rao-Scott
+    sample size ``n``, as in R's ``svydesign(ids = ~1, weights = ~w)``.
+
+    Returns
+    -------
+    chi2 : DataFrame
+        ``test``, ``statistic``, ``df``, ``df2``, ``p_value``, ``small_expected`` (share of
+        cells with expected count < 5) and ``min_expected`` (smallest expected count), both on
+        the unweighted counts.
+    cramers_v, cramers_v_corrected, small_expected, min_expected : float
+    """
     from scipy.stats import chi2_contingency
 
-    keep_r = ucount.sum(axis=1) > 0
-    keep_c = ucount.sum(axis=0) > 0
+    size = wcount if weighted else ucount
+    keep_r = size.sum(axis=1) > 0
+    keep_c = size.sum(axis=0) > 0
     u = ucount[keep_r][:, keep_c]
-    cols = ["test", "statistic", "df", "df2", "p_value", "small_expected"]
+    cols = ["test", "statistic", "df", "df2", "p_value", "small_expected", "min_expected"]
     if u.shape[0] < 2 or u.shape[1] < 2:
-        return pd.DataFrame(columns=cols), np.nan, np.nan, np.nan
+        return pd.DataFrame(columns=cols), np.nan, np.nan, 0.0, np.nan
     n = u.sum()
     expected = np.outer(u.sum(axis=1), u.sum(axis=0)) / n
     small = float((expected < 5).mean())
+    min_exp = float(expected.min())
     rows = []
     if weighted:
         wt = wcount[keep_r][:, keep_c]
         x2, f, d1, d2, p = rao_scott(wt, w2cell[keep_r][:, keep_c], n)
-        rows.append(("Rao-Scott F (second order)", f, d1, d2, p, small))
+        rows.append(("Rao-Scott F (second order)", f, d1, d2, p, small, min_exp))
+        if not np.isfinite(p):
+            notes.append("the Rao-Scott test is not defined for this table: empty cells leave "
+                         "interaction contrasts without data (the design-effect matrix is "
+                         "singular); merge sparse categories. Its row in .chi2 is NaN.")
         table_for_v = wt / wt.sum() * n
     else:
         pear = chi2_contingency(u, correction=False)
         lr = chi2_contingency(u, correction=False, lambda_="log-likelihood")
-        rows.append(("Pearson chi-square", pear.statistic, pear.dof, np.nan, pear.pvalue, small))
-        rows.append(("Likelihood ratio (G)", lr.statistic, lr.dof, np.nan, lr.pvalue, small))
+        rows.append(("Pearson chi-square", pear.statistic, pear.dof, np.nan, pear.pvalue, small,
+                     min_exp))
+        rows.append(("Likelihood ratio (G)", lr.statistic, lr.dof, np.nan, lr.pvalue, small,
+                     min_exp))
         table_for_v = u
         x2 = pear.statistic
     if weighted:
@@ -479,7 +564,11 @@ def _overall(ucount: np.ndarray, wcount: np.ndarray, w2cell: np.ndarray,
     kc, rc = k - (k - 1) ** 2 / (n - 1), r - (r - 1) ** 2 / (n - 1)
     denom = min(kc - 1, rc - 1)
     v_corr = float(np.sqrt(phi2 / denom)) if denom > 0 else np.nan
-    return pd.DataFrame(rows, columns=cols), v, v_corr, small
+    return pd.DataFrame(rows, columns=cols), v, v_corr, small, min_exp
+
+
+SINGULAR = 1e14
+"""Condition number (1-norm) above which the Rao-Scott design-effect matrix is not computed."""
 
 
 def rao_scott(wcount: np.ndarray, w2cell: np.ndarray, n: float) -> tuple[float, float, float, float, float]:
@@ -498,6 +587,9 @@ def rao_scott(wcount: np.ndarray, w2cell: np.ndarray, n: float) -> tuple[float, 
     Returns
     -------
     x2, F, df1, df2, p_value
+        F, df1, df2 and p_value are NaN when C' D C is singular (condition number above
+        :data:`SINGULAR`): empty cells that leave some interaction contrasts without data,
+        e.g. two rows answered only in one column. R's ``svychisq`` stops with an error there.
 
     References
     ----------
@@ -525,13 +617,17 @@ def rao_scott(wcount: np.ndarray, w2cell: np.ndarray, n: float) -> tuple[float, 
     cd_ = cmat * idiag[:, None]
     denom = cmat.T @ cd_ / n
     numr = cd_.T @ v @ cd_
-    delta = np.linalg.solve(denom, numr)
-    tr = np.trace(delta)
-    d0 = tr**2 / np.trace(delta @ delta)
     obs = p.reshape(n_r, n_c) * n
     exp = np.outer(obs.sum(axis=1), obs.sum(axis=0)) / n
     with np.errstate(invalid="ignore", divide="ignore"):
         x2 = float(np.nansum((obs - exp) ** 2 / exp))
+    if np.linalg.cond(denom, 1) > SINGULAR:
+        # Empty cells can leave interaction contrasts that load only on them: Delta is then
+        # undefined (R's svychisq stops with "system is computationally singular").
+        return x2, np.nan, np.nan, np.nan, np.nan
+    delta = np.linalg.solve(denom, numr)
+    tr = np.trace(delta)
+    d0 = tr**2 / np.trace(delta @ delta)
     f_stat = x2 / tr
     df2 = d0 * (n - 1)
     return x2, float(f_stat), float(d0), float(df2), float(f_dist.sf(f_stat, d0, df2))

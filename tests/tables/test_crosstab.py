@@ -136,6 +136,18 @@ def test_weighted_effective_base_by_hand() -> None:
 
 def _rao_scott_data(seed: int) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
+    if seed == 21:  # 2 x 2, 50 rows
+        n = 50
+        return pd.DataFrame({"r": rng.choice(["no", "yes"], n, p=[0.45, 0.55]),
+                             "c": rng.choice(["A", "B"], n),
+                             "w": np.round(rng.uniform(0.2, 4.0, n), 2)})
+    if seed == 33:  # 3 x 3 with an empty cell (s, Z) and four rows of weight 0
+        n = 90
+        df = pd.DataFrame({"r": rng.choice(["p", "q", "s"], n), "c": rng.choice(["X", "Y", "Z"], n),
+                           "w": np.round(rng.lognormal(0, 0.7, n), 2)})
+        df.loc[(df["r"] == "s") & (df["c"] == "Z"), "r"] = "q"
+        df.loc[:3, "w"] = 0.0
+        return df
     if seed == 11:
         n = 62
         return pd.DataFrame({"r": rng.choice(["lo", "mid", "hi"], n), "c": rng.choice(["u", "v"], n),
@@ -151,6 +163,10 @@ def _rao_scott_data(seed: int) -> pd.DataFrame:
 R_SVYCHISQ = {
     11: (0.8230000532, 1.9934261355, 121.5989942657, 0.441196185221),
     5: (0.7694851389, 5.9273400806, 2365.0086921666, 0.592382056426),
+    # R 4.2.2, survey 4.1.1, same call: a 2 x 2 (ndf exactly 1, ddf = n - 1) and a 3 x 3 with
+    # an empty cell and zero weights (R keeps weight-0 rows in n: ddf = ndf (90 - 1)).
+    21: (0.1858712971, 1.0000000000, 49.0000000000, 0.6682661561),
+    33: (3.0157723681, 3.8481415908, 342.4846015840, 0.0196128008),
 }
 
 
@@ -164,6 +180,25 @@ def test_rao_scott_matches_r_survey(seed) -> None:
     assert got["df"] == pytest.approx(ndf, rel=1e-8)
     assert got["df2"] == pytest.approx(ddf, rel=1e-8)
     assert got["p_value"] == pytest.approx(p, rel=1e-8)
+    assert len(res.chi2) == 1  # weighted: no unweighted Pearson / G rows
+
+
+def test_rao_scott_undefined_table_is_reported_not_crashed() -> None:
+    # Rows b and c answered only in column X: the interaction contrasts of the empty cells
+    # (b, Y), (b, Z), (c, Y), (c, Z) carry no data, C' D C is singular. R 4.2 / survey 4.1:
+    #   svychisq(~r + c, svydesign(ids = ~1, weights = ~w, data = x))
+    #   Error in solve.default(denom, numr): system is computationally singular
+    df = pd.DataFrame({"r": ["a"] * 25 + ["b"] * 4 + ["c"] * 3,
+                       "c": ["X"] * 14 + ["Y"] * 7 + ["Z"] * 4 + ["X"] * 7, "w": 1.0})
+    res = crosstab(df, "r", "c", weights="w")
+    row = res.chi2.iloc[0]
+    assert row["test"].startswith("Rao-Scott") and np.isnan(row["p_value"])
+    assert np.isnan(row["statistic"]) and np.isnan(row["df"])
+    assert any("Rao-Scott test is not defined" in n for n in res.notes)
+    # The rest of the result stands: column tests and Cramer's V (from the Pearson X^2).
+    assert res.pvalues["testable"].any()
+    t = pd.crosstab(df["r"], df["c"]).to_numpy()
+    assert res.cramers_v == pytest.approx(association(t, method="cramer"))
 
 
 def test_rao_scott_reduces_to_pearson_scale_without_weights() -> None:
@@ -316,3 +351,89 @@ def test_crosstab_to_excel_and_bars(tmp_path) -> None:
     assert "60 B" in values
     ax = res.plot(kind="bars")
     assert sorted(t.get_text() for t in ax.texts if t.get_text()) == ["A", "B"]
+
+
+# --- test=None, expected counts, weighted Cramer's V, HTML ---------------------------------
+
+def test_test_none_gives_tables_without_letters() -> None:
+    res = crosstab(_three_by_three(), "r", "c", test=None)
+    assert res.pvalues.empty and list(res.pvalues.columns)[:3] == ["row", "column_a", "column_b"]
+    assert (res.letters == "").all().all()
+    assert res.display().loc["a"].tolist() == ["60", "40", "17", "38"]
+    full = crosstab(_three_by_three(), "r", "c")
+    pd.testing.assert_frame_equal(res.chi2, full.chi2)
+    pd.testing.assert_frame_equal(res.percent, full.percent)
+    assert any("no column tests" in n for n in res.notes)
+
+
+def test_expected_count_rule_by_hand() -> None:
+    # Row totals 6 and 54, column totals 20, 20, 20: expected counts of row "rare" are
+    # 6 * 20 / 60 = 2 in every column: 3 of 6 cells below 5 (50%), smallest 2.
+    df = pd.DataFrame({"r": ["rare"] * 6 + ["common"] * 54,
+                       "c": ["A", "B", "C"] * 2 + ["A"] * 18 + ["B"] * 18 + ["C"] * 18})
+    res = crosstab(df, "r", "c")
+    row = res.chi2.iloc[0]
+    assert row["small_expected"] == pytest.approx(0.5)
+    assert row["min_expected"] == pytest.approx(2.0)
+    assert any("50% of cells have expected counts below 5 (smallest 2)" in n for n in res.notes)
+    # A large table: no note.
+    big = crosstab(_three_by_three(), "r", "c")
+    assert big.chi2.iloc[0]["min_expected"] == pytest.approx(50 * 50 / 160)
+    assert not any("expected counts" in n for n in big.notes)
+
+
+def test_expected_below_one_triggers_the_note_alone() -> None:
+    # 10 rows x 2 columns; row "x" has 1 respondent: expected 0.5 in both of its cells, which
+    # is 2 of 20 cells (10%, under the 20% rule) but below 1.
+    rows = ["x"] + [f"r{i}" for i in range(9) for _ in range(22)]
+    df = pd.DataFrame({"r": rows, "c": (["A", "B"] * 200)[:len(rows)]})
+    res = crosstab(df, "r", "c")
+    assert res.chi2.iloc[0]["small_expected"] == pytest.approx(0.1)
+    assert res.chi2.iloc[0]["min_expected"] < 1
+    assert any("none below 1" in n for n in res.notes)
+
+
+def test_weighted_cramers_v_by_hand() -> None:
+    df = _rao_scott_data(5)
+    res = crosstab(df, "r", "c", weights="w")
+    wt = df.pivot_table(index="r", columns="c", values="w", aggfunc="sum").to_numpy()
+    n = len(df)
+    t = wt / wt.sum() * n  # the weighted table rescaled to the unweighted n
+    x2 = stats.chi2_contingency(t, correction=False).statistic
+    assert res.cramers_v == pytest.approx(math.sqrt(x2 / (n * 2)))
+    phi2 = max(0.0, x2 / n - 3 * 2 / (n - 1))
+    kc, rc = 4 - 9 / (n - 1), 3 - 4 / (n - 1)
+    assert res.cramers_v_corrected == pytest.approx(math.sqrt(phi2 / min(kc - 1, rc - 1)))
+    # Equal weights: the unweighted V.
+    same = crosstab(df, "r", "c", weights=np.full(n, 2.5))
+    assert same.cramers_v == pytest.approx(crosstab(df, "r", "c").cramers_v)
+
+
+def test_html_shows_letters_and_bases() -> None:
+    html = crosstab(_three_by_three(), "r", "c", weights=np.ones(160))._repr_html_()
+    for text in ("X (A)", "Y (B)", "Z (C)", "60 BC", "50 AB", "Base (unweighted)",
+                 "Base (weighted)", "Base (effective)", "Rao-Scott"):
+        assert text in html, text
+    assert html.index("60 BC") < html.index("Base (unweighted)")
+
+
+@settings(max_examples=25, deadline=None)
+@given(tables(), st.floats(0.3, 5.0), st.sampled_from(["pooled_z", "dimensions", "unpooled_z"]))
+def test_equal_weights_change_nothing_for_every_method(df, c, method) -> None:
+    a = crosstab(df, "r", "c", method=method, alpha2=0.1)
+    b = crosstab(df, "r", "c", method=method, alpha2=0.1, weights=np.full(len(df), c))
+    np.testing.assert_allclose(a.pvalues["p_value"], b.pvalues["p_value"], rtol=1e-9)
+    np.testing.assert_allclose(a.pvalues["statistic"], b.pvalues["statistic"], rtol=1e-9,
+                               atol=1e-9)
+    pd.testing.assert_frame_equal(a.letters, b.letters)
+    np.testing.assert_allclose(a.percent, b.percent, rtol=1e-12)
+
+
+@settings(max_examples=25, deadline=None)
+@given(tables())
+def test_row_and_total_percentages_sum_to_100(df) -> None:
+    rows = crosstab(df, "r", "c", weights="w", percent="row").percent.drop(columns="Total")
+    np.testing.assert_allclose(rows.sum(axis=1), 100.0)
+    tot = crosstab(df, "r", "c", weights="w", percent="total").percent
+    assert tot.drop(columns="Total").to_numpy().sum() == pytest.approx(100.0)
+    assert tot["Total"].sum() == pytest.approx(100.0)
