@@ -11,13 +11,20 @@ import numpy as np
 import pandas as pd
 
 from needlab._result import Result
-from needlab._validate import check_columns, check_frame, check_weights
+from needlab._validate import check_alpha, check_columns, check_frame, check_option, check_weights
 from needlab.errors import ConfigError
 from needlab.tables.crosstab import LABELS, crosstab
 from needlab.tables.means import compare_means
 from needlab.tables.multi import Multi, indicators
 
 __all__ = ["BannerResult", "banner"]
+
+
+def _as_list(v: Any) -> list:
+    """A single name (or Multi) as a one-item list; a sequence as a list."""
+    if isinstance(v, (str, Multi)) or not isinstance(v, Sequence):
+        return [v]
+    return list(v)
 
 
 @dataclass(frozen=True, repr=False)
@@ -116,6 +123,7 @@ def banner(
     weights: Hashable | np.ndarray | None = None,
     means: Sequence[Hashable] = (),
     nets: Mapping[Hashable, Mapping[str, Sequence[Any]]] | None = None,
+    test: Literal["column_proportions"] | None = "column_proportions",
     method: Literal["pooled_z", "dimensions", "unpooled_z"] = "pooled_z",
     alpha: float = 0.05,
     alpha2: float | None = None,
@@ -147,6 +155,8 @@ def banner(
         in both ``rows`` (categories) and ``means`` (its mean row is added below).
     nets : mapping, optional
         ``question -> {net name: [categories]}``, e.g. ``{"sat": {"Top 2": [4, 5]}}``.
+    test : {"column_proportions", None}, default "column_proportions"
+        None: percentages and means without tests or letters.
     method, alpha, alpha2, adjust, lang
         As in :func:`~needlab.tables.crosstab.crosstab`.
     decimals : int, default 0
@@ -159,8 +169,13 @@ def banner(
 
     Raises
     ------
-    SchemaError, DataError, ConfigError
-        As :func:`~needlab.tables.crosstab.crosstab`.
+    SchemaError, DataError
+        As :func:`~needlab.tables.crosstab.crosstab` and
+        :func:`~needlab.tables.means.compare_means` (unknown columns, invalid weights, a
+        banner variable with one category, mixed types, unknown net categories).
+    ConfigError
+        As :func:`~needlab.tables.crosstab.crosstab` (bad ``alpha``, ``test``, ``method``,
+        ``adjust`` or ``lang``), no row question, or no banner variable.
 
     Examples
     --------
@@ -171,7 +186,16 @@ def banner(
     ['Total', 'f (A)', 'm (B)', 'N (C)', 'S (D)']
     """
     data = check_frame(data)
-    rows, cols, means = list(rows), list(cols), list(means)
+    rows, cols, means = (_as_list(v) for v in (rows, cols, means))
+    if not rows and not means:
+        raise ConfigError("banner() needs at least one row question in rows= or means=.")
+    if not cols:
+        raise ConfigError("banner() needs at least one banner (column) variable in cols=.")
+    check_option(test, ("column_proportions", None), "test")
+    check_option(method, ("pooled_z", "dimensions", "unpooled_z"), "method")
+    check_option(adjust, (None, "bonferroni", "bh"), "adjust")
+    check_option(lang, ("en", "zh"), "lang")
+    check_alpha(alpha)
     check_columns(data, [v for v in rows + cols + means if not isinstance(v, Multi)])
     if any(isinstance(m, Multi) for m in means):
         raise ConfigError("a multi-response question has no mean; list it in rows instead.")
@@ -204,7 +228,8 @@ def banner(
         offset = 0
         for g in cols:
             if q in rows:
-                res = crosstab(data, q, g, weights=weights, method=method, alpha=alpha, alpha2=alpha2,
+                res = crosstab(data, q, g, weights=weights, test=test, method=method, alpha=alpha,
+                               alpha2=alpha2,
                                adjust=adjust, total=False, nets=nets.get(q), lang=lang,
                                first_letter=offset)
                 t = res.table
@@ -220,7 +245,9 @@ def banner(
                 notes += [f"{q} x {g}: {n}" for n in res.notes]
                 n_cols = len(res.column_letters)
             if q in means:
-                m = compare_means(data, q, g, weights=weights, alpha=alpha, alpha2=alpha2,
+                m = compare_means(data, q, g, weights=weights,
+                                  test="welch" if test is not None else None, alpha=alpha,
+                                  alpha2=alpha2,
                                   adjust=adjust, total=False, lang=lang, first_letter=offset)
                 t = m.table
                 cells.append(pd.DataFrame({

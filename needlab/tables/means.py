@@ -17,8 +17,9 @@ from needlab._validate import (
     check_numeric,
     check_option,
     check_weights,
+    preview,
 )
-from needlab.errors import ConfigError
+from needlab.errors import ConfigError, DataError
 from needlab.tables._stats import codes_of
 from needlab.tables.coltests import adjust_pvalues, letters_for, mean_test
 from needlab.tables.crosstab import LABELS, column_letters
@@ -37,7 +38,8 @@ class MeansResult(Result):
         valid answers), ``weighted_n``, ``n_eff`` (Kish), ``mean``, ``sd``, ``se``, ``sig``
         (letters of the columns this mean is significantly greater than).
     pvalues : DataFrame
-        One row per column pair: ``column_a``, ``column_b``, ``mean_a``, ``mean_b``,
+        One row per column pair, then one per column against the rest of the sample
+        (``column_b = "Total"``): ``column_a``, ``column_b``, ``mean_a``, ``mean_b``,
         ``difference``, ``statistic`` (Welch t), ``df``, ``p_value``, ``p_adjusted``,
         ``significant``, ``testable``.
     """
@@ -54,20 +56,46 @@ class MeansResult(Result):
         return {"means": self.table, "tests": self.pvalues}
 
 
+def _moments(x: np.ndarray, w: np.ndarray, g: np.ndarray, k: int) -> dict[str, np.ndarray]:
+    """Per group: n, sum w, sum w^2 and sum w d, sum w d^2 of d = x - (overall weighted mean).
+
+    Centring on the overall mean keeps the sums of squares accurate when they are combined
+    (a group's complement is the total minus the group).
+    """
+    centre = float(np.sum(w * x) / np.sum(w)) if np.sum(w) > 0 else 0.0
+    d = x - centre
+    return {"n": np.bincount(g, minlength=k).astype(float),
+            "sw": np.bincount(g, weights=w, minlength=k),
+            "sw2": np.bincount(g, weights=w * w, minlength=k),
+            "s1": np.bincount(g, weights=w * d, minlength=k),
+            "s2": np.bincount(g, weights=w * d * d, minlength=k), "centre": np.full(k, centre)}
+
+
+def _stats_of(m: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """n, weighted n, Kish base e, weighted mean, SD = sqrt(ms e / (e - 1)) and SE = SD / sqrt(e)."""
+    sw, sw2 = m["sw"], m["sw2"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        dm = m["s1"] / sw
+        ms = np.maximum(m["s2"] / sw - dm * dm, 0.0)  # weighted mean square deviation
+        e = np.where(sw2 > 0, sw**2 / sw2, 0.0)
+        sd = np.sqrt(ms * e / (e - 1))
+        se = sd / np.sqrt(e)
+    # one respondent (e = 1, up to rounding) has no SD whatever its weight
+    few = e <= 1 + 1e-9
+    sd, se = np.where(few, np.nan, sd), np.where(few, np.nan, se)
+    return {"n": m["n"], "weighted_n": sw, "n_eff": e, "mean": m["centre"] + dm, "sd": sd,
+            "se": se}
+
+
 def _weighted_stats(x: np.ndarray, w: np.ndarray, g: np.ndarray, k: int) -> dict[str, np.ndarray]:
     """Per group: n, weighted n, Kish base, weighted mean, SD and standard error."""
-    n = np.bincount(g, minlength=k).astype(float)
-    sw = np.bincount(g, weights=w, minlength=k)
-    sw2 = np.bincount(g, weights=w * w, minlength=k)
+    return _stats_of(_moments(x, w, g, k))
+
+
+def _welch_df(se_a: np.ndarray, se_b: np.ndarray, e_a: np.ndarray, e_b: np.ndarray) -> np.ndarray:
+    va, vb = se_a**2, se_b**2
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.bincount(g, weights=w * x, minlength=k) / sw
-        ss = np.bincount(g, weights=w * (x - mean[g]) ** 2, minlength=k) / sw
-        e = np.where(sw2 > 0, sw**2 / sw2, 0.0)
-        sd = np.sqrt(ss * e / (e - 1))
-        se = sd / np.sqrt(e)
-    sd[e <= 1] = np.nan
-    se[e <= 1] = np.nan
-    return {"n": n, "weighted_n": sw, "n_eff": e, "mean": mean, "sd": sd, "se": se}
+        return (va + vb) ** 2 / (va**2 / (e_a - 1) + vb**2 / (e_b - 1))
 
 
 def compare_means(
@@ -76,6 +104,7 @@ def compare_means(
     col: Hashable,
     *,
     weights: Hashable | np.ndarray | None = None,
+    test: Literal["welch"] | None = "welch",
     alpha: float = 0.05,
     alpha2: float | None = None,
     adjust: Literal["bonferroni", "bh"] | None = None,
@@ -88,8 +117,10 @@ def compare_means(
     The weighted mean is sum(w x) / sum(w); the SD is the weighted root mean square deviation
     times sqrt(e / (e - 1)), e the Kish effective base (sum w)^2 / sum w^2 of the column; the
     standard error is SD / sqrt(e). Pairs of columns are compared with Welch's t test on those
-    standard errors (:func:`needlab.tables.coltests.mean_test`). Without weights these are
-    the usual sample SD, SE and Welch test.
+    standard errors (:func:`needlab.tables.coltests.mean_test`):
+    t = (m_a - m_b) / sqrt(se_a^2 + se_b^2) on
+    df = (se_a^2 + se_b^2)^2 / (se_a^4 / (e_a - 1) + se_b^4 / (e_b - 1)).
+    Without weights these are the usual sample SD, SE and Welch test (R's ``t.test``).
 
     Parameters
     ----------
@@ -99,17 +130,38 @@ def compare_means(
     col : str
         Column (banner) variable.
     weights : str or array, optional
-    alpha, alpha2, adjust, total, lang, first_letter
+    test : {"welch", None}, default "welch"
+        None: means only, no tests and no letters (``.pvalues`` is empty).
+    alpha, alpha2, adjust, lang, first_letter
         As in :func:`needlab.tables.crosstab`.
+    total : bool, default True
+        Add the Total row, and test each column against the rest of the sample (the column
+        is part of the total; m_a - m_total = (1 - W_a / W)(m_a - m_rest), so the test of
+        the column against the rest is the overlap-free test of its difference from the
+        total). These tests have ``column_b = "Total"`` and are adjusted as their own family.
 
     Returns
     -------
     MeansResult
+        ``.table``: one row per column category (and Total) with ``column``, ``letter``,
+        ``n`` (unweighted valid answers), ``weighted_n``, ``n_eff`` (Kish base), ``mean``,
+        ``sd``, ``se`` and ``sig`` (letters of the columns this mean is significantly
+        greater than). ``.pvalues``: one row per pair, then per column against the rest
+        of the sample, with ``column_a``, ``column_b``, ``mean_a``, ``mean_b`` (the total's
+        mean on the Total rows), ``difference`` (``mean_a - mean_b``), ``statistic`` (Welch
+        t), ``df``, ``p_value``, ``p_adjusted``, ``significant`` and ``testable`` (False for an
+        empty column, a column with one respondent or a zero standard error).
 
     Raises
     ------
-    SchemaError, DataError, ConfigError
-        Unknown columns, a non-numeric value column (values named), invalid weights or options.
+    SchemaError
+        Unknown columns.
+    DataError
+        A non-numeric value column (values named), invalid weights, or a column variable
+        with fewer than two categories or values of mixed types.
+    ConfigError
+        ``alpha`` outside (0, 1), ``alpha2 <= alpha``, unknown ``test``, ``adjust`` or
+        ``lang``.
 
     References
     ----------
@@ -129,7 +181,9 @@ def compare_means(
     """
     data = check_frame(data)
     check_columns(data, [value, col])
+    check_option(test, ("welch", None), "test")
     check_option(adjust, (None, "bonferroni", "bh"), "adjust")
+    check_option(lang, ("en", "zh"), "lang")
     alpha = check_alpha(alpha)
     if alpha2 is not None and check_alpha(alpha2, "alpha2") <= alpha:
         raise ConfigError(f"alpha2 ({alpha2}) must be larger than alpha ({alpha}).")
@@ -137,40 +191,84 @@ def compare_means(
     w = check_weights(data, weights)
     w = np.ones(len(data)) if w is None else w
     cc, clev = codes_of(data[col], col)
+    if len(clev) < 2:
+        raise DataError(
+            f"column {col!r} has {len(clev)} {'category' if len(clev) == 1 else 'categories'} "
+            f"({preview(list(clev)) or 'none'}); comparing means needs at least two. Choose "
+            "another variable or check the filter.")
     ok = np.isfinite(x) & (cc >= 0)
+    if not ok.any() or w[ok].sum() <= 0:
+        raise DataError(f"no row has both a {value!r} value and a {col!r} category with a "
+                        "positive weight; check the filter, the skip logic or the weights.")
     notes = []
     if (~ok).any():
         notes.append(f"{int((~ok).sum())} of {len(data)} rows excluded: "
                      f"{int((~np.isfinite(x)).sum())} missing {value!r}, {int((cc < 0).sum())} "
                      f"missing {col!r}.")
     k = len(clev)
-    st = _weighted_stats(x[ok], w[ok], cc[ok], k)
+    xs, ws, gs = x[ok], w[ok], cc[ok]
+    mom = _moments(xs, ws, gs, k)
+    st = _stats_of(mom)
     letters = column_letters(k, first_letter)
-    ma, mb = st["mean"][:, None], st["mean"][None, :]
-    stat, pval = mean_test(ma, mb, st["se"][:, None], st["se"][None, :], st["n_eff"][:, None],
-                           st["n_eff"][None, :])
-    iu, ju = np.triu_indices(k, 1)
-    padj = np.full_like(pval, np.nan)
-    padj[iu, ju] = adjust_pvalues(pval[iu, ju], adjust)
-    padj[ju, iu] = padj[iu, ju]
-    sig = letters_for((ma - mb)[None], padj[None], letters, alpha, alpha2)[0]
-    va, vb = st["se"][iu] ** 2, st["se"][ju] ** 2
-    with np.errstate(invalid="ignore", divide="ignore"):
-        df = (va + vb) ** 2 / (va**2 / (st["n_eff"][iu] - 1) + vb**2 / (st["n_eff"][ju] - 1))
-    pvalues = pd.DataFrame({
-        "column_a": np.asarray(clev)[iu], "column_b": np.asarray(clev)[ju],
-        "mean_a": st["mean"][iu], "mean_b": st["mean"][ju],
-        "difference": st["mean"][iu] - st["mean"][ju], "statistic": stat[iu, ju], "df": df,
-        "p_value": pval[iu, ju], "p_adjusted": padj[iu, ju], "significant": padj[iu, ju] < alpha,
-        "testable": np.isfinite(pval[iu, ju]),
-    })
+    total_label = LABELS[lang]["total"]
+    tot_mom = {c: v.sum(keepdims=True) for c, v in mom.items() if c != "centre"}
+    tot_mom["centre"] = mom["centre"][:1]
+    tot = _stats_of(tot_mom)
+    if test is None:
+        sig = np.full(k, "", dtype=object)
+        pvalues = pd.DataFrame({c: pd.Series(dtype=object if c in ("column_a", "column_b")
+                                             else bool if c in ("significant", "testable")
+                                             else float) for c in PVALUE_COLUMNS})
+    else:
+        ma, mb = st["mean"][:, None], st["mean"][None, :]
+        stat, pval = mean_test(ma, mb, st["se"][:, None], st["se"][None, :],
+                               st["n_eff"][:, None], st["n_eff"][None, :])
+        iu, ju = np.triu_indices(k, 1)
+        padj = np.full_like(pval, np.nan)
+        padj[iu, ju] = adjust_pvalues(pval[iu, ju], adjust)
+        padj[ju, iu] = padj[iu, ju]
+        sig = letters_for((ma - mb)[None], padj[None], letters, alpha, alpha2)[0]
+        frames = [pd.DataFrame({
+            "column_a": np.asarray(clev, dtype=object)[iu],
+            "column_b": np.asarray(clev, dtype=object)[ju],
+            "mean_a": st["mean"][iu], "mean_b": st["mean"][ju],
+            "difference": st["mean"][iu] - st["mean"][ju], "statistic": stat[iu, ju],
+            "df": _welch_df(st["se"][iu], st["se"][ju], st["n_eff"][iu], st["n_eff"][ju]),
+            "p_value": pval[iu, ju], "p_adjusted": padj[iu, ju],
+            "significant": padj[iu, ju] < alpha, "testable": np.isfinite(pval[iu, ju]),
+        })]
+        if total:
+            # Each column against the rest of the sample: the total's sums minus the column's.
+            rest = _stats_of({c: (tot_mom[c] - v if c != "centre" else v)
+                              for c, v in mom.items()})
+            st_r, pv_r = mean_test(st["mean"], rest["mean"], st["se"], rest["se"], st["n_eff"],
+                                   rest["n_eff"])
+            pv_adj = adjust_pvalues(pv_r, adjust)
+            frames.append(pd.DataFrame({
+                "column_a": np.asarray(clev, dtype=object),
+                "column_b": np.full(k, total_label, dtype=object),
+                "mean_a": st["mean"], "mean_b": np.full(k, tot["mean"][0]),
+                "difference": st["mean"] - tot["mean"][0], "statistic": st_r,
+                "df": _welch_df(st["se"], rest["se"], st["n_eff"], rest["n_eff"]),
+                "p_value": pv_r, "p_adjusted": pv_adj, "significant": pv_adj < alpha,
+                "testable": np.isfinite(pv_r),
+            }))
+        pvalues = pd.concat(frames, ignore_index=True)
+        if not pvalues["testable"].all():
+            notes.append(f"{int((~pvalues['testable']).sum())} comparisons are not testable (a "
+                         "column with fewer than two answers or no variance); they show no "
+                         "letter and testable=False.")
     table = pd.DataFrame({"column": list(clev), "letter": letters, **st, "sig": sig})
     if total:
-        tot = _weighted_stats(x[ok], w[ok], np.zeros(int(ok.sum()), dtype=np.int64), 1)
-        row = {"column": LABELS[lang]["total"], "letter": "", **{c: v[0] for c, v in tot.items()},
+        row = {"column": total_label, "letter": "", **{c: v[0] for c, v in tot.items()},
                "sig": ""}
         table = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
     return MeansResult(table, pvalues=pvalues, value=value, col=col, notes=tuple(notes))
+
+
+PVALUE_COLUMNS = ["column_a", "column_b", "mean_a", "mean_b", "difference", "statistic", "df",
+                  "p_value", "p_adjusted", "significant", "testable"]
+"""Columns of :attr:`MeansResult.pvalues`."""
 
 
 def describe_value(result: MeansResult, decimals: int = 2) -> pd.Series:

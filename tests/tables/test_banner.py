@@ -28,12 +28,24 @@ def survey() -> pd.DataFrame:
 def test_unweighted_means_match_scipy_welch(survey) -> None:
     res = compare_means(survey, "ltr", "r")
     ok = survey["ltr"].notna()
-    for _, p in res.pvalues.iterrows():
+    pairs = res.pvalues[res.pvalues["column_b"] != "Total"]
+    assert len(pairs) == 3
+    for _, p in pairs.iterrows():
         a = survey.loc[ok & (survey["r"] == p["column_a"]), "ltr"]
         b = survey.loc[ok & (survey["r"] == p["column_b"]), "ltr"]
         ref = stats.ttest_ind(a, b, equal_var=False)
         assert p["statistic"] == pytest.approx(ref.statistic)
         assert p["p_value"] == pytest.approx(ref.pvalue)
+    # Against Total: the column against the rest of the sample (the overlap-free test).
+    vs_total = res.pvalues[res.pvalues["column_b"] == "Total"]
+    assert vs_total["column_a"].tolist() == ["E", "N", "S"]
+    for _, p in vs_total.iterrows():
+        a = survey.loc[ok & (survey["r"] == p["column_a"]), "ltr"]
+        rest = survey.loc[ok & (survey["r"] != p["column_a"]), "ltr"]
+        ref = stats.ttest_ind(a, rest, equal_var=False)
+        assert p["statistic"] == pytest.approx(ref.statistic)
+        assert p["p_value"] == pytest.approx(ref.pvalue)
+        assert p["mean_b"] == pytest.approx(survey.loc[ok, "ltr"].mean())
     t = res.table.set_index("column")
     assert t.loc["N", "sd"] == pytest.approx(survey.loc[ok & (survey["r"] == "N"), "ltr"].std())
     assert t.loc["Total", "n"] == 590
