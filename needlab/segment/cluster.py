@@ -45,6 +45,9 @@ Eugenics* 7(2), 179-188.
 
 Hennig, C. (2007). Cluster-wise assessment of cluster stability. *Computational Statistics & Data
 Analysis* 52(1), 258-271.
+
+Dolnicar, S., Gruen, B. & Leisch, F. (2018). *Market Segmentation Analysis: Understanding It,
+Doing It, and Making It Useful*. Springer, ch. 7 (stability-based data structure analysis).
 """
 
 from __future__ import annotations
@@ -380,6 +383,15 @@ class Segmenter:
         quadratic in the rows); the same rows for every k.
     tie_tol : float
         Silhouettes within this distance of the best count as a near-tie (see Notes).
+    select : {"silhouette", "stability"}
+        The rule of ``k="auto"`` (see Notes): the best silhouette (fast), or the largest k whose
+        segments all survive resampling (slower: ``n_boot`` refits per candidate k).
+    n_boot : int
+        Bootstrap resamples per candidate k for ``select="stability"``.
+    stable_at : float
+        For ``select="stability"``: a k qualifies when every segment's mean bootstrap Jaccard
+        similarity is at least this. Default 0.75, Hennig's (2007) "stable" (below 0.6 a
+        cluster should not be trusted; between, it shows a pattern whose members are doubtful).
     random_state : int, numpy Generator or None
         Seed for the starts and the silhouette subsample; fix it for reproducible segments.
 
@@ -396,7 +408,9 @@ class Segmenter:
         better), ``davies_bouldin`` (lower is better), ``calinski_harabasz`` (higher is better),
         ``bic`` (gmm only, lower is better), ``cost`` (k-prototypes cost / k-means inertia in
         standardised units; always falls with k), ``min_share`` (share of the smallest segment),
-        ``eligible`` (``min_share >= min_share``) and ``chosen``.
+        ``eligible`` (``min_share >= min_share``) and ``chosen``; with ``select="stability"``
+        also ``stability`` (the smallest per-segment mean bootstrap Jaccard similarity) and
+        ``ari_boot`` (mean bootstrap adjusted Rand index) for the eligible k.
     reason_ : str
         Why ``k_`` was chosen.
     cluster_centers_ : DataFrame
@@ -420,6 +434,15 @@ class Segmenter:
     vote of the criteria (best silhouette, lowest Davies-Bouldin, highest Calinski-Harabasz and,
     for gmm, lowest BIC); remaining ties go to the higher silhouette, then the smaller k.
 
+    Silhouette and its kin favour few, well separated groups, and survey segments overlap: on
+    such data they often pick k=2. ``select="stability"`` asks instead how many segments the
+    data can carry: each eligible k is refitted on ``n_boot`` bootstrap resamples and every
+    segment is matched to its best counterpart by Jaccard similarity (as
+    :meth:`stability`); the largest k whose *weakest* segment keeps a mean Jaccard of at least
+    ``stable_at`` wins (the idea of stability-based k selection in Dolnicar, Gruen & Leisch 2018,
+    ch. 7, with Hennig's 2007 cluster-wise thresholds). If no k qualifies, the k with the most
+    stable weakest segment wins.
+
     **Criteria on mixed data.** Silhouette, Davies-Bouldin and Calinski-Harabasz are computed in
     the embedding described in the module docstring, whose squared Euclidean distance is Huang's
     dissimilarity (standardised numeric part plus ``gamma`` per categorical mismatch). Hence the
@@ -439,7 +462,8 @@ class Segmenter:
     Huang (1998) for k-prototypes and the default ``gamma``; Arthur & Vassilvitskii (2007) for
     the seeding; Rousseeuw (1987), Davies & Bouldin (1979), Calinski & Harabasz (1974) and
     Schwarz (1978) for the criteria; Hubert & Arabie (1985) and Hennig (2007) for
-    :meth:`stability`. Full entries in the module docstring.
+    :meth:`stability`; Dolnicar, Gruen & Leisch (2018) for ``select="stability"``. Full entries
+    in the module docstring.
 
     Examples
     --------
@@ -458,6 +482,8 @@ class Segmenter:
                  categorical: Sequence[Hashable] | None = None, gamma: float | None = None,
                  missing: Missing = "impute", n_init: int = 10, max_iter: int = 100,
                  max_levels: int = 50, silhouette_sample: int = 5000, tie_tol: float = 0.01,
+                 select: Literal["silhouette", "stability"] = "silhouette", n_boot: int = 20,
+                 stable_at: float = 0.75,
                  random_state: int | np.random.Generator | None = None):
         self.k = k
         self.method = method
@@ -471,6 +497,9 @@ class Segmenter:
         self.max_levels = max_levels
         self.silhouette_sample = silhouette_sample
         self.tie_tol = tie_tol
+        self.select = select
+        self.n_boot = n_boot
+        self.stable_at = stable_at
         self.random_state = random_state
 
     # ------------------------------------------------------------- scikit-learn protocol
@@ -502,6 +531,10 @@ class Segmenter:
     def _check_params(self) -> tuple[list[int], str]:
         check_option(self.method, _METHODS, "method")
         check_option(self.missing, _MISSING, "missing")
+        check_option(self.select, ("silhouette", "stability"), "select")
+        if not (isinstance(self.stable_at, (int, float)) and 0 < self.stable_at <= 1):
+            raise ConfigError(f"stable_at must be in (0, 1], got {self.stable_at!r} (Hennig's "
+                              "thresholds: 0.6 trustworthy, 0.75 stable).")
         kr = self.k_range
         if (not isinstance(kr, (tuple, list)) or len(kr) != 2
                 or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in kr)
@@ -523,9 +556,9 @@ class Segmenter:
             raise ConfigError(f"k={self.k!r} is not valid; pass an integer or 'auto'.")
         if not (isinstance(self.min_share, (int, float)) and 0 <= self.min_share < 1):
             raise ConfigError(f"min_share must be in [0, 1), got {self.min_share!r}.")
-        for name in ("n_init", "max_iter", "max_levels", "silhouette_sample"):
+        for name in ("n_init", "max_iter", "max_levels", "silhouette_sample", "n_boot"):
             v = getattr(self, name)
-            if not (isinstance(v, (int, np.integer)) and v >= (2 if name == "max_levels" else 1)):
+            if not (isinstance(v, (int, np.integer)) and v >= (2 if name in ("max_levels", "n_boot") else 1)):
                 raise ConfigError(f"{name} must be a positive integer, got {v!r}.")
         if self.gamma is not None and not (isinstance(self.gamma, (int, float)) and self.gamma > 0):
             raise ConfigError(f"gamma must be a positive number, got {self.gamma!r}.")
@@ -621,6 +654,8 @@ class Segmenter:
         self.feature_names_in_ = np.asarray(prep.columns, dtype=object)
         if criteria:
             crit = pd.DataFrame(rows).set_index("k")
+            if self.select == "stability" and len(ks) > 1:
+                self._add_stability(crit, fits, frame, prep, method, int(rng.integers(2**31 - 1)))
             k_best, reason = self._choose(crit, len(ks) > 1)
             too_big = [k for k in ks if k >= n_used]
             if too_big:
@@ -694,6 +729,21 @@ class Segmenter:
         row["eligible"] = bool(row["min_share"] >= self.min_share)
         return row
 
+    def _add_stability(self, crit: pd.DataFrame, fits: dict[int, dict[str, Any]], frame: pd.DataFrame,
+                       prep: _Prep, method: str, seed: int) -> None:
+        """Bootstrap stability of each eligible k's solution, as columns of ``crit``."""
+        pool = crit.index[crit["eligible"]] if crit["eligible"].any() else crit.index
+        crit["stability"] = np.nan
+        crit["ari_boot"] = np.nan
+        seeds = np.random.default_rng(seed).integers(2**31 - 1, size=len(pool))
+        for k, sd in zip(pool, seeds, strict=True):
+            k = int(k)
+            est = Segmenter(**{**self.get_params(), "k": k, "k_range": (k, k), "select": "silhouette"})
+            est._prep, est.method_, est._model, est.k_ = prep, method, fits[k], k
+            res = _stability(est, frame, int(self.n_boot), random_state=int(sd))
+            crit.loc[k, "stability"] = float(np.nanmin(np.nanmean(res.jaccard, axis=0)))
+            crit.loc[k, "ari_boot"] = float(np.nanmean(res.ari))
+
     def _choose(self, crit: pd.DataFrame, auto: bool) -> tuple[int, str]:
         def fmt(k: int) -> str:
             r = crit.loc[k]
@@ -720,6 +770,19 @@ class Segmenter:
             if dropped:
                 prefix = (f"k={', '.join(map(str, dropped))} set aside (a segment below "
                           f"{self.min_share:.0%}). ")
+        if "stability" in pool and pool["stability"].notna().any():
+            st = pool["stability"]
+            ok = st[st >= self.stable_at]
+            if len(ok):
+                k = int(ok.index.max())
+                return k, prefix + (
+                    f"k={k} is the largest k whose weakest segment keeps a mean bootstrap Jaccard "
+                    f"of at least {self.stable_at} ({st[k]:.2f}; {self.n_boot} resamples); "
+                    + ", ".join(f"k={int(kk)}: {v:.2f}" for kk, v in st.items()) + f" ({fmt(k)}).")
+            k = int(st.idxmax())
+            return k, prefix + (
+                f"No k keeps every segment at a mean bootstrap Jaccard of {self.stable_at}; k={k} "
+                f"has the most stable weakest segment ({st[k]:.2f}) ({fmt(k)}).")
         sil = pool["silhouette"]
         if sil.isna().all():
             k = int(pool.index[0])

@@ -26,7 +26,7 @@ _CRITERIA = {
     "davies_bouldin": ("Davies-Bouldin (inverted)", False),
     "calinski_harabasz": ("Calinski-Harabasz", True),
     "bic": ("BIC (inverted)", False),
-    "cost": ("cost (inverted)", False),
+    "stability": ("stability (weakest segment's Jaccard)", True),
 }
 
 
@@ -41,8 +41,10 @@ def _axes(ax: Axes | None, figsize: tuple[float, float] = (7, 4.5)) -> Axes:
 def criteria_plot(segmenter: Segmenter, ax: Axes | None = None) -> Axes:
     """Each criterion of ``segmenter.criteria_`` by k, min-max scaled so that 1 is best.
 
-    Lower-is-better criteria (Davies-Bouldin, BIC, cost) are inverted. The chosen k is marked
-    with a dashed line; candidates with a segment below ``min_share`` are shaded.
+    Lower-is-better criteria (Davies-Bouldin, BIC) are inverted. The cost, which always falls
+    with k and so has no best, is drawn apart on the right axis relative to the smallest k (read
+    it for an elbow). The chosen k is marked with a dashed line; candidates with a segment below
+    ``min_share`` are shaded.
     """
     crit = getattr(segmenter, "criteria_", None)
     if crit is None:
@@ -62,6 +64,12 @@ def criteria_plot(segmenter: Segmenter, ax: Axes | None = None) -> Axes:
         if not ok:
             ax.axvspan(k - 0.5, k + 0.5, color="0.9", zorder=0)
     ax.axvline(segmenter.k_, color="k", linestyle="--", linewidth=1, label=f"chosen k={segmenter.k_}")
+    cost = crit["cost"].to_numpy(dtype=float) if "cost" in crit else np.zeros(0)
+    if len(cost) > 1 and np.isfinite(cost[0]) and cost[0] > 0:
+        right = ax.twinx()
+        right.plot(ks, cost / cost[0], color="0.5", linestyle=":", marker=".", label="cost (elbow)")
+        right.set_ylabel(f"cost relative to k={ks[0]}")
+        right.legend(loc="lower left", fontsize="small", frameon=False)
     ax.set_xticks(ks)
     ax.set_xlabel("number of segments k")
     ax.set_ylabel("criterion, scaled (1 = best)")
