@@ -14,7 +14,7 @@ from needlab._result import Result
 from needlab._validate import check_alpha, check_columns, check_frame, check_option, check_weights
 from needlab.errors import ConfigError
 from needlab.tables.crosstab import LABELS, crosstab
-from needlab.tables.means import compare_means
+from needlab.tables.means import compare_means, score_values
 from needlab.tables.multi import Multi, indicators
 
 __all__ = ["BannerResult", "banner"]
@@ -122,6 +122,7 @@ def banner(
     *,
     weights: Hashable | np.ndarray | None = None,
     means: Sequence[Hashable] = (),
+    scores: Mapping[Hashable, Mapping[Any, float]] | None = None,
     nets: Mapping[Hashable, Mapping[str, Sequence[Any]]] | None = None,
     test: Literal["column_proportions"] | None = "column_proportions",
     method: Literal["pooled_z", "dimensions", "unpooled_z"] = "pooled_z",
@@ -152,7 +153,11 @@ def banner(
     weights : str or array, optional
     means : list of str
         Row questions shown as a mean row instead of category percentages; a question may be
-        in both ``rows`` (categories) and ``means`` (its mean row is added below).
+        in both ``rows`` (categories) and ``means`` (its mean row is added below). Numeric
+        columns, or ordered scales: an ordered categorical of labels is scored 1..k in
+        category order (:func:`~needlab.tables.means.score_values`).
+    scores : mapping, optional
+        ``question -> {answer: number}`` for mean rows whose answers are not scored 1..k.
     nets : mapping, optional
         ``question -> {net name: [categories]}``, e.g. ``{"sat": {"Top 2": [4, 5]}}``.
     test : {"column_proportions", None}, default "column_proportions"
@@ -204,6 +209,7 @@ def banner(
     total_label = LABELS[lang]["total"]
     mean_label = "均值" if lang == "zh" else "Mean"
     nets = dict(nets or {})
+    scores = dict(scores or {})
     questions = list(dict.fromkeys(rows + means))
     qname = {q: str(q) if isinstance(q, Multi) else q for q in questions}
     cells, tests, bases, notes = [], [], [], []
@@ -245,7 +251,7 @@ def banner(
                 notes += [f"{q} x {g}: {n}" for n in res.notes]
                 n_cols = len(res.column_letters)
             if q in means:
-                m = compare_means(data, q, g, weights=weights,
+                m = compare_means(data, q, g, weights=weights, scores=scores.get(q),
                                   test="welch" if test is not None else None, alpha=alpha,
                                   alpha2=alpha2,
                                   adjust=adjust, total=False, lang=lang, first_letter=offset)
@@ -262,7 +268,8 @@ def banner(
                 n_cols = len(t)
             offset += n_cols
         if q in means:
-            x = pd.to_numeric(data[q], errors="coerce").to_numpy(float)
+            x, how = score_values(data, q, scores.get(q))
+            notes += [f"{q}: {n}" for n in how]
             ok = np.isfinite(x)
             cells.append(pd.DataFrame({
                 "question": [qname[q]], "row": [mean_label], "banner": [total_label],

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -24,7 +24,7 @@ from needlab.tables._stats import codes_of
 from needlab.tables.coltests import adjust_pvalues, letters_for, mean_test
 from needlab.tables.crosstab import LABELS, column_letters
 
-__all__ = ["MeansResult", "compare_means"]
+__all__ = ["MeansResult", "compare_means", "score_values"]
 
 
 @dataclass(frozen=True, repr=False)
@@ -98,12 +98,84 @@ def _welch_df(se_a: np.ndarray, se_b: np.ndarray, e_a: np.ndarray, e_b: np.ndarr
         return (va + vb) ** 2 / (va**2 / (e_a - 1) + vb**2 / (e_b - 1))
 
 
+def score_values(data: pd.DataFrame, value: Hashable,
+                 scores: Mapping[Any, float] | None = None) -> tuple[np.ndarray, list[str]]:
+    """The numbers whose mean a mean row shows, and a note on how they were scored.
+
+    - With ``scores`` (answer -> number), each answer is replaced by its score; answers
+      without a score are an error.
+    - A categorical column with numeric categories uses the category values.
+    - An *ordered* categorical of labels (e.g. from :meth:`needlab.Survey.labelled`, a Likert
+      item "Very dissatisfied" ... "Very satisfied") is scored 1, 2, ..., k in category order:
+      the mean score of the ordered scale. Pass ``scores`` when the codes are not 1..k.
+    - Anything else must be numeric.
+
+    Returns
+    -------
+    x : ndarray of float
+        The scores (NaN = missing).
+    notes : list of str
+        How an ordered scale or a mapping was scored (empty for numbers).
+
+    Raises
+    ------
+    DataError
+        Text that is not a number, an unordered categorical of labels without ``scores``, or
+        answers missing from ``scores``; the message names the column and a few values.
+    ConfigError
+        ``scores`` that is not a mapping to finite numbers.
+
+    Examples
+    --------
+    >>> s = pd.Categorical(["low", "high", "mid"], categories=["low", "mid", "high"], ordered=True)
+    >>> score_values(pd.DataFrame({"q": s}), "q")[0].tolist()
+    [1.0, 3.0, 2.0]
+    """
+    s = data[value]
+    if scores is not None:
+        if not isinstance(scores, Mapping) or not scores:
+            raise ConfigError(f"scores for {value!r} must be a non-empty mapping "
+                              f"{{answer: number}}, got {scores!r}.")
+        try:
+            num = {k: float(v) for k, v in scores.items()}
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"scores for {value!r} must map answers to numbers; got "
+                              f"{preview(scores.values())}.") from exc
+        if not all(np.isfinite(list(num.values()))):
+            raise ConfigError(f"scores for {value!r} must be finite numbers.")
+        mapped = s.astype(object).map(num)
+        bad = (s.notna() & mapped.isna()).to_numpy()
+        if bad.any():
+            raise DataError(
+                f"column {value!r} has {int(bad.sum())} answers without a score: "
+                f"{preview(s[bad].astype(object))} at rows {preview(np.flatnonzero(bad).tolist())}; "
+                f"add them to scores= (given for {preview(list(num), 8)}) or set them missing.")
+        shown = ", ".join(f"{k}={v:g}" for k, v in list(num.items())[:6])
+        return mapped.to_numpy(dtype=float), [f"mean of {value!r} scored {shown}."]
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        cats = s.cat.categories
+        if pd.api.types.is_numeric_dtype(cats.dtype):
+            return s.astype(float).to_numpy(), []
+        if not s.cat.ordered:
+            raise DataError(
+                f"column {value!r} is an unordered categorical ({preview(list(cats))}); a mean "
+                "needs numbers. Pass scores={answer: number}, or make it an ordered "
+                "categorical to score its categories 1..k in order.")
+        codes = s.cat.codes.to_numpy()
+        x = np.where(codes >= 0, codes + 1.0, np.nan)
+        k = len(cats)
+        return x, [f"mean score of the ordered scale {value!r}: categories scored 1 to {k} in "
+                   f"order ({cats[0]}=1, ..., {cats[-1]}={k}); pass scores= for other values."]
+    return check_numeric(data, value).to_numpy(dtype=float), []
+
+
 def compare_means(
     data: pd.DataFrame,
     value: Hashable,
     col: Hashable,
     *,
     weights: Hashable | np.ndarray | None = None,
+    scores: Mapping[Any, float] | None = None,
     test: Literal["welch"] | None = "welch",
     alpha: float = 0.05,
     alpha2: float | None = None,
@@ -126,10 +198,14 @@ def compare_means(
     ----------
     data : DataFrame
     value : str
-        Numeric column (e.g. a 1-5 score, or likelihood to recommend 0-10).
+        Numeric column (e.g. a 1-5 score, or likelihood to recommend 0-10), or an ordered
+        scale: an ordered categorical of labels is scored 1..k in category order (see
+        :func:`score_values`).
     col : str
         Column (banner) variable.
     weights : str or array, optional
+    scores : mapping, optional
+        ``answer -> number`` used instead of the values (e.g. ``{"Agree": 4, ...}``).
     test : {"welch", None}, default "welch"
         None: means only, no tests and no letters (``.pvalues`` is empty).
     alpha, alpha2, adjust, lang, first_letter
@@ -157,8 +233,9 @@ def compare_means(
     SchemaError
         Unknown columns.
     DataError
-        A non-numeric value column (values named), invalid weights, or a column variable
-        with fewer than two categories or values of mixed types.
+        A non-numeric value column (values named), an unordered categorical without
+        ``scores``, answers without a score, invalid weights, or a column variable with
+        fewer than two categories or values of mixed types.
     ConfigError
         ``alpha`` outside (0, 1), ``alpha2 <= alpha``, unknown ``test``, ``adjust`` or
         ``lang``.
@@ -187,7 +264,7 @@ def compare_means(
     alpha = check_alpha(alpha)
     if alpha2 is not None and check_alpha(alpha2, "alpha2") <= alpha:
         raise ConfigError(f"alpha2 ({alpha2}) must be larger than alpha ({alpha}).")
-    x = check_numeric(data, value).to_numpy(dtype=float)
+    x, notes = score_values(data, value, scores)
     w = check_weights(data, weights)
     w = np.ones(len(data)) if w is None else w
     cc, clev = codes_of(data[col], col)
@@ -200,7 +277,6 @@ def compare_means(
     if not ok.any() or w[ok].sum() <= 0:
         raise DataError(f"no row has both a {value!r} value and a {col!r} category with a "
                         "positive weight; check the filter, the skip logic or the weights.")
-    notes = []
     if (~ok).any():
         notes.append(f"{int((~ok).sum())} of {len(data)} rows excluded: "
                      f"{int((~np.isfinite(x)).sum())} missing {value!r}, {int((cc < 0).sum())} "

@@ -96,3 +96,48 @@ def test_banner_planted_difference_found(survey) -> None:
     assert shown.loc[("sat", "Top 2"), ("g", "m (B)")].endswith("A")
     assert shown.loc[("sat", "Mean"), ("g", "m (B)")].endswith("A")
     assert shown.loc[("sat", "Mean"), ("g", "f (A)")] == f"{survey.loc[survey.g == 'f', 'sat'].mean():.2f}"
+
+
+def test_mean_score_of_an_ordered_scale(survey) -> None:
+    labels = ["Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied", "Very satisfied"]
+    lab = survey.assign(sat=pd.Categorical.from_codes(survey["sat"] - 1, labels, ordered=True))
+    a = compare_means(lab, "sat", "r", weights="w")
+    b = compare_means(survey, "sat", "r", weights="w")
+    pd.testing.assert_frame_equal(a.table, b.table)
+    pd.testing.assert_frame_equal(a.pvalues, b.pvalues)
+    assert any("scored 1 to 5 in order (Very dissatisfied=1, ..., Very satisfied=5)" in n
+               for n in a.notes)
+    # Explicit scores, e.g. a -2..2 coding: the mean shifts by 3, tests are unchanged.
+    c = compare_means(lab, "sat", "r", weights="w", scores=dict(zip(labels, range(-2, 3), strict=True)))
+    np.testing.assert_allclose(c.table["mean"], b.table["mean"] - 3)
+    np.testing.assert_allclose(c.pvalues["p_value"], b.pvalues["p_value"])
+    # A banner takes the labelled item as a mean row too, Total cell included.
+    ban = banner(lab, ["sat"], ["g"], weights="w", means=["sat"])
+    ref = banner(survey, ["sat"], ["g"], weights="w", means=["sat"])
+    m1 = ban.table[ban.table["row"] == "Mean"].reset_index(drop=True)
+    m2 = ref.table[ref.table["row"] == "Mean"].reset_index(drop=True)
+    np.testing.assert_allclose(m1["value"], m2["value"])
+    assert m1["sig"].tolist() == m2["sig"].tolist()
+    assert m1.loc[m1["banner"] == "Total", "value"].iloc[0] == pytest.approx(
+        np.average(survey["sat"], weights=survey["w"]))
+
+
+def test_numeric_categories_use_their_values() -> None:
+    df = pd.DataFrame({"q": pd.Categorical([0, 10, 10, 5], categories=[0, 5, 10], ordered=True),
+                       "g": ["a", "a", "b", "b"]})
+    t = compare_means(df, "q", "g").table.set_index("column")
+    assert t.loc["a", "mean"] == 5 and t.loc["b", "mean"] == 7.5
+
+
+def test_scores_errors() -> None:
+    df = pd.DataFrame({"q": pd.Categorical(["x", "y", "z", "x"]), "g": ["a", "a", "b", "b"]})
+    with pytest.raises(DataError, match=r"'q' is an unordered categorical.*scores="):
+        compare_means(df, "q", "g")
+    with pytest.raises(DataError, match=r"'q' has 1 answers without a score: 'z' at rows 2"):
+        compare_means(df, "q", "g", scores={"x": 1, "y": 2})
+    from needlab.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="numbers"):
+        compare_means(df, "q", "g", scores={"x": "one"})
+    with pytest.raises(DataError, match=r"'g' must be numeric"):
+        banner(df, [], ["q"], means=["g"])
