@@ -11,7 +11,8 @@ Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -143,11 +144,6 @@ def codes_of(s: pd.Series, name: Hashable, *, keep_unused: bool = True, allow_mi
     >>> codes.tolist(), list(cats)
     ([1, 0, -1, 1], ['a', 'b'])
     """
-    if not allow_mixed and not isinstance(s.dtype, pd.CategoricalDtype):
-        note = mixed_types_note(s, name)
-        if note:
-            raise DataError(note.split(";")[0] + "; convert it to one type, e.g. "
-                            f"data[{name!r}].astype(str), or make it a categorical.")
     if isinstance(s.dtype, pd.CategoricalDtype):
         codes = s.cat.codes.to_numpy().astype(np.int64)
         cats = pd.Index(s.cat.categories)
@@ -165,6 +161,12 @@ def codes_of(s: pd.Series, name: Hashable, *, keep_unused: bool = True, allow_mi
             f"column {name!r} mixes value types ({', '.join(types)}) that cannot be ordered; "
             f"convert it to one type, e.g. data[{name!r}].astype(str), or make it a categorical."
         ) from exc
+    if not allow_mixed and s.dtype == object:
+        # The types of the distinct values (a few), not of every row.
+        note = _mixed_note(cats, name)
+        if note:
+            raise DataError(note.split(";")[0] + "; convert it to one type, e.g. "
+                            f"data[{name!r}].astype(str), or make it a categorical.")
     return np.asarray(codes, dtype=np.int64), pd.Index(cats)
 
 
@@ -172,8 +174,13 @@ def mixed_types_note(s: pd.Series, name: Hashable) -> str | None:
     """A note when an object column mixes numbers and text (often a recoding slip, e.g. 5 and "5")."""
     if s.dtype != object:
         return None
+    return _mixed_note(s.dropna().unique(), name)
+
+
+def _mixed_note(values: Iterable[Any], name: Hashable) -> str | None:
+    """The mixed-types note for the distinct non-missing *values* of a column."""
     kinds = {"text" if isinstance(v, str) else "number" if isinstance(v, (int, float, np.number))
-             else type(v).__name__ for v in s.dropna().unique()}
+             else type(v).__name__ for v in values}
     if len(kinds) > 1:
         return (f"column {name!r} mixes value types ({', '.join(sorted(kinds))}); numbers are "
                 "listed before text. Check the coding (e.g. 5 and '5' count as different values).")

@@ -178,7 +178,7 @@ def overlap_test(y: np.ndarray, w: np.ndarray, a: np.ndarray, b: np.ndarray
     >>> [np.round(v.ravel(), 4).tolist() for v in overlap_test(y, w, a, b)[:2]]
     [[0.6667], [1.0]]
     """
-    from scipy import stats
+    from scipy import special
 
     yw, yw2, w2 = y * w[:, None], y * (w * w)[:, None], w * w
     wa, wb = w @ a, w @ b
@@ -191,4 +191,4 @@ def overlap_test(y: np.ndarray, w: np.ndarray, a: np.ndarray, b: np.ndarray
         var = var_a + var_b - 2 * cov
         ok = (wa > 0) & (wb > 0) & (var > 1e-15)
         z = np.where(ok, (pa - pb) / np.sqrt(np.where(ok, var, 1.0)), np.nan)
-    return pa, pb, z, np.where(ok, 2 * stats.norm.sf(np.abs(z)), np.nan)
+    return pa, pb, z, np.where(ok, 2 * special.ndtr(-np.abs(z)), np.nan)
