@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -16,6 +16,9 @@ from needlab.errors import ConfigError
 from needlab.tables.crosstab import LABELS, crosstab
 from needlab.tables.means import compare_means, score_values
 from needlab.tables.multi import Multi, indicators
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
 
 __all__ = ["BannerResult", "banner"]
 
@@ -74,6 +77,16 @@ class BannerResult(Result):
 
         others = {k: v for k, v in self.tables().items() if k != "banner"}
         return write_banner_excel(self, path, sheet_name="banner", others=others)
+
+    def plot(self, ax: Axes | None = None, *, question: Hashable | None = None,
+             **kwargs: Any) -> Axes:
+        """Heatmap of one question by every banner column, percentages with letters.
+
+        See :func:`needlab.tables.plot.banner_heatmap`.
+        """
+        from needlab.tables.plot import banner_heatmap
+
+        return banner_heatmap(self, ax=ax, question=question, **kwargs)
 
     def display(self) -> pd.DataFrame:
         """The report layout: rows (question, category), columns (banner, category (letter)).

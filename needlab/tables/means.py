@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -23,6 +23,9 @@ from needlab.errors import ConfigError, DataError
 from needlab.tables._stats import codes_of
 from needlab.tables.coltests import adjust_pvalues, letters_for, mean_test
 from needlab.tables.crosstab import LABELS, column_letters
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
 
 __all__ = ["MeansResult", "compare_means", "score_values"]
 
@@ -54,6 +57,12 @@ class MeansResult(Result):
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"means": self.table, "tests": self.pvalues}
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """Bars of the means with +-1 SE and letters (see :func:`needlab.tables.plot.means_bars`)."""
+        from needlab.tables.plot import means_bars
+
+        return means_bars(self, ax=ax, **kwargs)
 
 
 def _moments(x: np.ndarray, w: np.ndarray, g: np.ndarray, k: int) -> dict[str, np.ndarray]:

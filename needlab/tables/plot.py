@@ -14,12 +14,15 @@ import numpy as np
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
+    from needlab.tables.banner import BannerResult
     from needlab.tables.crosstab import CrosstabResult
     from needlab.tables.freq import FreqResult
+    from needlab.tables.means import MeansResult
     from needlab.tables.scores import TopBoxResult
     from needlab.tables.weighting import RakeResult
 
-__all__ = ["box_bars", "crosstab_bars", "crosstab_heatmap", "freq_bars", "score_bars", "weight_hist"]
+__all__ = ["banner_heatmap", "box_bars", "crosstab_bars", "crosstab_heatmap", "freq_bars",
+           "means_bars", "score_bars", "weight_hist"]
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float] = (7, 4.5)) -> Axes:
@@ -207,4 +210,104 @@ def crosstab_bars(result: CrosstabResult, ax: Axes | None = None, *,
     ax.set_ylim(0, top * 1.15 if top > 0 else 1)
     ax.legend(title=str(result.col), fontsize=8)
     ax.set_title(f"{result.row} by {result.col}")
+    return ax
+
+
+def banner_heatmap(result: BannerResult, ax: Axes | None = None, *,
+                   question: Hashable | None = None, cmap: str = "Blues",
+                   decimals: int | None = None) -> Axes:
+    """Heatmap of one banner question: its categories (and nets) by every banner column.
+
+    Colours are the column percentages; each cell shows its percent and significance letters
+    (which compare columns within the same banner variable; the column heads carry the
+    letters, e.g. ``"North (C)"``). Mean rows are on another scale and are not drawn.
+
+    Parameters
+    ----------
+    result : BannerResult
+    ax : Axes, optional
+    question : hashable, optional
+        The row question to draw; default the first one with percentage rows.
+    cmap : str, default "Blues"
+    decimals : int, optional
+        Decimals of the percentages written in the cells; default those of the banner.
+
+    Raises
+    ------
+    ConfigError
+        *question* is not a row question of the banner with percentage rows.
+    """
+    from needlab.errors import ConfigError
+
+    t = result.table
+    mean_label = result._mean_label()
+    pct_rows = t[t["row"] != mean_label]
+    questions = list(dict.fromkeys(pct_rows["question"]))
+    if question is None:
+        if not questions:
+            raise ConfigError("the banner has only mean rows; there are no percentages to draw.")
+        question = questions[0]
+    elif question not in questions:
+        raise ConfigError(f"question {question!r} has no percentage rows in this banner; "
+                          f"choose one of {questions[:12]}.")
+    q = pct_rows[pct_rows["question"] == question]
+    rows = list(dict.fromkeys(q["row"]))
+    heads = list(dict.fromkeys(zip(q["banner"], q["column"], q["letter"], strict=True)))
+    key = {h: j for j, h in enumerate(heads)}
+    values = np.full((len(rows), len(heads)), np.nan)
+    sig = np.full((len(rows), len(heads)), "", dtype=object)
+    ri = {r: i for i, r in enumerate(rows)}
+    for r, b, c, letter, v, sg in zip(q["row"], q["banner"], q["column"], q["letter"], q["value"],
+                                       q["sig"], strict=True):
+        values[ri[r], key[(b, c, letter)]] = v
+        sig[ri[r], key[(b, c, letter)]] = sg
+    d = result.decimals if decimals is None else decimals
+    ax = _axes(ax, figsize=(1.0 * len(heads) + 2.5, 0.5 * len(rows) + 1.8))
+    top = np.nanmax(values) if np.isfinite(values).any() else 1.0
+    ax.imshow(np.ma.masked_invalid(values), cmap=cmap, aspect="auto", vmin=0, vmax=top)
+    labels = [f"{c} ({letter})" if letter else str(c) for _, c, letter in heads]
+    ax.set_xticks(range(len(heads)), labels, rotation=30, ha="right")
+    ax.set_yticks(range(len(rows)), [str(r) for r in rows])
+    for i in range(len(rows)):
+        for j in range(len(heads)):
+            v = values[i, j]
+            if np.isfinite(v):
+                ax.text(j, i, f"{v:.{d}f} {sig[i, j]}".strip(), ha="center", va="center",
+                        fontsize=8, color="white" if v > 0.6 * top else "black")
+    # A thin line between banner variables.
+    groups = [b for b, _, _ in heads]
+    for j in range(1, len(heads)):
+        if groups[j] != groups[j - 1]:
+            ax.axvline(j - 0.5, color="0.3", lw=1)
+    ax.set_title(f"{question} (column %)")
+    return ax
+
+
+def means_bars(result: MeansResult, ax: Axes | None = None, *, color: str = "#1f77b4",
+               total: bool = True) -> Axes:
+    """Bars of the column means with +-1 standard error and the significance letters above.
+
+    The letters name the columns a mean is significantly greater than (Welch t tests of
+    :func:`~needlab.tables.means.compare_means`); the Total bar, when the result has one, is
+    grey and has none. The error bars are the result's ``se`` column (one standard error).
+    """
+    t = result.table
+    if not total:
+        t = t[t["letter"] != ""]
+    ax = _axes(ax)
+    x = np.arange(len(t))
+    y = t["mean"].to_numpy(float)
+    se = t["se"].to_numpy(float)
+    colors = [color if letter else "0.6" for letter in t["letter"]]
+    ax.bar(x, np.nan_to_num(y), color=colors, yerr=np.where(np.isfinite(se), se, 0.0), capsize=3)
+    top = np.nanmax(y + np.nan_to_num(se)) if np.isfinite(y).any() else 1.0
+    for xi, yi, s, sg in zip(x, y, np.nan_to_num(se), t["sig"], strict=True):
+        if sg and np.isfinite(yi):
+            ax.text(xi, yi + s + 0.01 * abs(top), sg, ha="center", va="bottom", fontsize=9)
+    names = [f"{c} ({letter})" if letter else str(c) for c, letter in zip(t["column"], t["letter"],
+                                                                          strict=True)]
+    ax.set_xticks(x, names, rotation=30 if max(map(len, names), default=0) > 8 else 0,
+                  ha="right" if max(map(len, names), default=0) > 8 else "center")
+    ax.set_ylabel(f"mean of {result.value} (+-1 SE)")
+    ax.set_title(f"Mean of {result.value} by {result.col}")
     return ax

@@ -141,3 +141,46 @@ def test_scores_errors() -> None:
         compare_means(df, "q", "g", scores={"x": "one"})
     with pytest.raises(DataError, match=r"'g' must be numeric"):
         banner(df, [], ["q"], means=["g"])
+
+
+def test_banner_html_and_heatmap(survey) -> None:
+    import matplotlib.pyplot as plt
+
+    from needlab.errors import ConfigError
+
+    res = banner(survey, ["sat"], ["g", "r"], means=["sat"], nets={"sat": {"Top 2": [4, 5]}})
+    html = res._repr_html_()
+    shown = res.display()
+    top2_m = shown.loc[("sat", "Top 2"), ("g", "m (B)")]
+    assert top2_m.endswith("A") and top2_m in html  # the letter reaches the HTML view
+    assert "Base (unweighted)" in html and "f (A)" in html and "E (C)" in html
+    assert html.index("Mean") < html.index("Base (unweighted)")
+    ax = res.plot()
+    try:
+        t = res.table[(res.table["question"] == "sat") & (res.table["row"] != "Mean")]
+        texts = [x.get_text() for x in ax.texts]
+        # One text per percentage cell (5 categories + net, Total + 2 + 3 columns), no mean row.
+        assert len(texts) == 6 * 6 == len(t)
+        cell = t[(t["row"] == "Top 2") & (t["column"] == "m")].iloc[0]
+        assert f"{cell['value']:.0f} {cell['sig']}".strip() in texts
+        heads = [x.get_text() for x in ax.get_xticklabels()]
+        assert heads == ["Total", "f (A)", "m (B)", "E (C)", "N (D)", "S (E)"]
+        assert [x.get_text() for x in ax.get_yticklabels()][-1] == "Top 2"
+    finally:
+        plt.close("all")
+    with pytest.raises(ConfigError, match="nope"):
+        res.plot(question="nope")
+
+
+def test_means_plot_bars_and_letters() -> None:
+    import matplotlib.pyplot as plt
+
+    df = pd.DataFrame({"score": [5, 4, 5, 4, 5, 2, 3, 2, 3, 2], "g": list("aaaaabbbbb")})
+    res = compare_means(df, "score", "g")
+    ax = res.plot()
+    try:
+        assert [p.get_height() for p in ax.patches] == pytest.approx([4.6, 2.4, 3.5])
+        assert [x.get_text() for x in ax.texts] == ["B"]
+        assert [x.get_text() for x in ax.get_xticklabels()] == ["a (A)", "b (B)", "Total"]
+    finally:
+        plt.close("all")
