@@ -399,13 +399,19 @@ def pain_matrix(coded: Any, *, severity: Hashable | Sequence[float] | np.ndarray
         if small.any():
             notes.append(f"{int(small.sum())} row(s) mentioned by fewer than {min_texts} texts dropped.")
             out = out[~small]
-    # agg is sorted by the keys, so the stable sort breaks priority ties by the keys
-    out = out.sort_values(["_g", "priority"], ascending=[True, False], kind="stable", na_position="last")
+    # agg is sorted by the keys, so the stable sort breaks priority ties by the keys (ties up to
+    # rounding noise: priorities are compared to 9 decimals)
+    out = (out.assign(_p=out["priority"].round(9))
+           .sort_values(["_g", "_p"], ascending=[True, False], kind="stable", na_position="last")
+           .drop(columns="_p"))
     out["rank"] = out.groupby("_g").cumcount() + 1
     grp = out.groupby("_g")
-    hi_f = out["share"] >= grp["share"].transform("median")
-    spread = grp["severity"].transform("max") > grp["severity"].transform("min")
-    hi_s = (out["severity"] >= grp["severity"].transform("median")) & spread
+    # comparisons with a relative tolerance, so that rounding noise (e.g. from weights) does not
+    # move a row across a median
+    med_f, med_s = grp["share"].transform("median"), grp["severity"].transform("median")
+    hi_f = out["share"] >= med_f - 1e-9 * med_f.abs()
+    spread = grp["severity"].transform("max") - grp["severity"].transform("min") > 1e-9 * med_s.abs()
+    hi_s = (out["severity"] >= med_s - 1e-9 * med_s.abs()) & spread
     quad = np.select([hi_f & hi_s, hi_f, hi_s], ["fix first", "frequent", "severe"], "monitor").astype(object)
     quad[out["severity"].isna().to_numpy()] = None
     out["quadrant"] = quad
