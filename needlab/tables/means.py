@@ -85,7 +85,11 @@ def _stats_of(m: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     sw, sw2 = m["sw"], m["sw2"]
     with np.errstate(invalid="ignore", divide="ignore"):
         dm = m["s1"] / sw
-        ms = np.maximum(m["s2"] / sw - dm * dm, 0.0)  # weighted mean square deviation
+        raw = m["s2"] / sw
+        ms = raw - dm * dm  # weighted mean square deviation
+        # s2/sw - dm^2 cancels when a group sits far from the centre: below 1e-12 of s2/sw the
+        # difference is rounding noise (a constant group must have SD 0, whatever the weights)
+        ms = np.where(ms > 1e-12 * raw, ms, 0.0)
         e = np.where(sw2 > 0, sw**2 / sw2, 0.0)
         sd = np.sqrt(ms * e / (e - 1))
         se = sd / np.sqrt(e)
