@@ -43,6 +43,10 @@ def _label(text: str) -> str:
     ("I want a full refund, terrible service", "negative"),
     ("The filter arrived on Monday.", "neutral"),
     ("滤网周一到的", "neutral"),
+    ("请问滤网多久换一次？", "neutral"),   # 多久 is a question, not 久 (long wait)
+    ("加湿器噪音不大，价格也不贵！", "positive"),  # the noise compound is praise
+    ("扫地机噪音很大", "negative"),
+    ("电池很持久", "positive"),
 ])
 def test_hand_cases(text, label):
     assert _label(text) == label
