@@ -71,6 +71,9 @@ class ChurnResult(Result):
         columns with :attr:`feature_names`).
     feature_names : tuple of str
         The model columns after one-hot encoding.
+    rule : DataFrame or None
+        With ``rule=``: the rule-based flag against the model at the same share of customers
+        flagged (see :func:`churn_risk`).
     """
 
     scores: pd.Series | None = None
@@ -84,6 +87,7 @@ class ChurnResult(Result):
     model: str = "logistic"
     estimator: Any = None
     feature_names: tuple[str, ...] = ()
+    rule: pd.DataFrame | None = None
 
     title = "Churn risk model"
 
@@ -98,6 +102,8 @@ class ChurnResult(Result):
             out["calibration"] = self.calibration
         if self.scores is not None:
             out["scores"] = self.scores.rename("risk").reset_index()
+        if self.rule is not None:
+            out["rule_vs_model"] = self.rule
         return out
 
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
@@ -148,6 +154,7 @@ def churn_risk(
     cv: int = 5,
     random_state: int | None = None,
     C: float = 1.0,
+    rule: Hashable | Sequence[Any] | np.ndarray | pd.Series | None = None,
 ) -> ChurnResult:
     """Predict churn from behavioural features with a cross-validated classifier.
 
@@ -172,6 +179,10 @@ def churn_risk(
         Seed of the fold split and of the trees, for reproducible results.
     C : float
         Inverse regularisation strength of the logistic regression (ignored for ``"gbm"``).
+    rule : column name or array-like, optional
+        A rule-based risk flag to judge against the model, e.g. the RFM "at risk" customers
+        (:meth:`needlab.segment.rfm.RFMResult.at_risk`): True/False per row, a column of
+        *features* (then not used as a predictor) or one value per row in row order.
 
     Returns
     -------
@@ -188,6 +199,13 @@ def churn_risk(
         ``scores`` holds the out-of-fold risk per row; ``calibration`` the deciles of predicted
         risk; ``auc_folds``/``auc_mean``/``auc_sd`` the fold AUCs and ``brier`` the Brier score.
         ``notes`` counts rows excluded for a missing target or feature.
+
+        With ``rule=``, ``rule`` compares the flag with the model flagging the *same number* of
+        customers (those with the highest out-of-fold risk), one row each (``method``:
+        ``"rule"``, ``"model"``): ``flagged`` and ``share_flagged``; ``precision`` (churn rate
+        among the flagged, TP / flagged); ``recall`` (share of churners flagged, TP / churners);
+        ``lift`` (precision / base rate; Neslin et al. 2006); ``balanced_accuracy``
+        ((recall + TN / non-churners) / 2, the AUC of a yes/no score).
 
     Raises
     ------
@@ -223,6 +241,9 @@ def churn_risk(
     if not isinstance(cv, (int, np.integer)) or isinstance(cv, bool) or cv < 2:
         raise ConfigError(f"cv must be an integer >= 2 (the number of folds), got {cv!r}.")
     y_raw, x_raw, name = _target(data, target)
+    flag = None
+    if rule is not None:
+        flag, x_raw = _rule_flag(x_raw, rule, len(data))
     if x_raw.shape[1] == 0:
         raise DataError("features has no predictor column besides the target.")
     y_all = _binary(y_raw, name)
@@ -236,6 +257,10 @@ def churn_risk(
         cols = ", ".join(f"{c!r} ({n})" for c, n in counts[counts > 0].items())
         notes.append(f"{int(miss_x.sum())} rows with a missing feature excluded: {cols}.")
     keep = ~(miss_y | miss_x)
+    if flag is not None and np.isnan(flag[keep]).any():
+        bad = np.flatnonzero(np.isnan(flag) & keep)
+        raise DataError(f"rule has {len(bad)} missing flags among the usable rows (positions "
+                        f"{preview(bad.tolist())}); give every customer True or False.")
     x = _design(x_raw.loc[keep], drop_first=model == "logistic")
     y = y_all[keep].astype(int)
     n_pos = int(y.sum())
@@ -271,7 +296,40 @@ def churn_risk(
         auc_mean=float(aucs.mean()), auc_sd=float(aucs.std(ddof=1)), auc_oof=float(roc_auc_score(y, oof)),
         brier=float(np.mean((oof - y) ** 2)), base_rate=float(y.mean()), model=model, estimator=final,
         feature_names=tuple(map(str, x.columns)),
+        rule=None if flag is None else _rule_vs_model(flag[keep].astype(bool), y, oof),
     )
+
+
+def _rule_flag(x: pd.DataFrame, rule: Any, n: int) -> tuple[np.ndarray, pd.DataFrame]:
+    """The rule flag as 0/1 floats (NaN missing) and the predictors without its column."""
+    if isinstance(rule, Hashable) and not isinstance(rule, (tuple, np.ndarray, pd.Series)):
+        check_columns(x, [rule], what="rule column")
+        values, x = x[rule], x.drop(columns=[rule])
+    else:
+        arr = rule.to_numpy() if isinstance(rule, pd.Series) else np.asarray(rule)
+        if arr.ndim != 1 or len(arr) != n:
+            raise DataError(f"rule has {len(arr)} values but features has {n} rows; pass one flag "
+                            "per row.")
+        values = pd.Series(arr)
+    return _binary(pd.Series(values.to_numpy()), "rule"), x
+
+
+def _rule_vs_model(flag: np.ndarray, y: np.ndarray, risk: np.ndarray) -> pd.DataFrame:
+    """Precision, recall, lift and balanced accuracy of the rule and of the model's top risks."""
+    m = int(flag.sum())
+    top = np.zeros(len(y), dtype=bool)
+    top[np.argsort(-risk, kind="stable")[:m]] = True
+    pos, base = int(y.sum()), float(y.mean())
+    rows = []
+    for method, f in (("rule", flag), ("model", top)):
+        tp = int((f & (y == 1)).sum())
+        tn = int((~f & (y == 0)).sum())
+        prec = tp / m if m else float("nan")
+        rec = tp / pos
+        rows.append({"method": method, "flagged": m, "share_flagged": m / len(y), "precision": prec,
+                     "recall": rec, "lift": prec / base,
+                     "balanced_accuracy": (rec + tn / (len(y) - pos)) / 2})
+    return pd.DataFrame(rows)
 
 
 def _design(x: pd.DataFrame, *, drop_first: bool) -> pd.DataFrame:

@@ -20,7 +20,7 @@ into *Hibernating* (R = 2) and *Lost* (R = 1) as in Putler's list.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -42,7 +42,7 @@ from needlab.errors import ConfigError, DataError, NeedlabWarning
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-__all__ = ["SEGMENTS", "STANDARD_GRID", "RFMResult", "rfm", "tie_scores"]
+__all__ = ["AT_RISK", "SEGMENTS", "STANDARD_GRID", "RFMResult", "rfm", "tie_scores"]
 
 Ties = Literal["average", "min", "max", "dense"]
 _TIES = ("average", "min", "max", "dense")
@@ -50,6 +50,8 @@ _TIES = ("average", "min", "max", "dense")
 #: Segment names of the standard scheme, in display order.
 SEGMENTS = ("Champions", "Loyal", "Potential loyalist", "New", "Promising", "Need attention",
             "About to sleep", "At risk", "Can't lose them", "Hibernating", "Lost")
+#: The standard segments flagged by :meth:`RFMResult.at_risk`: good customers gone quiet.
+AT_RISK = ("About to sleep", "At risk", "Can't lose them")
 
 _G = {name: i for i, name in enumerate(SEGMENTS)}
 #: The standard grid: STANDARD_GRID[r - 1][fm - 1] is the segment of R score r and FM score fm
@@ -175,6 +177,22 @@ class RFMResult(Result):
         out.insert(1, "share", out["count"] / max(len(t), 1))
         out.index.name = "segment"
         return out.reset_index()
+
+    def at_risk(self, segments: Sequence[str] = AT_RISK) -> pd.Series:
+        """The rule-based churn-risk flag: True for customers in *segments*.
+
+        The default, :data:`AT_RISK`, holds the standard grid's customers who used to buy well
+        and have gone quiet: "About to sleep", "At risk" and "Can't lose them" ("Hibernating"
+        and "Lost" have lapsed already). Index: the customer ids.
+        """
+        known = set(self.table["segment"].dropna().astype(str))
+        unknown = [s for s in segments if s not in known and s not in SEGMENTS]
+        if unknown:
+            raise ConfigError(f"at_risk: unknown segments {unknown}; segments of this result: "
+                              f"{sorted(known)}.")
+        t = self.table
+        return pd.Series(t["segment"].astype(object).isin(list(segments)).to_numpy(),
+                         index=pd.Index(t.iloc[:, 0].to_numpy(), name=t.columns[0]), name="at_risk")
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"customers": self.table, "segments": self.segments()}

@@ -122,3 +122,43 @@ def test_bad_input(planted: tuple[pd.DataFrame, dict[str, float]]) -> None:
         churn_risk(small, "churned", cv=1)
     with pytest.raises(DataError, match="300 values"):
         churn_risk(small, np.zeros(300))
+
+
+def test_rule_against_model_by_hand(planted: tuple[pd.DataFrame, dict[str, float]]) -> None:
+    x, _ = planted
+    y = x["churned"].to_numpy().astype(int)
+    # a crude rule: flag the 20% with the longest time since the last order
+    flag = (x["recency"] >= x["recency"].quantile(0.8)).to_numpy()
+    res = churn_risk(x.assign(rfm_at_risk=flag), "churned", rule="rfm_at_risk", random_state=0)
+    assert "rfm_at_risk" not in set(res.table["feature"])  # the rule is not a predictor
+    t = res.rule.set_index("method")
+    m, pos, n = int(flag.sum()), int(y.sum()), len(y)
+    tp = int((flag & (y == 1)).sum())
+    tn = int((~flag & (y == 0)).sum())
+    assert t.loc["rule", "flagged"] == t.loc["model", "flagged"] == m
+    assert t.loc["rule", "precision"] == pytest.approx(tp / m)
+    assert t.loc["rule", "recall"] == pytest.approx(tp / pos)
+    assert t.loc["rule", "lift"] == pytest.approx((tp / m) / (pos / n))
+    assert t.loc["rule", "balanced_accuracy"] == pytest.approx((tp / pos + tn / (n - pos)) / 2)
+    # the model's row: the m customers with the highest out-of-fold risk
+    top = np.argsort(-res.scores.to_numpy(), kind="stable")[:m]
+    assert t.loc["model", "precision"] == pytest.approx(y[top].mean())
+    # the model uses every feature, the rule one: it finds more churners among as many flagged
+    assert t.loc["model", "recall"] > t.loc["rule", "recall"]
+    # the same flag as an array gives the same comparison
+    arr = churn_risk(x, "churned", rule=flag, random_state=0).rule
+    pd.testing.assert_frame_equal(arr, res.rule)
+
+
+def test_rule_bad_input(planted: tuple[pd.DataFrame, dict[str, float]]) -> None:
+    x, _ = planted
+    with pytest.raises(SchemaError, match="rule column"):
+        churn_risk(x, "churned", rule="nope")
+    with pytest.raises(DataError, match="one flag per row"):
+        churn_risk(x, "churned", rule=[True, False])
+    flag = pd.Series([True] * len(x), dtype=object)
+    flag.iloc[3] = None
+    with pytest.raises(DataError, match="missing flags"):
+        churn_risk(x, "churned", rule=flag.to_numpy())
+    with pytest.raises(DataError, match="churn flag"):
+        churn_risk(x, "churned", rule=np.array(["yes"] * len(x)))

@@ -299,3 +299,24 @@ def test_sample_rfm_and_plot():
     assert len(ax.texts) == 25
     res.plot(value="monetary")
     plt.close("all")
+
+
+def test_at_risk_flags_the_quiet_good_customers() -> None:
+    from needlab.errors import ConfigError as _ConfigError
+
+    tx = pd.DataFrame({
+        "c": ["a", "a", "a", "b", "c", "c", "d", "e", "e", "e", "e"],
+        "d": ["2024-01-02", "2024-01-05", "2024-01-09", "2024-06-20", "2024-06-01", "2024-06-25",
+              "2024-03-01", "2024-06-26", "2024-06-27", "2024-06-28", "2024-06-29"],
+        "v": [500, 400, 600, 20, 50, 60, 30, 300, 200, 400, 500]})
+    res = rfm(tx, customer="c", date="d", amount="v", asof="2024-07-01")
+    seg = res.table.set_index("c")["segment"].astype(str)
+    flag = res.at_risk()
+    assert flag.index.tolist() == ["a", "b", "c", "d", "e"]
+    assert flag.to_dict() == {c: seg[c] in ("About to sleep", "At risk", "Can't lose them") for c in seg.index}
+    assert bool(flag["a"])   # bought much and often, long ago
+    assert not bool(flag["e"])  # bought much and often, just now
+    only_lost = res.at_risk(["Lost"])
+    assert only_lost.to_dict() == {c: seg[c] == "Lost" for c in seg.index}
+    with pytest.raises(_ConfigError, match="unknown segments"):
+        res.at_risk(["Sleepy"])
