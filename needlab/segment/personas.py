@@ -34,7 +34,7 @@ _TEXT = {
            "needs": "主要需求", "pains": "主要痛点", "none": "无显著特征",
            "high": "{}高", "low": "{}低", "no": "非{}", "index": "指数", "vs": "对比总体"},
 }
-_LABEL_COLS = ("label", "need", "feature", "code", "item", "pain", "name")
+_LABEL_COLS = ("label", "need", "feature", "name", "code", "item", "pain")
 _SCORE_COLS = ("score", "better", "share", "rate", "importance", "value")
 SEP = "; "
 
@@ -108,11 +108,13 @@ def _pick(frame: pd.DataFrame, options: tuple[str, ...], what: str, arg: str) ->
                       f"{[str(c) for c in frame.columns]}. Rename the column.")
 
 
-def _ranked(frame: pd.DataFrame | None, arg: str, seg_col: str, top: int, percent: bool,
+def _ranked(frame: pd.DataFrame | Result | None, arg: str, seg_col: str, top: int, percent: bool,
             notes: list[str]) -> dict[str, list[str]]:
     """Top *top* labels per segment (keyed by ``str(segment)``) with their scores."""
     if frame is None:
         return {}
+    if isinstance(frame, Result):  # e.g. pain_matrix(..., by=...) or a Kano comparison
+        frame = frame.table
     frame = check_frame(frame, name=arg)
     seg = "segment" if "segment" in frame.columns else seg_col if seg_col in frame.columns else None
     if seg is None:
@@ -150,8 +152,8 @@ def personas(
     *,
     top: int = 5,
     lang: Lang = "en",
-    needs: pd.DataFrame | None = None,
-    pains: pd.DataFrame | None = None,
+    needs: pd.DataFrame | Result | None = None,
+    pains: pd.DataFrame | Result | None = None,
     names: Mapping[Hashable, str] | None = None,
     labels: Mapping[str, str] | None = None,
     name_traits: int = 3,
@@ -173,16 +175,16 @@ def personas(
         Key facts, needs and pain points shown per card.
     lang : {"en", "zh"}
         Language of headings and generated words (``high``/``low``).
-    needs : DataFrame, optional
-        Needs by segment, long form: a ``segment`` column (or one named like the profile's
-        segment column), a label column (the first of ``label``, ``need``, ``feature``,
-        ``code``, ``item``, ``pain``, ``name``) and a score column (the first of ``score``,
+    needs : DataFrame or result, optional
+        Needs by segment, long form (a result object stands for its ``.table``): a ``segment``
+        column (or one named like the profile's segment column), a label column (the first of
+        ``label``, ``need``, ``feature``, ``name``, ``code``, ``item``, ``pain``) and a score column (the first of ``score``,
         ``better``, ``share``, ``rate``, ``importance``, ``value``); e.g. a Kano
         ``by_segment`` table (``feature``, ``better``). The ``top`` highest scores per segment
         are shown.
-    pains : DataFrame, optional
-        Pain points by segment, in the same long form (e.g. ``segment``, ``code``, ``share``);
-        shares in [0, 1] are shown in percent.
+    pains : DataFrame or result, optional
+        Pain points by segment, in the same long form, e.g. ``pain_matrix(coded, by="segment")``
+        (``segment``, ``name``, ``share``); shares in [0, 1] are shown in percent.
     names : mapping, optional
         Segment -> persona name, overriding the generated name.
     labels : mapping, optional

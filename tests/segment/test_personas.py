@@ -130,3 +130,21 @@ def test_no_significant_trait_anywhere() -> None:
     res = personas(profile(df, "k", ["x", "r"], alpha=1e-9))
     assert res.table["name"].tolist() == ["Segment 1", "Segment 2", "Segment 3"]
     assert (res.table["traits"] == "").all() and len(res.notes) == 3
+
+
+def test_pains_from_a_pain_matrix_result() -> None:
+    """A per-segment pain matrix goes in as it is; cards show the code names and shares."""
+    from needlab.painpoints.coding import code_text
+    from needlab.painpoints.matrix import pain_matrix
+
+    fb = pd.DataFrame({
+        "seg": ["x"] * 40 + ["y"] * 40,
+        "age": [25 + i % 7 for i in range(40)] + [50 + i % 7 for i in range(40)],
+        "text": ["物流太慢了"] * 30 + ["很好用"] * 10 + ["客服态度很差"] * 20 + ["很好用"] * 20})
+    pm = pain_matrix(code_text(fb, "text", by="seg"), by="seg")
+    res = personas(profile(fb, "seg", ["age"]), pains=pm)
+    t = res.table.set_index("segment")
+    late = pm.table.query("seg == 'x'").iloc[0]
+    assert t.loc["x", "pains"] == f"{late['name']} ({late['share'] * 100:.0f}%)"
+    assert t.loc["x", "pains"] == "Late or slow delivery (75%)"
+    assert t.loc["y", "pains"].startswith("Rude or poor attitude (50%)")
