@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from needlab._validate import (
+    _rows,
     check_columns,
     check_dates,
     check_frame,
@@ -142,7 +143,7 @@ def clv_summary(transactions: pd.DataFrame, *, customer: Hashable, date: Hashabl
         if na.any():
             raise DataError(
                 f"column {amount!r} has {int(na.sum())} missing values at rows "
-                f"{', '.join(map(str, np.flatnonzero(na)[:5]))}; fill them (e.g. 0 for free "
+                f"{_rows(na)}; fill them (e.g. 0 for free "
                 "orders) or drop those rows before clv_summary."
             )
 
