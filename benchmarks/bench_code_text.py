@@ -38,7 +38,14 @@ from needlab.painpoints.coding import code_text
 from needlab.painpoints.taxonomy import Taxonomy
 
 # The team's real data sits in ../shared/data beside the repository (never copied into it).
-WAIMAI = Path(os.environ.get("NEEDLAB_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")) / "waimai_10k.csv"
+WAIMAI = (
+    Path(
+        os.environ.get(
+            "NEEDLAB_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"
+        )
+    )
+    / "waimai_10k.csv"
+)
 
 
 def make(n: int, seed: int = 0) -> pd.DataFrame:
@@ -48,7 +55,9 @@ def make(n: int, seed: int = 0) -> pd.DataFrame:
     for lg, share in (("zh", 0.65), ("en", 0.35)):
         texts = fb.loc[fb["lang"] == lg, "text"].astype(str)
         sep = "，" if lg == "zh" else ", "
-        clauses = texts.str.split(r"[，。！？]" if lg == "zh" else r"[.!?,:] ", regex=True).explode()
+        clauses = texts.str.split(
+            r"[，。！？]" if lg == "zh" else r"[.!?,:] ", regex=True
+        ).explode()
         clauses = clauses[clauses.str.strip().str.len() > 1].to_numpy(dtype=object)
         k = int(round(n * share)) if lg == "zh" else n - int(round(n * 0.65))
         a = clauses[rng.integers(0, len(clauses), k)]
@@ -87,9 +96,11 @@ def main() -> None:
     args = ap.parse_args()
     tx = Taxonomy.default()
     df = make(args.n)
-    print(f"{len(df):,} texts, {df['text'].nunique():,} unique, mean {df['text'].str.len().mean():.1f} chars; "
-          f"taxonomy: {len(tx.leaves())} leaf codes, "
-          f"{sum(len(c.regex(lg)) for c in tx for lg in ('zh', 'en'))} patterns")
+    print(
+        f"{len(df):,} texts, {df['text'].nunique():,} unique, mean {df['text'].str.len().mean():.1f} chars; "
+        f"taxonomy: {len(tx.leaves())} leaf codes, "
+        f"{sum(len(c.regex(lg)) for c in tx for lg in ('zh', 'en'))} patterns"
+    )
 
     code_text(df.head(1000), "text", lang="lang")  # warm-up (taxonomy compile)
     t0 = time.perf_counter()
@@ -119,8 +130,10 @@ def main() -> None:
     print(f"texts with identical code sets: {same.mean():.4%}")
     if diff_codes:
         top = sorted(diff_codes.items(), key=lambda kv: -sum(kv[1]))[:8]
-        print("  differences (code: only needlab, only loop):",
-              ", ".join(f"{c}: {a}, {b}" for c, (a, b) in top))
+        print(
+            "  differences (code: only needlab, only loop):",
+            ", ".join(f"{c}: {a}, {b}" for c, (a, b) in top),
+        )
         ex = df.loc[~same, "text"].head(5).tolist()
         print("  examples:", ex)
 
@@ -131,13 +144,16 @@ def main() -> None:
         ok = t["status"].isin(["ok", "truncated"])
         for lab, name in ((0, "negative"), (1, "positive")):
             sel = ok & (t["label"] == lab)
-            print(f"waimai_10k {name} reviews: {sel.sum():,}, share with >= 1 code: "
-                  f"{t.loc[sel, 'coded'].mean():.1%}")
-        neg = r.long[t.loc[r.long['row'], 'label'].to_numpy() == 0]
-        print("  top codes on negative reviews:",
-              neg["code"].value_counts().head(10).to_dict())
-        print("  uncoded negative residue, top bigrams:",
-              r.coverage.terms.loc[r.coverage.terms["lang"] == "zh", "term"].head(20).tolist())
+            print(
+                f"waimai_10k {name} reviews: {sel.sum():,}, share with >= 1 code: "
+                f"{t.loc[sel, 'coded'].mean():.1%}"
+            )
+        neg = r.long[t.loc[r.long["row"], "label"].to_numpy() == 0]
+        print("  top codes on negative reviews:", neg["code"].value_counts().head(10).to_dict())
+        print(
+            "  uncoded negative residue, top bigrams:",
+            r.coverage.terms.loc[r.coverage.terms["lang"] == "zh", "term"].head(20).tolist(),
+        )
 
 
 if __name__ == "__main__":

@@ -32,11 +32,13 @@ from needlab.tables.crosstab import crosstab
 
 def make(n: int, seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    return pd.DataFrame({
-        "row": rng.choice([f"r{i}" for i in range(10)], n),
-        "col": rng.choice([f"c{i}" for i in range(6)], n),
-        "w": rng.lognormal(0, 0.5, n),
-    })
+    return pd.DataFrame(
+        {
+            "row": rng.choice([f"r{i}" for i in range(10)], n),
+            "col": rng.choice([f"c{i}" for i in range(6)], n),
+            "w": rng.lognormal(0, 0.5, n),
+        }
+    )
 
 
 def bare(df: pd.DataFrame) -> pd.DataFrame:
@@ -47,7 +49,9 @@ def loop_per_pair(df: pd.DataFrame) -> dict:
     out = {}
     for a, b in itertools.combinations(sorted(df["col"].unique()), 2):
         sub = df[df["col"].isin([a, b])]
-        counts = sub.pivot_table(index="row", columns="col", values="w", aggfunc="sum", fill_value=0)
+        counts = sub.pivot_table(
+            index="row", columns="col", values="w", aggfunc="sum", fill_value=0
+        )
         col_w = sub.groupby("col")["w"].sum()
         eff = col_w**2 / (sub["w"] ** 2).groupby(sub["col"]).sum()
         for r in counts.index:
@@ -86,30 +90,49 @@ def best_of_rounds(fns: dict, rounds: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--rows", type=int, default=1_000_000, help="rows (default 1,000,000)")
-    ap.add_argument("--repeat", type=int, default=3,
-                    help="interleaved rounds, the best time of each method kept (3)")
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="interleaved rounds, the best time of each method kept (3)",
+    )
     args = ap.parse_args(argv)
     n, rep = args.rows, max(1, args.repeat)
     df = make(n)
     crosstab(df, "row", "col", weights="w")  # warm-up (imports, caches)
-    t = best_of_rounds({"needlab": lambda: crosstab(df, "row", "col", weights="w"),
-                        "pandas": lambda: bare(df), "loop": lambda: loop(df),
-                        "pair": lambda: loop_per_pair(df)}, rep)
+    t = best_of_rounds(
+        {
+            "needlab": lambda: crosstab(df, "row", "col", weights="w"),
+            "pandas": lambda: bare(df),
+            "loop": lambda: loop(df),
+            "pair": lambda: loop_per_pair(df),
+        },
+        rep,
+    )
     t_nl, t_pd, t_loop, t_pair = t["needlab"], t["pandas"], t["loop"], t["pair"]
     res = crosstab(df, "row", "col", weights="w")
     got = res.pvalues.set_index(["row", "column_a", "column_b"])["p_value"]
     worst = max(abs(got[k] - v) for ref in (loop(df), loop_per_pair(df)) for k, v in ref.items())
-    print(f"crosstab, {n:,} weighted rows, 10 x 6, all pairwise column tests; seconds "
-          f"(best of {rep} interleaved rounds)")
+    print(
+        f"crosstab, {n:,} weighted rows, 10 x 6, all pairwise column tests; seconds "
+        f"(best of {rep} interleaved rounds)"
+    )
     print(f"  needlab crosstab (all tests):   {t_nl:8.3f}")
-    print(f"  pandas.crosstab (counts only):  {t_pd:8.3f}   needlab / pandas = {t_nl / t_pd:.2f}x"
-          f"   (target <= 3x: {'met' if t_nl / t_pd <= 3 else 'MISSED'})")
-    print(f"  loop per pair (from the data):  {t_pair:8.3f}   loop / needlab = {t_pair / t_nl:.1f}x"
-          f"   (target >= 20x: {'met' if t_pair / t_nl >= 20 else 'MISSED'})")
-    print(f"  loop, counts once:              {t_loop:8.3f}   loop / needlab = {t_loop / t_nl:.1f}x")
+    print(
+        f"  pandas.crosstab (counts only):  {t_pd:8.3f}   needlab / pandas = {t_nl / t_pd:.2f}x"
+        f"   (target <= 3x: {'met' if t_nl / t_pd <= 3 else 'MISSED'})"
+    )
+    print(
+        f"  loop per pair (from the data):  {t_pair:8.3f}   loop / needlab = {t_pair / t_nl:.1f}x"
+        f"   (target >= 20x: {'met' if t_pair / t_nl >= 20 else 'MISSED'})"
+    )
+    print(
+        f"  loop, counts once:              {t_loop:8.3f}   loop / needlab = {t_loop / t_nl:.1f}x"
+    )
     print(f"  largest p-value difference needlab vs the loops: {worst:.2e}")
 
 

@@ -59,8 +59,10 @@ def main() -> None:
         t_nl, res = timed(lambda df=df, cols=cols: key_drivers(df, "y", cols))
         line = f"  {p:2d} drivers: needlab {t_nl:8.3f}"
         if pingouin is not None and p <= 15:
-            t_pg, lm = timed(lambda df=df, cols=cols: pingouin.linear_regression(
-                df[cols], df["y"], relimp=True), repeat=1)
+            t_pg, lm = timed(
+                lambda df=df, cols=cols: pingouin.linear_regression(df[cols], df["y"], relimp=True),
+                repeat=1,
+            )
             ref = lm.set_index("names").loc[cols, "relimp"].to_numpy()
             got = res.table.set_index("driver").loc[cols, "importance"].to_numpy()
             diff = np.abs(ref - got).max()

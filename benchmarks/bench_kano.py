@@ -71,20 +71,27 @@ def best_of(fn, repeat: int = 3) -> float:
 
 def main() -> None:
     print(f"Kano: {N_FEAT} features, 5% missing answers; seconds (best of 3)")
-    print(f"{'respondents':>12} {'needlab':>9} {'floor':>9} {'row-wise':>10} "
-          f"{'vs floor':>9} {'row-wise / needlab':>19}")
+    print(
+        f"{'respondents':>12} {'needlab':>9} {'floor':>9} {'row-wise':>10} "
+        f"{'vs floor':>9} {'row-wise / needlab':>19}"
+    )
     for n in (100_000, 1_000_000):
         df, pairs = make(n)
         t_nl = best_of(lambda df=df, pairs=pairs: kano(df, pairs))
         t_floor = best_of(lambda df=df, pairs=pairs: numpy_floor(df, pairs))
-        t_row = best_of(lambda df=df, pairs=pairs: rowwise(df.iloc[:ROWWISE_ROWS], pairs),
-                        repeat=1) * n / ROWWISE_ROWS
+        t_row = (
+            best_of(lambda df=df, pairs=pairs: rowwise(df.iloc[:ROWWISE_ROWS], pairs), repeat=1)
+            * n
+            / ROWWISE_ROWS
+        )
         # Same counts from the floor and needlab (a check, not a timing).
         counts = numpy_floor(df, pairs)
         got = kano(df, pairs).table[list("AOMIRQ")].to_numpy()
         ok = "ok" if np.array_equal(counts, got) else "MISMATCH"
-        print(f"{n:>12,} {t_nl:>9.3f} {t_floor:>9.3f} {t_row:>10.1f} {t_nl / t_floor:>8.2f}x "
-              f"{t_row / t_nl:>18.0f}x  counts {ok}")
+        print(
+            f"{n:>12,} {t_nl:>9.3f} {t_floor:>9.3f} {t_row:>10.1f} {t_nl / t_floor:>8.2f}x "
+            f"{t_row / t_nl:>18.0f}x  counts {ok}"
+        )
 
 
 if __name__ == "__main__":

@@ -20,8 +20,14 @@ import pandas as pd
 def import_time(repeats: int = 5) -> float:
     """Median wall time of ``import needlab`` in a fresh interpreter (seconds)."""
     code = "import time; t = time.perf_counter(); import needlab; print(time.perf_counter() - t)"
-    times = [float(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
-                                  text=True).stdout) for _ in range(repeats)]
+    times = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code], check=True, capture_output=True, text=True
+            ).stdout
+        )
+        for _ in range(repeats)
+    ]
     return statistics.median(times)
 
 
@@ -42,10 +48,12 @@ def make_survey(n: int, seed: int = 0) -> pd.DataFrame:
     labels = np.array(["非常满意", "满意", "一般", "不满意", "非常不满意"], dtype=object)
     cols["overall"] = labels[rng.integers(0, 5, n)]
     cols["region"] = np.array(["华北", "华东", "华南", "西部"], dtype=object)[rng.integers(0, 4, n)]
-    cols["kano_app_f"] = np.array(["我喜欢", "理所当然", "无所谓", "能忍受", "我不喜欢"],
-                                  dtype=object)[rng.integers(0, 5, n)]
-    cols["comment"] = np.array(["配送太慢", "价格偏高", "服务很好", "app 很好用", ""],
-                               dtype=object)[rng.integers(0, 5, n)]
+    cols["kano_app_f"] = np.array(
+        ["我喜欢", "理所当然", "无所谓", "能忍受", "我不喜欢"], dtype=object
+    )[rng.integers(0, 5, n)]
+    cols["comment"] = np.array(
+        ["配送太慢", "价格偏高", "服务很好", "app 很好用", ""], dtype=object
+    )[rng.integers(0, 5, n)]
     return pd.DataFrame(cols)
 
 

@@ -57,8 +57,10 @@ def main() -> None:
     X, y = make()
     num = [c for c in X.columns if c.startswith("num")]
     cat = [c for c in X.columns if c.startswith("cat")]
-    print(f"data: {X.shape[0]} rows x {X.shape[1]} columns ({len(num)} numeric, {len(cat)} "
-          f"categorical), k={K}, {N_INIT} starts each")
+    print(
+        f"data: {X.shape[0]} rows x {X.shape[1]} columns ({len(num)} numeric, {len(cat)} "
+        f"categorical), k={K}, {N_INIT} starts each"
+    )
 
     seg = Segmenter(k=K, k_range=(2, 8), n_init=N_INIT, random_state=0)
     t0 = time.perf_counter()
@@ -74,15 +76,18 @@ def main() -> None:
         from kmodes.util.dissim import euclidean_dissim, matching_dissim
     except ImportError:
         print("kmodes is not installed (pip install kmodes); needlab only:")
-        print(f"  needlab fit {t_full:.2f} s (clustering alone {t_bare:.2f} s), cost {seg.cost_:.1f}, "
-              f"ARI {adjusted_rand_score(y, seg.labels_):.3f}")
+        print(
+            f"  needlab fit {t_full:.2f} s (clustering alone {t_bare:.2f} s), cost {seg.cost_:.1f}, "
+            f"ARI {adjusted_rand_score(y, seg.labels_):.3f}"
+        )
         return
 
     # the same standardised numeric block and integer-coded categoricals for kmodes
     xnum = X[num].to_numpy()
     xnum = (xnum - xnum.mean(0)) / xnum.std(0)
-    codes = np.column_stack([pd.Index(seg._prep.levels[j]).get_indexer(X[c])
-                             for j, c in enumerate(cat)])
+    codes = np.column_stack(
+        [pd.Index(seg._prep.levels[j]).get_indexer(X[c]) for j, c in enumerate(cat)]
+    )
     km = KPrototypes(n_clusters=K, gamma=0.5, n_init=N_INIT, random_state=0, n_jobs=1)
     t0 = time.perf_counter()
     km.fit(np.hstack([xnum, codes]), categorical=list(range(N_NUM, N_NUM + N_CAT)))
@@ -90,32 +95,51 @@ def main() -> None:
 
     # needlab's prototypes in kmodes's format: standardised means, integer modes
     cen = seg.cluster_centers_
-    my_num = ((cen[num].to_numpy(dtype=float) - X[num].to_numpy().mean(0)) / X[num].to_numpy().std(0))
-    my_cat = np.column_stack([pd.Index(seg._prep.levels[j]).get_indexer(cen[c])
-                              for j, c in enumerate(cat)])
-    km_lab_on_mine, km_cost_mine = labels_cost(xnum, codes, [my_num, my_cat], euclidean_dissim,
-                                               matching_dissim, 0.5)
-    km_protos = [km.cluster_centroids_[:, :N_NUM].astype(float),
-                 km.cluster_centroids_[:, N_NUM:].astype(int)]
+    my_num = (cen[num].to_numpy(dtype=float) - X[num].to_numpy().mean(0)) / X[num].to_numpy().std(0)
+    my_cat = np.column_stack(
+        [pd.Index(seg._prep.levels[j]).get_indexer(cen[c]) for j, c in enumerate(cat)]
+    )
+    km_lab_on_mine, km_cost_mine = labels_cost(
+        xnum, codes, [my_num, my_cat], euclidean_dissim, matching_dissim, 0.5
+    )
+    km_protos = [
+        km.cluster_centroids_[:, :N_NUM].astype(float),
+        km.cluster_centroids_[:, N_NUM:].astype(int),
+    ]
     _, km_cost_km = labels_cost(xnum, codes, km_protos, euclidean_dissim, matching_dissim, 0.5)
 
     rows = [
-        {"program": "needlab Segmenter", "time_s": t_full, "time_clustering_s": t_bare,
-         "cost_needlab_fn": seg.cost(X, seg.labels_), "cost_kmodes_fn": km_cost_mine,
-         "ARI_vs_truth": adjusted_rand_score(y, seg.labels_)},
-        {"program": "kmodes KPrototypes", "time_s": t_km, "time_clustering_s": t_km,
-         "cost_needlab_fn": seg.cost(X, km.labels_), "cost_kmodes_fn": km_cost_km,
-         "ARI_vs_truth": adjusted_rand_score(y, km.labels_)},
+        {
+            "program": "needlab Segmenter",
+            "time_s": t_full,
+            "time_clustering_s": t_bare,
+            "cost_needlab_fn": seg.cost(X, seg.labels_),
+            "cost_kmodes_fn": km_cost_mine,
+            "ARI_vs_truth": adjusted_rand_score(y, seg.labels_),
+        },
+        {
+            "program": "kmodes KPrototypes",
+            "time_s": t_km,
+            "time_clustering_s": t_km,
+            "cost_needlab_fn": seg.cost(X, km.labels_),
+            "cost_kmodes_fn": km_cost_km,
+            "ARI_vs_truth": adjusted_rand_score(y, km.labels_),
+        },
     ]
     out = pd.DataFrame(rows).set_index("program")
-    with pd.option_context("display.float_format", "{:.3f}".format, "display.width", 160,
-                           "display.max_columns", 10):
+    with pd.option_context(
+        "display.float_format", "{:.3f}".format, "display.width", 160, "display.max_columns", 10
+    ):
         print(out)
-    print(f"kmodes's own cost_: {km.cost_:.3f}; labels agree with its prototypes: "
-          f"{bool(np.all(km_lab_on_mine == seg.labels_))} (needlab labels re-assigned by kmodes)")
-    print(f"speed-up: {t_km / t_full:.1f}x (full fit), {t_km / t_bare:.1f}x (clustering alone); "
-          f"cost ratio needlab / kmodes: {rows[0]['cost_needlab_fn'] / rows[1]['cost_needlab_fn']:.4f}; "
-          f"ARI between the two solutions: {adjusted_rand_score(seg.labels_, km.labels_):.3f}")
+    print(
+        f"kmodes's own cost_: {km.cost_:.3f}; labels agree with its prototypes: "
+        f"{bool(np.all(km_lab_on_mine == seg.labels_))} (needlab labels re-assigned by kmodes)"
+    )
+    print(
+        f"speed-up: {t_km / t_full:.1f}x (full fit), {t_km / t_bare:.1f}x (clustering alone); "
+        f"cost ratio needlab / kmodes: {rows[0]['cost_needlab_fn'] / rows[1]['cost_needlab_fn']:.4f}; "
+        f"ARI between the two solutions: {adjusted_rand_score(seg.labels_, km.labels_):.3f}"
+    )
 
 
 if __name__ == "__main__":

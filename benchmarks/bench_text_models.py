@@ -20,7 +20,9 @@ import numpy as np
 import pandas as pd
 
 # The team's real data sits in ../shared/data beside the repository (never copied into it).
-DATA = Path(os.environ.get("NEEDLAB_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+DATA = Path(
+    os.environ.get("NEEDLAB_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
+)
 
 
 def cfpb() -> None:
@@ -36,12 +38,15 @@ def cfpb() -> None:
     counts = d["Issue"].value_counts()
     d = d[d["Issue"].isin(counts[counts >= 20].index)]
     t0 = time.perf_counter()
-    res = TextCoder().cross_validate(d["Consumer complaint narrative"], d["Issue"].tolist(), cv=5,
-                                     random_state=0)
+    res = TextCoder().cross_validate(
+        d["Consumer complaint narrative"], d["Issue"].tolist(), cv=5, random_state=0
+    )
     dt = time.perf_counter() - t0
     print(f"CFPB Issue: {res.n_texts} narratives, {res.n_codes} issues (>= 20 texts each)")
-    print(f"  TextCoder 5-fold CV: macro-F1 {res.macro_f1:.3f}, micro-F1 {res.micro_f1:.3f} "
-          f"({dt:.1f} s)")
+    print(
+        f"  TextCoder 5-fold CV: macro-F1 {res.macro_f1:.3f}, micro-F1 {res.micro_f1:.3f} "
+        f"({dt:.1f} s)"
+    )
     maj = counts[counts >= 20].iloc[0] / res.n_texts
     print(f"  (majority-class accuracy {maj:.3f})")
 
@@ -68,8 +73,10 @@ def waimai() -> None:
     decided = (lab != "neutral").to_numpy()
     acc3 = float(((lab[decided] == "positive").astype(int).to_numpy() == y[decided]).mean())
     print(f"waimai_10k: {len(d)} reviews ({(y == 1).mean():.1%} positive)")
-    print(f"  lexicon sentiment: accuracy {acc:.3f}, balanced accuracy {bal:.3f} "
-          f"(score > 0 positive; {dt:.2f} s, {len(d) / dt:,.0f} texts/s)")
+    print(
+        f"  lexicon sentiment: accuracy {acc:.3f}, balanced accuracy {bal:.3f} "
+        f"(score > 0 positive; {dt:.2f} s, {len(d) / dt:,.0f} texts/s)"
+    )
     print(f"  lexicon, non-neutral only ({decided.mean():.1%} of reviews): accuracy {acc3:.3f}")
     t0 = time.perf_counter()
     accs = []
@@ -78,7 +85,9 @@ def waimai() -> None:
         m = SentimentModel().fit(texts[tr], y[tr])
         accs.append(float(np.mean(m.predict(texts[te]) == y[te])))
     dt = time.perf_counter() - t0
-    print(f"  SentimentModel 5-fold CV accuracy {np.mean(accs):.3f} (+- {np.std(accs):.3f}; {dt:.1f} s)")
+    print(
+        f"  SentimentModel 5-fold CV accuracy {np.mean(accs):.3f} (+- {np.std(accs):.3f}; {dt:.1f} s)"
+    )
 
 
 if __name__ == "__main__":

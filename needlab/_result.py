@@ -34,19 +34,30 @@ class Result:
     ----------
     table : DataFrame
         The tidy main table.
+    n_used : int
+        Input rows (the unit each function documents: respondents, texts, transactions,
+        customers, baskets) that entered the computation.
+    n_excluded : int
+        Input rows left out (missing values, zero or missing weights, invalid values); each
+        reason is in :attr:`notes`. ``n_used + n_excluded`` is the number of rows given.
     notes : tuple of str
         Human-readable notes: rows excluded and why, small cells, warnings.
     """
 
     table: pd.DataFrame
+    n_used: int = field(kw_only=True)
+    n_excluded: int = field(kw_only=True)
     notes: tuple[str, ...] = field(default=(), kw_only=True)
 
     #: Title shown in the HTML view; subclasses override.
     title = "Result"
 
     def summary(self) -> dict[str, Any]:
-        """Key figures shown above the table (subclasses override)."""
+        """Key figures of the result (subclasses override); the views show them after the counts."""
         return {}
+
+    def _figures(self) -> dict[str, Any]:
+        return {"n_used": self.n_used, "n_excluded": self.n_excluded, **self.summary()}
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """All tables of the result by name, for :meth:`to_excel` (subclasses add theirs)."""
@@ -68,21 +79,24 @@ class Result:
 
     def _repr_html_(self) -> str:
         parts = [f"<h4>{html.escape(self.title)}</h4>"]
-        figures = self.summary()
+        figures = self._figures()
         if figures:
             items = "".join(
-                f"<li><b>{html.escape(str(k))}</b>: {html.escape(_fmt(v))}</li>" for k, v in figures.items()
+                f"<li><b>{html.escape(str(k))}</b>: {html.escape(_fmt(v))}</li>"
+                for k, v in figures.items()
             )
             parts.append(f"<ul>{items}</ul>")
         if self.notes:
             parts.append("<p>" + "<br>".join(html.escape(n) for n in self.notes) + "</p>")
         # DataFrame.to_html escapes cell text by default.
-        parts.append(self.display().to_html(max_rows=60, float_format=lambda x: f"{x:.4g}", escape=True))
+        parts.append(
+            self.display().to_html(max_rows=60, float_format=lambda x: f"{x:.4g}", escape=True)
+        )
         return "\n".join(parts)
 
     def __repr__(self) -> str:
         lines = [self.title]
-        lines += [f"  {k}: {_fmt(v)}" for k, v in self.summary().items()]
+        lines += [f"  {k}: {_fmt(v)}" for k, v in self._figures().items()]
         lines += [f"  note: {n}" for n in self.notes]
         lines.append(self.display().to_string(max_rows=30))
         return "\n".join(lines)

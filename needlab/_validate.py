@@ -9,15 +9,22 @@ positions, and say how to fix the problem. Checks never use ``assert`` (it vanis
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from needlab.errors import ConfigError, DataError, SchemaError
 
+if TYPE_CHECKING:  # pragma: no cover
+    from needlab.io.codebook import Codebook
+
 __all__ = [
     "SHOW",
+    "Design",
+    "as_design",
+    "as_series",
     "check_alpha",
     "check_allowed",
     "check_columns",
@@ -101,8 +108,9 @@ def check_unique_columns(columns: Sequence[Hashable], *, source: str = "data") -
     )
 
 
-def check_columns(data: pd.DataFrame, columns: Iterable[Hashable] | Hashable, *,
-                  what: str = "column") -> list[Hashable]:
+def check_columns(
+    data: pd.DataFrame, columns: Iterable[Hashable] | Hashable, *, what: str = "column"
+) -> list[Hashable]:
     """Check that every name in *columns* is a column of *data*; return them as a list.
 
     Raises
@@ -182,8 +190,13 @@ def check_dates(data: pd.DataFrame, column: Hashable) -> pd.Series:
     return dates
 
 
-def check_allowed(data: pd.DataFrame, column: Hashable, allowed: Iterable[Any], *,
-                  fix: str = "recode them or declare them in the codebook") -> None:
+def check_allowed(
+    data: pd.DataFrame,
+    column: Hashable,
+    allowed: Iterable[Any],
+    *,
+    fix: str = "recode them or declare them in the codebook",
+) -> None:
     """Raise :class:`DataError` when *column* has non-missing values outside *allowed*.
 
     Examples
@@ -225,8 +238,13 @@ def check_unique(data: pd.DataFrame, column: Hashable) -> None:
         )
 
 
-def check_weights(data: pd.DataFrame | None, weights: Hashable | Sequence[float] | np.ndarray | None,
-                  n: int | None = None, *, allow_zero: bool = True) -> np.ndarray | None:
+def check_weights(
+    data: pd.DataFrame | None,
+    weights: Hashable | Sequence[float] | np.ndarray | None,
+    n: int | None = None,
+    *,
+    allow_zero: bool = True,
+) -> np.ndarray | None:
     """Resolve *weights* (a column name or an array) to a float array and check it.
 
     Weights must be finite and non-negative with a positive total. Zero weights are allowed
@@ -264,8 +282,14 @@ def check_weights(data: pd.DataFrame | None, weights: Hashable | Sequence[float]
             raise DataError(f"weights must be one-dimensional, got shape {w.shape}.")
     n = len(data) if n is None and data is not None else n
     if n is not None and len(w) != n:
-        raise DataError(f"weights has {len(w)} values but the data has {n} rows; pass one weight per row.")
-    for mask, what in ((np.isnan(w), "missing (NaN)"), (np.isinf(w), "infinite"), (w < 0, "negative")):
+        raise DataError(
+            f"weights has {len(w)} values but the data has {n} rows; pass one weight per row."
+        )
+    for mask, what in (
+        (np.isnan(w), "missing (NaN)"),
+        (np.isinf(w), "infinite"),
+        (w < 0, "negative"),
+    ):
         if mask.any():
             raise DataError(
                 f"weights {name} has {int(mask.sum())} {what} values: {preview(w[mask])} at rows "
@@ -292,3 +316,116 @@ def check_option(value: Any, options: Iterable[Any], name: str) -> Any:
     if value not in opts:
         raise ConfigError(f"{name}={value!r} is not valid; choose one of {opts}.")
     return value
+
+
+@dataclass(frozen=True)
+class Design:
+    """What an analysis needs from its ``data``: the frame, the weights, the id and the codebook.
+
+    Built by :func:`as_design` from a DataFrame or a :class:`~needlab.Survey`.
+
+    Attributes
+    ----------
+    data : DataFrame
+        The rows: codes (numeric analyses) or labelled categoricals (tables), see :func:`as_design`.
+    weights : column name, array or None
+        What to pass to :func:`check_weights`: the caller's ``weights=``, else the Survey's
+        weight column, else ``None``.
+    id : Hashable or None
+        The caller's ``id=``, else the Survey's id column, else ``None``.
+    codebook : Codebook or None
+        The Survey's codebook (``None`` for a plain DataFrame).
+    """
+
+    data: pd.DataFrame
+    weights: Any
+    id: Hashable | None
+    codebook: Codebook | None
+
+
+def as_design(
+    data: Any,
+    *,
+    weights: Any = None,
+    id: Hashable | None = None,
+    labels: bool = False,
+    name: str = "data",
+    min_rows: int = 1,
+) -> Design:
+    """Resolve *data* (a DataFrame or a :class:`~needlab.Survey`) and its design options.
+
+    The one rule every analysis follows (``docs/conventions.md``):
+
+    - a DataFrame is used as it is; ``weights=None`` means unweighted;
+    - a Survey gives its rows as codes, or as labelled ordered categoricals when *labels* is true
+      (tables that show answer labels); ``weights=None`` takes the codebook's weight column
+      and ``id=None`` its id column; ``weights=False`` asks for an unweighted analysis;
+    - a weight column declared by the codebook is checked here, with the same error as
+      passing it as ``weights=``.
+
+    Examples
+    --------
+    >>> d = as_design(pd.DataFrame({"q": [1, 2]}), weights=False)
+    >>> d.weights is None, len(d.data)
+    (True, 2)
+    """
+    from needlab.io.read import Survey
+
+    codebook = None
+    if isinstance(data, Survey):
+        codebook = data.codebook
+        frame = data.labelled() if labels else data.data
+        if weights is None and codebook.weight is not None:
+            weights = codebook.weight
+            check_weights(frame, weights)
+        if id is None:
+            id = codebook.id
+    else:
+        frame = data
+    if weights is False:
+        weights = None
+    frame = check_frame(frame, name=name, min_rows=min_rows)
+    return Design(data=frame, weights=weights, id=id, codebook=codebook)
+
+
+def as_series(data: Any, var: Hashable | None = None, *, name: str = "data") -> pd.Series:
+    """One variable from *data*: a Series or 1-d array as given, or column *var* of a DataFrame
+    or :class:`~needlab.Survey` (its codes).
+
+    Raises
+    ------
+    SchemaError
+        A frame without *var*, a *var* that is not a column, or an array that is not 1-d.
+
+    Examples
+    --------
+    >>> as_series(pd.DataFrame({"age": [30, 41]}), "age").tolist()
+    [30, 41]
+    >>> as_series([1, 2]).tolist()
+    [1, 2]
+    """
+    from needlab.io.read import Survey
+
+    if isinstance(data, Survey):
+        data = data.data
+    if isinstance(data, pd.DataFrame):
+        if var is None:
+            raise SchemaError(
+                f"{name} is a DataFrame: name the column to use, e.g. var={str(data.columns[0])!r}."
+                if len(data.columns)
+                else f"{name} is an empty DataFrame; pass a Series or a frame with the column."
+            )
+        check_columns(data, var)
+        return data[var]
+    if var is not None:
+        raise SchemaError(
+            f"var={var!r} names a column, but {name} is not a DataFrame; pass the frame."
+        )
+    if isinstance(data, pd.Series):
+        return data
+    arr = np.asarray(data, dtype=object if not hasattr(data, "dtype") else None)
+    if arr.ndim != 1:
+        raise SchemaError(
+            f"{name} must be one-dimensional (a Series or a list), got shape {arr.shape}."
+        )
+    return pd.Series(arr)

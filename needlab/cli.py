@@ -43,8 +43,16 @@ def _check(args: argparse.Namespace) -> int:
     report = quality(data, survey.codebook)
     _print_table("data quality", report.table)
     # Duplicate ids and out-of-range values appear in both reports: count each finding once.
-    same = {"duplicate_id": "duplicate_id", "not_in_labels": "out_of_range", "out_of_range": "out_of_range"}
-    seen = {(c, same[p]) for c, p in zip(problems["column"], problems["problem"], strict=True) if p in same}
+    same = {
+        "duplicate_id": "duplicate_id",
+        "not_in_labels": "out_of_range",
+        "out_of_range": "out_of_range",
+    }
+    seen = {
+        (c, same[p])
+        for c, p in zip(problems["column"], problems["problem"], strict=True)
+        if p in same
+    }
     errors = report.table[report.table["severity"] == "error"]
     extra = sum((c, k) not in seen for c, k in zip(errors["column"], errors["check"], strict=True))
     n_errors = len(problems) + extra
@@ -67,7 +75,9 @@ def _templates() -> Path:
     for folder in (here / "_templates" / "notebooks", here.parent / "notebooks"):
         if (folder / "CHANGELOG.md").exists():
             return folder
-    raise NeedlabError("the template notebooks are not installed; reinstall needlab from its wheel or repository")
+    raise NeedlabError(
+        "the template notebooks are not installed; reinstall needlab from its wheel or repository"
+    )
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -105,7 +115,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("init", help="start a project in DIR: template notebooks and sample data")
     p.add_argument("dir", type=Path)
-    p.add_argument("--force", action="store_true", help="overwrite notebooks already in DIR/notebooks")
+    p.add_argument(
+        "--force", action="store_true", help="overwrite notebooks already in DIR/notebooks"
+    )
     p.set_defaults(func=_init)
 
     p = sub.add_parser("sample", help="write the bundled sample data set to DIR")

@@ -7,7 +7,14 @@ the column (or file, or option), show a few offending values and say how to fix 
 
 from __future__ import annotations
 
-__all__ = ["ConfigError", "DataError", "NeedlabError", "SchemaError", "NeedlabWarning"]
+__all__ = [
+    "ConfigError",
+    "DataError",
+    "NeedlabError",
+    "NeedlabWarning",
+    "NotFittedError",
+    "SchemaError",
+]
 
 
 class NeedlabError(ValueError):
@@ -30,3 +37,23 @@ class ConfigError(NeedlabError):
 
 class NeedlabWarning(UserWarning):
     """Something was coerced or excluded; the result says how much."""
+
+
+def __getattr__(name: str) -> type:
+    # NotFittedError subclasses scikit-learn's, which is imported only when first needed (so that
+    # ``import needlab`` stays fast); the class is then cached in this module.
+    if name == "NotFittedError":
+        from sklearn.exceptions import NotFittedError as _SklearnNotFitted
+
+        cls = type(
+            "NotFittedError",
+            (NeedlabError, _SklearnNotFitted),
+            {
+                "__doc__": "An estimator method was called before ``fit``. Subclasses both "
+                ":class:`NeedlabError` and scikit-learn's ``NotFittedError``.",
+                "__module__": __name__,
+            },
+        )
+        globals()[name] = cls
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

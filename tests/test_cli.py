@@ -36,7 +36,9 @@ def test_sample_writes_the_committed_files(tmp_path, capsys) -> None:
 
 
 def test_check_sample_is_clean_but_reports_quality(capsys) -> None:
-    code = main(["check", str(SAMPLE / "survey_wave1.csv"), "--codebook", str(SAMPLE / "codebook.yaml")])
+    code = main(
+        ["check", str(SAMPLE / "survey_wave1.csv"), "--codebook", str(SAMPLE / "codebook.yaml")]
+    )
     out = capsys.readouterr().out
     assert code == 0, out
     assert "2000 rows" in out
@@ -62,8 +64,9 @@ def test_check_missing_file_is_a_clear_error(tmp_path, capsys) -> None:
 
 
 def test_console_script_entry_point_runs() -> None:
-    out = subprocess.run([sys.executable, "-m", "needlab", "--version"], capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "needlab", "--version"], capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == f"needlab {needlab.__version__}"
 
 
@@ -72,8 +75,12 @@ def test_init_copies_the_templates_and_the_sample(tmp_path, capsys) -> None:
     assert main(["init", str(tmp_path)]) == 0
     copied = sorted(p.name for p in (tmp_path / "notebooks").glob("*.ipynb"))
     assert copied == sorted(p.name for p in nb_src.glob("[0-9][0-9]_*.ipynb"))
-    assert (tmp_path / "notebooks" / "04_kano.ipynb").read_bytes() == (nb_src / "04_kano.ipynb").read_bytes()
-    assert (tmp_path / "data" / "sample" / "survey_wave1.csv").read_bytes() == (SAMPLE / "survey_wave1.csv").read_bytes()
+    assert (tmp_path / "notebooks" / "04_kano.ipynb").read_bytes() == (
+        nb_src / "04_kano.ipynb"
+    ).read_bytes()
+    assert (tmp_path / "data" / "sample" / "survey_wave1.csv").read_bytes() == (
+        SAMPLE / "survey_wave1.csv"
+    ).read_bytes()
     # A second init would overwrite the user's notebooks: refused without --force.
     assert main(["init", str(tmp_path)]) == 1
     assert "--force" in capsys.readouterr().err

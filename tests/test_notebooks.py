@@ -28,7 +28,9 @@ def test_pair_in_sync(path: Path) -> None:
     assert pair.exists(), f"{pair.name} missing: pair the notebook with jupytext py:percent"
     text = jupytext.read(pair)
     nb = nbformat.read(path, as_version=4)
-    assert [(c.cell_type, c.source) for c in text.cells] == [(c.cell_type, c.source) for c in nb.cells]
+    assert [(c.cell_type, c.source) for c in text.cells] == [
+        (c.cell_type, c.source) for c in nb.cells
+    ]
     assert text.metadata.get("needlab") == nb.metadata.get("needlab")
 
 

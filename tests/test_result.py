@@ -11,7 +11,6 @@ from needlab._result import Result
 
 @dataclass(frozen=True, repr=False)
 class _Demo(Result):
-    n_excluded: int = 0
     title = "Demo <result>"
 
     def summary(self) -> dict[str, object]:
@@ -20,7 +19,7 @@ class _Demo(Result):
 
 def _demo() -> _Demo:
     table = pd.DataFrame({"code": ["<b>x</b>", "=SUM(A1)"], "share": [0.25, 0.75]})
-    return _Demo(table, n_excluded=3, notes=("3 rows had no answer & were excluded",))
+    return _Demo(table, n_used=2, n_excluded=3, notes=("3 rows had no answer & were excluded",))
 
 
 def test_html_escapes_and_is_deterministic() -> None:
@@ -52,4 +51,9 @@ def test_to_excel_neutralises(tmp_path) -> None:
 def test_repr_lists_figures() -> None:
     text = repr(_demo())
     assert text.splitlines()[0] == "Demo <result>"
-    assert "excluded rows: 3" in text
+    assert text.splitlines()[1:4] == ["  n_used: 2", "  n_excluded: 3", "  excluded rows: 3"]
+
+
+def test_counts_are_required() -> None:
+    with pytest.raises(TypeError, match="n_used"):
+        _Demo(pd.DataFrame({"a": [1]}), n_excluded=0)  # type: ignore[call-arg]

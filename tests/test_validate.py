@@ -52,8 +52,11 @@ def test_check_allowed_finds_exactly_the_planted_values(data) -> None:
 
 
 @FAST
-@given(w=st.lists(st.floats(0, 1e6, allow_nan=False), min_size=1, max_size=20),
-       neg=st.floats(-1e6, -1e-9), pos=st.integers(0, 19))
+@given(
+    w=st.lists(st.floats(0, 1e6, allow_nan=False), min_size=1, max_size=20),
+    neg=st.floats(-1e6, -1e-9),
+    pos=st.integers(0, 19),
+)
 def test_check_weights_rejects_any_negative(w, neg, pos) -> None:
     w = list(w)
     w[pos % len(w)] = neg

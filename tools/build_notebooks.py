@@ -27,15 +27,20 @@ NB_DIR = ROOT / "notebooks"
 def build(name: str) -> Path:
     src = NB_DIR / f"{name}.py"
     nb = jupytext.read(src)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nb.metadata["jupytext"] = {
         "formats": "ipynb,py:percent",
         "notebook_metadata_filter": "needlab,kernelspec,jupytext",
     }
     if "needlab" not in nb.metadata:
         raise SystemExit(f"{src}: header lacks the needlab metadata (template, version)")
-    client = NotebookClient(nb, timeout=600, kernel_name="python3",
-                            resources={"metadata": {"path": str(NB_DIR)}})
+    client = NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NB_DIR)}}
+    )
     client.execute()
     out = NB_DIR / f"{name}.ipynb"
     for cell in nb.cells:

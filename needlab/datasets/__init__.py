@@ -84,7 +84,9 @@ class Sample:
         for name in _FRAMES:
             df = getattr(self, name)
             lines.append(f"  {name:<13} {df.shape[0]:>6} rows x {df.shape[1]:>3} columns")
-        lines.append(f"  codebook      {len(self.codebook.get('columns', {})):>6} columns described")
+        lines.append(
+            f"  codebook      {len(self.codebook.get('columns', {})):>6} columns described"
+        )
         lines.append(f"  plan          {len(self.plan.get('goals', [])):>6} goals")
         lines.append(f"  truth         {self.truth!r}")
         return "\n".join(lines)
@@ -92,12 +94,18 @@ class Sample:
 
 def _from_texts(texts: dict[str, str], truth: Truth, seed: int) -> Sample:
     frames = {name: pd.read_csv(io.StringIO(texts[f"{name}.csv"])) for name in _FRAMES}
-    return Sample(**frames, codebook=yaml.safe_load(texts["codebook.yaml"]),
-                  plan=yaml.safe_load(texts["plan.yaml"]), truth=truth, seed=seed)
+    return Sample(
+        **frames,
+        codebook=yaml.safe_load(texts["codebook.yaml"]),
+        plan=yaml.safe_load(texts["plan.yaml"]),
+        truth=truth,
+        seed=seed,
+    )
 
 
-def make_sample(seed: int = 0, *, n_customers: int = 6000, n_respondents: int = 2000,
-                n_feedback: int = 3600) -> Sample:
+def make_sample(
+    seed: int = 0, *, n_customers: int = 6000, n_respondents: int = 2000, n_feedback: int = 3600
+) -> Sample:
     """Generate the sample study in memory.
 
     Parameters
@@ -123,7 +131,9 @@ def make_sample(seed: int = 0, *, n_customers: int = 6000, n_respondents: int = 
     >>> s.survey_wave2.shape[0], len(s.truth.segments)
     (300, 800)
     """
-    texts, truth = render(seed, n_customers=n_customers, n_respondents=n_respondents, n_feedback=n_feedback)
+    texts, truth = render(
+        seed, n_customers=n_customers, n_respondents=n_respondents, n_feedback=n_feedback
+    )
     return _from_texts(texts, truth, seed)
 
 

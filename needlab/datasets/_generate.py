@@ -21,8 +21,16 @@ from needlab.datasets import _text as T
 
 __all__ = ["FILES", "Truth", "render"]
 
-FILES = ("customers.csv", "transactions.csv", "survey_wave1.csv", "survey_wave2.csv", "feedback.csv",
-         "competitors.csv", "codebook.yaml", "plan.yaml")
+FILES = (
+    "customers.csv",
+    "transactions.csv",
+    "survey_wave1.csv",
+    "survey_wave2.csv",
+    "feedback.csv",
+    "competitors.csv",
+    "codebook.yaml",
+    "plan.yaml",
+)
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -84,8 +92,18 @@ class Truth:
     seed: int = 0
 
     def __repr__(self) -> str:
-        parts = [f"{k}={getattr(self, k).shape}" for k in
-                 ("segments", "customers", "kano", "drivers", "waves", "respondents", "painpoints")]
+        parts = [
+            f"{k}={getattr(self, k).shape}"
+            for k in (
+                "segments",
+                "customers",
+                "kano",
+                "drivers",
+                "waves",
+                "respondents",
+                "painpoints",
+            )
+        ]
         return f"Truth(seed={self.seed}, " + ", ".join(parts) + ")"
 
 
@@ -132,7 +150,9 @@ def _yaml(obj: Any) -> str:
     return yaml.dump(obj, Dumper=_NoAliasDumper, allow_unicode=True, sort_keys=False, width=120)
 
 
-def _gumbel_top(rng: np.random.Generator, logw: np.ndarray, k: int, eligible: np.ndarray) -> np.ndarray:
+def _gumbel_top(
+    rng: np.random.Generator, logw: np.ndarray, k: int, eligible: np.ndarray
+) -> np.ndarray:
     """Indices of k units drawn without replacement with probability proportional to exp(logw)."""
     key = logw - np.log(-np.log(rng.random(len(logw))))
     key = np.where(eligible, key, -np.inf)
@@ -156,18 +176,31 @@ def _customers(c: _Ctx) -> dict[str, Any]:
     signup = np.floor(lo + (hi - lo) * np.sqrt(rng.random(n))).astype(np.int64)
     sat = rng.normal(S.SAT_MEAN[seg], 1.0)
     ids = np.char.add("C", np.char.zfill(np.arange(1, n + 1).astype(str), 5)).astype(object)
-    df = pd.DataFrame({
-        "customer_id": ids,
-        "signup_date": _dates(signup),
-        "region": np.array([r[0] for r in S.REGIONS], dtype=object)[region],
-        "city_tier": np.array([t[0] for t in S.TIERS], dtype=object)[tier],
+    df = pd.DataFrame(
+        {
+            "customer_id": ids,
+            "signup_date": _dates(signup),
+            "region": np.array([r[0] for r in S.REGIONS], dtype=object)[region],
+            "city_tier": np.array([t[0] for t in S.TIERS], dtype=object)[tier],
+            "age": age,
+            "gender": np.where(female, "女", "男").astype(object),
+            "income_band": np.array([t[0] for t in S.INCOMES], dtype=object)[income],
+            "channel": np.array([t[0] for t in S.CHANNELS], dtype=object)[channel],
+        }
+    )
+    return {
+        "df": df,
+        "seg": seg,
         "age": age,
-        "gender": np.where(female, "女", "男").astype(object),
-        "income_band": np.array([t[0] for t in S.INCOMES], dtype=object)[income],
-        "channel": np.array([t[0] for t in S.CHANNELS], dtype=object)[channel],
-    })
-    return {"df": df, "seg": seg, "age": age, "female": female, "region": region, "tier": tier,
-            "income": income, "channel": channel, "signup": signup, "sat": sat, "ids": ids}
+        "female": female,
+        "region": region,
+        "tier": tier,
+        "income": income,
+        "channel": channel,
+        "signup": signup,
+        "sat": sat,
+        "ids": ids,
+    }
 
 
 def _transactions(c: _Ctx, cu: dict[str, Any]) -> dict[str, Any]:
@@ -189,38 +222,74 @@ def _transactions(c: _Ctx, cu: dict[str, Any]) -> dict[str, Any]:
     is_first = np.zeros(len(cust), dtype=bool)
     offsets = np.concatenate([[0], np.cumsum(n_orders)[:-1]])
     is_first[offsets] = True
-    day = np.where(is_first, first[cust],
-                   first[cust] + np.floor(rng.random(len(cust)) * (end[cust] - first[cust] + 1)).astype(np.int64))
+    day = np.where(
+        is_first,
+        first[cust],
+        first[cust]
+        + np.floor(rng.random(len(cust)) * (end[cust] - first[cust] + 1)).astype(np.int64),
+    )
     s = seg[cust]
     prod = _choice_rows(rng, S.PRODUCT_P[s])
     names = np.array([p[0] for p in S.PRODUCTS], dtype=object)
     cats = np.array([p[1] for p in S.PRODUCTS], dtype=object)
     price = np.array([p[2] for p in S.PRODUCTS])
     small = np.isin(cats[prod], ["配件耗材", "智能插座"])
-    qty = np.where(small, 1 + np.minimum(rng.poisson(0.6, len(cust)), 3),
-                   1 + (rng.random(len(cust)) < 0.03)).astype(np.int64)
+    qty = np.where(
+        small, 1 + np.minimum(rng.poisson(0.6, len(cust)), 3), 1 + (rng.random(len(cust)) < 0.03)
+    ).astype(np.int64)
     disc = rng.uniform(S.DISCOUNT[s, 0], S.DISCOUNT[s, 1])
     amount = np.round(price[prod] * qty * np.round(disc, 2), 2)
     main_ch = np.array([t[0] for t in S.CHANNELS], dtype=object)
     ch = np.where(rng.random(len(cust)) < 0.75, cu["channel"][cust], rng.integers(0, 4, len(cust)))
     order = np.lexsort((cust, day))
-    cust, day, prod, qty, amount, ch = cust[order], day[order], prod[order], qty[order], amount[order], ch[order]
+    cust, day, prod, qty, amount, ch = (
+        cust[order],
+        day[order],
+        prod[order],
+        qty[order],
+        amount[order],
+        ch[order],
+    )
     oid = np.char.add("O", np.char.zfill(np.arange(1, len(cust) + 1).astype(str), 6)).astype(object)
-    df = pd.DataFrame({
-        "order_id": oid, "customer_id": cu["ids"][cust], "order_date": _dates(day), "product": names[prod],
-        "category": cats[prod], "quantity": qty, "amount": amount, "channel": main_ch[ch],
-    })
+    df = pd.DataFrame(
+        {
+            "order_id": oid,
+            "customer_id": cu["ids"][cust],
+            "order_date": _dates(day),
+            "product": names[prod],
+            "category": cats[prod],
+            "quantity": qty,
+            "amount": amount,
+            "channel": main_ch[ch],
+        }
+    )
     total = np.bincount(cust, weights=amount, minlength=n)
     rank = total.argsort(kind="stable").argsort(kind="stable") / max(n - 1, 1)
     tier = np.where(rank >= 0.8, "high", np.where(rank >= 0.5, "medium", "low"))
-    truth = pd.DataFrame({
-        "customer_id": cu["ids"], "segment": np.array(S.SEGMENTS, dtype=object)[seg], "satisfaction": sat.round(4),
-        "repeat_rate": rate.round(4), "churned": churned,
-        "churn_date": np.where(churned, _dates(churn_day), None), "p_churn": p_churn.round(4),
-        "n_orders": n_orders, "total_spend": total.round(2), "value_tier": tier, "one_time": n_orders == 1,
-    })
+    truth = pd.DataFrame(
+        {
+            "customer_id": cu["ids"],
+            "segment": np.array(S.SEGMENTS, dtype=object)[seg],
+            "satisfaction": sat.round(4),
+            "repeat_rate": rate.round(4),
+            "churned": churned,
+            "churn_date": np.where(churned, _dates(churn_day), None),
+            "p_churn": p_churn.round(4),
+            "n_orders": n_orders,
+            "total_spend": total.round(2),
+            "value_tier": tier,
+            "one_time": n_orders == 1,
+        }
+    )
     # per-customer orders for the feedback generator: a random product of the customer
-    return {"df": df, "truth": truth, "cust": cust, "prod": prod, "n_orders": n_orders, "churned": churned}
+    return {
+        "df": df,
+        "truth": truth,
+        "cust": cust,
+        "prod": prod,
+        "n_orders": n_orders,
+        "churned": churned,
+    }
 
 
 # ----------------------------------------------------------------- survey
@@ -235,9 +304,9 @@ def _kano_probs() -> np.ndarray:
 
 # answer patterns per category: list of ((functional, dysfunctional), probability)
 _PATTERNS = {
-    0: [((1, 3), 0.55), ((1, 4), 0.30), ((1, 2), 0.15)],            # A
-    1: [((1, 5), 1.0)],                                              # O
-    2: [((2, 5), 0.45), ((3, 5), 0.40), ((4, 5), 0.15)],            # M
+    0: [((1, 3), 0.55), ((1, 4), 0.30), ((1, 2), 0.15)],  # A
+    1: [((1, 5), 1.0)],  # O
+    2: [((2, 5), 0.45), ((3, 5), 0.40), ((4, 5), 0.15)],  # M
     3: [((3, 3), 0.65), ((3, 4), 0.15), ((4, 3), 0.10), ((2, 3), 0.10)],  # I
     4: [((5, 3), 0.40), ((5, 1), 0.25), ((3, 1), 0.20), ((5, 2), 0.15)],  # R
 }
@@ -258,8 +327,9 @@ def _mix(rng: np.random.Generator, stable: np.ndarray, rho: float = S.WAVE_CORR)
     return rho * stable + np.sqrt(1.0 - rho * rho) * rng.normal(0.0, 1.0, len(stable))
 
 
-def _population_responses(c: _Ctx, cu: dict[str, Any], wave: int,
-                          stable: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+def _population_responses(
+    c: _Ctx, cu: dict[str, Any], wave: int, stable: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
     """Every customer's (complete, error-free) answers in a wave: the census the samples draw from."""
     rng, n = c.rng, c.n_customers
     seg = cu["seg"]
@@ -300,7 +370,9 @@ def _population_responses(c: _Ctx, cu: dict[str, Any], wave: int,
         out[f"kano_{feat[0]}_f"] = fa
         out[f"kano_{feat[0]}_d"] = da
         imp_mean = np.array([S.IMPORTANCE_MEAN[k] for k in S.KANO_CATS])[cat]
-        out[f"imp_{feat[0]}"] = np.clip(np.round(imp_mean + rng.normal(0.0, 1.3, n)), 1, 9).astype(np.int64)
+        out[f"imp_{feat[0]}"] = np.clip(np.round(imp_mean + rng.normal(0.0, 1.3, n)), 1, 9).astype(
+            np.int64
+        )
         out[f"_kcat_{feat[0]}"] = cat
     acq = rng.normal(0.0, 0.3, n)
     for col, _en, _zh, means in S.ATT_ITEMS:
@@ -311,8 +383,15 @@ def _population_responses(c: _Ctx, cu: dict[str, Any], wave: int,
 
 def _kpis(resp: dict[str, np.ndarray], mask: np.ndarray) -> dict[str, float]:
     out = {}
-    for col in ("sat_de_speed", "sat_de_condition", "sat_as_speed", "sat_as_solve", "sat_us_perf", "sat_pu_price",
-                "sat_in_ease"):
+    for col in (
+        "sat_de_speed",
+        "sat_de_condition",
+        "sat_as_speed",
+        "sat_as_solve",
+        "sat_us_perf",
+        "sat_pu_price",
+        "sat_in_ease",
+    ):
         out[f"top2_{col}"] = 100.0 * float(np.mean(resp[col][mask] >= 4))
     ltr = resp["ltr"][mask]
     out["nps"] = 100.0 * float(np.mean(ltr >= 9) - np.mean(ltr <= 6))
@@ -347,10 +426,15 @@ def _comments(c: _Ctx, seg: np.ndarray, prod: np.ndarray) -> tuple[np.ndarray, p
     junk = (~empty) & (rng.random(n) < S.P_JUNK / 0.58)
     text = np.where(junk, T.JUNK[rng.integers(0, len(T.JUNK), n)], text)
     text = np.where(empty, "", text)
-    lab = pd.DataFrame({"category": np.where(empty, "empty", np.where(junk, "junk", cat)),
-                        "stage": np.where(empty | junk | (cat == "none"), None, stage),
-                        "severity": np.where(empty | junk, 0, sev), "lang": np.where(empty, None, lang),
-                        "junk": junk})
+    lab = pd.DataFrame(
+        {
+            "category": np.where(empty, "empty", np.where(junk, "junk", cat)),
+            "stage": np.where(empty | junk | (cat == "none"), None, stage),
+            "severity": np.where(empty | junk, 0, sev),
+            "lang": np.where(empty, None, lang),
+            "junk": junk,
+        }
+    )
     return text, lab
 
 
@@ -360,8 +444,15 @@ def _survey(c: _Ctx, cu: dict[str, Any], tr: dict[str, Any]) -> dict[str, Any]:
     stable = _stable_parts(c)
     pop = {w: _population_responses(c, cu, w, stable) for w in (1, 2)}
     age_band = np.digitize(cu["age"], [35, 50])
-    logw = (0.6 * (cu["tier"] == 0) + 0.3 * (cu["tier"] == 1) + 0.4 * (age_band == 0) - 0.45 * (age_band == 2))
-    eligible = {w: cu["signup"] < int((S.WAVE_FIELD[w][0] - S.WINDOW_START).astype(int)) for w in (1, 2)}
+    logw = (
+        0.6 * (cu["tier"] == 0)
+        + 0.3 * (cu["tier"] == 1)
+        + 0.4 * (age_band == 0)
+        - 0.45 * (age_band == 2)
+    )
+    eligible = {
+        w: cu["signup"] < int((S.WAVE_FIELD[w][0] - S.WINDOW_START).astype(int)) for w in (1, 2)
+    }
     picks = {1: _gumbel_top(rng, logw, c.n_respondents, eligible[1])}
     n_panel = int(round(0.4 * c.n_respondents))
     panel = np.sort(rng.choice(picks[1], size=min(n_panel, len(picks[1])), replace=False))
@@ -423,7 +514,9 @@ def _survey(c: _Ctx, cu: dict[str, Any], tr: dict[str, Any]) -> dict[str, Any]:
         text, lab = _comments(c, seg[idx], first_prod[idx])
         cols["comment"] = text
         # item non-response: more for later questions
-        qcols = [k for k in cols if k.startswith(("sat_", "overall", "ltr", "kano_", "imp_", "att_"))]
+        qcols = [
+            k for k in cols if k.startswith(("sat_", "overall", "ltr", "kano_", "imp_", "att_"))
+        ]
         pair_miss = np.zeros(m, dtype=bool)
         for j, col in enumerate(qcols):
             p = 0.004 + 0.035 * j / len(qcols)
@@ -450,17 +543,32 @@ def _survey(c: _Ctx, cu: dict[str, Any], tr: dict[str, Any]) -> dict[str, Any]:
             if col.startswith(("sat_", "overall", "ltr", "imp_", "att_")):
                 df[col] = pd.array(df[col].to_numpy(), dtype="Float64").astype("Int64")
         frames[w] = df
-        resp_truth.append(pd.DataFrame({
-            "wave": w, "resp_id": cols["resp_id"], "customer_id": cols["customer_id"],
-            "segment": np.array(S.SEGMENTS, dtype=object)[seg[idx]], "straightliner": straight,
-            "speeder": speeder, "junk_comment": lab["junk"].to_numpy(),
-            "panel": np.isin(idx, picks[1]) if w == 2 else np.zeros(m, dtype=bool),
-        }))
-        comment_truth.append(pd.concat([pd.DataFrame({"wave": w, "resp_id": cols["resp_id"]}), lab], axis=1))
+        resp_truth.append(
+            pd.DataFrame(
+                {
+                    "wave": w,
+                    "resp_id": cols["resp_id"],
+                    "customer_id": cols["customer_id"],
+                    "segment": np.array(S.SEGMENTS, dtype=object)[seg[idx]],
+                    "straightliner": straight,
+                    "speeder": speeder,
+                    "junk_comment": lab["junk"].to_numpy(),
+                    "panel": np.isin(idx, picks[1]) if w == 2 else np.zeros(m, dtype=bool),
+                }
+            )
+        )
+        comment_truth.append(
+            pd.concat([pd.DataFrame({"wave": w, "resp_id": cols["resp_id"]}), lab], axis=1)
+        )
         kpi_rows.append(_kpis(pop[w], eligible[w]))
-    waves = pd.DataFrame({"kpi": list(KPI_LABELS), "label": [v[0] for v in KPI_LABELS.values()],
-                          "wave1_true": [round(kpi_rows[0][k], 2) for k in KPI_LABELS],
-                          "wave2_true": [round(kpi_rows[1][k], 2) for k in KPI_LABELS]})
+    waves = pd.DataFrame(
+        {
+            "kpi": list(KPI_LABELS),
+            "label": [v[0] for v in KPI_LABELS.values()],
+            "wave1_true": [round(kpi_rows[0][k], 2) for k in KPI_LABELS],
+            "wave2_true": [round(kpi_rows[1][k], 2) for k in KPI_LABELS],
+        }
+    )
     waves["diff"] = (waves["wave2_true"] - waves["wave1_true"]).round(2)
     waves["changed"] = [v[1] for v in KPI_LABELS.values()]
     # drivers: raw weights, population standardised betas and R squared (wave 1 census)
@@ -468,28 +576,59 @@ def _survey(c: _Ctx, cu: dict[str, Any], tr: dict[str, Any]) -> dict[str, Any]:
     X = np.column_stack([P1[col] for col in sat_cols]).astype(float)
     wts = np.array([it[5] for it in S.SAT_ITEMS])
     lin = P1["_overall_lin"]
-    y_var = lin.var() + S.OVERALL_NOISE ** 2
-    drivers = pd.DataFrame({"item": sat_cols, "stage": [it[1] for it in S.SAT_ITEMS], "weight": wts,
-                            "std_weight": np.round(wts * X.std(axis=0) / np.sqrt(y_var), 4), "zero": wts == 0})
-    driver_model = {"outcome": "overall_sat", "intercept": S.OVERALL_INTERCEPT, "noise_sd": S.OVERALL_NOISE,
-                    "r2": round(float(lin.var() / y_var), 4),
-                    "formula": "overall_sat = round(clip(intercept + sum(weight * item) + N(0, noise_sd), 1, 10))"}
+    y_var = lin.var() + S.OVERALL_NOISE**2
+    drivers = pd.DataFrame(
+        {
+            "item": sat_cols,
+            "stage": [it[1] for it in S.SAT_ITEMS],
+            "weight": wts,
+            "std_weight": np.round(wts * X.std(axis=0) / np.sqrt(y_var), 4),
+            "zero": wts == 0,
+        }
+    )
+    driver_model = {
+        "outcome": "overall_sat",
+        "intercept": S.OVERALL_INTERCEPT,
+        "noise_sd": S.OVERALL_NOISE,
+        "r2": round(float(lin.var() / y_var), 4),
+        "formula": "overall_sat = round(clip(intercept + sum(weight * item) + N(0, noise_sd), 1, 10))",
+    }
     # Kano truth
     kp = _kano_probs()
     share = np.bincount(seg, minlength=len(S.SEGMENTS)) / n
     rows, seg_rows = [], []
     for f, feat in enumerate(S.KANO_FEATURES):
         pm = (kp[f] * share[:, None]).sum(axis=0)
-        rows.append({"feature": feat[0], "kind": feat[1], "label_en": feat[2], "label_zh": feat[3],
-                     "category": S.KANO_CATS[int(pm.argmax())],
-                     **{f"p_{k}": round(float(p), 4) for k, p in zip(S.KANO_CATS, pm, strict=True)},
-                     "differs_by_segment": len(set(feat[4])) > 1})
+        rows.append(
+            {
+                "feature": feat[0],
+                "kind": feat[1],
+                "label_en": feat[2],
+                "label_zh": feat[3],
+                "category": S.KANO_CATS[int(pm.argmax())],
+                **{f"p_{k}": round(float(p), 4) for k, p in zip(S.KANO_CATS, pm, strict=True)},
+                "differs_by_segment": len(set(feat[4])) > 1,
+            }
+        )
         for s, sk in enumerate(S.SEGMENTS):
-            seg_rows.append({"feature": feat[0], "segment": sk, "category": feat[4][s],
-                             **{f"p_{k}": p for k, p in zip(S.KANO_CATS, kp[f, s], strict=True)}})
-    return {"frames": frames, "respondents": pd.concat(resp_truth, ignore_index=True),
-            "comments": pd.concat(comment_truth, ignore_index=True), "waves": waves, "drivers": drivers,
-            "driver_model": driver_model, "kano": pd.DataFrame(rows), "kano_by_segment": pd.DataFrame(seg_rows)}
+            seg_rows.append(
+                {
+                    "feature": feat[0],
+                    "segment": sk,
+                    "category": feat[4][s],
+                    **{f"p_{k}": p for k, p in zip(S.KANO_CATS, kp[f, s], strict=True)},
+                }
+            )
+    return {
+        "frames": frames,
+        "respondents": pd.concat(resp_truth, ignore_index=True),
+        "comments": pd.concat(comment_truth, ignore_index=True),
+        "waves": waves,
+        "drivers": drivers,
+        "driver_model": driver_model,
+        "kano": pd.DataFrame(rows),
+        "kano_by_segment": pd.DataFrame(seg_rows),
+    }
 
 
 # ----------------------------------------------------------------- pain points
@@ -505,7 +644,9 @@ def _pain_rates(none_boost: float = 1.0) -> np.ndarray:
     return out / out.sum(axis=1, keepdims=True)
 
 
-def _draw_pain(rng: np.random.Generator, seg: np.ndarray, rates: np.ndarray) -> tuple[np.ndarray, ...]:
+def _draw_pain(
+    rng: np.random.Generator, seg: np.ndarray, rates: np.ndarray
+) -> tuple[np.ndarray, ...]:
     j = _choice_rows(rng, rates[seg])
     cats = np.array([c for c, _, _ in S.PAIN_COMBOS] + ["none"], dtype=object)
     stages = np.array([s for _, s, _ in S.PAIN_COMBOS] + [""], dtype=object)
@@ -517,10 +658,16 @@ def _draw_pain(rng: np.random.Generator, seg: np.ndarray, rates: np.ndarray) -> 
     return cat, stage, sev
 
 
-def _fix_products(rng: np.random.Generator, prod: np.ndarray, cat: np.ndarray, stage: np.ndarray) -> np.ndarray:
+def _fix_products(
+    rng: np.random.Generator, prod: np.ndarray, cat: np.ndarray, stage: np.ndarray
+) -> np.ndarray:
     """Consumables cannot fail to pair or arrive dead: such texts are about a main appliance instead."""
     cats = np.array([p[1] for p in S.PRODUCTS], dtype=object)
-    bad = (cats[prod] == "配件耗材") & (cat == "functional") & np.isin(stage, ["installation", "delivery"])
+    bad = (
+        (cats[prod] == "配件耗材")
+        & (cat == "functional")
+        & np.isin(stage, ["installation", "delivery"])
+    )
     return np.where(bad, rng.integers(0, 7, len(prod)), prod)
 
 
@@ -550,32 +697,57 @@ def _feedback(c: _Ctx, cu: dict[str, Any], tr: dict[str, Any]) -> dict[str, Any]
     hours = np.where(rng.random(m) < 0.08, np.nan, np.round(hours, 1))
     social = np.isnan(med)
     fid = np.char.add("F", np.char.zfill(np.arange(1, m + 1).astype(str), 5)).astype(object)
-    df = pd.DataFrame({
-        "feedback_id": fid,
-        "customer_id": np.where(social, None, cu["ids"][author]),
-        "channel": np.array([ch[0] for ch in S.FEEDBACK_CHANNELS], dtype=object)[chn],
-        "date": _dates(day), "product": names[prod], "text": text, "lang": lang, "resolution_hours": hours,
-    })
-    truth = pd.DataFrame({
-        "feedback_id": fid, "customer_id": cu["ids"][author],
-        "segment": np.array(S.SEGMENTS, dtype=object)[seg], "lang": lang, "category": cat,
-        "category_zh": np.array([T.CATEGORY_ZH[x] for x in cat], dtype=object),
-        "stage": np.where(cat == "none", None, stage), "severity": sev,
-    })
+    df = pd.DataFrame(
+        {
+            "feedback_id": fid,
+            "customer_id": np.where(social, None, cu["ids"][author]),
+            "channel": np.array([ch[0] for ch in S.FEEDBACK_CHANNELS], dtype=object)[chn],
+            "date": _dates(day),
+            "product": names[prod],
+            "text": text,
+            "lang": lang,
+            "resolution_hours": hours,
+        }
+    )
+    truth = pd.DataFrame(
+        {
+            "feedback_id": fid,
+            "customer_id": cu["ids"][author],
+            "segment": np.array(S.SEGMENTS, dtype=object)[seg],
+            "lang": lang,
+            "category": cat,
+            "category_zh": np.array([T.CATEGORY_ZH[x] for x in cat], dtype=object),
+            "stage": np.where(cat == "none", None, stage),
+            "severity": sev,
+        }
+    )
     rows = []
     for s, sk in enumerate(S.SEGMENTS):
         for j, (ca, st, _) in enumerate(S.PAIN_COMBOS):
-            rows.append({"segment": sk, "category": ca, "stage": st, "rate": round(float(rates[s, j]), 5)})
-        rows.append({"segment": sk, "category": "none", "stage": None, "rate": round(float(rates[s, -1]), 5)})
+            rows.append(
+                {"segment": sk, "category": ca, "stage": st, "rate": round(float(rates[s, j]), 5)}
+            )
+        rows.append(
+            {
+                "segment": sk,
+                "category": "none",
+                "stage": None,
+                "rate": round(float(rates[s, -1]), 5),
+            }
+        )
     return {"df": df, "truth": truth, "rates": pd.DataFrame(rows)}
 
 
 # ----------------------------------------------------------------- benchmarks, codebook, plan
 def _competitors(c: _Ctx, waves: pd.DataFrame) -> pd.DataFrame:
     rng = c.rng
-    brands = [("Lumo 智家", 0.0, 0.0, 11.0, 0.0), ("Vetta 维塔", 3.0, 4.0, 24.0, 3.0),
-              ("Orin 欧林", -2.0, -5.0, 16.0, -2.0), ("Kaiya 凯雅", 1.0, 2.0, 9.0, 1.0),
-              ("Brisa 布里萨", -4.0, -8.0, 6.0, -5.0)]
+    brands = [
+        ("Lumo 智家", 0.0, 0.0, 11.0, 0.0),
+        ("Vetta 维塔", 3.0, 4.0, 24.0, 3.0),
+        ("Orin 欧林", -2.0, -5.0, 16.0, -2.0),
+        ("Kaiya 凯雅", 1.0, 2.0, 9.0, 1.0),
+        ("Brisa 布里萨", -4.0, -8.0, 6.0, -5.0),
+    ]
     periods = ["2023H1", "2023H2", "2024H1", "2024H2"]
     rows = []
     nps = waves.set_index("kpi")["wave1_true"]["nps"], waves.set_index("kpi")["wave2_true"]["nps"]
@@ -584,15 +756,38 @@ def _competitors(c: _Ctx, waves: pd.DataFrame) -> pd.DataFrame:
             csat = 72.0 + dc + 0.8 * t + rng.normal(0, 1.0)
             npsv = 12.0 + dn + rng.normal(0, 2.0)
             if b == 0:
-                npsv = [nps[0] - 4.0 + rng.normal(0, 1.5), nps[0] - 2.0 + rng.normal(0, 1.5), nps[0], nps[1]][t]
+                npsv = [
+                    nps[0] - 4.0 + rng.normal(0, 1.5),
+                    nps[0] - 2.0 + rng.normal(0, 1.5),
+                    nps[0],
+                    nps[1],
+                ][t]
                 csat = csat + (4.0 if t == 3 else 0.0)
             sh = share * (1.0 + 0.04 * t * (1 if b in (0, 3) else -1)) + rng.normal(0, 0.3)
             ret = 58.0 + dr + rng.normal(0, 1.5)
-            src = "Lumo 智家 customer survey" if (b == 0 and t >= 2) else "Smart home industry tracker (fictional)"
-            for kpi, v, unit in (("csat", csat, "%"), ("nps", npsv, "points"), ("share", sh, "%"),
-                                 ("retention", ret, "%")):
-                rows.append({"brand": name, "period": per, "kpi": kpi, "value": round(float(v), 1), "unit": unit,
-                             "source": src if kpi == "nps" else "Smart home industry tracker (fictional)"})
+            src = (
+                "Lumo 智家 customer survey"
+                if (b == 0 and t >= 2)
+                else "Smart home industry tracker (fictional)"
+            )
+            for kpi, v, unit in (
+                ("csat", csat, "%"),
+                ("nps", npsv, "points"),
+                ("share", sh, "%"),
+                ("retention", ret, "%"),
+            ):
+                rows.append(
+                    {
+                        "brand": name,
+                        "period": per,
+                        "kpi": kpi,
+                        "value": round(float(v), 1),
+                        "unit": unit,
+                        "source": src
+                        if kpi == "nps"
+                        else "Smart home industry tracker (fictional)",
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -602,117 +797,306 @@ def _lab(en: str, zh: str) -> dict[str, str]:
 
 def codebook_dict() -> dict[str, Any]:
     """The codebook of survey_wave1.csv and survey_wave2.csv (docs/codebook.md format)."""
-    sat5 = {1: _lab("Very dissatisfied", "非常不满意"), 2: _lab("Dissatisfied", "不满意"), 3: _lab("Neutral", "一般"),
-            4: _lab("Satisfied", "满意"), 5: _lab("Very satisfied", "非常满意")}
-    agree5 = {1: _lab("Strongly disagree", "非常不同意"), 2: _lab("Disagree", "不同意"), 3: _lab("Neutral", "一般"),
-              4: _lab("Agree", "同意"), 5: _lab("Strongly agree", "非常同意")}
+    sat5 = {
+        1: _lab("Very dissatisfied", "非常不满意"),
+        2: _lab("Dissatisfied", "不满意"),
+        3: _lab("Neutral", "一般"),
+        4: _lab("Satisfied", "满意"),
+        5: _lab("Very satisfied", "非常满意"),
+    }
+    agree5 = {
+        1: _lab("Strongly disagree", "非常不同意"),
+        2: _lab("Disagree", "不同意"),
+        3: _lab("Neutral", "一般"),
+        4: _lab("Agree", "同意"),
+        5: _lab("Strongly agree", "非常同意"),
+    }
     kano = {i + 1: _lab(en, zh) for i, (en, zh) in enumerate(S.KANO_ANSWERS)}
     cols: dict[str, Any] = {
         "resp_id": {"type": "id", "label": _lab("Respondent ID", "受访者编号")},
-        "customer_id": {"type": "id", "label": _lab("Customer ID (links to customers.csv)", "客户编号")},
-        "wave": {"type": "single", "label": _lab("Survey wave", "调研波次"),
-                 "values": {1: _lab("Wave 1 (April 2024)", "第一波 (2024年4月)"),
-                            2: _lab("Wave 2 (October 2024)", "第二波 (2024年10月)")}, "ordered": True},
+        "customer_id": {
+            "type": "id",
+            "label": _lab("Customer ID (links to customers.csv)", "客户编号"),
+        },
+        "wave": {
+            "type": "single",
+            "label": _lab("Survey wave", "调研波次"),
+            "values": {
+                1: _lab("Wave 1 (April 2024)", "第一波 (2024年4月)"),
+                2: _lab("Wave 2 (October 2024)", "第二波 (2024年10月)"),
+            },
+            "ordered": True,
+        },
         "date": {"type": "date", "label": _lab("Interview date", "访问日期")},
-        "region": {"type": "single", "label": _lab("Region", "地区"),
-                   "values": {i + 1: _lab(en, zh) for i, (zh, en) in enumerate(S.REGIONS)}},
-        "city_tier": {"type": "single", "label": _lab("City tier", "城市级别"), "ordered": True,
-                      "values": {i + 1: _lab(en, zh) for i, (zh, en) in enumerate(S.TIERS)}},
-        "gender": {"type": "single", "label": _lab("Gender", "性别"),
-                   "values": {i + 1: _lab(en, zh) for i, (zh, en) in enumerate(S.GENDERS)}},
+        "region": {
+            "type": "single",
+            "label": _lab("Region", "地区"),
+            "values": {i + 1: _lab(en, zh) for i, (zh, en) in enumerate(S.REGIONS)},
+        },
+        "city_tier": {
+            "type": "single",
+            "label": _lab("City tier", "城市级别"),
+            "ordered": True,
+            "values": {i + 1: _lab(en, zh) for i, (zh, en) in enumerate(S.TIERS)},
+        },
+        "gender": {
+            "type": "single",
+            "label": _lab("Gender", "性别"),
+            "values": {i + 1: _lab(en, zh) for i, (zh, en) in enumerate(S.GENDERS)},
+        },
         "age": {"type": "numeric", "label": _lab("Age (years)", "年龄"), "range": [18, 75]},
-        "income_band": {"type": "single", "label": _lab("Monthly household income (yuan)", "家庭月收入 (元)"),
-                        "ordered": True, "values": {i + 1: _lab(en, zh) for i, (zh, en) in enumerate(S.INCOMES)}},
-        "channel": {"type": "single", "label": _lab("Main purchase channel", "主要购买渠道"),
-                    "values": {i + 1: _lab(en, zh) for i, (zh, en) in enumerate(S.CHANNELS)}},
-        "duration_sec": {"type": "numeric", "label": _lab("Interview duration (seconds)", "答题时长 (秒)"),
-                         "range": [1, 7200]},
+        "income_band": {
+            "type": "single",
+            "label": _lab("Monthly household income (yuan)", "家庭月收入 (元)"),
+            "ordered": True,
+            "values": {i + 1: _lab(en, zh) for i, (zh, en) in enumerate(S.INCOMES)},
+        },
+        "channel": {
+            "type": "single",
+            "label": _lab("Main purchase channel", "主要购买渠道"),
+            "values": {i + 1: _lab(en, zh) for i, (zh, en) in enumerate(S.CHANNELS)},
+        },
+        "duration_sec": {
+            "type": "numeric",
+            "label": _lab("Interview duration (seconds)", "答题时长 (秒)"),
+            "range": [1, 7200],
+        },
     }
     for col, st, en, zh, *_ in S.SAT_ITEMS:
-        entry = {"type": "likert", "label": _lab(f"Satisfaction: {en}", f"满意度：{zh}"), "group": "sat", "stage": st,
-                 "ordered": True, "values": sat5}
+        entry = {
+            "type": "likert",
+            "label": _lab(f"Satisfaction: {en}", f"满意度：{zh}"),
+            "group": "sat",
+            "stage": st,
+            "ordered": True,
+            "values": sat5,
+        }
         if st in ("installation", "after_sales"):
             entry["missing"] = [99]
             entry["missing_labels"] = {99: _lab("Don't know / not applicable", "不知道/不适用")}
         cols[col] = entry
-    cols["overall_sat"] = {"type": "numeric", "range": [1, 10],
-                           "label": _lab("Overall satisfaction (1 = very dissatisfied, 10 = very satisfied)",
-                                         "总体满意度 (1=非常不满意, 10=非常满意)")}
-    cols["ltr"] = {"type": "numeric", "range": [0, 10],
-                   "label": _lab("Likelihood to recommend (0-10)", "推荐意愿 (0-10)")}
+    cols["overall_sat"] = {
+        "type": "numeric",
+        "range": [1, 10],
+        "label": _lab(
+            "Overall satisfaction (1 = very dissatisfied, 10 = very satisfied)",
+            "总体满意度 (1=非常不满意, 10=非常满意)",
+        ),
+    }
+    cols["ltr"] = {
+        "type": "numeric",
+        "range": [0, 10],
+        "label": _lab("Likelihood to recommend (0-10)", "推荐意愿 (0-10)"),
+    }
     for key, kind, en, zh, _ in S.KANO_FEATURES:
-        cols[f"kano_{key}_f"] = {"type": "kano_functional", "feature": key, "kind": kind,
-                                 "label": _lab(f"If the product or service offers {en}, how do you feel?",
-                                               f"如果产品或服务具备「{zh}」，您的感受是？"), "values": kano}
-        cols[f"kano_{key}_d"] = {"type": "kano_dysfunctional", "feature": key, "kind": kind,
-                                 "label": _lab(f"If the product or service does not offer {en}, how do you feel?",
-                                               f"如果产品或服务不具备「{zh}」，您的感受是？"), "values": kano}
+        cols[f"kano_{key}_f"] = {
+            "type": "kano_functional",
+            "feature": key,
+            "kind": kind,
+            "label": _lab(
+                f"If the product or service offers {en}, how do you feel?",
+                f"如果产品或服务具备「{zh}」，您的感受是？",
+            ),
+            "values": kano,
+        }
+        cols[f"kano_{key}_d"] = {
+            "type": "kano_dysfunctional",
+            "feature": key,
+            "kind": kind,
+            "label": _lab(
+                f"If the product or service does not offer {en}, how do you feel?",
+                f"如果产品或服务不具备「{zh}」，您的感受是？",
+            ),
+            "values": kano,
+        }
     for key, _kind, en, zh, _ in S.KANO_FEATURES:
-        cols[f"imp_{key}"] = {"type": "numeric", "group": "importance", "feature": key, "range": [1, 9],
-                              "label": _lab(f"Importance: {en} (1 = not at all, 9 = extremely)",
-                                            f"重要性：{zh} (1=完全不重要, 9=极其重要)")}
+        cols[f"imp_{key}"] = {
+            "type": "numeric",
+            "group": "importance",
+            "feature": key,
+            "range": [1, 9],
+            "label": _lab(
+                f"Importance: {en} (1 = not at all, 9 = extremely)",
+                f"重要性：{zh} (1=完全不重要, 9=极其重要)",
+            ),
+        }
     for col, en, zh, _ in S.ATT_ITEMS:
-        cols[col] = {"type": "likert", "group": "attitude", "ordered": True, "values": agree5,
-                     "label": _lab(en, zh)}
-    cols["comment"] = {"type": "text", "label": _lab("Anything else you want to tell us?", "您还有什么想告诉我们的？")}
-    cols["weight"] = {"type": "weight", "label": _lab("Post-stratification weight (city tier x age band)",
-                                                      "事后分层权重 (城市级别 x 年龄段)")}
-    return {"needlab_codebook": 1,
-            "title": _lab("Lumo Home customer needs survey 2024 (waves 1 and 2)", "Lumo 智家 2024 客户需求调研 (第一、二波)"),
-            "id": "resp_id", "weight": "weight", "columns": cols}
+        cols[col] = {
+            "type": "likert",
+            "group": "attitude",
+            "ordered": True,
+            "values": agree5,
+            "label": _lab(en, zh),
+        }
+    cols["comment"] = {
+        "type": "text",
+        "label": _lab("Anything else you want to tell us?", "您还有什么想告诉我们的？"),
+    }
+    cols["weight"] = {
+        "type": "weight",
+        "label": _lab(
+            "Post-stratification weight (city tier x age band)", "事后分层权重 (城市级别 x 年龄段)"
+        ),
+    }
+    return {
+        "needlab_codebook": 1,
+        "title": _lab(
+            "Lumo Home customer needs survey 2024 (waves 1 and 2)",
+            "Lumo 智家 2024 客户需求调研 (第一、二波)",
+        ),
+        "id": "resp_id",
+        "weight": "weight",
+        "columns": cols,
+    }
 
 
 def _plan(seed: int, waves: pd.DataFrame) -> dict[str, Any]:
     w1 = waves.set_index("kpi")["wave1_true"]
 
     def act(en, zh, start, end, owner_en, owner_zh, budget, staff):
-        return {"action": _lab(en, zh), "start": start, "end": end, "owner": _lab(owner_en, owner_zh),
-                "resources": {"budget_cny": budget, "staff": staff}}
+        return {
+            "action": _lab(en, zh),
+            "start": start,
+            "end": end,
+            "owner": _lab(owner_en, owner_zh),
+            "resources": {"budget_cny": budget, "staff": staff},
+        }
 
     goals = [
-        {"id": "G1", "goal": _lab("Faster, more reliable delivery", "提升配送时效与可靠性"),
-         "need": _lab("Delivery speed (expected need)", "配送速度 (期望需求)"),
-         "kpi": "top2_sat_de_speed", "kpi_label": _lab("Delivery speed satisfaction, % 4-5", "配送速度满意度 (4-5分占比 %)"),
-         "baseline": round(float(w1["top2_sat_de_speed"]), 1), "target": round(float(w1["top2_sat_de_speed"]) + 10, 1),
-         "unit": "%", "deadline": "2025-06-30", "owner": _lab("Head of logistics", "物流负责人"),
-         "actions": [act("Add two regional warehouses (South, Southwest)", "新增华南、西南两个区域仓", "2024-05-01",
-                         "2024-09-30", "Logistics", "物流部", 1800000, 6),
-                     act("Next-day delivery in tier 1 and new tier 1 cities", "一线及新一线城市次日达", "2024-06-01",
-                         "2024-12-31", "Logistics", "物流部", 600000, 3)]},
-        {"id": "G2", "goal": _lab("Solve after-sales problems at first contact", "售后问题一次解决"),
-         "need": _lab("Problem solved (expected need)", "问题得到解决 (期望需求)"),
-         "kpi": "top2_sat_as_solve", "kpi_label": _lab("Problem solved, % 4-5", "问题解决满意度 (4-5分占比 %)"),
-         "baseline": round(float(w1["top2_sat_as_solve"]), 1), "target": round(float(w1["top2_sat_as_solve"]) + 8, 1),
-         "unit": "%", "deadline": "2025-12-31", "owner": _lab("Head of customer service", "客服负责人"),
-         "actions": [act("Knowledge base and escalation rules for agents", "客服知识库与升级规则", "2025-01-01",
-                         "2025-04-30", "Customer service", "客服部", 300000, 4),
-                     act("48-hour on-site repair in tier 1 cities", "一线城市 48 小时上门维修", "2025-03-01",
-                         "2025-09-30", "After-sales", "售后部", 900000, 12)]},
-        {"id": "G3", "goal": _lab("More customers recommend us", "提升客户推荐意愿"),
-         "need": _lab("Loyalty", "忠诚度"), "kpi": "nps", "kpi_label": _lab("Net Promoter Score", "净推荐值 NPS"),
-         "baseline": round(float(w1["nps"]), 1), "target": round(float(w1["nps"]) + 10, 1), "unit": "points",
-         "deadline": "2025-12-31", "owner": _lab("Chief marketing officer", "首席营销官"),
-         "actions": [act("Referral programme for owners", "老用户推荐有礼计划", "2025-01-15", "2025-06-30",
-                         "Marketing", "市场部", 400000, 2)]},
-        {"id": "G4", "goal": _lab("Reduce complaints about app pairing", "减少 App 配网投诉"),
-         "need": _lab("Smooth app pairing (basic need)", "App 配网顺利 (基本需求)"),
-         "kpi": "complaints_app_pairing", "kpi_label": _lab("Pairing complaints per 1,000 orders", "每千单配网投诉数"),
-         "baseline": None, "target": None, "unit": "per 1,000 orders", "deadline": "2025-09-30",
-         "owner": _lab("Head of IoT platform", "IoT 平台负责人"),
-         "actions": [act("Bluetooth-assisted WiFi setup in firmware 3.2", "固件 3.2 蓝牙辅助配网", "2025-02-01",
-                         "2025-06-30", "IoT platform", "IoT 平台部", 500000, 5)]},
+        {
+            "id": "G1",
+            "goal": _lab("Faster, more reliable delivery", "提升配送时效与可靠性"),
+            "need": _lab("Delivery speed (expected need)", "配送速度 (期望需求)"),
+            "kpi": "top2_sat_de_speed",
+            "kpi_label": _lab("Delivery speed satisfaction, % 4-5", "配送速度满意度 (4-5分占比 %)"),
+            "baseline": round(float(w1["top2_sat_de_speed"]), 1),
+            "target": round(float(w1["top2_sat_de_speed"]) + 10, 1),
+            "unit": "%",
+            "deadline": "2025-06-30",
+            "owner": _lab("Head of logistics", "物流负责人"),
+            "actions": [
+                act(
+                    "Add two regional warehouses (South, Southwest)",
+                    "新增华南、西南两个区域仓",
+                    "2024-05-01",
+                    "2024-09-30",
+                    "Logistics",
+                    "物流部",
+                    1800000,
+                    6,
+                ),
+                act(
+                    "Next-day delivery in tier 1 and new tier 1 cities",
+                    "一线及新一线城市次日达",
+                    "2024-06-01",
+                    "2024-12-31",
+                    "Logistics",
+                    "物流部",
+                    600000,
+                    3,
+                ),
+            ],
+        },
+        {
+            "id": "G2",
+            "goal": _lab("Solve after-sales problems at first contact", "售后问题一次解决"),
+            "need": _lab("Problem solved (expected need)", "问题得到解决 (期望需求)"),
+            "kpi": "top2_sat_as_solve",
+            "kpi_label": _lab("Problem solved, % 4-5", "问题解决满意度 (4-5分占比 %)"),
+            "baseline": round(float(w1["top2_sat_as_solve"]), 1),
+            "target": round(float(w1["top2_sat_as_solve"]) + 8, 1),
+            "unit": "%",
+            "deadline": "2025-12-31",
+            "owner": _lab("Head of customer service", "客服负责人"),
+            "actions": [
+                act(
+                    "Knowledge base and escalation rules for agents",
+                    "客服知识库与升级规则",
+                    "2025-01-01",
+                    "2025-04-30",
+                    "Customer service",
+                    "客服部",
+                    300000,
+                    4,
+                ),
+                act(
+                    "48-hour on-site repair in tier 1 cities",
+                    "一线城市 48 小时上门维修",
+                    "2025-03-01",
+                    "2025-09-30",
+                    "After-sales",
+                    "售后部",
+                    900000,
+                    12,
+                ),
+            ],
+        },
+        {
+            "id": "G3",
+            "goal": _lab("More customers recommend us", "提升客户推荐意愿"),
+            "need": _lab("Loyalty", "忠诚度"),
+            "kpi": "nps",
+            "kpi_label": _lab("Net Promoter Score", "净推荐值 NPS"),
+            "baseline": round(float(w1["nps"]), 1),
+            "target": round(float(w1["nps"]) + 10, 1),
+            "unit": "points",
+            "deadline": "2025-12-31",
+            "owner": _lab("Chief marketing officer", "首席营销官"),
+            "actions": [
+                act(
+                    "Referral programme for owners",
+                    "老用户推荐有礼计划",
+                    "2025-01-15",
+                    "2025-06-30",
+                    "Marketing",
+                    "市场部",
+                    400000,
+                    2,
+                )
+            ],
+        },
+        {
+            "id": "G4",
+            "goal": _lab("Reduce complaints about app pairing", "减少 App 配网投诉"),
+            "need": _lab("Smooth app pairing (basic need)", "App 配网顺利 (基本需求)"),
+            "kpi": "complaints_app_pairing",
+            "kpi_label": _lab("Pairing complaints per 1,000 orders", "每千单配网投诉数"),
+            "baseline": None,
+            "target": None,
+            "unit": "per 1,000 orders",
+            "deadline": "2025-09-30",
+            "owner": _lab("Head of IoT platform", "IoT 平台负责人"),
+            "actions": [
+                act(
+                    "Bluetooth-assisted WiFi setup in firmware 3.2",
+                    "固件 3.2 蓝牙辅助配网",
+                    "2025-02-01",
+                    "2025-06-30",
+                    "IoT platform",
+                    "IoT 平台部",
+                    500000,
+                    5,
+                )
+            ],
+        },
     ]
-    return {"needlab_plan": 1, "title": _lab("Lumo Home needs development plan 2025", "Lumo 智家 2025 需求发展规划"),
-            "source": {"generator": "needlab.datasets.make_sample", "seed": int(seed)},
-            "note": _lab("Baselines are the wave-1 census values planted by the generator; G4 has no baseline yet "
-                         "(measure it from feedback.csv).",
-                         "基线取自生成器设定的第一波总体真值；G4 尚无基线 (请从 feedback.csv 测量)。"),
-            "goals": goals}
+    return {
+        "needlab_plan": 1,
+        "title": _lab("Lumo Home needs development plan 2025", "Lumo 智家 2025 需求发展规划"),
+        "source": {"generator": "needlab.datasets.make_sample", "seed": int(seed)},
+        "note": _lab(
+            "Baselines are the wave-1 census values planted by the generator; G4 has no baseline yet "
+            "(measure it from feedback.csv).",
+            "基线取自生成器设定的第一波总体真值；G4 尚无基线 (请从 feedback.csv 测量)。",
+        ),
+        "goals": goals,
+    }
 
 
 # ----------------------------------------------------------------- main entry
-def render(seed: int = 0, *, n_customers: int = 6000, n_respondents: int = 2000,
-           n_feedback: int = 3600) -> tuple[dict[str, str], Truth]:
+def render(
+    seed: int = 0, *, n_customers: int = 6000, n_respondents: int = 2000, n_feedback: int = 3600
+) -> tuple[dict[str, str], Truth]:
     """Generate the study: the text of every file (by file name) and the planted truth."""
     c = _Ctx(np.random.default_rng(seed), n_customers, n_respondents, n_feedback)
     cu = _customers(c)
@@ -731,17 +1115,34 @@ def render(seed: int = 0, *, n_customers: int = 6000, n_respondents: int = 2000,
         "plan.yaml": _yaml(_plan(seed, sv["waves"])),
     }
     seg_names = np.array(S.SEGMENTS, dtype=object)
-    segs = pd.Series(seg_names[cu["seg"]], index=pd.Index(cu["ids"], name="customer_id"), name="segment")
-    params = pd.DataFrame({
-        "segment": list(S.SEGMENTS), "name_en": [S.SEGMENT_NAMES[s]["en"] for s in S.SEGMENTS],
-        "name_zh": [S.SEGMENT_NAMES[s]["zh"] for s in S.SEGMENTS], "share": S.SEGMENT_SHARE,
-        "satisfaction_mean": S.SAT_MEAN, "repeat_rate": S.REPEAT_RATE, "churn_base_logit": S.CHURN_BASE,
-        **{col: [m[i] for i in range(len(S.SEGMENTS))] for col, _, _, m in S.ATT_ITEMS},
-    })
+    segs = pd.Series(
+        seg_names[cu["seg"]], index=pd.Index(cu["ids"], name="customer_id"), name="segment"
+    )
+    params = pd.DataFrame(
+        {
+            "segment": list(S.SEGMENTS),
+            "name_en": [S.SEGMENT_NAMES[s]["en"] for s in S.SEGMENTS],
+            "name_zh": [S.SEGMENT_NAMES[s]["zh"] for s in S.SEGMENTS],
+            "share": S.SEGMENT_SHARE,
+            "satisfaction_mean": S.SAT_MEAN,
+            "repeat_rate": S.REPEAT_RATE,
+            "churn_base_logit": S.CHURN_BASE,
+            **{col: [m[i] for i in range(len(S.SEGMENTS))] for col, _, _, m in S.ATT_ITEMS},
+        }
+    )
     truth = Truth(
-        segments=segs, segment_params=params, customers=tr["truth"], kano=sv["kano"],
-        kano_by_segment=sv["kano_by_segment"], drivers=sv["drivers"], driver_model=sv["driver_model"],
-        waves=sv["waves"], respondents=sv["respondents"], painpoints=fb["truth"], painpoint_rates=fb["rates"],
-        comments=sv["comments"], seed=seed,
+        segments=segs,
+        segment_params=params,
+        customers=tr["truth"],
+        kano=sv["kano"],
+        kano_by_segment=sv["kano_by_segment"],
+        drivers=sv["drivers"],
+        driver_model=sv["driver_model"],
+        waves=sv["waves"],
+        respondents=sv["respondents"],
+        painpoints=fb["truth"],
+        painpoint_rates=fb["rates"],
+        comments=sv["comments"],
+        seed=seed,
     )
     return texts, truth

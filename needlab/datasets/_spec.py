@@ -27,35 +27,64 @@ AGE_MEAN = np.array([29.0, 37.0, 38.0, 45.0])
 AGE_SD = np.array([6.0, 10.0, 6.0, 9.0])
 FEMALE = np.array([0.35, 0.50, 0.58, 0.48])
 
-REGIONS = [("华北", "North"), ("华东", "East"), ("华南", "South"), ("华中", "Central"), ("西南", "Southwest"),
-           ("东北", "Northeast")]
-REGION_P = np.array([
-    [0.22, 0.30, 0.22, 0.10, 0.10, 0.06],
-    [0.20, 0.26, 0.16, 0.15, 0.14, 0.09],
-    [0.20, 0.30, 0.20, 0.12, 0.11, 0.07],
-    [0.20, 0.36, 0.26, 0.08, 0.06, 0.04],
-])
-TIERS = [("一线", "Tier 1"), ("新一线", "New tier 1"), ("二线", "Tier 2"), ("三线及以下", "Tier 3 and below")]
-TIER_P = np.array([
-    [0.35, 0.35, 0.20, 0.10],
-    [0.10, 0.25, 0.30, 0.35],
-    [0.20, 0.30, 0.30, 0.20],
-    [0.45, 0.30, 0.17, 0.08],
-])
-INCOMES = [("1万以下", "Under 10k"), ("1-2万", "10k-20k"), ("2-4万", "20k-40k"), ("4万以上", "40k and over")]
-INCOME_P = np.array([
-    [0.15, 0.40, 0.35, 0.10],
-    [0.45, 0.35, 0.15, 0.05],
-    [0.15, 0.40, 0.35, 0.10],
-    [0.05, 0.20, 0.40, 0.35],
-])
-CHANNELS = [("官方商城", "Official online store"), ("天猫", "Tmall"), ("京东", "JD.com"), ("线下门店", "Retail shop")]
-CHANNEL_P = np.array([
-    [0.40, 0.25, 0.30, 0.05],
-    [0.10, 0.40, 0.40, 0.10],
-    [0.15, 0.30, 0.30, 0.25],
-    [0.30, 0.15, 0.15, 0.40],
-])
+REGIONS = [
+    ("华北", "North"),
+    ("华东", "East"),
+    ("华南", "South"),
+    ("华中", "Central"),
+    ("西南", "Southwest"),
+    ("东北", "Northeast"),
+]
+REGION_P = np.array(
+    [
+        [0.22, 0.30, 0.22, 0.10, 0.10, 0.06],
+        [0.20, 0.26, 0.16, 0.15, 0.14, 0.09],
+        [0.20, 0.30, 0.20, 0.12, 0.11, 0.07],
+        [0.20, 0.36, 0.26, 0.08, 0.06, 0.04],
+    ]
+)
+TIERS = [
+    ("一线", "Tier 1"),
+    ("新一线", "New tier 1"),
+    ("二线", "Tier 2"),
+    ("三线及以下", "Tier 3 and below"),
+]
+TIER_P = np.array(
+    [
+        [0.35, 0.35, 0.20, 0.10],
+        [0.10, 0.25, 0.30, 0.35],
+        [0.20, 0.30, 0.30, 0.20],
+        [0.45, 0.30, 0.17, 0.08],
+    ]
+)
+INCOMES = [
+    ("1万以下", "Under 10k"),
+    ("1-2万", "10k-20k"),
+    ("2-4万", "20k-40k"),
+    ("4万以上", "40k and over"),
+]
+INCOME_P = np.array(
+    [
+        [0.15, 0.40, 0.35, 0.10],
+        [0.45, 0.35, 0.15, 0.05],
+        [0.15, 0.40, 0.35, 0.10],
+        [0.05, 0.20, 0.40, 0.35],
+    ]
+)
+CHANNELS = [
+    ("官方商城", "Official online store"),
+    ("天猫", "Tmall"),
+    ("京东", "JD.com"),
+    ("线下门店", "Retail shop"),
+]
+CHANNEL_P = np.array(
+    [
+        [0.40, 0.25, 0.30, 0.05],
+        [0.10, 0.40, 0.40, 0.10],
+        [0.15, 0.30, 0.30, 0.25],
+        [0.30, 0.15, 0.15, 0.40],
+    ]
+)
 GENDERS = [("男", "Male"), ("女", "Female")]
 
 # purchasing: extra (repeat) orders per active year, gamma heterogeneity shape
@@ -80,20 +109,33 @@ PRODUCTS = [  # name, category (zh), list price (yuan)
     ("Lumo F3 滤网", "配件耗材", 149.0),
     ("Lumo B2 尘袋套装", "配件耗材", 59.0),
 ]
-CATEGORY_EN = {"扫地机器人": "Robot vacuum", "空气净化器": "Air purifier", "智能门锁": "Smart lock",
-               "加湿器": "Humidifier", "智能插座": "Smart plug", "配件耗材": "Accessories and consumables"}
-PRODUCT_P = np.array([  # by segment
-    [0.10, 0.16, 0.06, 0.08, 0.06, 0.12, 0.04, 0.20, 0.10, 0.08],
-    [0.18, 0.04, 0.13, 0.03, 0.12, 0.03, 0.08, 0.10, 0.17, 0.12],
-    [0.14, 0.08, 0.12, 0.08, 0.14, 0.08, 0.10, 0.06, 0.12, 0.08],
-    [0.06, 0.20, 0.05, 0.18, 0.04, 0.18, 0.05, 0.04, 0.12, 0.08],
-])
+CATEGORY_EN = {
+    "扫地机器人": "Robot vacuum",
+    "空气净化器": "Air purifier",
+    "智能门锁": "Smart lock",
+    "加湿器": "Humidifier",
+    "智能插座": "Smart plug",
+    "配件耗材": "Accessories and consumables",
+}
+PRODUCT_P = np.array(
+    [  # by segment
+        [0.10, 0.16, 0.06, 0.08, 0.06, 0.12, 0.04, 0.20, 0.10, 0.08],
+        [0.18, 0.04, 0.13, 0.03, 0.12, 0.03, 0.08, 0.10, 0.17, 0.12],
+        [0.14, 0.08, 0.12, 0.08, 0.14, 0.08, 0.10, 0.06, 0.12, 0.08],
+        [0.06, 0.20, 0.05, 0.18, 0.04, 0.18, 0.05, 0.04, 0.12, 0.08],
+    ]
+)
 
 # ---------------------------------------------------------------- survey
 STAGES = ("awareness", "purchase", "delivery", "installation", "use", "after_sales")
-STAGE_LABELS = {"awareness": ("Awareness", "认知"), "purchase": ("Purchase", "购买"),
-                "delivery": ("Delivery", "配送"), "installation": ("Installation", "安装"),
-                "use": ("Use", "使用"), "after_sales": ("After-sales", "售后")}
+STAGE_LABELS = {
+    "awareness": ("Awareness", "认知"),
+    "purchase": ("Purchase", "购买"),
+    "delivery": ("Delivery", "配送"),
+    "installation": ("Installation", "安装"),
+    "use": ("Use", "使用"),
+    "after_sales": ("After-sales", "售后"),
+}
 # column, stage, en label, zh label, latent shift, true raw weight on overall_sat
 SAT_ITEMS = [
     ("sat_aw_info", "awareness", "Clear product information", "产品信息清晰易懂", 0.20, 0.10),
@@ -117,12 +159,14 @@ OVERALL_NOISE = 0.85
 THRESHOLDS = np.array([-1.9, -1.1, -0.2, 0.9])
 LOAD_G, LOAD_STAGE, LOAD_E = 0.55, 0.50, 0.65
 # stage latent shift by segment (rows SEGMENTS, columns STAGES)
-STAGE_SHIFT = np.array([
-    [0.00, 0.00, 0.00, 0.25, 0.20, 0.00],
-    [0.00, -0.30, 0.00, 0.00, 0.00, 0.00],
-    [0.00, 0.00, 0.00, -0.25, 0.00, 0.00],
-    [0.10, 0.00, 0.00, 0.00, 0.00, -0.30],
-])
+STAGE_SHIFT = np.array(
+    [
+        [0.00, 0.00, 0.00, 0.25, 0.20, 0.00],
+        [0.00, -0.30, 0.00, 0.00, 0.00, 0.00],
+        [0.00, 0.00, 0.00, -0.25, 0.00, 0.00],
+        [0.10, 0.00, 0.00, 0.00, 0.00, -0.30],
+    ]
+)
 # planted wave-2 shifts (latent units): delivery improves, nothing else
 WAVE2_STAGE_SHIFT = {"delivery": 0.24}
 WAVE_CORR = 0.8  # correlation of a customer's latent answers between waves
@@ -139,7 +183,13 @@ KANO_PROFILE = {  # P(A, O, M, I, R) for a feature whose true category is the ke
 }
 # feature, kind, en, zh, true category per segment (tech, value, family, premium)
 KANO_FEATURES = [
-    ("cleaning_power", "product", "strong cleaning / purifying performance", "强劲的清洁/净化效果", "OOOO"),
+    (
+        "cleaning_power",
+        "product",
+        "strong cleaning / purifying performance",
+        "强劲的清洁/净化效果",
+        "OOOO",
+    ),
     ("app_control", "product", "remote control from the app", "App 远程控制", "OAAA"),
     ("voice_control", "product", "voice assistant control", "语音助手控制", "AIII"),
     ("auto_empty", "product", "self-emptying / self-cleaning base", "自动集尘/自清洁", "AAAA"),
@@ -152,20 +202,65 @@ KANO_FEATURES = [
     ("repair_48h", "service", "on-site repair within 48 hours", "48 小时上门维修", "OOOM"),
     ("marketing_push", "service", "personalised marketing notifications", "个性化营销推送", "IRRR"),
 ]
-KANO_ANSWERS = [("I like it", "我喜欢"), ("It must be that way", "理所当然"), ("I am neutral", "无所谓"),
-                ("I can live with it", "勉强接受"), ("I dislike it", "我不喜欢")]
+KANO_ANSWERS = [
+    ("I like it", "我喜欢"),
+    ("It must be that way", "理所当然"),
+    ("I am neutral", "无所谓"),
+    ("I can live with it", "勉强接受"),
+    ("I dislike it", "我不喜欢"),
+]
 IMPORTANCE_MEAN = {"A": 5.8, "O": 7.0, "M": 7.6, "I": 4.0, "R": 2.8}
 P_KANO_QUESTIONABLE = 0.03
 
 ATT_ITEMS = [  # column, en, zh, mean by segment (tech, value, family, premium) in latent sd units
-    ("att_newtech", "I like to be the first to try new technology", "我喜欢第一时间尝试新科技", [1.2, -0.3, -0.1, 0.3]),
-    ("att_smarthome", "I want my whole home connected", "我希望全屋设备互联", [1.0, -0.2, 0.2, 0.3]),
-    ("att_compare_price", "I always compare prices before buying", "购买前我总会货比三家", [-0.1, 1.1, 0.3, -0.8]),
-    ("att_wait_promo", "I wait for sales such as 618 or Double 11", "我会等 618、双11 等大促再买", [0.0, 1.0, 0.2, -0.7]),
-    ("att_no_time", "I have little time for housework", "我几乎没有时间做家务", [0.1, -0.3, 1.2, 0.2]),
-    ("att_family_health", "My family's health and safety come first", "家人的健康和安全最重要", [-0.3, 0.0, 1.1, 0.4]),
-    ("att_pay_brand", "I pay more for a brand I trust", "我愿意为信赖的品牌多花钱", [0.2, -0.9, 0.0, 1.1]),
-    ("att_quality_first", "Quality matters more to me than price", "对我来说质量比价格更重要", [0.2, -0.7, 0.2, 1.2]),
+    (
+        "att_newtech",
+        "I like to be the first to try new technology",
+        "我喜欢第一时间尝试新科技",
+        [1.2, -0.3, -0.1, 0.3],
+    ),
+    (
+        "att_smarthome",
+        "I want my whole home connected",
+        "我希望全屋设备互联",
+        [1.0, -0.2, 0.2, 0.3],
+    ),
+    (
+        "att_compare_price",
+        "I always compare prices before buying",
+        "购买前我总会货比三家",
+        [-0.1, 1.1, 0.3, -0.8],
+    ),
+    (
+        "att_wait_promo",
+        "I wait for sales such as 618 or Double 11",
+        "我会等 618、双11 等大促再买",
+        [0.0, 1.0, 0.2, -0.7],
+    ),
+    (
+        "att_no_time",
+        "I have little time for housework",
+        "我几乎没有时间做家务",
+        [0.1, -0.3, 1.2, 0.2],
+    ),
+    (
+        "att_family_health",
+        "My family's health and safety come first",
+        "家人的健康和安全最重要",
+        [-0.3, 0.0, 1.1, 0.4],
+    ),
+    (
+        "att_pay_brand",
+        "I pay more for a brand I trust",
+        "我愿意为信赖的品牌多花钱",
+        [0.2, -0.9, 0.0, 1.1],
+    ),
+    (
+        "att_quality_first",
+        "Quality matters more to me than price",
+        "对我来说质量比价格更重要",
+        [0.2, -0.7, 0.2, 1.2],
+    ),
     ("att_design", "Design and looks matter to me", "我很看重外观设计", [0.9, -0.4, -0.2, 0.5]),
 ]
 ATT_THRESHOLDS = np.array([-1.5, -0.5, 0.5, 1.5])
@@ -174,12 +269,22 @@ P_STRAIGHT, P_SPEED, P_JUNK = 0.025, 0.02, 0.012
 
 # ---------------------------------------------------------------- pain points
 PAIN_COMBOS = [  # (category, stage, base rate)
-    ("functional", "installation", 0.05), ("functional", "delivery", 0.03), ("functional", "use", 0.17),
-    ("service", "purchase", 0.02), ("service", "delivery", 0.03), ("service", "installation", 0.04),
+    ("functional", "installation", 0.05),
+    ("functional", "delivery", 0.03),
+    ("functional", "use", 0.17),
+    ("service", "purchase", 0.02),
+    ("service", "delivery", 0.03),
+    ("service", "installation", 0.04),
     ("service", "after_sales", 0.10),
-    ("process", "awareness", 0.02), ("process", "purchase", 0.04), ("process", "delivery", 0.08),
-    ("process", "installation", 0.03), ("process", "after_sales", 0.06),
-    ("value", "awareness", 0.02), ("value", "purchase", 0.07), ("value", "use", 0.04), ("value", "after_sales", 0.03),
+    ("process", "awareness", 0.02),
+    ("process", "purchase", 0.04),
+    ("process", "delivery", 0.08),
+    ("process", "installation", 0.03),
+    ("process", "after_sales", 0.06),
+    ("value", "awareness", 0.02),
+    ("value", "purchase", 0.07),
+    ("value", "use", 0.04),
+    ("value", "after_sales", 0.03),
 ]
 P_NONE = 0.17
 # multipliers by segment: {segment: {(category, stage or None): factor}}
@@ -189,9 +294,17 @@ PAIN_MULT = {
     "family": {("process", None): 1.4, ("service", "installation"): 1.8},
     "premium": {("service", None): 1.9, ("value", None): 0.5},
 }
-SEVERITY_P = {"functional": [0.30, 0.40, 0.30], "service": [0.30, 0.45, 0.25],
-              "process": [0.45, 0.40, 0.15], "value": [0.40, 0.40, 0.20]}
+SEVERITY_P = {
+    "functional": [0.30, 0.40, 0.30],
+    "service": [0.30, 0.45, 0.25],
+    "process": [0.45, 0.40, 0.15],
+    "value": [0.40, 0.40, 0.20],
+}
 FEEDBACK_CHANNELS = [  # channel, share, P(English), median resolution hours (NaN: social, never resolved here)
-    ("hotline", 0.20, 0.35, 20.0), ("app", 0.20, 0.45, 30.0), ("jd_review", 0.22, 0.30, 36.0),
-    ("weibo", 0.13, 0.10, np.nan), ("xiaohongshu", 0.13, 0.05, np.nan), ("email", 0.12, 0.80, 48.0),
+    ("hotline", 0.20, 0.35, 20.0),
+    ("app", 0.20, 0.45, 30.0),
+    ("jd_review", 0.22, 0.30, 36.0),
+    ("weibo", 0.13, 0.10, np.nan),
+    ("xiaohongshu", 0.13, 0.05, np.nan),
+    ("email", 0.12, 0.80, 48.0),
 ]

@@ -29,14 +29,27 @@ from needlab.errors import ConfigError, DataError
 __all__ = ["COLUMN_TYPES", "Code", "Column", "ColumnType", "Codebook", "Lang", "VALIDATE_COLUMNS"]
 
 ColumnType = Literal[
-    "id", "single", "multi", "likert", "numeric", "text", "date", "weight",
-    "kano_functional", "kano_dysfunctional",
+    "id",
+    "single",
+    "multi",
+    "likert",
+    "numeric",
+    "text",
+    "date",
+    "weight",
+    "kano_functional",
+    "kano_dysfunctional",
 ]
 Lang = Literal["en", "zh"]
 Code = int | str
 Problem = Literal[
-    "missing_column", "wrong_type", "not_in_labels", "out_of_range", "duplicate_id",
-    "missing_id", "bad_weight",
+    "missing_column",
+    "wrong_type",
+    "not_in_labels",
+    "out_of_range",
+    "duplicate_id",
+    "missing_id",
+    "bad_weight",
 ]
 
 COLUMN_TYPES: tuple[str, ...] = get_args(ColumnType)
@@ -50,12 +63,23 @@ VALIDATE_COLUMNS = ["column", "problem", "n", "examples", "rows"]
 """The columns of the table returned by :meth:`Codebook.validate`."""
 
 _LANGS: tuple[str, ...] = ("en", "zh")
-_KNOWN_KEYS = {"type", "label", "values", "ordered", "missing", "group", "stage", "range",
-               "feature", "delimiter"}
+_KNOWN_KEYS = {
+    "type",
+    "label",
+    "values",
+    "ordered",
+    "missing",
+    "group",
+    "stage",
+    "range",
+    "feature",
+    "delimiter",
+}
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_ID_NAME = re.compile(r"(^|_)(id|uid|respid|resp_id|respondent|respondent_id|编号|序号)$|^id_|id$",
-                      re.IGNORECASE)
+_ID_NAME = re.compile(
+    r"(^|_)(id|uid|respid|resp_id|respondent|respondent_id|编号|序号)$|^id_|id$", re.IGNORECASE
+)
 _DATE_LIKE = re.compile(r"^\s*\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}")
 
 
@@ -105,15 +129,19 @@ def as_code(value: Any) -> Code:
         return int(value)
     if isinstance(value, (float, np.floating)):
         if np.isnan(value):
-            raise ConfigError("answer code NaN is not valid; declare missing answers under 'missing'.")
+            raise ConfigError(
+                "answer code NaN is not valid; declare missing answers under 'missing'."
+            )
         return int(value) if float(value).is_integer() else str(float(value))
     if isinstance(value, str):
         text = unicodedata.normalize("NFKC", value).strip()
         if re.fullmatch(r"[+-]?\d+", text) and not re.fullmatch(r"[+-]?0\d+", text):
             return int(text)
         return text
-    raise ConfigError(f"answer code {value!r} ({type(value).__name__}) is not valid; "
-                      "codes are integers or short texts.")
+    raise ConfigError(
+        f"answer code {value!r} ({type(value).__name__}) is not valid; "
+        "codes are integers or short texts."
+    )
 
 
 def _labels(value: Any, where: str) -> dict[str, str]:
@@ -132,8 +160,9 @@ def _labels(value: Any, where: str) -> dict[str, str]:
                 raise ConfigError(f"{where}: the {k!r} label must be a text, got {v!r}.")
             out[str(k)] = str(v)
         return out
-    raise ConfigError(f"{where}: a label must be a text or a mapping like {{en: ..., zh: ...}}, "
-                      f"got {value!r}.")
+    raise ConfigError(
+        f"{where}: a label must be a text or a mapping like {{en: ..., zh: ...}}, got {value!r}."
+    )
 
 
 def _pick(labels: Mapping[str, str], lang: str, default: str) -> str:
@@ -215,8 +244,10 @@ class Column:
         if self.type not in COLUMN_TYPES:
             close = difflib.get_close_matches(str(self.type), COLUMN_TYPES, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise ConfigError(f"column {self.name!r}: unknown type {self.type!r}{hint}; "
-                              f"choose one of {list(COLUMN_TYPES)}.")
+            raise ConfigError(
+                f"column {self.name!r}: unknown type {self.type!r}{hint}; "
+                f"choose one of {list(COLUMN_TYPES)}."
+            )
         if self.ordered is None:
             self.ordered = self.type == "likert"
 
@@ -234,13 +265,17 @@ class Column:
         if d is None:
             d = {}
         if not isinstance(d, Mapping):
-            raise ConfigError(f"{where}: the entry must be a mapping with at least 'type', got {d!r}.")
+            raise ConfigError(
+                f"{where}: the entry must be a mapping with at least 'type', got {d!r}."
+            )
         if "type" not in d:
             raise ConfigError(f"{where}: 'type' is required; choose one of {list(COLUMN_TYPES)}.")
         values_raw = d.get("values") or {}
         if not isinstance(values_raw, Mapping):
-            raise ConfigError(f"{where}: 'values' must be a mapping code -> label, "
-                              f"e.g. {{1: {{en: Yes}}, 2: {{en: No}}}}; got {values_raw!r}.")
+            raise ConfigError(
+                f"{where}: 'values' must be a mapping code -> label, "
+                f"e.g. {{1: {{en: Yes}}, 2: {{en: No}}}}; got {values_raw!r}."
+            )
         values: dict[Code, dict[str, str]] = {}
         for k, v in values_raw.items():
             try:
@@ -259,10 +294,15 @@ class Column:
             raise ConfigError(f"{where}: 'missing': {exc}") from None
         rng = d.get("range")
         if rng is not None:
-            if (not isinstance(rng, (list, tuple)) or len(rng) != 2
-                    or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in rng)
-                    or rng[0] > rng[1]):
-                raise ConfigError(f"{where}: 'range' must be [low, high] with low <= high, got {rng!r}.")
+            if (
+                not isinstance(rng, (list, tuple))
+                or len(rng) != 2
+                or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in rng)
+                or rng[0] > rng[1]
+            ):
+                raise ConfigError(
+                    f"{where}: 'range' must be [low, high] with low <= high, got {rng!r}."
+                )
             rng = (rng[0], rng[1])
         ordered = d.get("ordered")
         if ordered is not None and not isinstance(ordered, bool):
@@ -270,11 +310,20 @@ class Column:
         delimiter = d.get("delimiter")
         if delimiter is not None and (not isinstance(delimiter, str) or delimiter == ""):
             raise ConfigError(f"{where}: 'delimiter' must be a non-empty text, got {delimiter!r}.")
-        opt = {k: (None if d.get(k) is None else str(d.get(k))) for k in ("group", "stage", "feature")}
+        opt = {
+            k: (None if d.get(k) is None else str(d.get(k))) for k in ("group", "stage", "feature")
+        }
         return cls(
-            name=str(name), type=d["type"], label=_labels(d.get("label"), f"{where}, label"),
-            values=values, ordered=ordered, missing=missing, range=rng, delimiter=delimiter,
-            meta={k: v for k, v in d.items() if k not in _KNOWN_KEYS}, **opt,
+            name=str(name),
+            type=d["type"],
+            label=_labels(d.get("label"), f"{where}, label"),
+            values=values,
+            ordered=ordered,
+            missing=missing,
+            range=rng,
+            delimiter=delimiter,
+            meta={k: v for k, v in d.items() if k not in _KNOWN_KEYS},
+            **opt,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -315,7 +364,9 @@ class Column:
         lo, hi = min(keys), max(keys)  # type: ignore[type-var]
         if int(hi) - int(lo) > 100:
             return self.values
-        out: dict[Code, dict[str, str]] = {k: self.values.get(k, {}) for k in range(int(lo), int(hi) + 1)}
+        out: dict[Code, dict[str, str]] = {
+            k: self.values.get(k, {}) for k in range(int(lo), int(hi) + 1)
+        }
         out.update({k: v for k, v in self.values.items() if k not in out})
         return out
 
@@ -415,21 +466,30 @@ class Codebook:
     {1: '差', 2: 'Good'}
     """
 
-    def __init__(self, columns: Iterable[Column] | Mapping[str, Column] = (), *,
-                 id: str | None = None, weight: str | None = None,
-                 title: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        columns: Iterable[Column] | Mapping[str, Column] = (),
+        *,
+        id: str | None = None,
+        weight: str | None = None,
+        title: Mapping[str, str] | None = None,
+    ) -> None:
         cols = list(columns.values()) if isinstance(columns, Mapping) else list(columns)
         self.columns: dict[str, Column] = {}
         for c in cols:
             if not isinstance(c, Column):
-                raise ConfigError(f"Codebook columns must be Column objects, got {type(c).__name__}.")
+                raise ConfigError(
+                    f"Codebook columns must be Column objects, got {type(c).__name__}."
+                )
             if c.name in self.columns:
                 raise ConfigError(f"the codebook declares column {c.name!r} twice; keep one entry.")
             self.columns[c.name] = c
         for key, value in (("id", id), ("weight", weight)):
             if value is not None and value not in self.columns:
-                raise ConfigError(f"the codebook's {key}: {value!r} is not one of its columns; "
-                                  f"add an entry for it under 'columns'.")
+                raise ConfigError(
+                    f"the codebook's {key}: {value!r} is not one of its columns; "
+                    f"add an entry for it under 'columns'."
+                )
         self._id = id
         self._weight = weight
         self.title: dict[str, str] = dict(title or {})
@@ -540,20 +600,26 @@ class Codebook:
             if c.type not in ("kano_functional", "kano_dysfunctional"):
                 continue
             if c.feature is None:
-                raise ConfigError(f"Kano column {c.name!r} has no 'feature'; add feature: NAME to "
-                                  "pair it with its other half.")
+                raise ConfigError(
+                    f"Kano column {c.name!r} has no 'feature'; add feature: NAME to "
+                    "pair it with its other half."
+                )
             half = "functional" if c.type == "kano_functional" else "dysfunctional"
             slot = pairs.setdefault(c.feature, {})
             if half in slot:
-                raise ConfigError(f"Kano feature {c.feature!r} has two {half} columns: "
-                                  f"{slot[half]!r} and {c.name!r}; give each its own feature name.")
+                raise ConfigError(
+                    f"Kano feature {c.feature!r} has two {half} columns: "
+                    f"{slot[half]!r} and {c.name!r}; give each its own feature name."
+                )
             slot[half] = c.name
         for feat, slot in pairs.items():
             for half in ("functional", "dysfunctional"):
                 if half not in slot:
                     have = next(iter(slot.values()))
-                    raise ConfigError(f"Kano feature {feat!r} has no {half} column (only {have!r}); "
-                                      f"add a column of type kano_{half} with feature: {feat}.")
+                    raise ConfigError(
+                        f"Kano feature {feat!r} has no {half} column (only {have!r}); "
+                        f"add a column of type kano_{half} with feature: {feat}."
+                    )
         return pd.DataFrame(
             [(f, s["functional"], s["dysfunctional"]) for f, s in pairs.items()],
             columns=["feature", "functional", "dysfunctional"],
@@ -588,25 +654,37 @@ class Codebook:
             column type or malformed labels, values, missing codes or range.
         """
         if not isinstance(d, Mapping):
-            raise ConfigError(f"a codebook must be a mapping with 'needlab_codebook: 1' and 'columns', "
-                              f"got {type(d).__name__}.")
+            raise ConfigError(
+                f"a codebook must be a mapping with 'needlab_codebook: 1' and 'columns', "
+                f"got {type(d).__name__}."
+            )
         version = d.get("needlab_codebook")
         if version is None:
-            raise ConfigError("missing 'needlab_codebook: 1' at the top; add that line to mark the "
-                              "file as a needlab codebook (format version 1).")
+            raise ConfigError(
+                "missing 'needlab_codebook: 1' at the top; add that line to mark the "
+                "file as a needlab codebook (format version 1)."
+            )
         if version != 1:
-            raise ConfigError(f"needlab_codebook: {version!r} is not supported; this version of "
-                              "needlab reads format 1.")
+            raise ConfigError(
+                f"needlab_codebook: {version!r} is not supported; this version of "
+                "needlab reads format 1."
+            )
         cols = d.get("columns")
         if not isinstance(cols, Mapping) or not cols:
             raise ConfigError("'columns' must be a non-empty mapping of column name -> entry.")
         unknown = sorted(set(d) - {"needlab_codebook", "title", "id", "weight", "columns"})
         if unknown:
-            raise ConfigError(f"unknown top-level key(s) {unknown}; allowed: needlab_codebook, "
-                              "title, id, weight, columns.")
+            raise ConfigError(
+                f"unknown top-level key(s) {unknown}; allowed: needlab_codebook, "
+                "title, id, weight, columns."
+            )
         title = _labels(d.get("title"), "title")
-        return cls([Column.from_dict(str(k), v) for k, v in cols.items()],
-                   id=d.get("id"), weight=d.get("weight"), title=title)
+        return cls(
+            [Column.from_dict(str(k), v) for k, v in cols.items()],
+            id=d.get("id"),
+            weight=d.get("weight"),
+            title=title,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Return the codebook as a plain mapping in the YAML layout (see :meth:`from_dict`)."""
@@ -657,7 +735,9 @@ class Codebook:
         except FileNotFoundError:
             raise ConfigError(f"codebook file not found: {path}; check the path.") from None
         except UnicodeDecodeError as exc:
-            raise ConfigError(f"codebook {path}: not UTF-8 text (byte {exc.start}); save it as UTF-8.") from None
+            raise ConfigError(
+                f"codebook {path}: not UTF-8 text (byte {exc.start}); save it as UTF-8."
+            ) from None
         try:
             d = yaml.safe_load(text)
         except yaml.YAMLError as exc:
@@ -685,8 +765,12 @@ class Codebook:
         import yaml
 
         path = Path(path)
-        path.write_text(yaml.safe_dump(self.to_dict(), allow_unicode=True, sort_keys=False,
-                                       default_flow_style=False), encoding="utf-8")
+        path.write_text(
+            yaml.safe_dump(
+                self.to_dict(), allow_unicode=True, sort_keys=False, default_flow_style=False
+            ),
+            encoding="utf-8",
+        )
         return path
 
     # ------------------------------------------------------------------ infer
@@ -761,13 +845,22 @@ class Codebook:
             text = "; ".join(f"{k}={v}" for k, v in list(vl.items())[:12])
             if len(vl) > 12:
                 text += f"; ... ({len(vl) - 12} more)"
-            rows.append({
-                "column": c.name, "type": c.type, "label": _pick(c.label, lang, ""),
-                "group": c.group, "stage": c.stage, "n_values": len(vl), "values": text,
-                "missing": ", ".join(str(m) for m in c.missing),
-            })
-        return pd.DataFrame(rows, columns=["column", "type", "label", "group", "stage",
-                                           "n_values", "values", "missing"])
+            rows.append(
+                {
+                    "column": c.name,
+                    "type": c.type,
+                    "label": _pick(c.label, lang, ""),
+                    "group": c.group,
+                    "stage": c.stage,
+                    "n_values": len(vl),
+                    "values": text,
+                    "missing": ", ".join(str(m) for m in c.missing),
+                }
+            )
+        return pd.DataFrame(
+            rows,
+            columns=["column", "type", "label", "group", "stage", "n_values", "values", "missing"],
+        )
 
     # ------------------------------------------------------------------ validate
     def _problems(self, df: pd.DataFrame) -> list[tuple[str, str, np.ndarray, pd.Series]]:
@@ -776,7 +869,9 @@ class Codebook:
         n = len(df)
         for c in self:
             if c.name not in df.columns:
-                out.append((c.name, "missing_column", np.ones(n, dtype=bool), pd.Series([], dtype=object)))
+                out.append(
+                    (c.name, "missing_column", np.ones(n, dtype=bool), pd.Series([], dtype=object))
+                )
                 continue
             s = df[c.name]
             if isinstance(s, pd.DataFrame):  # duplicated column names
@@ -790,7 +885,9 @@ class Codebook:
                 vals = num.to_numpy(dtype=float, na_value=np.nan)
                 if c.range is not None:
                     with np.errstate(invalid="ignore"):
-                        oor = notmiss & ~np.isnan(vals) & ((vals < c.range[0]) | (vals > c.range[1]))
+                        oor = (
+                            notmiss & ~np.isnan(vals) & ((vals < c.range[0]) | (vals > c.range[1]))
+                        )
                     if oor.any():
                         out.append((c.name, "out_of_range", oor, s[oor]))
                 if c.type == "weight" and c.name == self.weight:
@@ -862,11 +959,15 @@ class Codebook:
             raise DataError(f"validate needs a DataFrame, got {type(df).__name__}.")
         rows = []
         for column, problem, mask, values in self._problems(df):
-            rows.append({
-                "column": column, "problem": problem, "n": int(mask.sum()),
-                "examples": preview(values.tolist()) if len(values) else "",
-                "rows": _rows(mask) if problem != "missing_column" else "",
-            })
+            rows.append(
+                {
+                    "column": column,
+                    "problem": problem,
+                    "n": int(mask.sum()),
+                    "examples": preview(values.tolist()) if len(values) else "",
+                    "rows": _rows(mask) if problem != "missing_column" else "",
+                }
+            )
         out = pd.DataFrame(rows, columns=VALIDATE_COLUMNS)
         out["n"] = out["n"].astype("int64")
         return out
@@ -957,8 +1058,11 @@ class Codebook:
                 s = s.astype(object)
             codes = self._codes_or_raise(s, c)
             if all(isinstance(k, int) for k in c.values):
-                out[c.name] = pd.array(codes.tolist(), dtype="Int64") if len(codes) else \
-                    pd.array([], dtype="Int64")
+                out[c.name] = (
+                    pd.array(codes.tolist(), dtype="Int64")
+                    if len(codes)
+                    else pd.array([], dtype="Int64")
+                )
             else:
                 out[c.name] = codes
         return out
@@ -992,7 +1096,9 @@ def _code_order(c: Column) -> list[Code]:
 def _unique_labels(labels: list[str], codes: list[Code]) -> list[str]:
     counts = pd.Series(labels, dtype=object).value_counts()
     if (counts > 1).any():
-        return [f"{lab} ({k})" if counts[lab] > 1 else lab for lab, k in zip(labels, codes, strict=True)]
+        return [
+            f"{lab} ({k})" if counts[lab] > 1 else lab for lab, k in zip(labels, codes, strict=True)
+        ]
     return labels
 
 
@@ -1012,8 +1118,11 @@ def _assign_groups(cols: list[Column]) -> None:
     stems: dict[str, list[Column]] = {}
     for c in cols:
         if c.type == "likert" and c.group is None:
-            stem = re.split(r"[_.\-\s]", c.name)[0] if re.search(r"[_.\-\s]", c.name) \
+            stem = (
+                re.split(r"[_.\-\s]", c.name)[0]
+                if re.search(r"[_.\-\s]", c.name)
                 else re.sub(r"\d+$", "", c.name)
+            )
             if stem and stem != c.name:
                 stems.setdefault(stem, []).append(c)
     for stem, members in stems.items():
@@ -1022,14 +1131,23 @@ def _assign_groups(cols: list[Column]) -> None:
                 c.group = stem
 
 
-def _infer_columns(df: pd.DataFrame, max_levels: int = 12,
-                   levels: Mapping[Any, tuple[np.ndarray, bool]] | None = None) -> list[Column]:
+def _infer_columns(
+    df: pd.DataFrame,
+    max_levels: int = 12,
+    levels: Mapping[Any, tuple[np.ndarray, bool]] | None = None,
+) -> list[Column]:
     """Draft the columns of *df*; *levels* may give (distinct values, has missing) per text column."""
     levels = levels or {}
 
     def draft(name: Any, allow_id: bool = True, allow_weight: bool = True) -> Column:
-        return _infer_column(str(name), df[name], max_levels, allow_id=allow_id,
-                             allow_weight=allow_weight, levels=levels.get(name))
+        return _infer_column(
+            str(name),
+            df[name],
+            max_levels,
+            allow_id=allow_id,
+            allow_weight=allow_weight,
+            levels=levels.get(name),
+        )
 
     if len(df) >= 100_000 and df.shape[1] > 1:
         # Columns are independent and numpy / Arrow release the GIL: draft them in threads.
@@ -1050,24 +1168,41 @@ def _infer_columns(df: pd.DataFrame, max_levels: int = 12,
     return cols
 
 
-def _infer_column(name: str, s: pd.Series, max_levels: int, *, allow_id: bool,
-                  allow_weight: bool, levels: tuple[np.ndarray, bool] | None = None) -> Column:
+def _infer_column(
+    name: str,
+    s: pd.Series,
+    max_levels: int,
+    *,
+    allow_id: bool,
+    allow_weight: bool,
+    levels: tuple[np.ndarray, bool] | None = None,
+) -> Column:
     """Draft one column; works on the distinct values, not on every row."""
     n = len(s)
     lname = name.strip().casefold()
     if isinstance(s.dtype, pd.CategoricalDtype):
         cats = list(s.cat.categories)
-        return Column(name, "likert" if s.cat.ordered else "single",
-                      values={i + 1: {detect_lang(str(v)): str(v)} for i, v in enumerate(cats)},
-                      ordered=bool(s.cat.ordered))
+        return Column(
+            name,
+            "likert" if s.cat.ordered else "single",
+            values={i + 1: {detect_lang(str(v)): str(v)} for i, v in enumerate(cats)},
+            ordered=bool(s.cat.ordered),
+        )
     if pd.api.types.is_datetime64_any_dtype(s):
         return Column(name, "date")
     if pd.api.types.is_bool_dtype(s):
         return Column(name, "single", values={0: {"en": "False"}, 1: {"en": "True"}})
     if _is_numeric_like(s):
         uniq, n_na = _numeric_levels(s, max_levels)
-        return _infer_numeric(name, uniq, n, n_na, max_levels, allow_id=allow_id,
-                              allow_weight=allow_weight and lname in {"weight", "weights", "wt", "wgt", "权重"})
+        return _infer_numeric(
+            name,
+            uniq,
+            n,
+            n_na,
+            max_levels,
+            allow_id=allow_id,
+            allow_weight=allow_weight and lname in {"weight", "weights", "wt", "wgt", "权重"},
+        )
     # text-like: look at the distinct values only
     if levels is not None:
         raw_s, has_na = pd.Series(levels[0], dtype=object), levels[1]
@@ -1083,8 +1218,11 @@ def _infer_column(name: str, s: pd.Series, max_levels: int, *, allow_id: bool,
     if n_levels:
         sample = uniq.iloc[:200]
         if sample.str.match(_DATE_LIKE.pattern).all():
-            parsed = pd.to_datetime(sample.str.replace(r"[年月]", "-", regex=True).str.replace("日", ""),
-                                    errors="coerce", format="mixed")
+            parsed = pd.to_datetime(
+                sample.str.replace(r"[年月]", "-", regex=True).str.replace("日", ""),
+                errors="coerce",
+                format="mixed",
+            )
             if parsed.notna().all():
                 return Column(name, "date")
         stripped = uniq.str.strip()
@@ -1093,13 +1231,28 @@ def _infer_column(name: str, s: pd.Series, max_levels: int, *, allow_id: bool,
             num = pd.to_numeric(filled, errors="coerce")
             if num.notna().all():
                 vals = pd.unique(num.to_numpy(dtype=float))
-                return _infer_numeric(name, vals, n, n_na + int((stripped == "").sum()), max_levels,
-                                      allow_id=allow_id and len(filled) == n_levels, allow_weight=False)
+                return _infer_numeric(
+                    name,
+                    vals,
+                    n,
+                    n_na + int((stripped == "").sum()),
+                    max_levels,
+                    allow_id=allow_id and len(filled) == n_levels,
+                    allow_weight=False,
+                )
     if 0 < n_levels <= max_levels and uniq.str.len().max() <= 40:
         levels = sorted(uniq)
-        return Column(name, "single", values={i + 1: {detect_lang(v): v} for i, v in enumerate(levels)})
-    if allow_id and n_na == 0 and n_levels == n and n > max_levels and uniq.str.len().nunique() == 1 \
-            and no_space:
+        return Column(
+            name, "single", values={i + 1: {detect_lang(v): v} for i, v in enumerate(levels)}
+        )
+    if (
+        allow_id
+        and n_na == 0
+        and n_levels == n
+        and n > max_levels
+        and uniq.str.len().nunique() == 1
+        and no_space
+    ):
         return Column(name, "id")
     return Column(name, "text")
 
@@ -1130,14 +1283,28 @@ def _numeric_levels(s: pd.Series, max_levels: int) -> tuple[np.ndarray, int]:
     return pd.unique(f), n_na
 
 
-def _infer_numeric(name: str, uniq: np.ndarray, n: int, n_na: int, max_levels: int, *,
-                   allow_id: bool, allow_weight: bool) -> Column:
+def _infer_numeric(
+    name: str,
+    uniq: np.ndarray,
+    n: int,
+    n_na: int,
+    max_levels: int,
+    *,
+    allow_id: bool,
+    allow_weight: bool,
+) -> Column:
     if allow_weight and len(uniq) and (uniq >= 0).all():
         return Column(name, "weight")
     integral = bool(len(uniq)) and bool(np.all(np.isfinite(uniq) & (uniq == np.round(uniq))))
     n_levels = len(uniq)
-    if integral and allow_id and n_na == 0 and n_levels == n and n > 1 \
-            and (_ID_NAME.search(name) or n_levels > max_levels):
+    if (
+        integral
+        and allow_id
+        and n_na == 0
+        and n_levels == n
+        and n > 1
+        and (_ID_NAME.search(name) or n_levels > max_levels)
+    ):
         return Column(name, "id")
     if integral and 0 < n_levels <= max_levels:
         levels = np.sort(uniq).astype(int)

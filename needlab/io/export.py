@@ -19,7 +19,14 @@ import pandas as pd
 
 from needlab.errors import ConfigError
 
-__all__ = ["FORMULA_PREFIXES", "neutralise", "neutralise_frame", "to_csv", "to_excel", "write_sheets"]
+__all__ = [
+    "FORMULA_PREFIXES",
+    "neutralise",
+    "neutralise_frame",
+    "to_csv",
+    "to_excel",
+    "write_sheets",
+]
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 """Leading characters that make a spreadsheet cell a formula (or hide one)."""
@@ -112,7 +119,7 @@ def to_csv(df: pd.DataFrame, path: str | Path, *, index: bool = False, **kwargs:
 
 
 def _sheet_name(name: Any, used: set[str]) -> str:
-    bad = '[]:*?/\\'
+    bad = "[]:*?/\\"
     text = "".join("_" if ch in bad else ch for ch in str(name)).strip("'") or "Sheet"
     text = text[:31]
     base, k = text, 2
@@ -124,8 +131,9 @@ def _sheet_name(name: Any, used: set[str]) -> str:
     return text
 
 
-def to_excel(tables: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | Path, *,
-             index: bool = True) -> Path:
+def to_excel(
+    tables: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | Path, *, index: bool = True
+) -> Path:
     """Write one table or a mapping of sheet name -> table to an .xlsx file, safely.
 
     Text cells that would start a formula are neutralised (see :func:`neutralise`); sheet names
@@ -162,12 +170,19 @@ def to_excel(tables: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | Path
 def _xlsx_path(path: str | Path) -> Path:
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
-        raise ConfigError(f"to_excel writes .xlsx files; got {path.name!r}. Use a name ending in .xlsx.")
+        raise ConfigError(
+            f"to_excel writes .xlsx files; got {path.name!r}. Use a name ending in .xlsx."
+        )
     return path
 
 
-def write_sheets(writer: pd.ExcelWriter, tables: Mapping[str, pd.DataFrame], *, index: bool = True,
-                 used: set[str] | None = None) -> list[str]:
+def write_sheets(
+    writer: pd.ExcelWriter,
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    index: bool = True,
+    used: set[str] | None = None,
+) -> list[str]:
     """Write each table to its own sheet of an open openpyxl :class:`pandas.ExcelWriter`.
 
     The one mechanism behind :func:`to_excel`, also used by writers that add formatted sheets

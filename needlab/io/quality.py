@@ -28,9 +28,24 @@ __all__ = ["DURATION_NAMES", "QualityReport", "quality"]
 Severity = Literal["error", "warning", "info"]
 JunkReason = Literal["empty", "one_char", "repeated_char", "no_letters"]
 
-DURATION_NAMES = ("duration", "duration_sec", "duration_s", "duration_secs", "duration_seconds",
-                  "duration_min", "time_taken", "timetaken", "interview_length", "loi",
-                  "用时", "答题时长", "答题用时", "作答时长", "用时(秒)", "用时（秒）")
+DURATION_NAMES = (
+    "duration",
+    "duration_sec",
+    "duration_s",
+    "duration_secs",
+    "duration_seconds",
+    "duration_min",
+    "time_taken",
+    "timetaken",
+    "interview_length",
+    "loi",
+    "用时",
+    "答题时长",
+    "答题用时",
+    "作答时长",
+    "用时(秒)",
+    "用时（秒）",
+)
 """Column names recognised as the interview duration (compared case-insensitively)."""
 
 TABLE_COLUMNS = ["check", "column", "n", "share", "severity", "detail"]
@@ -101,10 +116,15 @@ class QualityReport(Result):
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """All tables by name, for :meth:`to_excel`."""
-        return {"findings": self.table, "missing": self.missing,
-                "straightliners": self.straightliners, "speeders": self.speeders,
-                "junk_text": self.junk_text, "duplicates": self.duplicates,
-                "out_of_range": self.out_of_range}
+        return {
+            "findings": self.table,
+            "missing": self.missing,
+            "straightliners": self.straightliners,
+            "speeders": self.speeders,
+            "junk_text": self.junk_text,
+            "duplicates": self.duplicates,
+            "out_of_range": self.out_of_range,
+        }
 
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
         """Bar chart of the share of missing answers per column (columns with any missing).
@@ -134,7 +154,9 @@ class QualityReport(Result):
 
 def _find_duration(data: pd.DataFrame, cb: Codebook) -> Hashable | None:
     for c in cb:
-        if c.name in data.columns and (c.meta.get("role") == "duration" or c.meta.get("duration") is True):
+        if c.name in data.columns and (
+            c.meta.get("role") == "duration" or c.meta.get("duration") is True
+        ):
             return c.name
     wanted = {n.casefold() for n in DURATION_NAMES}
     for name in data.columns:
@@ -152,10 +174,16 @@ def _codes_matrix(data: pd.DataFrame, cb: Codebook, cols: list[str]) -> np.ndarr
         if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
             v = s.to_numpy(dtype=float, na_value=np.nan)
         elif col is not None and col.values:
-            codes, _ = _map_codes(s.astype(object) if isinstance(s.dtype, pd.CategoricalDtype) else s, col)
+            codes, _ = _map_codes(
+                s.astype(object) if isinstance(s.dtype, pd.CategoricalDtype) else s, col
+            )
             v = pd.to_numeric(codes, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
             if np.isnan(v).all() and codes.notna().any():  # text codes: factorise
-                v = pd.Series(pd.factorize(codes)[0], dtype=float).where(codes.notna().to_numpy()).to_numpy()
+                v = (
+                    pd.Series(pd.factorize(codes)[0], dtype=float)
+                    .where(codes.notna().to_numpy())
+                    .to_numpy()
+                )
         else:
             v = pd.Series(pd.factorize(s)[0], dtype=float).where(s.notna().to_numpy()).to_numpy()
         if col is not None and col.missing:
@@ -170,9 +198,15 @@ def _ids(data: pd.DataFrame, id_col: Hashable | None, rows: np.ndarray) -> np.nd
     return data[id_col].to_numpy(dtype=object)[rows]
 
 
-def quality(data: pd.DataFrame, codebook: Codebook | None = None, *, id: Hashable | None = None,
-            duration: Hashable | None = None, min_duration: float | None = None,
-            straightline_min_items: int = 4) -> QualityReport:
+def quality(
+    data: pd.DataFrame,
+    codebook: Codebook | None = None,
+    *,
+    id: Hashable | None = None,
+    duration: Hashable | None = None,
+    min_duration: float | None = None,
+    straightline_min_items: int = 4,
+) -> QualityReport:
     """Check survey answers for common data-quality problems.
 
     Checks, each vectorised over respondents:
@@ -260,8 +294,9 @@ def quality(data: pd.DataFrame, codebook: Codebook | None = None, *, id: Hashabl
         raise ConfigError(f"min_duration must be a number >= 0, got {min_duration!r}.")
     cb = codebook if codebook is not None else Codebook.infer(data)
     if not isinstance(cb, Codebook):
-        raise ConfigError(f"codebook must be a Codebook, got {type(cb).__name__}; "
-                          "use Codebook.from_yaml(path).")
+        raise ConfigError(
+            f"codebook must be a Codebook, got {type(cb).__name__}; use Codebook.from_yaml(path)."
+        )
     n = len(data)
     id_col: Hashable | None = id if id is not None else cb.id
     if id_col is not None:
@@ -272,8 +307,16 @@ def quality(data: pd.DataFrame, codebook: Codebook | None = None, *, id: Hashabl
     findings: list[dict[str, Any]] = []
 
     def add(check: str, column: Any, k: int, severity: Severity, detail: str) -> None:
-        findings.append({"check": check, "column": "" if column is None else str(column), "n": int(k),
-                         "share": k / n, "severity": severity, "detail": detail})
+        findings.append(
+            {
+                "check": check,
+                "column": "" if column is None else str(column),
+                "n": int(k),
+                "share": k / n,
+                "severity": severity,
+                "detail": detail,
+            }
+        )
 
     # duplicates -------------------------------------------------------------------------
     dup_rows: list[tuple[Any, int, str]] = []
@@ -283,13 +326,24 @@ def quality(data: pd.DataFrame, codebook: Codebook | None = None, *, id: Hashabl
         if dup.any():
             pos = np.flatnonzero(dup)
             g = pd.DataFrame({"id": s.to_numpy(dtype=object)[pos], "row": pos}).groupby(
-                "id", sort=False)["row"]
-            dups = pd.DataFrame({"id": g.size().index, "n": g.size().to_numpy(),
-                                 "rows": g.agg(lambda r: ", ".join(map(str, r))).to_numpy()})
+                "id", sort=False
+            )["row"]
+            dups = pd.DataFrame(
+                {
+                    "id": g.size().index,
+                    "n": g.size().to_numpy(),
+                    "rows": g.agg(lambda r: ", ".join(map(str, r))).to_numpy(),
+                }
+            )
             dup_rows = list(dups.itertuples(index=False, name=None))
-            add("duplicate_id", id_col, int(dup.sum()), "error",
+            add(
+                "duplicate_id",
+                id_col,
+                int(dup.sum()),
+                "error",
                 f"{len(dups)} ids on more than one row: {preview(dups['id'].tolist())}; "
-                "remove duplicate records")
+                "remove duplicate records",
+            )
     duplicates = pd.DataFrame(dup_rows, columns=["id", "n", "rows"])
 
     # out of range -----------------------------------------------------------------------
@@ -298,16 +352,34 @@ def quality(data: pd.DataFrame, codebook: Codebook | None = None, *, id: Hashabl
         if problem not in ("not_in_labels", "out_of_range"):
             continue
         pos = np.flatnonzero(mask)
-        oor_parts.append(pd.DataFrame({
-            "row": pos, "id": _ids(data, id_col, pos), "column": column,
-            "value": data[column].to_numpy(dtype=object)[pos], "problem": problem,
-        }))
-        what = "not among the codes or labels" if problem == "not_in_labels" else \
-            f"outside the range {list(cb[column].range or ())}"
-        add("out_of_range", column, len(pos), "error",
-            f"values {what}: {preview(data[column].to_numpy(dtype=object)[pos].tolist())}")
-    out_of_range = pd.concat(oor_parts, ignore_index=True) if oor_parts else pd.DataFrame(
-        columns=["row", "id", "column", "value", "problem"])
+        oor_parts.append(
+            pd.DataFrame(
+                {
+                    "row": pos,
+                    "id": _ids(data, id_col, pos),
+                    "column": column,
+                    "value": data[column].to_numpy(dtype=object)[pos],
+                    "problem": problem,
+                }
+            )
+        )
+        what = (
+            "not among the codes or labels"
+            if problem == "not_in_labels"
+            else f"outside the range {list(cb[column].range or ())}"
+        )
+        add(
+            "out_of_range",
+            column,
+            len(pos),
+            "error",
+            f"values {what}: {preview(data[column].to_numpy(dtype=object)[pos].tolist())}",
+        )
+    out_of_range = (
+        pd.concat(oor_parts, ignore_index=True)
+        if oor_parts
+        else pd.DataFrame(columns=["row", "id", "column", "value", "problem"])
+    )
 
     # straight-lining --------------------------------------------------------------------
     sl_parts = []
@@ -319,14 +391,37 @@ def quality(data: pd.DataFrame, codebook: Codebook | None = None, *, id: Hashabl
         flat = ~np.isnan(m).any(axis=1) & (m == m[:, :1]).all(axis=1)
         if flat.any():
             pos = np.flatnonzero(flat)
-            sl_parts.append(pd.DataFrame({"row": pos, "id": _ids(data, id_col, pos), "group": group,
-                                          "n_items": len(cols), "value": m[pos, 0]}))
-            add("straightlining", group, len(pos), "warning",
-                f"same answer to all {len(cols)} items of battery {group!r}")
-    straightliners = pd.concat(sl_parts, ignore_index=True) if sl_parts else pd.DataFrame(
-        {"row": pd.Series(dtype="int64"), "id": pd.Series(dtype=object),
-         "group": pd.Series(dtype=object), "n_items": pd.Series(dtype="int64"),
-         "value": pd.Series(dtype=float)})
+            sl_parts.append(
+                pd.DataFrame(
+                    {
+                        "row": pos,
+                        "id": _ids(data, id_col, pos),
+                        "group": group,
+                        "n_items": len(cols),
+                        "value": m[pos, 0],
+                    }
+                )
+            )
+            add(
+                "straightlining",
+                group,
+                len(pos),
+                "warning",
+                f"same answer to all {len(cols)} items of battery {group!r}",
+            )
+    straightliners = (
+        pd.concat(sl_parts, ignore_index=True)
+        if sl_parts
+        else pd.DataFrame(
+            {
+                "row": pd.Series(dtype="int64"),
+                "id": pd.Series(dtype=object),
+                "group": pd.Series(dtype=object),
+                "n_items": pd.Series(dtype="int64"),
+                "value": pd.Series(dtype=float),
+            }
+        )
+    )
 
     # speeders ---------------------------------------------------------------------------
     dur_col = duration if duration is not None else _find_duration(data, cb)
@@ -336,16 +431,29 @@ def quality(data: pd.DataFrame, codebook: Codebook | None = None, *, id: Hashabl
         check_columns(data, dur_col, what="duration column")
         d = pd.to_numeric(data[dur_col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         if np.isfinite(d).any():
-            threshold = float(min_duration) if min_duration is not None else float(np.nanmedian(d)) / 3
+            threshold = (
+                float(min_duration) if min_duration is not None else float(np.nanmedian(d)) / 3
+            )
             with np.errstate(invalid="ignore"):
                 fast = d < threshold
             pos = np.flatnonzero(fast)
-            speeders = pd.DataFrame({"row": pos, "id": _ids(data, id_col, pos), "duration": d[pos],
-                                     "threshold": threshold})
+            speeders = pd.DataFrame(
+                {
+                    "row": pos,
+                    "id": _ids(data, id_col, pos),
+                    "duration": d[pos],
+                    "threshold": threshold,
+                }
+            )
             if len(pos):
                 rule = "given" if min_duration is not None else "one third of the median"
-                add("speeding", dur_col, len(pos), "warning",
-                    f"duration below {threshold:.4g} ({rule})")
+                add(
+                    "speeding",
+                    dur_col,
+                    len(pos),
+                    "warning",
+                    f"duration below {threshold:.4g} ({rule})",
+                )
 
     # junk text --------------------------------------------------------------------------
     junk_parts = []
@@ -362,16 +470,35 @@ def quality(data: pd.DataFrame, codebook: Codebook | None = None, *, id: Hashabl
         letters = t.str.contains(r"[^\W\d_]", regex=True).fillna(False).to_numpy(dtype=bool)
         reason = np.select(
             [ok & (length == 0), ok & (length == 1), ok & rep, ok & ~letters],
-            ["empty", "one_char", "repeated_char", "no_letters"], default="")
+            ["empty", "one_char", "repeated_char", "no_letters"],
+            default="",
+        )
         pos = np.flatnonzero(reason != "")
         if len(pos):
-            junk_parts.append(pd.DataFrame({"row": pos, "id": _ids(data, id_col, pos), "column": name,
-                                            "text": s.to_numpy(dtype=object)[pos], "reason": reason[pos]}))
+            junk_parts.append(
+                pd.DataFrame(
+                    {
+                        "row": pos,
+                        "id": _ids(data, id_col, pos),
+                        "column": name,
+                        "text": s.to_numpy(dtype=object)[pos],
+                        "reason": reason[pos],
+                    }
+                )
+            )
             counts = pd.Series(reason[pos]).value_counts()
-            add("junk_text", name, len(pos), "warning",
-                "; ".join(f"{k}: {v}" for k, v in counts.items()))
-    junk_text = pd.concat(junk_parts, ignore_index=True) if junk_parts else pd.DataFrame(
-        columns=["row", "id", "column", "text", "reason"])
+            add(
+                "junk_text",
+                name,
+                len(pos),
+                "warning",
+                "; ".join(f"{k}: {v}" for k, v in counts.items()),
+            )
+    junk_text = (
+        pd.concat(junk_parts, ignore_index=True)
+        if junk_parts
+        else pd.DataFrame(columns=["row", "id", "column", "text", "reason"])
+    )
 
     # missing ----------------------------------------------------------------------------
     n_missing = []
@@ -381,21 +508,34 @@ def quality(data: pd.DataFrame, codebook: Codebook | None = None, *, id: Hashabl
         if name in cb and cb[name].missing:
             miss = miss | _user_missing(s, cb[name])
         if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
-            miss = miss | s.astype(object).where(~miss, "x").astype(str).str.strip().eq("").to_numpy()
+            miss = (
+                miss | s.astype(object).where(~miss, "x").astype(str).str.strip().eq("").to_numpy()
+            )
         n_missing.append(int(miss.sum()))
     missing = pd.DataFrame({"column": [str(c) for c in data.columns], "n_missing": n_missing})
     missing["share_missing"] = missing["n_missing"] / n
     for row in missing.itertuples(index=False):
         if row.n_missing:
-            add("missing", row.column, row.n_missing,
+            add(
+                "missing",
+                row.column,
+                row.n_missing,
                 "warning" if row.share_missing >= 0.5 else "info",
-                f"{row.share_missing:.1%} of answers missing")
+                f"{row.share_missing:.1%} of answers missing",
+            )
 
     order = {"error": 0, "warning": 1, "info": 2}
     table = pd.DataFrame(findings, columns=TABLE_COLUMNS)
     if len(table):
         table = table.iloc[np.argsort(table["severity"].map(order).to_numpy(), kind="stable")]
         table = table.reset_index(drop=True)
-    return QualityReport(table, missing=missing, straightliners=straightliners, speeders=speeders,
-                         junk_text=junk_text, duplicates=duplicates, out_of_range=out_of_range,
-                         n_rows=n)
+    return QualityReport(
+        table,
+        missing=missing,
+        straightliners=straightliners,
+        speeders=speeders,
+        junk_text=junk_text,
+        duplicates=duplicates,
+        out_of_range=out_of_range,
+        n_rows=n,
+    )

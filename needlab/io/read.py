@@ -47,8 +47,15 @@ from needlab.io.codebook import (
 __all__ = ["LOAD_REPORT_COLUMNS", "SUPPORTED", "Survey", "read_survey"]
 
 Format = Literal["csv", "xlsx", "sav"]
-SUPPORTED: dict[str, Format] = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx",
-                                ".xlsm": "xlsx", ".sav": "sav", ".zsav": "sav"}
+SUPPORTED: dict[str, Format] = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".sav": "sav",
+    ".zsav": "sav",
+}
 """File extensions read by :func:`read_survey` and their format."""
 LOAD_REPORT_COLUMNS = ["column", "action", "n", "detail"]
 """The columns of ``Survey.load_report``."""
@@ -101,14 +108,20 @@ class Survey:
 
     def __repr__(self) -> str:
         name = self.path.name if self.path is not None else "<data>"
-        return (f"Survey({name!r}, format={self.format!r}): {len(self.data)} rows x "
-                f"{self.data.shape[1]} columns; codebook of {len(self.codebook)} columns; "
-                f"{len(self.load_report)} load-report entries")
+        return (
+            f"Survey({name!r}, format={self.format!r}): {len(self.data)} rows x "
+            f"{self.data.shape[1]} columns; codebook of {len(self.codebook)} columns; "
+            f"{len(self.load_report)} load-report entries"
+        )
 
     def _repr_html_(self) -> str:
-        parts = [f"<h4>{html.escape(repr(self))}</h4>", "<b>Load report</b>",
-                 self.load_report.to_html(index=False, escape=True),
-                 "<b>First rows</b>", self.data.head(5).to_html(escape=True)]
+        parts = [
+            f"<h4>{html.escape(repr(self))}</h4>",
+            "<b>Load report</b>",
+            self.load_report.to_html(index=False, escape=True),
+            "<b>First rows</b>",
+            self.data.head(5).to_html(escape=True),
+        ]
         return "\n".join(parts)
 
 
@@ -117,8 +130,14 @@ class _Report:
         self.rows: list[dict[str, Any]] = []
 
     def add(self, column: Any, action: str, n: int, detail: str) -> None:
-        self.rows.append({"column": "" if column is None else str(column), "action": action,
-                          "n": int(n), "detail": detail})
+        self.rows.append(
+            {
+                "column": "" if column is None else str(column),
+                "action": action,
+                "n": int(n),
+                "detail": detail,
+            }
+        )
 
     def frame(self) -> pd.DataFrame:
         out = pd.DataFrame(self.rows, columns=LOAD_REPORT_COLUMNS)
@@ -126,9 +145,16 @@ class _Report:
         return out
 
 
-def read_survey(path: str | Path, codebook: Codebook | str | Path | Mapping[str, Any] | None = None, *,
-                sheet: int | str = 0, encoding: str | None = None, sep: str | None = None,
-                strict: bool = True, lang: Lang = "en") -> Survey:
+def read_survey(
+    path: str | Path,
+    codebook: Codebook | str | Path | Mapping[str, Any] | None = None,
+    *,
+    sheet: int | str = 0,
+    encoding: str | None = None,
+    sep: str | None = None,
+    strict: bool = True,
+    lang: Lang = "en",
+) -> Survey:
     """Read a survey export (.csv, .tsv, .txt, .xlsx or .sav) with its codebook.
 
     Parameters
@@ -194,11 +220,15 @@ def read_survey(path: str | Path, codebook: Codebook | str | Path | Mapping[str,
     path = Path(path)
     fmt = SUPPORTED.get(path.suffix.lower())
     if fmt is None:
-        raise ConfigError(f"cannot read {str(path)!r}: unsupported file type {path.suffix or '(none)'!r}; "
-                          f"supported: {', '.join(SUPPORTED)}.")
+        raise ConfigError(
+            f"cannot read {str(path)!r}: unsupported file type {path.suffix or '(none)'!r}; "
+            f"supported: {', '.join(SUPPORTED)}."
+        )
     if not path.exists():
-        raise ConfigError(f"survey file not found: [Errno 2] No such file or directory: {str(path)!r}. "
-                          "Check the path and the working directory.")
+        raise ConfigError(
+            f"survey file not found: [Errno 2] No such file or directory: {str(path)!r}. "
+            "Check the path and the working directory."
+        )
     if path.is_dir():
         raise ConfigError(f"{str(path)!r} is a directory; pass the survey file itself.")
     report = _Report()
@@ -218,13 +248,22 @@ def read_survey(path: str | Path, codebook: Codebook | str | Path | Mapping[str,
         df, levels = _numeric_text(df, report)
     if len(df) == 0:
         raise DataError(f"{path} has a header but no rows; export the answers too.")
-    report.rows.insert(0, {"column": "", "action": "read", "n": len(df),
-                           "detail": f"{len(df)} rows x {df.shape[1]} columns ({fmt})"})
+    report.rows.insert(
+        0,
+        {
+            "column": "",
+            "action": "read",
+            "n": len(df),
+            "detail": f"{len(df)} rows x {df.shape[1]} columns ({fmt})",
+        },
+    )
     if cb is None:
         cb = Codebook(_infer_columns(df, levels=levels))
     else:
         df = _apply_codebook(df, cb, report, strict=strict)
-    return Survey(data=df, codebook=cb, load_report=report.frame(), path=path, format=fmt, lang=lang)
+    return Survey(
+        data=df, codebook=cb, load_report=report.frame(), path=path, format=fmt, lang=lang
+    )
 
 
 def _check_lang(lang: str) -> None:
@@ -239,7 +278,9 @@ def _resolve_codebook(codebook: Any) -> Codebook | None:
         return Codebook.from_yaml(codebook)
     if isinstance(codebook, Mapping):
         return Codebook.from_dict(codebook)
-    raise ConfigError(f"codebook must be a Codebook, a YAML path or a dict, got {type(codebook).__name__}.")
+    raise ConfigError(
+        f"codebook must be a Codebook, a YAML path or a dict, got {type(codebook).__name__}."
+    )
 
 
 # ------------------------------------------------------------------------------------ text
@@ -249,12 +290,14 @@ def _decode(raw: bytes, path: Path, encoding: str | None, report: _Report) -> tu
         try:
             text = raw.decode(encoding)
         except LookupError:
-            raise ConfigError(f"encoding={encoding!r} is not a known text encoding "
-                              "(try 'utf-8', 'gb18030' or 'utf-16').") from None
+            raise ConfigError(
+                f"encoding={encoding!r} is not a known text encoding "
+                "(try 'utf-8', 'gb18030' or 'utf-16')."
+            ) from None
         except UnicodeDecodeError as exc:
             raise DataError(
                 f"{path}: cannot decode as {encoding} at byte offset {exc.start} "
-                f"({raw[exc.start:exc.start + 4]!r}); pass the right encoding= or re-save the file as UTF-8."
+                f"({raw[exc.start : exc.start + 4]!r}); pass the right encoding= or re-save the file as UTF-8."
             ) from None
         had_bom = text.startswith("\ufeff")
         text = text.lstrip("\ufeff")
@@ -277,8 +320,8 @@ def _decode(raw: bytes, path: Path, encoding: str | None, report: _Report) -> tu
         off = utf8_err.start + (0 if not bom else 0)
         raise DataError(
             f"{path}: cannot decode the file: not UTF-8 (byte offset {off}: "
-            f"{raw[off:off + 4]!r}) and not GB18030/GBK (byte offset {exc.start}: "
-            f"{raw[exc.start:exc.start + 4]!r}). Pass encoding= (e.g. 'utf-16', 'big5') or "
+            f"{raw[off : off + 4]!r}) and not GB18030/GBK (byte offset {exc.start}: "
+            f"{raw[exc.start : exc.start + 4]!r}). Pass encoding= (e.g. 'utf-16', 'big5') or "
             "re-save the file as UTF-8."
         ) from None
     report.add(None, "encoding_detected", 0, "gb18030")
@@ -302,7 +345,9 @@ def _sniff(sample: str, path: Path) -> str:
     return "\t" if path.suffix.lower() == ".tsv" else ","
 
 
-def _read_text(path: Path, report: _Report, *, encoding: str | None, sep: str | None) -> pd.DataFrame:
+def _read_text(
+    path: Path, report: _Report, *, encoding: str | None, sep: str | None
+) -> pd.DataFrame:
     with open(path, "rb") as fh:
         start = fh.read(65536)
     if not start.removeprefix(_BOM).strip() and not path.read_bytes().removeprefix(_BOM).strip():
@@ -316,11 +361,25 @@ def _read_text(path: Path, report: _Report, *, encoding: str | None, sep: str | 
         try:
             head[: max(0, len(head) - 4)].decode("utf-8")
             df = _parse(path, path, sample, sep, report)
-            report.rows.insert(0, {"column": "", "action": "encoding_detected", "n": 0,
-                                   "detail": "utf-8-sig" if bom else "utf-8"})
+            report.rows.insert(
+                0,
+                {
+                    "column": "",
+                    "action": "encoding_detected",
+                    "n": 0,
+                    "detail": "utf-8-sig" if bom else "utf-8",
+                },
+            )
             if bom:
-                report.rows.insert(1, {"column": "", "action": "bom_stripped", "n": 1,
-                                       "detail": "byte-order mark at the start of the file removed"})
+                report.rows.insert(
+                    1,
+                    {
+                        "column": "",
+                        "action": "bom_stripped",
+                        "n": 1,
+                        "detail": "byte-order mark at the start of the file removed",
+                    },
+                )
             return df
         except UnicodeDecodeError:
             report.rows.clear()
@@ -347,8 +406,9 @@ def _open(source: bytes | Path) -> contextlib.AbstractContextManager[Any]:
     return contextlib.nullcontext(str(source))
 
 
-def _parse(payload: bytes | Path, path: Path, sample: str, sep: str | None,
-           report: _Report) -> pd.DataFrame:
+def _parse(
+    payload: bytes | Path, path: Path, sample: str, sep: str | None, report: _Report
+) -> pd.DataFrame:
     if sep is None:
         sep = _sniff(sample, path)
         report.add(None, "delimiter_detected", 0, repr(sep))
@@ -371,23 +431,38 @@ def _parse(payload: bytes | Path, path: Path, sample: str, sep: str | None,
             if not _ARROW_STRINGS:
                 with _open(payload) as fh:
                     head = pd.read_csv(fh, sep=sep, encoding="utf-8", engine="c", nrows=2000)
-                as_cat = {c: "category" for c in head.columns
-                          if head[c].dtype == object or pd.api.types.is_string_dtype(head[c].dtype)}
+                as_cat = {
+                    c: "category"
+                    for c in head.columns
+                    if head[c].dtype == object or pd.api.types.is_string_dtype(head[c].dtype)
+                }
             # low_memory=False with categoricals: one pass, no per-chunk categories to union.
             with _open(payload) as fh:
-                df = pd.read_csv(fh, sep=sep, encoding="utf-8", engine="c", dtype=as_cat or None,
-                                 low_memory=not as_cat)
+                df = pd.read_csv(
+                    fh,
+                    sep=sep,
+                    encoding="utf-8",
+                    engine="c",
+                    dtype=as_cat or None,
+                    low_memory=not as_cat,
+                )
         if any(issubclass(w.category, pd.errors.DtypeWarning) for w in caught):
             for name in df.columns:
                 s = df[name]
                 if s.dtype == object and s.map(type).nunique() > 2:  # numbers and texts mixed
-                    report.add(name, "mixed_types", int(s.notna().sum()),
-                               "the column mixes numbers and texts; they are kept as they are")
+                    report.add(
+                        name,
+                        "mixed_types",
+                        int(s.notna().sum()),
+                        "the column mixes numbers and texts; they are kept as they are",
+                    )
     except pd.errors.EmptyDataError:
         raise DataError(f"{path} is empty; export the survey again.") from None
     except pd.errors.ParserError as exc:
-        raise DataError(f"{path}: cannot parse with delimiter {sep!r}: {exc}. Check the delimiter "
-                        "(pass sep=) and quoting of the export.") from None
+        raise DataError(
+            f"{path}: cannot parse with delimiter {sep!r}: {exc}. Check the delimiter "
+            "(pass sep=) and quoting of the export."
+        ) from None
     for name in bom_names:  # the parser already removed a BOM from the first name: report it
         if name in df.columns:
             report.add(name, "bom_stripped", 1, "byte-order mark removed from the column name")
@@ -401,7 +476,9 @@ def _read_xlsx(path: Path, sheet: int | str, report: _Report) -> pd.DataFrame:
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # zipfile / openpyxl errors on a damaged file
-        raise DataError(f"{path}: not a readable .xlsx file ({type(exc).__name__}: {exc}).") from None
+        raise DataError(
+            f"{path}: not a readable .xlsx file ({type(exc).__name__}: {exc})."
+        ) from None
     try:
         names = wb.sheetnames
         if isinstance(sheet, int):
@@ -418,7 +495,9 @@ def _read_xlsx(path: Path, sheet: int | str, report: _Report) -> pd.DataFrame:
     if first is None or all(v is None for v in first):
         raise DataError(f"{path} (sheet {sheet!r}) is empty; export the survey again.")
     header = [str(v) for v in first if v is not None]
-    check_unique_columns([h.replace("\ufeff", "") for h in header], source=f"{path} (sheet {sheet!r})")
+    check_unique_columns(
+        [h.replace("\ufeff", "") for h in header], source=f"{path} (sheet {sheet!r})"
+    )
     df = pd.read_excel(path, sheet_name=sheet, engine="openpyxl")
     report.add(None, "sheet_read", 0, repr(ws.title))
     return df
@@ -431,7 +510,9 @@ def _read_sav(path: Path, report: _Report) -> tuple[pd.DataFrame, Codebook]:
     try:
         df, meta = pyreadstat.read_sav(str(path), user_missing=True)
     except Exception as exc:  # pyreadstat.ReadstatError and friends
-        raise DataError(f"{path}: not a readable SPSS .sav file ({type(exc).__name__}: {exc}).") from None
+        raise DataError(
+            f"{path}: not a readable SPSS .sav file ({type(exc).__name__}: {exc})."
+        ) from None
     if df.shape[1] == 0:
         raise DataError(f"{path} is empty; export the survey again.")
     missing_codes: dict[str, list[Code]] = {}
@@ -461,8 +542,12 @@ def _read_sav(path: Path, report: _Report) -> tuple[pd.DataFrame, Codebook]:
             missing_codes[name] = codes
         if mask.any():
             df[name] = s.mask(mask)
-            report.add(name, "user_missing_to_nan", int(mask.sum()),
-                       f"SPSS user-missing codes {preview(codes)} set to missing")
+            report.add(
+                name,
+                "user_missing_to_nan",
+                int(mask.sum()),
+                f"SPSS user-missing codes {preview(codes)} set to missing",
+            )
     for name in df.columns:  # SPSS stores every number as double: give whole numbers back as int
         s = df[name]
         if s.dtype == np.float64 and s.notna().all():
@@ -480,19 +565,32 @@ def _read_sav(path: Path, report: _Report) -> tuple[pd.DataFrame, Codebook]:
         ctype = base.type
         values = base.values
         if vl:
-            ctype = "likert" if measures.get(name) == "ordinal" else (
-                base.type if base.type in ("likert", "single") else "single")
+            ctype = (
+                "likert"
+                if measures.get(name) == "ordinal"
+                else (base.type if base.type in ("likert", "single") else "single")
+            )
             values = {as_code(k): {detect_lang(str(v)): str(v)} for k, v in vl.items()}
         elif measures.get(name) == "scale" and base.type in ("single", "likert"):
             ctype, values = "numeric", {}
-        cols.append(Column(name, ctype, label={detect_lang(label): label} if label else {},
-                           values=values if ctype in ("single", "likert", "multi") else {},
-                           missing=missing_codes.get(name, [])))
+        cols.append(
+            Column(
+                name,
+                ctype,
+                label={detect_lang(label): label} if label else {},
+                values=values if ctype in ("single", "likert", "multi") else {},
+                missing=missing_codes.get(name, []),
+            )
+        )
     _assign_groups(cols)
     if vlabels:
-        report.add(None, "sav_metadata", len(vlabels),
-                   f"value labels read for {len(vlabels)} columns; variable labels and "
-                   "user-missing codes taken into the codebook")
+        report.add(
+            None,
+            "sav_metadata",
+            len(vlabels),
+            f"value labels read for {len(vlabels)} columns; variable labels and "
+            "user-missing codes taken into the codebook",
+        )
     return df, Codebook(cols)
 
 
@@ -504,13 +602,18 @@ def _strip_bom_names(df: pd.DataFrame, report: _Report) -> pd.DataFrame:
     if changed:
         df = df.set_axis(fixed, axis=1)
         for c in changed:
-            report.add(c.replace("\ufeff", ""), "bom_stripped", 1,
-                       "byte-order mark removed from the column name")
+            report.add(
+                c.replace("\ufeff", ""),
+                "bom_stripped",
+                1,
+                "byte-order mark removed from the column name",
+            )
     return df
 
 
-def _numeric_text(df: pd.DataFrame, report: _Report
-                  ) -> tuple[pd.DataFrame, dict[Any, tuple[np.ndarray, bool]]]:
+def _numeric_text(
+    df: pd.DataFrame, report: _Report
+) -> tuple[pd.DataFrame, dict[Any, tuple[np.ndarray, bool]]]:
     """Convert text columns that hold numbers and blank cells to numbers; return text levels.
 
     Vectorised over the distinct values of a column (the categories of a column parsed as
@@ -518,6 +621,7 @@ def _numeric_text(df: pd.DataFrame, report: _Report
     back by their codes. Categorical text columns are turned back into plain text; their
     distinct values are returned (value, has-missing) so that inference need not recompute them.
     """
+
     def convert(j: int) -> tuple[Any, list[tuple[str, int, str]], Any]:
         """(new column or None, report rows, text levels or None) for column j."""
         s = df.iloc[:, j]
@@ -529,8 +633,15 @@ def _numeric_text(df: pd.DataFrame, report: _Report
             uniq = np.asarray(s.cat.categories, dtype=object)
         else:
             head = pd.Series(pd.unique(s.iloc[:5000].dropna()), dtype=object)
-            kinds = head.map(lambda v: isinstance(v, str) or (isinstance(v, (int, float, np.number))
-                                                              and not isinstance(v, (bool, np.bool_))))
+            kinds = head.map(
+                lambda v: (
+                    isinstance(v, str)
+                    or (
+                        isinstance(v, (int, float, np.number))
+                        and not isinstance(v, (bool, np.bool_))
+                    )
+                )
+            )
             if not kinds.all() or not head.map(type).eq(str).any():
                 return None, [], None  # not text, or no text at all
             head = head.astype(str).str.strip()
@@ -546,18 +657,35 @@ def _numeric_text(df: pd.DataFrame, report: _Report
         if not numeric:
             if is_cat:  # back to plain text, as in the file
                 text = np.append(uniq, np.nan)[codes]
-                return (pd.Series(text, index=df.index, dtype="str"), [],
-                        (uniq, bool((codes < 0).any())))
+                return (
+                    pd.Series(text, index=df.index, dtype="str"),
+                    [],
+                    (uniq, bool((codes < 0).any())),
+                )
             return None, [], None
         values = np.append(num, np.nan)[codes]  # code -1 (missing) -> NaN
         n_blank = int(np.bincount(codes + 1, minlength=len(uniq) + 1)[1:][bad_u].sum())
         if n_blank:
-            rows = [("blank_to_nan", n_blank, "blank cells read as missing; the other values are numbers")]
+            rows = [
+                (
+                    "blank_to_nan",
+                    n_blank,
+                    "blank cells read as missing; the other values are numbers",
+                )
+            ]
         else:
-            rows = [("text_to_number", int((codes >= 0).sum()),
-                     "numbers stored as text converted to numbers")]
-        if not np.isnan(values).any() and np.all(values == np.round(values)) \
-                and np.all(np.abs(values) < 2**53):
+            rows = [
+                (
+                    "text_to_number",
+                    int((codes >= 0).sum()),
+                    "numbers stored as text converted to numbers",
+                )
+            ]
+        if (
+            not np.isnan(values).any()
+            and np.all(values == np.round(values))
+            and np.all(np.abs(values) < 2**53)
+        ):
             values = values.astype(np.int64)
         return values, rows, None
 
@@ -581,29 +709,41 @@ def _numeric_text(df: pd.DataFrame, report: _Report
 
 
 # ------------------------------------------------------------------------------------ codebook
-def _apply_codebook(df: pd.DataFrame, cb: Codebook, report: _Report, *, strict: bool) -> pd.DataFrame:
+def _apply_codebook(
+    df: pd.DataFrame, cb: Codebook, report: _Report, *, strict: bool
+) -> pd.DataFrame:
     absent = [c for c in cb.names() if c not in df.columns]
     if absent:
         if strict:
             try:
                 check_columns(df, absent, what="codebook column")
             except SchemaError as exc:
-                raise SchemaError(f"{exc} Fix the codebook or the export, or pass strict=False to "
-                                  "load anyway.") from None
+                raise SchemaError(
+                    f"{exc} Fix the codebook or the export, or pass strict=False to load anyway."
+                ) from None
         import difflib
 
         names = [str(c) for c in df.columns]
         for c in absent:
             close = difflib.get_close_matches(str(c), names, n=1)
-            report.add(c, "missing_column", len(df), "declared in the codebook but not in the file"
-                       + (f"; did you mean {close[0]!r}?" if close else ""))
+            report.add(
+                c,
+                "missing_column",
+                len(df),
+                "declared in the codebook but not in the file"
+                + (f"; did you mean {close[0]!r}?" if close else ""),
+            )
     for col in cb:
         if col.missing and col.name in df.columns:
             mask = _user_missing(df[col.name], col)
             if mask.any():
                 df[col.name] = df[col.name].mask(mask)
-                report.add(col.name, "user_missing_to_nan", int(mask.sum()),
-                           f"user-missing codes {preview(col.missing)} set to missing")
+                report.add(
+                    col.name,
+                    "user_missing_to_nan",
+                    int(mask.sum()),
+                    f"user-missing codes {preview(col.missing)} set to missing",
+                )
     if cb.id is not None and cb.id in df.columns:
         try:
             check_unique(df, cb.id)
@@ -616,9 +756,13 @@ def _apply_codebook(df: pd.DataFrame, cb: Codebook, report: _Report, *, strict: 
             if na.any():
                 report.add(cb.id, "missing_id", int(na.sum()), str(exc))
             if dup.any():
-                report.add(cb.id, "id_duplicates", int(dup.sum()),
-                           f"{int(s[dup].nunique())} ids repeated: {preview(s[dup].tolist())} at rows "
-                           f"{_rows(dup)}")
+                report.add(
+                    cb.id,
+                    "id_duplicates",
+                    int(dup.sum()),
+                    f"{int(s[dup].nunique())} ids repeated: {preview(s[dup].tolist())} at rows "
+                    f"{_rows(dup)}",
+                )
     if cb.weight is not None and cb.weight in df.columns:
         try:
             check_weights(df, cb.weight)
@@ -631,4 +775,6 @@ def _apply_codebook(df: pd.DataFrame, cb: Codebook, report: _Report, *, strict: 
 
 def _rows(mask: np.ndarray, n: int = 5) -> str:
     pos = np.flatnonzero(mask)
-    return ", ".join(str(p) for p in pos[:n]) + (f" (and {len(pos) - n} more)" if len(pos) > n else "")
+    return ", ".join(str(p) for p in pos[:n]) + (
+        f" (and {len(pos) - n} more)" if len(pos) > n else ""
+    )

@@ -32,8 +32,11 @@ ANSWER_NAMES = {1: "like", 2: "must-be", 3: "neutral", 4: "live-with", 5: "disli
 #: Built-in wordings, each a list of the five labels in code order 1..5.
 LABEL_SETS: dict[str, list[str]] = {
     "berger_1": [
-        "I like it that way", "It must be that way", "I am neutral",
-        "I can live with it that way", "I dislike it that way",
+        "I like it that way",
+        "It must be that way",
+        "I am neutral",
+        "I can live with it that way",
+        "I dislike it that way",
     ],
     "berger_2": [
         "I enjoy it that way",
@@ -43,13 +46,20 @@ LABEL_SETS: dict[str, list[str]] = {
         "I dislike it, and I can't accept it that way",
     ],
     "blauth": [
-        "This would be very helpful to me", "This is a basic requirement for me",
-        "This would not affect me", "This would be a minor inconvenience",
+        "This would be very helpful to me",
+        "This is a basic requirement for me",
+        "This would not affect me",
+        "This would be a minor inconvenience",
         "This would be a major problem for me",
     ],
     "common": ["I like it", "I expect it", "I'm neutral", "I can tolerate it", "I dislike it"],
-    "berger_short": ["I like it", "It must be that way", "I am neutral", "I can live with it",
-                     "I dislike it"],
+    "berger_short": [
+        "I like it",
+        "It must be that way",
+        "I am neutral",
+        "I can live with it",
+        "I dislike it",
+    ],
     "common_2": ["Like", "Must-be", "Neutral", "Live-with", "Dislike"],
     "common_3": ["Like", "Expect", "Neutral", "Tolerate", "Dislike"],
     "zh": ["我喜欢", "理应如此", "无所谓", "能忍受", "我不喜欢"],
@@ -114,8 +124,9 @@ def _mapping(answers: Mapping[Hashable, int] | None) -> dict[str, int]:
     return out
 
 
-def to_codes(values: pd.Series, *, answers: Mapping[Hashable, int] | None = None,
-             name: str = "answers") -> np.ndarray:
+def to_codes(
+    values: pd.Series, *, answers: Mapping[Hashable, int] | None = None, name: str = "answers"
+) -> np.ndarray:
     """Turn a column of Kano answers (codes 1..5 or labels) into an ``int8`` array, 0 = missing.
 
     Only the distinct values are matched (a column of a million answers has a handful of

@@ -25,10 +25,22 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["NEED_LABELS", "KanoResult", "kano"]
 
 NEED_LABELS = {
-    "en": {"A": "delight", "O": "expected", "M": "basic", "I": "indifferent",
-           "R": "reverse", "Q": "questionable"},
-    "zh": {"A": "兴奋需求", "O": "期望需求", "M": "基本需求", "I": "无差异需求",
-           "R": "反向需求", "Q": "可疑结果"},
+    "en": {
+        "A": "delight",
+        "O": "expected",
+        "M": "basic",
+        "I": "indifferent",
+        "R": "reverse",
+        "Q": "questionable",
+    },
+    "zh": {
+        "A": "兴奋需求",
+        "O": "期望需求",
+        "M": "基本需求",
+        "I": "无差异需求",
+        "R": "反向需求",
+        "Q": "可疑结果",
+    },
 }
 #: Planning order of the levels: basic needs first, then expected, then delight.
 LEVEL_ORDER = ("M", "O", "A", "I", "R", "Q")
@@ -81,8 +93,11 @@ class KanoResult(Result):
 
     def summary(self) -> dict[str, Any]:
         t = self.table
-        out: dict[str, Any] = {"features": len(t), "respondents": self.n_respondents,
-                               "rule": self.rule}
+        out: dict[str, Any] = {
+            "features": len(t),
+            "respondents": self.n_respondents,
+            "rule": self.rule,
+        }
         if self.n_removed_questionable:
             out["removed (too many Q)"] = self.n_removed_questionable
         for letter in LEVEL_ORDER:
@@ -116,12 +131,23 @@ class KanoResult(Result):
         t["_level"] = t["category"].map(order).fillna(len(order))
         t["_key"] = np.where(t["category"] == "M", -t["worse"].abs(), -t["better"])
         t = t.sort_values(["_level", "_key"], kind="stable")
-        cols = ["category", "need", "feature", "better", "worse", "category_strength",
-                "fong_significant"] + (["importance"] if "importance" in t else [])
+        cols = [
+            "category",
+            "need",
+            "feature",
+            "better",
+            "worse",
+            "category_strength",
+            "fong_significant",
+        ] + (["importance"] if "importance" in t else [])
         return t[cols].rename(columns={"category": "level"}).reset_index(drop=True)
 
-    def plot(self, ax: Axes | None = None, kind: Literal["better_worse", "continuous", "bars"] = "better_worse",
-             **kwargs: Any) -> Axes:
+    def plot(
+        self,
+        ax: Axes | None = None,
+        kind: Literal["better_worse", "continuous", "bars"] = "better_worse",
+        **kwargs: Any,
+    ) -> Axes:
         """Draw the Better-Worse diagram, the continuous-analysis plot or stacked category bars.
 
         See :mod:`needlab.kano.plot`.
@@ -129,8 +155,11 @@ class KanoResult(Result):
         from needlab.kano import plot as kplot
 
         check_option(kind, ("better_worse", "continuous", "bars"), "kind")
-        fn = {"better_worse": kplot.better_worse, "continuous": kplot.continuous,
-              "bars": kplot.category_bars}[kind]
+        fn = {
+            "better_worse": kplot.better_worse,
+            "continuous": kplot.continuous,
+            "bars": kplot.category_bars,
+        }[kind]
         return fn(self, ax=ax, **kwargs)
 
 
@@ -167,8 +196,14 @@ def _resolve_pairs(data: pd.DataFrame, pairs: Any) -> dict[str, tuple[Hashable, 
     return out
 
 
-def _from_long(data: pd.DataFrame, respondent: Hashable, feature: Hashable, functional: Hashable,
-               dysfunctional: Hashable, extra: Sequence[Hashable]) -> tuple[pd.DataFrame, dict]:
+def _from_long(
+    data: pd.DataFrame,
+    respondent: Hashable,
+    feature: Hashable,
+    functional: Hashable,
+    dysfunctional: Hashable,
+    extra: Sequence[Hashable],
+) -> tuple[pd.DataFrame, dict]:
     check_columns(data, [respondent, feature, functional, dysfunctional, *extra])
     dup = data.duplicated([respondent, feature], keep=False).to_numpy()
     if dup.any():
@@ -253,7 +288,9 @@ def _classify(counts: np.ndarray, rule: str, threshold: float) -> tuple[list[str
     if rule == "group":
         aom = counts[:, :3].sum(axis=1)
         irq = counts[:, 3:].sum(axis=1)
-        sub = np.where((aom > irq)[:, None], np.r_[1, 1, 1, 0, 0, 0] > 0, np.r_[0, 0, 0, 1, 1, 1] > 0)
+        sub = np.where(
+            (aom > irq)[:, None], np.r_[1, 1, 1, 0, 0, 0] > 0, np.r_[0, 0, 0, 1, 1, 1] > 0
+        )
         masked = np.where(sub, shares, -1.0)
         best = masked.max(axis=1, keepdims=True)
         at_best = (masked >= best - eps) & sub
@@ -279,8 +316,9 @@ def _classify(counts: np.ndarray, rule: str, threshold: float) -> tuple[list[str
     return labels, tie
 
 
-def _indices(counts: np.ndarray, n: np.ndarray, n_eff: np.ndarray, rule: str, threshold: float,
-             lang: str) -> pd.DataFrame:
+def _indices(
+    counts: np.ndarray, n: np.ndarray, n_eff: np.ndarray, rule: str, threshold: float, lang: str
+) -> pd.DataFrame:
     """The per-row indices of a (K, 6) weighted count array."""
     a, o, m, i = (counts[:, j] for j in range(4))
     total = counts.sum(axis=1)
@@ -305,7 +343,9 @@ def _indices(counts: np.ndarray, n: np.ndarray, n_eff: np.ndarray, rule: str, th
         out[f"share_{c}"] = shares[:, j]
     out["category"] = [lab or np.nan for lab in labels]
     out["tie"] = tie
-    out["need"] = ["/".join(need_map[x] for x in lab.split("/")) if lab else np.nan for lab in labels]
+    out["need"] = [
+        "/".join(need_map[x] for x in lab.split("/")) if lab else np.nan for lab in labels
+    ]
     out["better"] = better
     out["worse"] = worse
     out["category_strength"] = strength
@@ -472,8 +512,11 @@ def kano(
                 "long-format input needs all of respondent=, feature=, functional=, "
                 "dysfunctional= and no pairs."
             )
-        extra = [c for c in (by, weights) if isinstance(c, Hashable) and c is not None
-                 and not isinstance(c, np.ndarray)]
+        extra = [
+            c
+            for c in (by, weights)
+            if isinstance(c, Hashable) and c is not None and not isinstance(c, np.ndarray)
+        ]
         if importance:
             raise ConfigError("importance= is supported with wide-format data only.")
         data, pairs = _from_long(data, respondent, feature, functional, dysfunctional, extra)
@@ -490,10 +533,13 @@ def kano(
     fcodes = np.empty((n_rows, n_feat), dtype=np.int8)
     dcodes = np.empty((n_rows, n_feat), dtype=np.int8)
     for j, feat in enumerate(features):
-        for codes, col, side in ((fcodes, pairs[feat][0], "functional"),
-                                 (dcodes, pairs[feat][1], "dysfunctional")):
-            codes[:, j] = to_codes(data[col], answers=answers,
-                                   name=f"feature {feat!r} ({side} column {col!r})")
+        for codes, col, side in (
+            (fcodes, pairs[feat][0], "functional"),
+            (dcodes, pairs[feat][1], "dysfunctional"),
+        ):
+            codes[:, j] = to_codes(
+                data[col], answers=answers, name=f"feature {feat!r} ({side} column {col!r})"
+            )
             if len(allowed) < 5:
                 bad = (codes[:, j] > 0) & ~np.isin(codes[:, j], allowed)
                 if bad.any():
@@ -510,8 +556,10 @@ def kano(
         too_many = (cat == CATEGORIES.index("Q")).sum(axis=1) > int(max_questionable)
         cat[too_many] = -1
         if too_many.any():
-            notes.append(f"{int(too_many.sum())} respondents removed: more than {max_questionable} "
-                         "questionable (Q) answers.")
+            notes.append(
+                f"{int(too_many.sum())} respondents removed: more than {max_questionable} "
+                "questionable (Q) answers."
+            )
     removed = int(too_many.sum())
     n_missing = (cat < 0).sum(axis=0) - removed
     empty = [f for f, k in zip(features, (cat >= 0).sum(axis=0), strict=True) if k == 0]
@@ -521,7 +569,9 @@ def kano(
                 f"features {preview(empty)} have no complete (functional, dysfunctional) answer "
                 "pair; check their columns, or pass on_empty='report' to keep them as empty rows."
             )
-        notes.append(f"features with no complete answer pair (reported with n = 0): {preview(empty)}.")
+        notes.append(
+            f"features with no complete answer pair (reported with n = 0): {preview(empty)}."
+        )
 
     # Segments.
     groups = [(None, np.zeros(n_rows, dtype=np.int64), 1, [None])]
@@ -529,8 +579,10 @@ def kano(
         check_columns(data, by)
         seg_codes, seg_levels = pd.factorize(data[by], sort=True)
         if (seg_codes < 0).any():
-            notes.append(f"{int((seg_codes < 0).sum())} respondents with missing {by!r} are left "
-                         "out of the segment tables (kept in the overall table).")
+            notes.append(
+                f"{int((seg_codes < 0).sum())} respondents with missing {by!r} are left "
+                "out of the segment tables (kept in the overall table)."
+            )
         groups.append((by, seg_codes.astype(np.int64), len(seg_levels), list(seg_levels)))
 
     importance = dict(importance or {})
@@ -546,8 +598,11 @@ def kano(
     if removed:
         combo[too_many] = 0
     cells = _cell_matrices(lut)
-    imp_cols = {j: pd.to_numeric(data[importance[f]], errors="coerce").to_numpy(float)
-                for j, f in enumerate(features) if f in importance}
+    imp_cols = {
+        j: pd.to_numeric(data[importance[f]], errors="coerce").to_numpy(float)
+        for j, f in enumerate(features)
+        if f in importance
+    }
     frames = []
     tables = []
     for name, g, n_groups, levels in groups:
@@ -574,8 +629,9 @@ def kano(
         else:
             out.insert(out.columns.get_loc("n_eff") + 1, "n_missing", n_missing)
         for side in ("functional", "dysfunctional"):
-            mean, sd = _cell_mean_sd(cw * cells["consistent"], c1 @ cells["consistent"],
-                                     cells[side])
+            mean, sd = _cell_mean_sd(
+                cw * cells["consistent"], c1 @ cells["consistent"], cells[side]
+            )
             out[f"{side}_score"] = mean
             out[f"{side}_sd"] = sd
         if importance:
@@ -583,8 +639,9 @@ def kano(
             for j, x in imp_cols.items():
                 ok = np.isfinite(x) & (g >= 0)
                 with np.errstate(invalid="ignore", divide="ignore"):
-                    imp[j::n_feat] = (np.bincount(g[ok], weights=w[ok] * x[ok], minlength=n_groups)
-                                      / np.bincount(g[ok], weights=w[ok], minlength=n_groups))
+                    imp[j::n_feat] = np.bincount(
+                        g[ok], weights=w[ok] * x[ok], minlength=n_groups
+                    ) / np.bincount(g[ok], weights=w[ok], minlength=n_groups)
             out["importance"] = imp
         if n_boot:
             cat = lut[fcodes, dcodes]
@@ -603,25 +660,46 @@ def kano(
     if by is not None:
         segment_tests = _segment_tests(frames[1], tables[1], features, n_feat, weighted)
         if segment_tests["small_cells"].any():
-            notes.append("segment tests with small expected counts (< 5 in over 20% of cells, or "
-                         "any < 1) are flagged in segment_tests.small_cells; read them with care.")
+            notes.append(
+                "segment tests with small expected counts (< 5 in over 20% of cells, or "
+                "any < 1) are flagged in segment_tests.small_cells; read them with care."
+            )
     if weighted:
-        notes.append("counts are weighted; n is the unweighted number of complete pairs, n_eff "
-                     "the Kish effective base.")
+        notes.append(
+            "counts are weighted; n is the unweighted number of complete pairs, n_eff "
+            "the Kish effective base."
+        )
     resp = pd.DataFrame(
-        {feat: pd.Categorical.from_codes(cat[:, j], categories=list(CATEGORIES))
-         for j, feat in enumerate(features)},
+        {
+            feat: pd.Categorical.from_codes(cat[:, j], categories=list(CATEGORIES))
+            for j, feat in enumerate(features)
+        },
         index=data.index,
     )
     return KanoResult(
-        overall, by_segment=by_segment, segment_tests=segment_tests, respondents=resp,
-        evaluation=evaluation, rule=rule, n_respondents=n_rows, n_removed_questionable=removed,
-        lang=lang, notes=tuple(notes),
+        overall,
+        by_segment=by_segment,
+        segment_tests=segment_tests,
+        respondents=resp,
+        evaluation=evaluation,
+        rule=rule,
+        n_respondents=n_rows,
+        n_removed_questionable=removed,
+        lang=lang,
+        notes=tuple(notes),
     )
 
 
-def _bootstrap(cat: np.ndarray, w: np.ndarray, key: np.ndarray, valid: np.ndarray, size: int,
-               n_boot: int, ci: float, random_state: Any) -> dict[str, np.ndarray]:
+def _bootstrap(
+    cat: np.ndarray,
+    w: np.ndarray,
+    key: np.ndarray,
+    valid: np.ndarray,
+    size: int,
+    n_boot: int,
+    ci: float,
+    random_state: Any,
+) -> dict[str, np.ndarray]:
     """Percentile bootstrap of better and worse, resampling respondents (weights kept).
 
     Replicate b gives respondent i the weight w_i * c_bi with c_b ~ Multinomial(n, 1/n); the
@@ -644,8 +722,8 @@ def _bootstrap(cat: np.ndarray, w: np.ndarray, key: np.ndarray, valid: np.ndarra
         sums = np.asarray((onehot.T @ reps.T).T).reshape(b, size, 6)
         aomi = sums[:, :, :4].sum(axis=2)
         with np.errstate(invalid="ignore", divide="ignore"):
-            better[done:done + b] = (sums[:, :, 0] + sums[:, :, 1]) / aomi
-            worse[done:done + b] = -(sums[:, :, 1] + sums[:, :, 2]) / aomi
+            better[done : done + b] = (sums[:, :, 0] + sums[:, :, 1]) / aomi
+            worse[done : done + b] = -(sums[:, :, 1] + sums[:, :, 2]) / aomi
         done += b
     alpha = (1 - ci) / 2
     out = {}
@@ -655,8 +733,9 @@ def _bootstrap(cat: np.ndarray, w: np.ndarray, key: np.ndarray, valid: np.ndarra
     return out
 
 
-def _segment_tests(counts: np.ndarray, table: pd.DataFrame, features: list[str], n_feat: int,
-                   weighted: bool) -> pd.DataFrame:
+def _segment_tests(
+    counts: np.ndarray, table: pd.DataFrame, features: list[str], n_feat: int, weighted: bool
+) -> pd.DataFrame:
     """Chi-square test of independence of segment and category, per feature.
 
     Without weights: Pearson's chi-square on the segment x category counts. With weights each
@@ -679,8 +758,16 @@ def _segment_tests(counts: np.ndarray, table: pd.DataFrame, features: list[str],
                 obs = np.where(tot > 0, obs / tot * n_eff[:, j][:, None], 0.0)
         obs = obs[obs.sum(axis=1) > 0][:, obs.sum(axis=0) > 0]
         if obs.shape[0] < 2 or obs.shape[1] < 2:
-            rows.append((feat, np.nan, np.nan, np.nan, False, "not testable: fewer than two "
-                         "segments or categories with answers"))
+            rows.append(
+                (
+                    feat,
+                    np.nan,
+                    np.nan,
+                    np.nan,
+                    False,
+                    "not testable: fewer than two segments or categories with answers",
+                )
+            )
             continue
         res = chi2_contingency(obs, correction=False)
         exp = res.expected_freq

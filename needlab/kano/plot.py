@@ -20,8 +20,14 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["better_worse", "category_bars", "continuous"]
 
-_COLOURS = {"A": "#2ca02c", "O": "#1f77b4", "M": "#d62728", "I": "#7f7f7f",
-            "R": "#9467bd", "Q": "#bcbd22"}
+_COLOURS = {
+    "A": "#2ca02c",
+    "O": "#1f77b4",
+    "M": "#d62728",
+    "I": "#7f7f7f",
+    "R": "#9467bd",
+    "Q": "#bcbd22",
+}
 _QUADRANTS = {
     "en": ("attractive (delight)", "one-dimensional (expected)", "must-be (basic)", "indifferent"),
     "zh": ("兴奋需求", "期望需求", "基本需求", "无差异需求"),
@@ -46,8 +52,14 @@ def _table(result: KanoResult, segment: Any) -> pd.DataFrame:
     return seg[seg[col] == segment]
 
 
-def better_worse(result: KanoResult, ax: Axes | None = None, *, segment: Any = None,
-                 threshold: float = 0.5, annotate: bool = True) -> Axes:
+def better_worse(
+    result: KanoResult,
+    ax: Axes | None = None,
+    *,
+    segment: Any = None,
+    threshold: float = 0.5,
+    annotate: bool = True,
+) -> Axes:
     """Better-Worse diagram (Berger et al. 1993): \\|worse\\| on x, better on y.
 
     Quadrants split at ``threshold`` (0.5 by default): top-left attractive, top-right
@@ -66,9 +78,16 @@ def better_worse(result: KanoResult, ax: Axes | None = None, *, segment: Any = N
     colours = [_COLOURS.get(str(c).split("/")[0], "#333333") for c in t["category"]]
     ax.scatter(x, y, s=size, c=colours, alpha=0.85, edgecolor="white", zorder=3)
     if "better_low" in t:
-        ax.errorbar(x, y, yerr=[y - t["better_low"], t["better_high"] - y],
-                    xerr=[x - t["worse_high"].abs(), t["worse_low"].abs() - x],
-                    fmt="none", ecolor="#999999", lw=0.8, zorder=2)
+        ax.errorbar(
+            x,
+            y,
+            yerr=[y - t["better_low"], t["better_high"] - y],
+            xerr=[x - t["worse_high"].abs(), t["worse_low"].abs() - x],
+            fmt="none",
+            ecolor="#999999",
+            lw=0.8,
+            zorder=2,
+        )
     if annotate:
         for xi, yi, name in zip(x, y, t["feature"], strict=True):
             ax.annotate(str(name), (xi, yi), xytext=(4, 4), textcoords="offset points", fontsize=8)
@@ -76,8 +95,15 @@ def better_worse(result: KanoResult, ax: Axes | None = None, *, segment: Any = N
     ax.axvline(threshold, color="#555555", lw=0.8, ls="--")
     labels = _QUADRANTS.get(result.lang, _QUADRANTS["en"])
     for (qx, qy, ha, va), text in zip(
-        [(0.02, 0.98, "left", "top"), (0.98, 0.98, "right", "top"),
-         (0.98, 0.02, "right", "bottom"), (0.02, 0.02, "left", "bottom")], labels, strict=True):
+        [
+            (0.02, 0.98, "left", "top"),
+            (0.98, 0.98, "right", "top"),
+            (0.98, 0.02, "right", "bottom"),
+            (0.02, 0.02, "left", "bottom"),
+        ],
+        labels,
+        strict=True,
+    ):
         ax.text(qx, qy, text, transform=ax.transAxes, ha=ha, va=va, fontsize=9, color="#555555")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)

@@ -59,11 +59,15 @@ _POULIOT = [
 TABLES: dict[str, list[str]] = {"standard": _STANDARD, "pouliot": _POULIOT, "short3": _STANDARD}
 #: Answer codes allowed by each built-in table.
 ALLOWED: dict[str, tuple[int, ...]] = {
-    "standard": (1, 2, 3, 4, 5), "pouliot": (1, 2, 3, 4, 5), "short3": (1, 3, 5),
+    "standard": (1, 2, 3, 4, 5),
+    "pouliot": (1, 2, 3, 4, 5),
+    "short3": (1, 3, 5),
 }
 
 
-def evaluation_table(table: str | Sequence[Sequence[str]] | pd.DataFrame = "standard") -> pd.DataFrame:
+def evaluation_table(
+    table: str | Sequence[Sequence[str]] | pd.DataFrame = "standard",
+) -> pd.DataFrame:
     """Return a Kano evaluation table as a 5x5 DataFrame of category letters.
 
     Parameters
@@ -109,8 +113,11 @@ def evaluation_table(table: str | Sequence[Sequence[str]] | pd.DataFrame = "stan
         raise ConfigError(
             f"the Kano evaluation table uses letters {bad}; only A, O, M, I, R, Q are allowed."
         )
-    out = pd.DataFrame(rows, index=pd.Index(ANSWERS, name="functional"),
-                       columns=pd.Index(ANSWERS, name="dysfunctional"))
+    out = pd.DataFrame(
+        rows,
+        index=pd.Index(ANSWERS, name="functional"),
+        columns=pd.Index(ANSWERS, name="dysfunctional"),
+    )
     return out
 
 

@@ -90,10 +90,16 @@ class AgreementResult(Result):
     title = "Inter-coder agreement"
 
     def summary(self) -> dict[str, Any]:
-        return {"coders": len(self.coders), "texts": self.n_units, "codes": len(self.codes),
-                "exact agreement": self.exact_agreement, "kappa (pooled)": self.kappa_pooled,
-                "kappa (mean of codes)": self.kappa_mean, "alpha (pooled)": self.alpha_pooled,
-                f"alpha ({self.level}, whole coding)": self.alpha}
+        return {
+            "coders": len(self.coders),
+            "texts": self.n_units,
+            "codes": len(self.codes),
+            "exact agreement": self.exact_agreement,
+            "kappa (pooled)": self.kappa_pooled,
+            "kappa (mean of codes)": self.kappa_mean,
+            "alpha (pooled)": self.alpha_pooled,
+            f"alpha ({self.level}, whole coding)": self.alpha,
+        }
 
 
 # ----------------------------------------------------------------------------- statistics
@@ -172,8 +178,9 @@ def _coincidence(values: np.ndarray, n_values: int) -> np.ndarray:
     return o
 
 
-def _alpha_from_coincidence(o: np.ndarray, level: Level = "nominal",
-                            values: np.ndarray | None = None) -> float:
+def _alpha_from_coincidence(
+    o: np.ndarray, level: Level = "nominal", values: np.ndarray | None = None
+) -> float:
     nc = o.sum(1)
     n = nc.sum()
     if n <= 1:
@@ -233,7 +240,9 @@ def krippendorff_alpha(data: Any, level: Level = "nominal") -> float:
     (0.743, 0.849)
     """
     check_option(level, ["nominal", "interval"], "level")
-    frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(np.asarray(data, dtype=object).T)
+    frame = (
+        data if isinstance(data, pd.DataFrame) else pd.DataFrame(np.asarray(data, dtype=object).T)
+    )
     stacked = frame.stack()  # drops missing
     stacked = stacked[stacked.notna()]
     cats, codes = _factorize(stacked.to_numpy(dtype=object))
@@ -300,8 +309,9 @@ def _as_series(x: Any, name: str) -> pd.Series:
     return pd.Series(list(x), dtype=object)
 
 
-def _parse(coder_a: Any, coder_b: Any, *, text: Hashable, coder: Hashable, code: Hashable,
-           sep: str) -> pd.DataFrame:
+def _parse(
+    coder_a: Any, coder_b: Any, *, text: Hashable, coder: Hashable, code: Hashable, sep: str
+) -> pd.DataFrame:
     """Return a units x coders DataFrame of frozensets (None = missing coding)."""
     if isinstance(coder_a, pd.DataFrame) and coder_b is None:
         df = coder_a
@@ -313,7 +323,10 @@ def _parse(coder_a: Any, coder_b: Any, *, text: Hashable, coder: Hashable, code:
             bad = long[text].isna() | long[coder].isna()
             long = long[~bad.to_numpy()]
             grouped = long.groupby([text, coder], sort=False, dropna=False)[code].agg(
-                lambda s: frozenset(v.strip() if isinstance(v, str) else v for v in s if not _isna(v)))
+                lambda s: frozenset(
+                    v.strip() if isinstance(v, str) else v for v in s if not _isna(v)
+                )
+            )
             wide = grouped.unstack(coder)
             return wide.astype(object).where(wide.notna(), None)
         if df.shape[1] < 2:
@@ -333,8 +346,10 @@ def _parse(coder_a: Any, coder_b: Any, *, text: Hashable, coder: Hashable, code:
         for s, nm in ((a, "coder_a"), (b, "coder_b")):
             if not s.index.is_unique:
                 dup = s.index[s.index.duplicated()]
-                raise DataError(f"{nm} has duplicated text ids in its index: {preview(dup)}; "
-                                "each text needs one coding per coder.")
+                raise DataError(
+                    f"{nm} has duplicated text ids in its index: {preview(dup)}; "
+                    "each text needs one coding per coder."
+                )
         idx = a.index.union(b.index, sort=False)
         a, b = a.reindex(idx), b.reindex(idx)
     elif len(a) != len(b):
@@ -348,17 +363,29 @@ def _parse(coder_a: Any, coder_b: Any, *, text: Hashable, coder: Hashable, code:
     nb = getattr(coder_b, "name", None) or "B"
     if na == nb:
         na, nb = "A", "B"
-    return pd.DataFrame({na: a.map(lambda v: _to_set(v, sep)).astype(object),
-                         nb: b.map(lambda v: _to_set(v, sep)).astype(object)})
+    return pd.DataFrame(
+        {
+            na: a.map(lambda v: _to_set(v, sep)).astype(object),
+            nb: b.map(lambda v: _to_set(v, sep)).astype(object),
+        }
+    )
 
 
 # ----------------------------------------------------------------------------- main function
 
 
-def agreement(coder_a: Any, coder_b: Any = None, *, codes: Sequence[Hashable] | None = None,
-              level: Level = "nominal", ci: float = 0.95, sep: str = ";",
-              text: Hashable = "text", coder: Hashable = "coder",
-              code: Hashable = "code") -> AgreementResult:
+def agreement(
+    coder_a: Any,
+    coder_b: Any = None,
+    *,
+    codes: Sequence[Hashable] | None = None,
+    level: Level = "nominal",
+    ci: float = 0.95,
+    sep: str = ";",
+    text: Hashable = "text",
+    coder: Hashable = "coder",
+    code: Hashable = "code",
+) -> AgreementResult:
     """Agreement between coders per code and overall: percent agreement, kappa, alpha.
 
     Parameters
@@ -466,14 +493,18 @@ def agreement(coder_a: Any, coder_b: Any = None, *, codes: Sequence[Hashable] | 
     else:
         codes_list = list(codes)
         if len(set(codes_list)) != len(codes_list):
-            raise ConfigError(f"codes has duplicates: {preview([c for c in codes_list if codes_list.count(c) > 1])}.")
+            raise ConfigError(
+                f"codes has duplicates: {preview([c for c in codes_list if codes_list.count(c) > 1])}."
+            )
     notes: list[str] = []
     if n_excluded:
         notes.append(f"{n_excluded} texts coded by fewer than two coders left out.")
     unknown = sorted(set(used) - set(codes_list), key=str)
     if unknown:
-        notes.append(f"{len(unknown)} codes used but not in codes= (whole-coding statistics only): "
-                     f"{preview(unknown)}.")
+        notes.append(
+            f"{len(unknown)} codes used but not in codes= (whole-coding statistics only): "
+            f"{preview(unknown)}."
+        )
 
     n_units, k = cells.shape
     pairs = list(combinations(range(k), 2))
@@ -514,10 +545,26 @@ def agreement(coder_a: Any, coder_b: Any = None, *, codes: Sequence[Hashable] | 
                 pooled_tables += tab
                 stats = cohen_kappa(tab, ci)
             kappas.append(cohen_kappa(tab, ci)[0])
-        kappa_c = stats[0] if k == 2 else float(np.nanmean(kappas)) if not np.all(np.isnan(kappas)) else math.nan
-        rows.append({"code": c, "n_units": n_units, "prevalence": prev, "agreement": agreement_c,
-                     "kappa": kappa_c, "kappa_se": stats[1], "kappa_ci_low": stats[2],
-                     "kappa_ci_high": stats[3], "alpha": alpha_c})
+        kappa_c = (
+            stats[0]
+            if k == 2
+            else float(np.nanmean(kappas))
+            if not np.all(np.isnan(kappas))
+            else math.nan
+        )
+        rows.append(
+            {
+                "code": c,
+                "n_units": n_units,
+                "prevalence": prev,
+                "agreement": agreement_c,
+                "kappa": kappa_c,
+                "kappa_se": stats[1],
+                "kappa_ci_low": stats[2],
+                "kappa_ci_high": stats[3],
+                "alpha": alpha_c,
+            }
+        )
     if k == 2 and codes_list:
         pk = cohen_kappa(pooled_tables, ci)
     elif codes_list:
@@ -525,11 +572,19 @@ def agreement(coder_a: Any, coder_b: Any = None, *, codes: Sequence[Hashable] | 
     else:
         pk = (math.nan,) * 4
     alpha_pooled = _alpha_from_coincidence(pooled_o) if codes_list else math.nan
-    rows.append({"code": POOLED, "n_units": n_units,
-                 "prevalence": float(np.mean(prevalences)) if prevalences else math.nan,
-                 "agreement": agree_num / agree_den if agree_den else math.nan,
-                 "kappa": pk[0], "kappa_se": pk[1], "kappa_ci_low": pk[2], "kappa_ci_high": pk[3],
-                 "alpha": alpha_pooled})
+    rows.append(
+        {
+            "code": POOLED,
+            "n_units": n_units,
+            "prevalence": float(np.mean(prevalences)) if prevalences else math.nan,
+            "agreement": agree_num / agree_den if agree_den else math.nan,
+            "kappa": pk[0],
+            "kappa_se": pk[1],
+            "kappa_ci_low": pk[2],
+            "kappa_ci_high": pk[3],
+            "alpha": alpha_pooled,
+        }
+    )
     table = pd.DataFrame(rows)
     table["code"] = table["code"].astype(object)
     kappa_vals = table["kappa"].iloc[:-1].to_numpy(dtype=float)
@@ -546,8 +601,10 @@ def agreement(coder_a: Any, coder_b: Any = None, *, codes: Sequence[Hashable] | 
     if level == "interval":
         single = [next(iter(s)) if len(s) == 1 else None for s in cats]
         if any(v is None for v in single):
-            raise DataError("level='interval' needs exactly one label per coding; found empty or "
-                            "multi-label codings. Use level='nominal'.")
+            raise DataError(
+                "level='interval' needs exactly one label per coding; found empty or "
+                "multi-label codings. Use level='nominal'."
+            )
         numeric = _numeric_categories(single, "codings")
     o_all = _coincidence(values, len(cats))
     alpha_all = _alpha_from_coincidence(o_all, level, numeric)
@@ -563,10 +620,21 @@ def agreement(coder_a: Any, coder_b: Any = None, *, codes: Sequence[Hashable] | 
         kappa_all = cohen_kappa(tab, ci)[0]
 
     return AgreementResult(
-        table=table, codes=tuple(codes_list), coders=coders, n_units=n_units,
-        n_excluded=n_excluded, kappa_pooled=float(pk[0]), kappa_mean=kappa_mean,
-        alpha_pooled=float(alpha_pooled), alpha=float(alpha_all), kappa=float(kappa_all),
-        exact_agreement=exact, level=level, ci=ci, notes=tuple(notes))
+        table=table,
+        codes=tuple(codes_list),
+        coders=coders,
+        n_units=n_units,
+        n_excluded=n_excluded,
+        kappa_pooled=float(pk[0]),
+        kappa_mean=kappa_mean,
+        alpha_pooled=float(alpha_pooled),
+        alpha=float(alpha_all),
+        kappa=float(kappa_all),
+        exact_agreement=exact,
+        level=level,
+        ci=ci,
+        notes=tuple(notes),
+    )
 
 
 def _light_pooled(cube: np.ndarray, pairs: list[tuple[int, int]]) -> float:

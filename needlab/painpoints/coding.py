@@ -56,16 +56,25 @@ from needlab.painpoints.taxonomy import PAIN_TYPE_ZH, STAGE_ZH, Taxonomy
 
 __all__ = ["CodingResult", "Coverage", "code_text", "compile_taxonomy"]
 
-_NEG_ZH = ("一点儿也不|一点儿都不|一点也不|一点都不|并没有|并不|从来没有|从来没|从来不|从没|从不|毫不|"
-           "没有|不是|没|不|无|未|别")
-_NEG_EN = (r"\b(?:not|no|never|without|hardly|nothing|none|nor|cannot|"
-           r"(?:is|was|are|were|do|does|did|wo|would|ca|could|should|have|has|had)n['’]t)")
+_NEG_ZH = (
+    "一点儿也不|一点儿都不|一点也不|一点都不|并没有|并不|从来没有|从来没|从来不|从没|从不|毫不|"
+    "没有|不是|没|不|无|未|别"
+)
+_NEG_EN = (
+    r"\b(?:not|no|never|without|hardly|nothing|none|nor|cannot|"
+    r"(?:is|was|are|were|do|does|did|wo|would|ca|could|should|have|has|had)n['’]t)"
+)
 _WIN_ZH = "[^，。！？；、：,.!?;:\\s但却可而]{0,3}?"
 _WIN_EN = r"(?:[ \t]+[A-Za-z0-9'’-]+){0,2}?[ \t]+"
-_NOT_NEG_ZH = re.compile(r"^(?:不仅|不但|不光|不只|不过|不少|不停|不断|不得不|不到|不知|不然|不管|没想到|没用|"
-                         r"没多久|没几|无法|无语|无论|别人|未来)")
-_NOT_NEG_EN = re.compile(r"^(?:not only|not just|no wonder|no longer|nothing but|no matter)|"
-                         r"\b(?:but|yet|however|although|though)\b", re.I)
+_NOT_NEG_ZH = re.compile(
+    r"^(?:不仅|不但|不光|不只|不过|不少|不停|不断|不得不|不到|不知|不然|不管|没想到|没用|"
+    r"没多久|没几|无法|无语|无论|别人|未来)"
+)
+_NOT_NEG_EN = re.compile(
+    r"^(?:not only|not just|no wonder|no longer|nothing but|no matter)|"
+    r"\b(?:but|yet|however|although|though)\b",
+    re.I,
+)
 _CONTROL = str.maketrans({"\x01": " ", "\x02": " ", "\x03": " "})
 _CJK = "[一-鿿㐀-䶿]"
 _EN_STOP = frozenset(
@@ -73,7 +82,8 @@ _EN_STOP = frozenset(
     "this that these those i me my we our you your he she they them their his her do does did done "
     "have has had will would can could should just very so too also not no yes it's i'm i've there "
     "here what when how why which who all any some more most than then about after before up out "
-    "again only get got one two after into over".split())
+    "again only get got one two after into over".split()
+)
 
 Status = Literal["ok", "truncated", "missing", "empty", "not_text", "no_letters"]
 
@@ -81,10 +91,10 @@ Status = Literal["ok", "truncated", "missing", "empty", "not_text", "no_letters"
 # ---------------------------------------------------------------------- compiled taxonomy
 @dataclass(frozen=True)
 class _Compiled:
-    pattern: dict[str, list[str]]          # lang -> regex sources (no capturing groups)
+    pattern: dict[str, list[str]]  # lang -> regex sources (no capturing groups)
     alt_code: dict[str, list[list[str | None]]]  # lang -> per regex, code per alternative
     identify: dict[str, list[re.Pattern]]  # lang -> per regex, the same with named groups
-    re2: dict[str, bool]                   # lang -> RE2 can run every regex
+    re2: dict[str, bool]  # lang -> RE2 can run every regex
 
 
 def compile_taxonomy(taxonomy: Taxonomy) -> _Compiled:
@@ -98,8 +108,15 @@ def compile_taxonomy(taxonomy: Taxonomy) -> _Compiled:
     identify: dict = {}
     re2: dict = {}
     for lg in ("zh", "en"):
-        excl = sorted({(rf"\b{re.escape(e)}\b" if lg == "en" else re.escape(e))
-                       for c in taxonomy for e in c.exclude[lg]}, key=len, reverse=True)
+        excl = sorted(
+            {
+                (rf"\b{re.escape(e)}\b" if lg == "en" else re.escape(e))
+                for c in taxonomy
+                for e in c.exclude[lg]
+            },
+            key=len,
+            reverse=True,
+        )
         lits, pats = [], []
         for c in taxonomy:
             kw = {rf"\b{re.escape(k)}\b" if lg == "en" else re.escape(k) for k in c.keywords[lg]}
@@ -169,8 +186,11 @@ def _scan_python(texts: list[str], src: str) -> tuple[np.ndarray, np.ndarray, np
         e = np.array([], dtype=np.int64)
         return e, e, np.array([], dtype=object)
     row, start, hit = zip(*found, strict=True)
-    return (np.asarray(row, dtype=np.int64), np.asarray(start, dtype=np.int64),
-            np.asarray(hit, dtype=object))
+    return (
+        np.asarray(row, dtype=np.int64),
+        np.asarray(start, dtype=np.int64),
+        np.asarray(hit, dtype=object),
+    )
 
 
 # ---------------------------------------------------------------------- results
@@ -212,7 +232,11 @@ class Coverage(Result):
         return {"share coded": self.share}
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        return {"coverage": self.table, "uncoded_terms": self.terms, "longest_uncoded": self.longest}
+        return {
+            "coverage": self.table,
+            "uncoded_terms": self.terms,
+            "longest_uncoded": self.longest,
+        }
 
 
 @dataclass(frozen=True, repr=False)
@@ -268,16 +292,23 @@ class CodingResult(Result):
 
     def pairs(self) -> pd.DataFrame:
         """One row per text x code: ``pos`` (position of the text in the input) and ``code``."""
-        return pd.DataFrame({"pos": self.long["row"].to_numpy(dtype=np.int64),
-                             "code": self.long["code"].to_numpy(dtype=object)})
+        return pd.DataFrame(
+            {
+                "pos": self.long["row"].to_numpy(dtype=np.int64),
+                "code": self.long["code"].to_numpy(dtype=object),
+            }
+        )
 
     def figures(self) -> dict[str, Any]:
         """Key figures: texts, codable, coded share, codes used, negated matches."""
         ok = self.table["status"].isin(["ok", "truncated"])
-        return {"texts": len(self.table), "codable": int(ok.sum()),
-                "share coded": float(self.table.loc[ok, "coded"].mean()) if ok.any() else float("nan"),
-                "codes used": int(self.long["code"].nunique()) if len(self.long) else 0,
-                "negated matches": len(self.negated)}
+        return {
+            "texts": len(self.table),
+            "codable": int(ok.sum()),
+            "share coded": float(self.table.loc[ok, "coded"].mean()) if ok.any() else float("nan"),
+            "codes used": int(self.long["code"].nunique()) if len(self.long) else 0,
+            "negated matches": len(self.negated),
+        }
 
     def tables(self) -> dict[str, pd.DataFrame]:
         out = {"texts": self.table, "codes": self.long, "summary": self.summary}
@@ -286,7 +317,9 @@ class CodingResult(Result):
         return out
 
     def _shown(self) -> _Shown:
-        return _Shown(table=self.display(), notes=self.notes, figures=self.figures(), title=self.title)
+        return _Shown(
+            table=self.display(), notes=self.notes, figures=self.figures(), title=self.title
+        )
 
     def display(self) -> pd.DataFrame:
         s = self.summary
@@ -300,12 +333,19 @@ class CodingResult(Result):
 
 
 # ---------------------------------------------------------------------- main function
-def code_text(data: pd.DataFrame | pd.Series | Sequence[Any], text: Hashable | None = None, *,
-              taxonomy: Taxonomy | None = None,
-              lang: Literal["auto", "zh", "en"] | str = "auto",
-              id: Hashable | None = None, by: Hashable | Sequence[Hashable] | None = None,
-              max_chars: int | None = 5000, engine: Literal["auto", "re2", "python"] = "auto",
-              top_terms: int = 30, n_longest: int = 10) -> CodingResult:
+def code_text(
+    data: pd.DataFrame | pd.Series | Sequence[Any],
+    text: Hashable | None = None,
+    *,
+    taxonomy: Taxonomy | None = None,
+    lang: Literal["auto", "zh", "en"] | str = "auto",
+    id: Hashable | None = None,
+    by: Hashable | Sequence[Hashable] | None = None,
+    max_chars: int | None = 5000,
+    engine: Literal["auto", "re2", "python"] = "auto",
+    top_terms: int = 30,
+    n_longest: int = 10,
+) -> CodingResult:
     """Code texts with the pain-point codes of a taxonomy (multi-label, with evidence spans).
 
     Parameters
@@ -370,15 +410,23 @@ def code_text(data: pd.DataFrame | pd.Series | Sequence[Any], text: Hashable | N
         raise ConfigError(f"max_chars={max_chars!r} must be a positive integer or None.")
     tx = Taxonomy.default() if taxonomy is None else taxonomy
     if not isinstance(tx, Taxonomy):
-        raise ConfigError(f"taxonomy must be a Taxonomy, got {type(tx).__name__}; "
-                          "load one with Taxonomy.from_yaml(...).")
-    by_cols: list[Hashable] = [] if by is None else ([by] if isinstance(by, str) or not isinstance(by, Sequence) else list(by))
+        raise ConfigError(
+            f"taxonomy must be a Taxonomy, got {type(tx).__name__}; "
+            "load one with Taxonomy.from_yaml(...)."
+        )
+    by_cols: list[Hashable] = (
+        []
+        if by is None
+        else ([by] if isinstance(by, str) or not isinstance(by, Sequence) else list(by))
+    )
 
     # ---- inputs
     if isinstance(data, pd.DataFrame):
         check_frame(data, min_rows=0)
         if text is None:
-            raise SchemaError("text= is required when data is a DataFrame: name the column with the texts.")
+            raise SchemaError(
+                "text= is required when data is a DataFrame: name the column with the texts."
+            )
         check_columns(data, text, what="text column")
         values = data[text]
         frame = data
@@ -427,13 +475,17 @@ def code_text(data: pd.DataFrame | pd.Series | Sequence[Any], text: Hashable | N
         given = frame[lang].astype(object)
         bad = given.notna() & ~given.isin(["zh", "en"])
         if bad.any():
-            raise DataError(f"language column {lang!r} has values other than 'zh'/'en': "
-                            f"{preview(given[bad])}; recode them or use lang='auto'.")
+            raise DataError(
+                f"language column {lang!r} has values other than 'zh'/'en': "
+                f"{preview(given[bad])}; recode them or use lang='auto'."
+            )
         langs = np.where(given.isna().to_numpy(), auto, given.to_numpy())
         langs = np.where((n_cjk + n_lat) > 0, langs, "")
     else:
-        raise ConfigError(f"lang={lang!r} is neither 'auto', 'zh', 'en' nor a column of data; "
-                          "pass one of those or the name of a column holding zh/en.")
+        raise ConfigError(
+            f"lang={lang!r} is neither 'auto', 'zh', 'en' nor a column of data; "
+            "pass one of those or the name of a column holding zh/en."
+        )
     ok_text = np.isin(status, ["ok", "truncated"])
     status[ok_text & (langs == "")] = "no_letters"
     ok_text = np.isin(status, ["ok", "truncated"])
@@ -446,8 +498,10 @@ def code_text(data: pd.DataFrame | pd.Series | Sequence[Any], text: Hashable | N
         rows_l = np.flatnonzero(ok_text & (langs == lg))
         use_re2 = comp.re2[lg] if engine == "auto" else engine == "re2"
         if engine == "re2" and not comp.re2[lg]:
-            raise ConfigError(f"engine='re2' but the {lg} patterns use syntax RE2 cannot run "
-                              "(look-around or back-references); use engine='auto'.")
+            raise ConfigError(
+                f"engine='re2' but the {lg} patterns use syntax RE2 cannot run "
+                "(look-around or back-references); use engine='auto'."
+            )
         engines.append(f"{lg}:{'re2' if use_re2 else 'python'}")
         if len(rows_l) == 0:
             continue
@@ -460,36 +514,71 @@ def code_text(data: pd.DataFrame | pd.Series | Sequence[Any], text: Hashable | N
             if len(r) == 0:
                 continue
             code, excl, neg_len = _attribute(full, comp, lg, g)
-            neg = np.asarray([f[:k] for f, k in zip(full.tolist(), neg_len.tolist(), strict=True)],
-                             dtype=object)
-            hit = np.asarray([f[k:] for f, k in zip(full.tolist(), neg_len.tolist(), strict=True)],
-                             dtype=object)
+            neg = np.asarray(
+                [f[:k] for f, k in zip(full.tolist(), neg_len.tolist(), strict=True)], dtype=object
+            )
+            hit = np.asarray(
+                [f[k:] for f, k in zip(full.tolist(), neg_len.tolist(), strict=True)], dtype=object
+            )
             hs = s0 + neg_len
-            parts.append(pd.DataFrame({"row": rows_l[r], "lang": lg, "code": code, "excl": excl,
-                                       "mstart": s0, "negation": neg, "start": hs, "evidence": hit}))
-    m = (pd.concat(parts, ignore_index=True) if parts else
-         pd.DataFrame({"row": pd.Series(dtype=np.int64), "lang": pd.Series(dtype=object),
-                       "code": pd.Series(dtype=object), "excl": pd.Series(dtype=bool),
-                       "mstart": pd.Series(dtype=np.int64),
-                       "negation": pd.Series(dtype=object), "start": pd.Series(dtype=np.int64),
-                       "evidence": pd.Series(dtype=object)}))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "row": rows_l[r],
+                        "lang": lg,
+                        "code": code,
+                        "excl": excl,
+                        "mstart": s0,
+                        "negation": neg,
+                        "start": hs,
+                        "evidence": hit,
+                    }
+                )
+            )
+    m = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(
+            {
+                "row": pd.Series(dtype=np.int64),
+                "lang": pd.Series(dtype=object),
+                "code": pd.Series(dtype=object),
+                "excl": pd.Series(dtype=bool),
+                "mstart": pd.Series(dtype=np.int64),
+                "negation": pd.Series(dtype=object),
+                "start": pd.Series(dtype=np.int64),
+                "evidence": pd.Series(dtype=object),
+            }
+        )
+    )
     m = m[m["code"].notna().to_numpy() | m["excl"].to_numpy()]
     m["end"] = m["start"] + m["evidence"].str.len().astype(np.int64)
     # overlaps between the expressions: the earliest start wins, then exclusions, then the longest
     m = m.assign(_len=m["end"] - m["mstart"]).sort_values(
-        ["row", "mstart", "excl", "_len"], ascending=[True, True, False, False], kind="stable")
+        ["row", "mstart", "excl", "_len"], ascending=[True, True, False, False], kind="stable"
+    )
     run_end = m.groupby("row", sort=False)["end"].cummax()
     prev_end = run_end.groupby(m["row"].to_numpy(), sort=False).shift(1)
-    m = m[~(m["mstart"] < prev_end.fillna(-1)).to_numpy() & ~m["excl"].to_numpy()
-          & m["code"].notna().to_numpy()].drop(columns="_len")
+    m = m[
+        ~(m["mstart"] < prev_end.fillna(-1)).to_numpy()
+        & ~m["excl"].to_numpy()
+        & m["code"].notna().to_numpy()
+    ].drop(columns="_len")
     negtxt = m["negation"].astype(object)
     has_neg = negtxt.str.len().fillna(0).to_numpy() > 0
-    false_cue = np.where(m["lang"].to_numpy() == "zh",
-                         negtxt.str.contains(_NOT_NEG_ZH).fillna(False).to_numpy(dtype=bool),
-                         negtxt.str.contains(_NOT_NEG_EN).fillna(False).to_numpy(dtype=bool))
+    false_cue = np.where(
+        m["lang"].to_numpy() == "zh",
+        negtxt.str.contains(_NOT_NEG_ZH).fillna(False).to_numpy(dtype=bool),
+        negtxt.str.contains(_NOT_NEG_EN).fillna(False).to_numpy(dtype=bool),
+    )
     is_neg = has_neg & ~false_cue
-    negated = m[is_neg].assign(id=lambda d: ids[d["row"].to_numpy()])[
-        ["row", "id", "code", "start", "end", "evidence", "negation"]].reset_index(drop=True)
+    negated = (
+        m[is_neg]
+        .assign(id=lambda d: ids[d["row"].to_numpy()])[
+            ["row", "id", "code", "start", "end", "evidence", "negation"]
+        ]
+        .reset_index(drop=True)
+    )
     m = m[~is_neg]
 
     # ---- long: first evidence per text x code
@@ -498,10 +587,14 @@ def code_text(data: pd.DataFrame | pd.Series | Sequence[Any], text: Hashable | N
     n_hits = m.groupby(["row", "code"], sort=False)["start"].transform("size")
     m = m.assign(n_hits=n_hits.to_numpy()).drop_duplicates(["row", "code"], keep="first")
     info = tx.table("en").set_index("code")
-    long = pd.DataFrame({
-        "row": m["row"].to_numpy(), "id": ids[m["row"].to_numpy()], "lang": m["lang"].to_numpy(),
-        "code": m["code"].to_numpy(),
-    })
+    long = pd.DataFrame(
+        {
+            "row": m["row"].to_numpy(),
+            "id": ids[m["row"].to_numpy()],
+            "lang": m["lang"].to_numpy(),
+            "code": m["code"].to_numpy(),
+        }
+    )
     long["name"] = info["name_en"].reindex(long["code"]).to_numpy()
     long["name_zh"] = info["name_zh"].reindex(long["code"]).to_numpy()
     long["pain_type"] = info["pain_type"].reindex(long["code"]).to_numpy()
@@ -511,14 +604,18 @@ def code_text(data: pd.DataFrame | pd.Series | Sequence[Any], text: Hashable | N
     long["evidence"] = m["evidence"].to_numpy()
     long["n_hits"] = m["n_hits"].to_numpy(dtype=np.int64)
     long["_ord"] = long["code"].map(order).to_numpy()
-    long = long.sort_values(["row", "_ord"], kind="stable").drop(columns="_ord").reset_index(drop=True)
+    long = (
+        long.sort_values(["row", "_ord"], kind="stable").drop(columns="_ord").reset_index(drop=True)
+    )
     for c in by_cols:
         long[c] = frame[c].to_numpy()[long["row"].to_numpy()]
 
     # ---- table
     codes_t = _tuples(long["row"].to_numpy(), long["code"].to_numpy(), n)
     pt_rank = {p: i for i, p in enumerate(("functional", "service", "process", "value"))}
-    pt = long[["row", "pain_type"]].drop_duplicates().assign(r=lambda d: d["pain_type"].map(pt_rank))
+    pt = (
+        long[["row", "pain_type"]].drop_duplicates().assign(r=lambda d: d["pain_type"].map(pt_rank))
+    )
     pt = pt.sort_values(["row", "r"], kind="stable")
     types_t = _tuples(pt["row"].to_numpy(), pt["pain_type"].to_numpy(), n)
     n_codes = np.bincount(long["row"].to_numpy(), minlength=n)
@@ -539,20 +636,35 @@ def code_text(data: pd.DataFrame | pd.Series | Sequence[Any], text: Hashable | N
     notes = []
     skipped = {k: int(counts.get(k, 0)) for k in ("missing", "empty", "not_text", "no_letters")}
     if sum(skipped.values()):
-        notes.append("not coded: " + ", ".join(f"{v} {k}" for k, v in skipped.items() if v)
-                     + " (kept in the table with coded=False)")
+        notes.append(
+            "not coded: "
+            + ", ".join(f"{v} {k}" for k, v in skipped.items() if v)
+            + " (kept in the table with coded=False)"
+        )
     if counts.get("truncated", 0):
-        notes.append(f"{int(counts['truncated'])} texts longer than {max_chars} characters were coded "
-                     "on their first part (status 'truncated')")
+        notes.append(
+            f"{int(counts['truncated'])} texts longer than {max_chars} characters were coded "
+            "on their first part (status 'truncated')"
+        )
     if len(negated):
         notes.append(f"{len(negated)} matches preceded by a negation were not coded (see .negated)")
-    return CodingResult(table=table, long=long, summary=summary, coverage=coverage, negated=negated,
-                        taxonomy=tx, engine=" ".join(engines), data=frame, notes=tuple(notes))
+    return CodingResult(
+        table=table,
+        long=long,
+        summary=summary,
+        coverage=coverage,
+        negated=negated,
+        taxonomy=tx,
+        engine=" ".join(engines),
+        data=frame,
+        notes=tuple(notes),
+    )
 
 
 # ---------------------------------------------------------------------- helpers
-def _attribute(full: np.ndarray, comp: _Compiled, lg: str,
-               g: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _attribute(
+    full: np.ndarray, comp: _Compiled, lg: str, g: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For each match: the code (the first alternative matching it, after an optional negation
     window, exactly as the engine tried them), whether it is an exclusion, and the length of the
     negation window. One regex call per distinct matched string, not per text or pattern."""
@@ -569,8 +681,11 @@ def _attribute(full: np.ndarray, comp: _Compiled, lg: str,
         excl[u] = bool(alt) and alt != "neg" and c is None
         nlen[u] = len(mm.group("neg") or "") if mm is not None else 0
     s = pd.Series(full, dtype=object)
-    return (s.map(code).to_numpy(dtype=object), s.map(excl).to_numpy(dtype=bool),
-            s.map(nlen).to_numpy(dtype=np.int64))
+    return (
+        s.map(code).to_numpy(dtype=object),
+        s.map(excl).to_numpy(dtype=bool),
+        s.map(nlen).to_numpy(dtype=np.int64),
+    )
 
 
 def _tuples(rows: np.ndarray, values: np.ndarray, n: int) -> list[tuple]:
@@ -580,30 +695,50 @@ def _tuples(rows: np.ndarray, values: np.ndarray, n: int) -> list[tuple]:
     return [tuple(vals[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
-def _summary(table: pd.DataFrame, long: pd.DataFrame, tx: Taxonomy, by: list[Hashable]) -> pd.DataFrame:
+def _summary(
+    table: pd.DataFrame, long: pd.DataFrame, tx: Taxonomy, by: list[Hashable]
+) -> pd.DataFrame:
     ok = table["status"].isin(["ok", "truncated"]).to_numpy()
     seg = by
     base_df = table.loc[ok, seg] if seg else pd.DataFrame(index=table.index[ok])
     if seg:
-        base = base_df.groupby(seg, dropna=False, observed=True).size().rename("n_base").reset_index()
+        base = (
+            base_df.groupby(seg, dropna=False, observed=True).size().rename("n_base").reset_index()
+        )
     else:
         base = pd.DataFrame({"n_base": [int(ok.sum())]})
     info = tx.table("en").set_index("code")
     out = []
     for level in ("code", "pain_type", "stage"):
         d = long[[*seg, "row", level]].dropna(subset=[level]).drop_duplicates(["row", level])
-        cnt = d.groupby([*seg, level], dropna=False, observed=True).size().rename("n_texts").reset_index()
+        cnt = (
+            d.groupby([*seg, level], dropna=False, observed=True)
+            .size()
+            .rename("n_texts")
+            .reset_index()
+        )
         cnt = cnt.rename(columns={level: "key"})
         if not seg:
-            keys = {"code": tx.leaves(), "pain_type": ["functional", "service", "process", "value"],
-                    "stage": [s for s in STAGE_ZH if s in set(info["stage"].dropna())]}[level]
+            keys = {
+                "code": tx.leaves(),
+                "pain_type": ["functional", "service", "process", "value"],
+                "stage": [s for s in STAGE_ZH if s in set(info["stage"].dropna())],
+            }[level]
             extra = [k for k in cnt["key"] if k not in keys]
-            cnt = (pd.DataFrame({"key": pd.Series(keys + extra, dtype=object)})
-                   .merge(cnt.astype({"key": object}), on="key", how="left").fillna({"n_texts": 0}))
+            cnt = (
+                pd.DataFrame({"key": pd.Series(keys + extra, dtype=object)})
+                .merge(cnt.astype({"key": object}), on="key", how="left")
+                .fillna({"n_texts": 0})
+            )
         if level == "pain_type":
             none_ = table.loc[ok & ~table["coded"].to_numpy(), seg]
             if seg:
-                nn = none_.groupby(seg, dropna=False, observed=True).size().rename("n_texts").reset_index()
+                nn = (
+                    none_.groupby(seg, dropna=False, observed=True)
+                    .size()
+                    .rename("n_texts")
+                    .reset_index()
+                )
             else:
                 nn = pd.DataFrame({"n_texts": [len(none_)]})
             cnt = pd.concat([cnt, nn.assign(key="none")], ignore_index=True)
@@ -612,10 +747,17 @@ def _summary(table: pd.DataFrame, long: pd.DataFrame, tx: Taxonomy, by: list[Has
     s = pd.concat(out, ignore_index=True)
     s = s.merge(base, on=seg, how="left") if seg else s.assign(n_base=int(base["n_base"].iloc[0]))
     s["n_texts"] = s["n_texts"].astype(np.int64)
-    s["share"] = np.where(s["n_base"] > 0, s["n_texts"] / s["n_base"].where(s["n_base"] > 0, 1), np.nan)
+    s["share"] = np.where(
+        s["n_base"] > 0, s["n_texts"] / s["n_base"].where(s["n_base"] > 0, 1), np.nan
+    )
     name_en = info["name_en"].to_dict()
     name_zh = info["name_zh"].to_dict()
-    lab_en = {**name_en, **{p: p for p in PAIN_TYPE_ZH}, **{t: t for t in STAGE_ZH}, "none": "no pain point"}
+    lab_en = {
+        **name_en,
+        **{p: p for p in PAIN_TYPE_ZH},
+        **{t: t for t in STAGE_ZH},
+        "none": "no pain point",
+    }
     lab_zh = {**name_zh, **PAIN_TYPE_ZH, **STAGE_ZH, "none": "无痛点"}
     s["name"] = s["key"].map(lab_en)
     s["name_zh"] = s["key"].map(lab_zh)
@@ -649,12 +791,27 @@ def _coverage(table: pd.DataFrame, top_terms: int, n_longest: int) -> Coverage:
         ex = ex.reset_index().drop_duplicates()
         col = ex.columns[-1]
         vc = ex[col].value_counts().head(top_terms)
-        terms.append(pd.DataFrame({"lang": lg, "term": vc.index.to_numpy(), "n_docs": vc.to_numpy(),
-                                   "share_docs": vc.to_numpy() / len(t),
-                                   "rank": np.arange(1, len(vc) + 1)}))
-    terms_df = (pd.concat(terms, ignore_index=True) if terms else
-                pd.DataFrame(columns=["lang", "term", "n_docs", "share_docs", "rank"]))
+        terms.append(
+            pd.DataFrame(
+                {
+                    "lang": lg,
+                    "term": vc.index.to_numpy(),
+                    "n_docs": vc.to_numpy(),
+                    "share_docs": vc.to_numpy() / len(t),
+                    "rank": np.arange(1, len(vc) + 1),
+                }
+            )
+        )
+    terms_df = (
+        pd.concat(terms, ignore_index=True)
+        if terms
+        else pd.DataFrame(columns=["lang", "term", "n_docs", "share_docs", "rank"])
+    )
     nch = unc["text"].str.len() if len(unc) else pd.Series(dtype=float)
-    longest = (unc.assign(n_chars=nch).sort_values("n_chars", ascending=False, kind="stable")
-               .head(n_longest)[["id", "lang", "n_chars", "text"]].reset_index(drop=True))
+    longest = (
+        unc.assign(n_chars=nch)
+        .sort_values("n_chars", ascending=False, kind="stable")
+        .head(n_longest)[["id", "lang", "n_chars", "text"]]
+        .reset_index(drop=True)
+    )
     return Coverage(table=cov, share=share, terms=terms_df, longest=longest)

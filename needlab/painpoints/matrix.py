@@ -26,7 +26,10 @@ __all__ = ["PainMatrixResult", "pain_matrix"]
 
 Level = Literal["code", "pain_type", "stage", "stage_type"]
 _LEVEL_KEYS: dict[str, list[str]] = {
-    "code": ["code"], "pain_type": ["pain_type"], "stage": ["stage"], "stage_type": ["stage", "pain_type"],
+    "code": ["code"],
+    "pain_type": ["pain_type"],
+    "stage": ["stage"],
+    "stage_type": ["stage", "pain_type"],
 }
 _CODABLE = ("ok", "truncated")
 
@@ -54,21 +57,33 @@ class PainMatrixResult(Result):
     title = "Pain matrix: frequency x severity"
 
     def summary(self) -> dict[str, Any]:
-        return {"texts": self.n_texts, "rows": self.level, "by": self.by or "(all texts)",
-                "severity scale top": self.severity_max}
+        return {
+            "texts": self.n_texts,
+            "rows": self.level,
+            "by": self.by or "(all texts)",
+            "severity scale top": self.severity_max,
+        }
 
     def wide(self, value: str = "priority") -> pd.DataFrame:
         """One row per pain (code, type, stage, ...), one column per segment, cells ``value``."""
         keys = _LEVEL_KEYS[self.level]
         if value not in self.table.columns:
-            raise SchemaError(f"value={value!r} is not a column of the pain matrix; choose one of "
-                              f"{preview(self.table.columns, 20)}.")
+            raise SchemaError(
+                f"value={value!r} is not a column of the pain matrix; choose one of "
+                f"{preview(self.table.columns, 20)}."
+            )
         if self.by is None:
             return self.table.set_index(keys)[[value]]
-        return self.table.pivot_table(index=keys, columns=self.by, values=value, observed=True, sort=False)
+        return self.table.pivot_table(
+            index=keys, columns=self.by, values=value, observed=True, sort=False
+        )
 
-    def plot(self, ax: Axes | None = None, kind: Literal["matrix", "tree", "journey"] = "matrix",
-             **kwargs: Any) -> Axes:
+    def plot(
+        self,
+        ax: Axes | None = None,
+        kind: Literal["matrix", "tree", "journey"] = "matrix",
+        **kwargs: Any,
+    ) -> Axes:
         """Draw the result: ``"matrix"`` the frequency-severity matrix (any level), ``"tree"`` the
         problem tree (``level="code"``), ``"journey"`` the journey map (``level="stage_type"``).
 
@@ -76,7 +91,11 @@ class PainMatrixResult(Result):
         """
         from needlab.painpoints import plot as p
 
-        funcs: dict[str, Any] = {"matrix": p.severity_matrix, "tree": p.problem_tree, "journey": p.journey_map}
+        funcs: dict[str, Any] = {
+            "matrix": p.severity_matrix,
+            "tree": p.problem_tree,
+            "journey": p.journey_map,
+        }
         if kind not in funcs:
             raise ConfigError(f"kind={kind!r} is not one of {list(funcs)}.")
         return funcs[kind](self, ax=ax, **kwargs)
@@ -94,13 +113,16 @@ def _per_text(value: Any, n: int, data: pd.DataFrame | None, what: str) -> np.nd
             raise SchemaError(
                 f"{what}={value!r} names a column, but the texts were given without a DataFrame; code "
                 f"a frame (nl.code_text(frame, 'text')) to refer to its columns, or pass an array "
-                f"with one value per text.")
+                f"with one value per text."
+            )
         check_columns(data, value, what=f"{what} column")
         return data[value].to_numpy()
     arr = value.to_numpy() if isinstance(value, pd.Series | pd.Index) else np.asarray(value)
     if arr.ndim != 1 or len(arr) != n:
-        raise DataError(f"{what} has {len(arr) if arr.ndim == 1 else arr.shape} values for {n} texts; "
-                        "give one value per text, in the order of the texts.")
+        raise DataError(
+            f"{what} has {len(arr) if arr.ndim == 1 else arr.shape} values for {n} texts; "
+            "give one value per text, in the order of the texts."
+        )
     return arr
 
 
@@ -109,7 +131,8 @@ def _is_name(value: Any, data: pd.DataFrame | None) -> bool:
     if isinstance(value, tuple):
         return data is not None and value in data.columns
     return isinstance(value, str) or (
-        isinstance(value, Hashable) and not isinstance(value, pd.Series | pd.Index | np.ndarray))
+        isinstance(value, Hashable) and not isinstance(value, pd.Series | pd.Index | np.ndarray)
+    )
 
 
 def _numbers(values: np.ndarray, what: str) -> np.ndarray:
@@ -118,8 +141,10 @@ def _numbers(values: np.ndarray, what: str) -> np.ndarray:
     num = pd.to_numeric(obj, errors="coerce").to_numpy(float)
     bad = obj.notna().to_numpy() & np.isnan(num)
     if bad.any():
-        raise DataError(f"{what} must be numbers, but has {int(bad.sum())} values that are not: "
-                        f"{preview(obj[bad])} at text positions {np.flatnonzero(bad)[:5].tolist()}.")
+        raise DataError(
+            f"{what} must be numbers, but has {int(bad.sum())} values that are not: "
+            f"{preview(obj[bad])} at text positions {np.flatnonzero(bad)[:5].tolist()}."
+        )
     return num
 
 
@@ -130,11 +155,15 @@ def _nonneg(values: np.ndarray, what: str, where: Sequence[Any] | None = None) -
     num = pd.to_numeric(obj, errors="coerce").to_numpy(float)
     bad = (obj.notna().to_numpy() & np.isnan(num)) | np.isinf(num) | (num < 0)
     if bad.any():
-        at = (f"for {preview(np.asarray(where, dtype=object)[bad])}" if where is not None
-              else f"at text positions {np.flatnonzero(bad)[:5].tolist()}")
+        at = (
+            f"for {preview(np.asarray(where, dtype=object)[bad])}"
+            if where is not None
+            else f"at text positions {np.flatnonzero(bad)[:5].tolist()}"
+        )
         raise DataError(
             f"{what} must be finite numbers >= 0 (higher = more severe), but has {int(bad.sum())} bad "
-            f"values: {preview(obj[bad])} {at}; recode them (e.g. map labels to 1-3) or set them missing.")
+            f"values: {preview(obj[bad])} {at}; recode them (e.g. map labels to 1-3) or set them missing."
+        )
     return num
 
 
@@ -150,12 +179,18 @@ def _pairs_of(coded: Any) -> tuple[pd.DataFrame, Any, pd.DataFrame, pd.DataFrame
     return coded.pairs(), coded.taxonomy, coded.table, coded.data
 
 
-def pain_matrix(coded: Any, *, severity: Hashable | Sequence[float] | np.ndarray | Mapping[str, float] | None = None,
-                by: Hashable | Sequence[Any] | np.ndarray | None = None,
-                weights: Hashable | Sequence[float] | np.ndarray | None = None,
-                level: Level = "code", severity_max: float | None = None,
-                min_texts: int = 0, base: Literal["codable", "all"] = "codable",
-                lang: Literal["en", "zh"] = "en") -> PainMatrixResult:
+def pain_matrix(
+    coded: Any,
+    *,
+    severity: Hashable | Sequence[float] | np.ndarray | Mapping[str, float] | None = None,
+    by: Hashable | Sequence[Any] | np.ndarray | None = None,
+    weights: Hashable | Sequence[float] | np.ndarray | None = None,
+    level: Level = "code",
+    severity_max: float | None = None,
+    min_texts: int = 0,
+    base: Literal["codable", "all"] = "codable",
+    lang: Literal["en", "zh"] = "en",
+) -> PainMatrixResult:
     r"""Frequency x severity of every pain point, with a priority score.
 
     Parameters
@@ -270,14 +305,21 @@ def pain_matrix(coded: Any, *, severity: Hashable | Sequence[float] | np.ndarray
 
     # ---- weights and the base
     w_arr = _per_text(weights, n, data, "weights")
-    checked = (None if w_arr is None else check_weights(data, weights, n) if _is_name(weights, data)
-               else check_weights(None, _numbers(w_arr, "weights"), n))
+    checked = (
+        None
+        if w_arr is None
+        else check_weights(data, weights, n)
+        if _is_name(weights, data)
+        else check_weights(None, _numbers(w_arr, "weights"), n)
+    )
     w: np.ndarray = np.ones(n) if checked is None else checked
     if base == "codable":
         out_base = ~texts["status"].isin(_CODABLE).to_numpy()
         if out_base.any():
-            notes.append(f"{int(out_base.sum())} text(s) that could not be coded (missing, empty, no "
-                         "letters) left out of the base; base='all' keeps them.")
+            notes.append(
+                f"{int(out_base.sum())} text(s) that could not be coded (missing, empty, no "
+                "letters) left out of the base; base='all' keeps them."
+            )
             w = np.where(out_base, 0.0, w)
 
     # ---- segments
@@ -289,11 +331,27 @@ def pain_matrix(coded: Any, *, severity: Hashable | Sequence[float] | np.ndarray
             if isinstance(data[by].dtype, pd.CategoricalDtype):
                 g = data[by].array  # keep the category order of the segments
         else:
-            by_name = getattr(by, "name", None) if getattr(by, "name", None) is not None else "segment"
-        if by_name in ("code", "name", "pain_type", "stage", "n", "base", "share", "severity", "priority",
-                       "priority_se", "rank", "quadrant"):
-            raise ConfigError(f"by={by_name!r} has the name of a column of the pain matrix; rename the "
-                              "segment column.")
+            by_name = (
+                getattr(by, "name", None) if getattr(by, "name", None) is not None else "segment"
+            )
+        if by_name in (
+            "code",
+            "name",
+            "pain_type",
+            "stage",
+            "n",
+            "base",
+            "share",
+            "severity",
+            "priority",
+            "priority_se",
+            "rank",
+            "quadrant",
+        ):
+            raise ConfigError(
+                f"by={by_name!r} has the name of a column of the pain matrix; rename the "
+                "segment column."
+            )
         miss = pd.isna(pd.Series(g, dtype=object)).to_numpy()
         if miss.any():
             notes.append(f"{int(miss.sum())} text(s) with a missing {by_name} excluded.")
@@ -305,8 +363,10 @@ def pain_matrix(coded: Any, *, severity: Hashable | Sequence[float] | np.ndarray
         g_codes, g_levels = np.zeros(n, dtype=np.int64), pd.Index(["all"])
     w = np.where(g_codes >= 0, w, 0.0)
     if not (w > 0).any():
-        raise DataError("no text is left in the base (every text is uncodable, has weight 0 or a "
-                        "missing segment); check the texts, the weights and the by column.")
+        raise DataError(
+            "no text is left in the base (every text is uncodable, has weight 0 or a "
+            "missing segment); check the texts, the weights and the by column."
+        )
 
     # ---- per-pair attributes; collapse to the level (a text counts once per level value)
     info = tx.table(lang).set_index("code")[["name", "pain_type", "stage"]]
@@ -314,7 +374,9 @@ def pain_matrix(coded: Any, *, severity: Hashable | Sequence[float] | np.ndarray
     if level in ("stage", "stage_type"):
         nostage = p["stage"].isna().to_numpy() & (w[p["pos"].to_numpy()] > 0)
         if nostage.any():
-            notes.append(f"{int(nostage.sum())} mention(s) of codes without a journey stage left out.")
+            notes.append(
+                f"{int(nostage.sum())} mention(s) of codes without a journey stage left out."
+            )
         p = p[p["stage"].notna()]
     p = p.drop_duplicates(["pos", *keys])
     pos = p["pos"].to_numpy()
@@ -322,30 +384,43 @@ def pain_matrix(coded: Any, *, severity: Hashable | Sequence[float] | np.ndarray
     # ---- severity per pair
     if isinstance(severity, Mapping):
         if level == "stage_type":
-            raise ConfigError("a severity mapping needs level='code', 'pain_type' or 'stage'; for "
-                              "level='stage_type' give a severity per text (a column or an array).")
+            raise ConfigError(
+                "a severity mapping needs level='code', 'pain_type' or 'stage'; for "
+                "level='stage_type' give a severity per text (a column or an array)."
+            )
         key = keys[0]
         allowed = set(info.index) if key == "code" else set(info[key].dropna())
         unknown = [k for k in severity if k not in allowed]
         if unknown:
-            raise ConfigError(f"severity mapping has keys that are not {key} values of the taxonomy: "
-                              f"{preview(unknown)}; use the {key} values, e.g. {preview(sorted(allowed), 4)}.")
-        vals = _nonneg(np.asarray(list(severity.values()), dtype=object), "severity mapping values",
-                       where=list(severity))
+            raise ConfigError(
+                f"severity mapping has keys that are not {key} values of the taxonomy: "
+                f"{preview(unknown)}; use the {key} values, e.g. {preview(sorted(allowed), 4)}."
+            )
+        vals = _nonneg(
+            np.asarray(list(severity.values()), dtype=object),
+            "severity mapping values",
+            where=list(severity),
+        )
         sev = p[key].map(dict(zip(severity, vals, strict=True))).to_numpy(float)
         unmapped = sorted(set(p.loc[np.isnan(sev) & (w[pos] > 0), key]))
         if unmapped:
-            notes.append(f"no severity in the mapping for {len(unmapped)} {key}(s) ({preview(unmapped)}): "
-                         "their severity and priority are missing.")
+            notes.append(
+                f"no severity in the mapping for {len(unmapped)} {key}(s) ({preview(unmapped)}): "
+                "their severity and priority are missing."
+            )
     else:
         s_text = _per_text(severity, n, data, "severity")
         if s_text is None:
             sev = np.ones(len(p))
         else:
-            sev = _nonneg(s_text, "severity" if not isinstance(severity, str) else f"severity {severity!r}")[pos]
+            sev = _nonneg(
+                s_text, "severity" if not isinstance(severity, str) else f"severity {severity!r}"
+            )[pos]
             n_miss = int((np.isnan(sev) & (w[pos] > 0)).sum())
             if n_miss:
-                notes.append(f"{n_miss} mention(s) without a severity left out of the severity means.")
+                notes.append(
+                    f"{n_miss} mention(s) without a severity left out of the severity means."
+                )
     live = ~np.isnan(sev) & (w[pos] > 0)
     top = float(sev[live].max()) if live.any() else 0.0
     if severity_max is None:
@@ -355,17 +430,30 @@ def pain_matrix(coded: Any, *, severity: Hashable | Sequence[float] | np.ndarray
         if not (np.isfinite(smax) and smax > 0):
             raise DataError(f"severity_max must be a positive number, got {severity_max!r}.")
         if top > smax:
-            raise DataError(f"severity_max={severity_max!r} is below the largest severity given ({top:g}); "
-                            "set it to the top of the severity scale.")
+            raise DataError(
+                f"severity_max={severity_max!r} is below the largest severity given ({top:g}); "
+                "set it to the top of the severity scale."
+            )
 
     # ---- sums per segment x row
     wp = w[pos]
     has_sev = ~np.isnan(sev)
-    p = p.assign(_g=g_codes[pos], _w=wp, _n=(wp > 0).astype(int), _ws=np.where(has_sev, wp * sev, 0.0),
-                 _wv=np.where(has_sev, wp, 0.0), _ws2=np.where(has_sev, wp * sev * sev, 0.0))
+    p = p.assign(
+        _g=g_codes[pos],
+        _w=wp,
+        _n=(wp > 0).astype(int),
+        _ws=np.where(has_sev, wp * sev, 0.0),
+        _wv=np.where(has_sev, wp, 0.0),
+        _ws2=np.where(has_sev, wp * sev * sev, 0.0),
+    )
     p = p[p["_n"] > 0]
     agg = p.groupby(["_g", *keys], sort=True, observed=True).agg(
-        n=("_n", "sum"), _w=("_w", "sum"), _ws=("_ws", "sum"), _wv=("_wv", "sum"), _ws2=("_ws2", "sum"))
+        n=("_n", "sum"),
+        _w=("_w", "sum"),
+        _ws=("_ws", "sum"),
+        _wv=("_wv", "sum"),
+        _ws2=("_ws2", "sum"),
+    )
     agg = agg.reset_index()
 
     # segment totals
@@ -376,11 +464,17 @@ def pain_matrix(coded: Any, *, severity: Hashable | Sequence[float] | np.ndarray
     gi = agg["_g"].to_numpy()
     Wg = W[gi]
     with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.minimum(agg["_w"].to_numpy() / Wg, 1.0)  # sums in another order can pass 1 by an ulp
+        share = np.minimum(
+            agg["_w"].to_numpy() / Wg, 1.0
+        )  # sums in another order can pass 1 by an ulp
         sbar = agg["_ws"].to_numpy() / agg["_wv"].to_numpy()
         # y_i = x_i s_i / smax; mentions with unknown severity are imputed at sbar
         y_mean = share * sbar / smax
-        ey2 = (agg["_ws2"].to_numpy() + (agg["_w"].to_numpy() - agg["_wv"].to_numpy()) * sbar**2) / Wg / smax**2
+        ey2 = (
+            (agg["_ws2"].to_numpy() + (agg["_w"].to_numpy() - agg["_wv"].to_numpy()) * sbar**2)
+            / Wg
+            / smax**2
+        )
         var = np.clip(ey2 - y_mean**2, 0, None)
         neff = Wg**2 / W2[gi]
         se = np.where(neff > 1 + 1e-9, np.sqrt(var / (neff - 1)), np.nan)
@@ -392,27 +486,48 @@ def pain_matrix(coded: Any, *, severity: Hashable | Sequence[float] | np.ndarray
     out["priority_se"] = 100 * se
     if level == "code":
         out = out.join(info, on="code")
-        out = out[["_g", "code", "name", "pain_type", "stage", "n", "base", "share", "severity", "priority",
-                   "priority_se"]]
+        out = out[
+            [
+                "_g",
+                "code",
+                "name",
+                "pain_type",
+                "stage",
+                "n",
+                "base",
+                "share",
+                "severity",
+                "priority",
+                "priority_se",
+            ]
+        ]
     if min_texts > 0:
         small = out["n"] < min_texts
         if small.any():
-            notes.append(f"{int(small.sum())} row(s) mentioned by fewer than {min_texts} texts dropped.")
+            notes.append(
+                f"{int(small.sum())} row(s) mentioned by fewer than {min_texts} texts dropped."
+            )
             out = out[~small]
     # agg is sorted by the keys, so the stable sort breaks priority ties by the keys (ties up to
     # rounding noise: priorities are compared to 9 decimals)
-    out = (out.assign(_p=out["priority"].round(9))
-           .sort_values(["_g", "_p"], ascending=[True, False], kind="stable", na_position="last")
-           .drop(columns="_p"))
+    out = (
+        out.assign(_p=out["priority"].round(9))
+        .sort_values(["_g", "_p"], ascending=[True, False], kind="stable", na_position="last")
+        .drop(columns="_p")
+    )
     out["rank"] = out.groupby("_g").cumcount() + 1
     grp = out.groupby("_g")
     # comparisons with a relative tolerance, so that rounding noise (e.g. from weights) does not
     # move a row across a median
     med_f, med_s = grp["share"].transform("median"), grp["severity"].transform("median")
     hi_f = out["share"] >= med_f - 1e-9 * med_f.abs()
-    spread = grp["severity"].transform("max") - grp["severity"].transform("min") > 1e-9 * med_s.abs()
+    spread = (
+        grp["severity"].transform("max") - grp["severity"].transform("min") > 1e-9 * med_s.abs()
+    )
     hi_s = (out["severity"] >= med_s - 1e-9 * med_s.abs()) & spread
-    quad = np.select([hi_f & hi_s, hi_f, hi_s], ["fix first", "frequent", "severe"], "monitor").astype(object)
+    quad = np.select(
+        [hi_f & hi_s, hi_f, hi_s], ["fix first", "frequent", "severe"], "monitor"
+    ).astype(object)
     quad[out["severity"].isna().to_numpy()] = None
     out["quadrant"] = quad
     if by_name is not None:
@@ -420,5 +535,11 @@ def pain_matrix(coded: Any, *, severity: Hashable | Sequence[float] | np.ndarray
     out = out.drop(columns="_g").reset_index(drop=True)
     if severity is None:
         notes.append("No severity given: every mention counts 1, so priority = 100 x share.")
-    return PainMatrixResult(out, notes=tuple(notes), level=level, by=by_name, n_texts=int(valid.sum()),
-                            severity_max=smax)
+    return PainMatrixResult(
+        out,
+        notes=tuple(notes),
+        level=level,
+        by=by_name,
+        n_texts=int(valid.sum()),
+        severity_max=smax,
+    )

@@ -43,8 +43,14 @@ from needlab._result import Result
 from needlab._validate import check_columns, check_option, preview
 from needlab.errors import ConfigError, DataError, SchemaError
 
-__all__ = ["SentimentModel", "SentimentResult", "detect_lang", "implicit_needs", "load_lexicon",
-           "sentiment"]
+__all__ = [
+    "SentimentModel",
+    "SentimentResult",
+    "detect_lang",
+    "implicit_needs",
+    "load_lexicon",
+    "sentiment",
+]
 
 Lang = Literal["auto", "zh", "en"]
 
@@ -78,8 +84,12 @@ def load_lexicon(lang: Literal["zh", "en"]) -> dict[str, dict[str, float]]:
     """
     check_option(lang, ["zh", "en"], "lang")
     path = DATA / f"sentiment_{lang}.txt"
-    out: dict[str, dict[str, float]] = {"polarity": {}, "negators": {}, "intensifiers": {},
-                                        "contrast": {}}
+    out: dict[str, dict[str, float]] = {
+        "polarity": {},
+        "negators": {},
+        "intensifiers": {},
+        "contrast": {},
+    }
     section = None
     seen: dict[str, str] = {}
     for no, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -142,7 +152,9 @@ def detect_lang(texts: Sequence[Any] | pd.Series) -> np.ndarray:
     >>> detect_lang(["配网一直失败", "The app keeps crashing", "Lumo R7 Pro 很好用", None]).tolist()
     ['zh', 'en', 'zh', '']
     """
-    s = pd.Series(list(texts) if not isinstance(texts, pd.Series) else texts.to_numpy(), dtype=object)
+    s = pd.Series(
+        list(texts) if not isinstance(texts, pd.Series) else texts.to_numpy(), dtype=object
+    )
     ok = s.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
     st = s.where(ok, "").astype(str)
     cjk = st.str.count(r"[\u3400-\u9fff]").to_numpy()
@@ -184,27 +196,41 @@ class SentimentResult(Result):
 
     def summary(self) -> dict[str, Any]:
         lab = self.table["label"].value_counts(normalize=True)
-        return {"texts": self.n, "missing": self.n_missing,
-                "mean score": float(self.table["score"].mean()) if self.n > self.n_missing else math.nan,
-                "negative": float(lab.get("negative", 0.0)), "neutral": float(lab.get("neutral", 0.0)),
-                "positive": float(lab.get("positive", 0.0))}
+        return {
+            "texts": self.n,
+            "missing": self.n_missing,
+            "mean score": float(self.table["score"].mean())
+            if self.n > self.n_missing
+            else math.nan,
+            "negative": float(lab.get("negative", 0.0)),
+            "neutral": float(lab.get("neutral", 0.0)),
+            "positive": float(lab.get("positive", 0.0)),
+        }
 
 
 def _as_texts(texts: Any, name: str = "texts") -> pd.Series:
     if isinstance(texts, pd.DataFrame):
-        raise SchemaError(f"{name} must be one column of texts, got a DataFrame with columns "
-                          f"{preview(texts.columns)}; pass data['text'].")
+        raise SchemaError(
+            f"{name} must be one column of texts, got a DataFrame with columns "
+            f"{preview(texts.columns)}; pass data['text']."
+        )
     if isinstance(texts, str):
-        raise SchemaError(f"{name} must be a list or Series of texts, got one string; wrap it: [text].")
+        raise SchemaError(
+            f"{name} must be a list or Series of texts, got one string; wrap it: [text]."
+        )
     if isinstance(texts, pd.Series):
         return texts
     try:
         return pd.Series(list(texts), dtype=object)
     except TypeError:
-        raise SchemaError(f"{name} must be a list or Series of texts, got {type(texts).__name__}.") from None
+        raise SchemaError(
+            f"{name} must be a list or Series of texts, got {type(texts).__name__}."
+        ) from None
 
 
-def _score_group(texts: list[str], lang: str, extra: tuple[tuple[str, float], ...]) -> tuple[np.ndarray, ...]:
+def _score_group(
+    texts: list[str], lang: str, extra: tuple[tuple[str, float], ...]
+) -> tuple[np.ndarray, ...]:
     """Raw sums, term counts and negation counts of texts of one language (one regex pass)."""
     n = len(texts)
     pattern, kinds = _compiled(lang, extra)
@@ -251,17 +277,29 @@ def _score_group(texts: list[str], lang: str, extra: tuple[tuple[str, float], ..
     first_con = np.full(n, np.iinfo(np.int64).max)
     np.minimum.at(first_con, doc[con], idx[con])
     has = first_con[doc] != np.iinfo(np.int64).max
-    factor *= np.where(has & (idx < first_con[doc]), CONTRAST_BEFORE,
-                       np.where(has & (idx > first_con[doc]), CONTRAST_AFTER, 1.0))
+    factor *= np.where(
+        has & (idx < first_con[doc]),
+        CONTRAST_BEFORE,
+        np.where(has & (idx > first_con[doc]), CONTRAST_AFTER, 1.0),
+    )
     contrib = np.where(pol, val * factor, 0.0)
     raw = np.bincount(doc, weights=contrib, minlength=n)
-    n_terms = np.bincount(doc, weights=(pol & (val != 0)).astype(float), minlength=n).astype(np.int64)
-    n_neg = np.bincount(doc, weights=(negated & (val != 0)).astype(float), minlength=n).astype(np.int64)
+    n_terms = np.bincount(doc, weights=(pol & (val != 0)).astype(float), minlength=n).astype(
+        np.int64
+    )
+    n_neg = np.bincount(doc, weights=(negated & (val != 0)).astype(float), minlength=n).astype(
+        np.int64
+    )
     return raw, n_terms, n_neg
 
 
-def sentiment(texts: Sequence[Any] | pd.Series, lang: Lang = "auto", *, threshold: float = 0.05,
-              lexicon: Mapping[str, float] | None = None) -> SentimentResult:
+def sentiment(
+    texts: Sequence[Any] | pd.Series,
+    lang: Lang = "auto",
+    *,
+    threshold: float = 0.05,
+    lexicon: Mapping[str, float] | None = None,
+) -> SentimentResult:
     """Lexicon sentiment of Chinese and English texts, offline, with negation and intensifiers.
 
     Parameters
@@ -331,14 +369,26 @@ def sentiment(texts: Sequence[Any] | pd.Series, lang: Lang = "auto", *, threshol
             raw[pos], n_terms[pos], n_neg[pos] = r, t, g
     score = raw / np.sqrt(raw**2 + ALPHA)
     score = np.where(ok, score, np.nan)
-    label = np.where(score >= threshold, "positive",
-                     np.where(score <= -threshold, "negative", "neutral")).astype(object)
+    label = np.where(
+        score >= threshold, "positive", np.where(score <= -threshold, "negative", "neutral")
+    ).astype(object)
     label[~ok] = None
-    table = pd.DataFrame({"lang": langs, "score": score, "label": label, "raw": np.where(ok, raw, np.nan),
-                          "n_terms": n_terms, "n_negated": n_neg}, index=s.index)
+    table = pd.DataFrame(
+        {
+            "lang": langs,
+            "score": score,
+            "label": label,
+            "raw": np.where(ok, raw, np.nan),
+            "n_terms": n_terms,
+            "n_negated": n_neg,
+        },
+        index=s.index,
+    )
     n_missing = int((~ok).sum())
     notes = (f"{n_missing} texts missing, empty or not text: no score.",) if n_missing else ()
-    return SentimentResult(table=table, n=n, n_missing=n_missing, threshold=float(threshold), notes=notes)
+    return SentimentResult(
+        table=table, n=n, n_missing=n_missing, threshold=float(threshold), notes=notes
+    )
 
 
 class SentimentModel:
@@ -373,9 +423,14 @@ class SentimentModel:
     [1, 0]
     """
 
-    def __init__(self, C: float = 4.0, char_ngrams: tuple[int, int] = (1, 3),
-                 word_ngrams: tuple[int, int] | None = (1, 2), min_df: int = 1,
-                 class_weight: Literal["balanced"] | None = "balanced") -> None:
+    def __init__(
+        self,
+        C: float = 4.0,
+        char_ngrams: tuple[int, int] = (1, 3),
+        word_ngrams: tuple[int, int] | None = (1, 2),
+        min_df: int = 1,
+        class_weight: Literal["balanced"] | None = "balanced",
+    ) -> None:
         self.C = C
         self.char_ngrams = char_ngrams
         self.word_ngrams = word_ngrams
@@ -384,14 +439,21 @@ class SentimentModel:
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         """Parameters of the model (scikit-learn convention)."""
-        return {"C": self.C, "char_ngrams": self.char_ngrams, "word_ngrams": self.word_ngrams,
-                "min_df": self.min_df, "class_weight": self.class_weight}
+        return {
+            "C": self.C,
+            "char_ngrams": self.char_ngrams,
+            "word_ngrams": self.word_ngrams,
+            "min_df": self.min_df,
+            "class_weight": self.class_weight,
+        }
 
     def set_params(self, **params: Any) -> SentimentModel:
         """Set parameters (scikit-learn convention)."""
         for k, v in params.items():
             if k not in self.get_params():
-                raise ConfigError(f"SentimentModel has no parameter {k!r}; choose from {list(self.get_params())}.")
+                raise ConfigError(
+                    f"SentimentModel has no parameter {k!r}; choose from {list(self.get_params())}."
+                )
             setattr(self, k, v)
         return self
 
@@ -403,7 +465,8 @@ class SentimentModel:
 
         return make_pipeline(
             make_vectorizer(self.char_ngrams, self.word_ngrams, self.min_df),
-            LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000))
+            LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000),
+        )
 
     def fit(self, texts: Sequence[Any] | pd.Series, y: Sequence[Any] | pd.Series) -> SentimentModel:
         """Fit on *texts* and their labels *y* (any hashable labels, e.g. 0/1 or names).
@@ -418,11 +481,18 @@ class SentimentModel:
         s = _as_texts(texts)
         yy = pd.Series(list(y), dtype=object)
         if len(yy) != len(s):
-            raise DataError(f"texts has {len(s)} rows but y has {len(yy)}; pass one label per text.")
-        ok = s.map(lambda v: isinstance(v, str) and bool(v.strip())).to_numpy(dtype=bool) & yy.notna().to_numpy()
+            raise DataError(
+                f"texts has {len(s)} rows but y has {len(yy)}; pass one label per text."
+            )
+        ok = (
+            s.map(lambda v: isinstance(v, str) and bool(v.strip())).to_numpy(dtype=bool)
+            & yy.notna().to_numpy()
+        )
         yv = yy[ok].to_numpy()
         if len(set(yv.tolist())) < 2:
-            raise DataError(f"y needs at least two classes among texts with a label; got {preview(yv)}.")
+            raise DataError(
+                f"y needs at least two classes among texts with a label; got {preview(yv)}."
+            )
         self.pipeline_ = self._pipeline().fit(s[ok].astype(str).tolist(), yv.tolist())
         self.classes_ = self.pipeline_.classes_
         self.n_dropped_ = int((~ok).sum())
@@ -449,9 +519,15 @@ class SentimentModel:
         return float(np.mean(self.predict(texts) == np.asarray(list(y), dtype=object)))
 
 
-def implicit_needs(texts_or_coding: Any, sentiment: Any, *, coded: Sequence[bool] | np.ndarray | None = None,
-                   text: Hashable = "text", coded_column: Hashable = "coded",
-                   threshold: float = -0.05) -> pd.DataFrame:
+def implicit_needs(
+    texts_or_coding: Any,
+    sentiment: Any,
+    *,
+    coded: Sequence[bool] | np.ndarray | None = None,
+    text: Hashable = "text",
+    coded_column: Hashable = "coded",
+    threshold: float = -0.05,
+) -> pd.DataFrame:
     """Negative texts without an explicit pain code: candidates for implicit needs (隐性需求).
 
     Parameters
@@ -496,16 +572,20 @@ def implicit_needs(texts_or_coding: Any, sentiment: Any, *, coded: Sequence[bool
     else:
         txt = _as_texts(texts_or_coding, "texts_or_coding")
         if coded is None:
-            raise SchemaError("coded is missing: pass coded=<one bool per text> (True when the text "
-                              "has an explicit pain code), or a table with a 'coded' column.")
+            raise SchemaError(
+                "coded is missing: pass coded=<one bool per text> (True when the text "
+                "has an explicit pain code), or a table with a 'coded' column."
+            )
         flags = pd.Series(list(coded), dtype=object)
         index = txt.index
         if len(flags) != len(txt):
             raise DataError(f"coded has {len(flags)} values but there are {len(txt)} texts.")
     bad = ~flags.isin([True, False, 0, 1]).to_numpy()
     if bad.any():
-        raise DataError(f"coded must be True/False; found {preview(flags[bad])}. Missing means "
-                        "not coded: fill with False.")
+        raise DataError(
+            f"coded must be True/False; found {preview(flags[bad])}. Missing means "
+            "not coded: fill with False."
+        )
     fl = flags.astype(bool).to_numpy()
     n = len(fl)
     if isinstance(sentiment, SentimentResult):
@@ -521,8 +601,10 @@ def implicit_needs(texts_or_coding: Any, sentiment: Any, *, coded: Sequence[bool
             score = np.full(len(arr), np.nan)
             label = arr.to_numpy(dtype=object)
     if len(score) != n:
-        raise DataError(f"sentiment has {len(score)} values but there are {n} texts; pass the "
-                        "sentiment of the same texts in the same order.")
+        raise DataError(
+            f"sentiment has {len(score)} values but there are {n} texts; pass the "
+            "sentiment of the same texts in the same order."
+        )
     neg = np.where(np.isnan(score), label == "negative", score <= threshold)
     keep = neg & ~fl
     out = pd.DataFrame({"score": score, "label": label}, index=index)

@@ -37,16 +37,32 @@ from needlab.errors import ConfigError
 __all__ = ["LANGS", "PAIN_TYPES", "STAGES", "Code", "Taxonomy"]
 
 PainType = Literal["functional", "service", "process", "value"]
-Stage = Literal["awareness", "purchase", "delivery", "installation", "use", "after_sales", "renewal"]
+Stage = Literal[
+    "awareness", "purchase", "delivery", "installation", "use", "after_sales", "renewal"
+]
 
 PAIN_TYPES: tuple[str, ...] = ("functional", "service", "process", "value")
 """Allowed pain types."""
 PAIN_TYPE_ZH = {"functional": "功能性", "service": "服务性", "process": "流程性", "value": "价值性"}
-STAGES: tuple[str, ...] = ("awareness", "purchase", "delivery", "installation", "use", "after_sales",
-                           "renewal")
+STAGES: tuple[str, ...] = (
+    "awareness",
+    "purchase",
+    "delivery",
+    "installation",
+    "use",
+    "after_sales",
+    "renewal",
+)
 """Allowed customer-journey stages."""
-STAGE_ZH = {"awareness": "认知", "purchase": "购买", "delivery": "配送", "installation": "安装",
-            "use": "使用", "after_sales": "售后", "renewal": "续费复购"}
+STAGE_ZH = {
+    "awareness": "认知",
+    "purchase": "购买",
+    "delivery": "配送",
+    "installation": "安装",
+    "use": "使用",
+    "after_sales": "售后",
+    "renewal": "续费复购",
+}
 LANGS: tuple[str, ...] = ("zh", "en")
 """Languages of names, definitions and evidence."""
 
@@ -62,12 +78,15 @@ def _lang_map(value: Any, *, code: str, key: str, listy: bool) -> dict[str, Any]
     if isinstance(value, str | list | tuple) and not isinstance(value, Mapping):
         value = {lg: value for lg in LANGS}
     if not isinstance(value, Mapping):
-        raise ConfigError(f"code {code!r}: {key} must be a mapping with keys 'zh' and 'en', "
-                          f"got {type(value).__name__}.")
+        raise ConfigError(
+            f"code {code!r}: {key} must be a mapping with keys 'zh' and 'en', "
+            f"got {type(value).__name__}."
+        )
     unknown = [k for k in value if k not in LANGS]
     if unknown:
-        raise ConfigError(f"code {code!r}: {key} has unknown language keys {preview(unknown)}; "
-                          f"use {list(LANGS)}.")
+        raise ConfigError(
+            f"code {code!r}: {key} has unknown language keys {preview(unknown)}; use {list(LANGS)}."
+        )
     out: dict[str, Any] = {}
     for lg in LANGS:
         v = value.get(lg)
@@ -122,21 +141,37 @@ class Code:
             raise ConfigError(f"every code must be a mapping, got {type(d).__name__}: {d!r:.60}.")
         cid = d.get("id")
         if not isinstance(cid, str) or not _ID.match(cid):
-            raise ConfigError(f"code id {cid!r} is invalid; use letters, digits and underscores "
-                              "separated by dots, e.g. 'FUN.BROKEN'.")
-        known = {"id", "name", "definition", "parent", "pain_type", "stage", "keywords", "patterns",
-                 "exclude", "examples"}
+            raise ConfigError(
+                f"code id {cid!r} is invalid; use letters, digits and underscores "
+                "separated by dots, e.g. 'FUN.BROKEN'."
+            )
+        known = {
+            "id",
+            "name",
+            "definition",
+            "parent",
+            "pain_type",
+            "stage",
+            "keywords",
+            "patterns",
+            "exclude",
+            "examples",
+        }
         extra = [k for k in d if k not in known]
         if extra:
-            raise ConfigError(f"code {cid!r} has unknown fields {preview(extra)}; "
-                              f"allowed: {sorted(known)}.")
+            raise ConfigError(
+                f"code {cid!r} has unknown fields {preview(extra)}; allowed: {sorted(known)}."
+            )
         name = _lang_map(d.get("name"), code=cid, key="name", listy=False)
         if not name["en"] and not name["zh"]:
             raise ConfigError(f"code {cid!r} has no name; give name: {{zh: ..., en: ...}}.")
         return cls(
-            id=cid, name=name, pain_type=d.get("pain_type"),  # checked by Taxonomy.validate
+            id=cid,
+            name=name,
+            pain_type=d.get("pain_type"),  # checked by Taxonomy.validate
             definition=_lang_map(d.get("definition"), code=cid, key="definition", listy=False),
-            parent=d.get("parent"), stage=d.get("stage"),
+            parent=d.get("parent"),
+            stage=d.get("stage"),
             keywords=_lang_map(d.get("keywords"), code=cid, key="keywords", listy=True),
             patterns=_lang_map(d.get("patterns"), code=cid, key="patterns", listy=True),
             exclude=_lang_map(d.get("exclude"), code=cid, key="exclude", listy=True),
@@ -198,13 +233,23 @@ class Taxonomy:
     True
     """
 
-    def __init__(self, codes: Iterable[Code | Mapping[str, Any]] = (), *, name: str = "taxonomy",
-                 version: str = "1") -> None:
+    def __init__(
+        self,
+        codes: Iterable[Code | Mapping[str, Any]] = (),
+        *,
+        name: str = "taxonomy",
+        version: str = "1",
+    ) -> None:
         items = [c if isinstance(c, Code) else Code.from_dict(c) for c in codes]
         by_id = {c.id: c for c in items}
         for _ in range(len(items)):  # a missing pain type is inherited from the parent
-            todo = [c for c in items if c.pain_type is None and c.parent in by_id
-                    and by_id[c.parent].pain_type is not None]
+            todo = [
+                c
+                for c in items
+                if c.pain_type is None
+                and c.parent in by_id
+                and by_id[c.parent].pain_type is not None
+            ]
             if not todo:
                 break
             for c in todo:
@@ -215,8 +260,10 @@ class Taxonomy:
         self._codes: dict[str, Code] = {}
         dup = sorted({c.id for c in items if sum(d.id == c.id for d in items) > 1})
         if dup:
-            raise ConfigError(f"duplicate code ids {preview(dup)}; every code id must be unique "
-                              "(use merge(..., on_conflict='replace') to override a code).")
+            raise ConfigError(
+                f"duplicate code ids {preview(dup)}; every code id must be unique "
+                "(use merge(..., on_conflict='replace') to override a code)."
+            )
         self._codes = {c.id: c for c in items}
         self.validate()
 
@@ -242,8 +289,9 @@ class Taxonomy:
         """
         import yaml
 
-        if isinstance(source, Path) or (isinstance(source, str) and "\n" not in source
-                                        and source.endswith((".yaml", ".yml"))):
+        if isinstance(source, Path) or (
+            isinstance(source, str) and "\n" not in source and source.endswith((".yaml", ".yml"))
+        ):
             path = Path(source)
             if not path.exists():
                 raise ConfigError(f"taxonomy file {str(path)!r} not found; check the path.")
@@ -257,26 +305,45 @@ class Taxonomy:
         except yaml.YAMLError as exc:
             raise ConfigError(f"{where} is not valid YAML: {exc}") from None
         if not isinstance(doc, Mapping) or not isinstance(doc.get("codes"), list):
-            raise ConfigError(f"{where} must be a mapping with a list 'codes' "
-                              "(see needlab/painpoints/data/default_taxonomy.yaml).")
-        return cls(doc["codes"], name=str(doc.get("name", "taxonomy")),
-                   version=str(doc.get("version", "1")))
+            raise ConfigError(
+                f"{where} must be a mapping with a list 'codes' "
+                "(see needlab/painpoints/data/default_taxonomy.yaml)."
+            )
+        return cls(
+            doc["codes"],
+            name=str(doc.get("name", "taxonomy")),
+            version=str(doc.get("version", "1")),
+        )
 
     def to_yaml(self, path: str | Path | None = None) -> str:
         """Write the taxonomy as YAML (returned as text, and written to *path* if given)."""
         import yaml
 
-        doc = {"needlab_taxonomy": 1, "name": self.name, "version": self.version,
-               "codes": [c.to_dict() for c in self]}
+        doc = {
+            "needlab_taxonomy": 1,
+            "name": self.name,
+            "version": self.version,
+            "codes": [c.to_dict() for c in self],
+        }
         text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
         if path is not None:
             Path(path).write_text(text, encoding="utf-8")
         return text
 
-    def add(self, id: str, *, name: Mapping[str, str] | str, pain_type: str | None = None,
-            parent: str | None = None, stage: str | None = None, definition: Any = None,
-            keywords: Any = None, patterns: Any = None, exclude: Any = None,
-            examples: Any = None) -> Taxonomy:
+    def add(
+        self,
+        id: str,
+        *,
+        name: Mapping[str, str] | str,
+        pain_type: str | None = None,
+        parent: str | None = None,
+        stage: str | None = None,
+        definition: Any = None,
+        keywords: Any = None,
+        patterns: Any = None,
+        exclude: Any = None,
+        examples: Any = None,
+    ) -> Taxonomy:
         """Return a new taxonomy with one more code (the pain type defaults to the parent's).
 
         Examples
@@ -288,14 +355,29 @@ class Taxonomy:
         """
         if pain_type is None and parent in self._codes:
             pain_type = self._codes[parent].pain_type
-        code = Code.from_dict({k: v for k, v in dict(
-            id=id, name=name, pain_type=pain_type, parent=parent, stage=stage, definition=definition,
-            keywords=keywords, patterns=patterns, exclude=exclude, examples=examples).items()
-            if v is not None})
+        code = Code.from_dict(
+            {
+                k: v
+                for k, v in dict(
+                    id=id,
+                    name=name,
+                    pain_type=pain_type,
+                    parent=parent,
+                    stage=stage,
+                    definition=definition,
+                    keywords=keywords,
+                    patterns=patterns,
+                    exclude=exclude,
+                    examples=examples,
+                ).items()
+                if v is not None
+            }
+        )
         return Taxonomy([*self, code], name=self.name, version=self.version)
 
-    def merge(self, other: Taxonomy, *,
-              on_conflict: Literal["raise", "replace", "extend"] = "raise") -> Taxonomy:
+    def merge(
+        self, other: Taxonomy, *, on_conflict: Literal["raise", "replace", "extend"] = "raise"
+    ) -> Taxonomy:
         """Combine two taxonomies.
 
         Parameters
@@ -307,18 +389,29 @@ class Taxonomy:
             append *other*'s keywords, patterns, exclusions and examples to it.
         """
         if on_conflict not in ("raise", "replace", "extend"):
-            raise ConfigError(f"on_conflict={on_conflict!r} is not one of 'raise', 'replace', 'extend'.")
+            raise ConfigError(
+                f"on_conflict={on_conflict!r} is not one of 'raise', 'replace', 'extend'."
+            )
         codes = dict(self._codes)
         both = [c.id for c in other if c.id in codes]
         if both and on_conflict == "raise":
-            raise ConfigError(f"codes {preview(both)} are in both taxonomies; pass "
-                              "on_conflict='replace' or 'extend'.")
+            raise ConfigError(
+                f"codes {preview(both)} are in both taxonomies; pass "
+                "on_conflict='replace' or 'extend'."
+            )
         for c in other:
             if c.id in codes and on_conflict == "extend":
                 mine = codes[c.id]
-                codes[c.id] = replace(mine, **{
-                    k: {lg: tuple(dict.fromkeys(getattr(mine, k)[lg] + getattr(c, k)[lg])) for lg in LANGS}
-                    for k in ("keywords", "patterns", "exclude", "examples")})
+                codes[c.id] = replace(
+                    mine,
+                    **{
+                        k: {
+                            lg: tuple(dict.fromkeys(getattr(mine, k)[lg] + getattr(c, k)[lg]))
+                            for lg in LANGS
+                        }
+                        for k in ("keywords", "patterns", "exclude", "examples")
+                    },
+                )
             else:
                 codes[c.id] = c
         return Taxonomy(codes.values(), name=self.name, version=self.version)
@@ -328,38 +421,51 @@ class Taxonomy:
         """Check parents, cycles, pain types, stages and regular expressions (ConfigError)."""
         for c in self:
             if c.pain_type not in PAIN_TYPES:
-                raise ConfigError(f"code {c.id!r} has unknown pain_type {c.pain_type!r}; "
-                                  f"use one of {list(PAIN_TYPES)}.")
+                raise ConfigError(
+                    f"code {c.id!r} has unknown pain_type {c.pain_type!r}; "
+                    f"use one of {list(PAIN_TYPES)}."
+                )
             if c.stage is not None and c.stage not in STAGES:
-                raise ConfigError(f"code {c.id!r} has unknown stage {c.stage!r}; "
-                                  f"use one of {list(STAGES)} or leave it empty.")
+                raise ConfigError(
+                    f"code {c.id!r} has unknown stage {c.stage!r}; "
+                    f"use one of {list(STAGES)} or leave it empty."
+                )
             if c.parent is not None:
                 if c.parent not in self._codes:
-                    raise ConfigError(f"code {c.id!r} has parent {c.parent!r}, which is not a code "
-                                      "of the taxonomy; add the parent first or fix the id.")
+                    raise ConfigError(
+                        f"code {c.id!r} has parent {c.parent!r}, which is not a code "
+                        "of the taxonomy; add the parent first or fix the id."
+                    )
                 if self._codes[c.parent].pain_type != c.pain_type:
-                    raise ConfigError(f"code {c.id!r} has pain_type {c.pain_type!r} but its parent "
-                                      f"{c.parent!r} has {self._codes[c.parent].pain_type!r}; "
-                                      "a code shares its parent's pain type.")
+                    raise ConfigError(
+                        f"code {c.id!r} has pain_type {c.pain_type!r} but its parent "
+                        f"{c.parent!r} has {self._codes[c.parent].pain_type!r}; "
+                        "a code shares its parent's pain type."
+                    )
             for key in ("keywords", "patterns", "exclude"):
                 for lg in LANGS:
                     for p in getattr(c, key)[lg]:
                         try:
                             re.compile(p if key == "patterns" else re.escape(p))
                         except re.error as exc:
-                            raise ConfigError(f"code {c.id!r}: {key}.{lg} pattern {p!r} is not a "
-                                              f"valid regular expression ({exc}).") from None
+                            raise ConfigError(
+                                f"code {c.id!r}: {key}.{lg} pattern {p!r} is not a "
+                                f"valid regular expression ({exc})."
+                            ) from None
                         if key == "patterns" and re.compile(p).groups:
-                            raise ConfigError(f"code {c.id!r}: pattern {p!r} has a capturing group; "
-                                              "use (?:...) instead.")
+                            raise ConfigError(
+                                f"code {c.id!r}: pattern {p!r} has a capturing group; "
+                                "use (?:...) instead."
+                            )
         for c in self:  # cycles
             seen = [c.id]
             p = c.parent
             while p is not None:
                 if p in seen:
                     chain = " -> ".join([*seen, p])
-                    raise ConfigError(f"code {c.id!r} is in a cycle of parents: {chain}; "
-                                      "fix the parent fields.")
+                    raise ConfigError(
+                        f"code {c.id!r} is in a cycle of parents: {chain}; fix the parent fields."
+                    )
                 seen.append(p)
                 p = self._codes[p].parent
 
@@ -377,8 +483,10 @@ class Taxonomy:
         try:
             return self._codes[code_id]
         except KeyError:
-            raise ConfigError(f"code {code_id!r} is not in the taxonomy; known codes include "
-                              f"{preview(self._codes, 8)}.") from None
+            raise ConfigError(
+                f"code {code_id!r} is not in the taxonomy; known codes include "
+                f"{preview(self._codes, 8)}."
+            ) from None
 
     def __repr__(self) -> str:
         return f"Taxonomy({self.name!r}, {len(self)} codes, {len(self.leaves())} leaves)"
@@ -419,13 +527,23 @@ class Taxonomy:
         if lang not in LANGS:
             raise ConfigError(f"lang={lang!r} is not one of {list(LANGS)}.")
         leaves = set(self.leaves())
-        rows = [{
-            "code": c.id, "parent": c.parent, "level": len(self.ancestors(c.id)), "leaf": c.id in leaves,
-            "pain_type": c.pain_type, "stage": c.stage, "name": c.name[lang] or c.name["en"],
-            "definition": c.definition[lang], "name_zh": c.name["zh"], "name_en": c.name["en"],
-            "n_keywords": sum(len(v) for v in c.keywords.values()),
-            "n_patterns": sum(len(v) for v in c.patterns.values()),
-            "n_exclude": sum(len(v) for v in c.exclude.values()),
-            "n_examples": sum(len(v) for v in c.examples.values()),
-        } for c in self]
+        rows = [
+            {
+                "code": c.id,
+                "parent": c.parent,
+                "level": len(self.ancestors(c.id)),
+                "leaf": c.id in leaves,
+                "pain_type": c.pain_type,
+                "stage": c.stage,
+                "name": c.name[lang] or c.name["en"],
+                "definition": c.definition[lang],
+                "name_zh": c.name["zh"],
+                "name_en": c.name["en"],
+                "n_keywords": sum(len(v) for v in c.keywords.values()),
+                "n_patterns": sum(len(v) for v in c.patterns.values()),
+                "n_exclude": sum(len(v) for v in c.exclude.values()),
+                "n_examples": sum(len(v) for v in c.examples.values()),
+            }
+            for c in self
+        ]
         return pd.DataFrame(rows)

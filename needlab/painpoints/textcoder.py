@@ -48,14 +48,18 @@ def word_analyzer(doc: str, ngrams: tuple[int, int] = (1, 2)) -> list[str]:
     low = doc.lower()
     words = LATIN_WORD.findall(low)
     lo, hi = ngrams
-    out = [" ".join(words[i:i + k]) for k in range(lo, hi + 1) for i in range(len(words) - k + 1)]
+    out = [" ".join(words[i : i + k]) for k in range(lo, hi + 1) for i in range(len(words) - k + 1)]
     for run in _CJK_RUN.findall(low):
-        out.extend(run[i:i + 2] for i in range(len(run) - 1))
+        out.extend(run[i : i + 2] for i in range(len(run) - 1))
     return out
 
 
-def make_vectorizer(char_ngrams: tuple[int, int] = (1, 3), word_ngrams: tuple[int, int] | None = (1, 2),
-                    min_df: int = 1, max_features: int | None = None) -> Any:
+def make_vectorizer(
+    char_ngrams: tuple[int, int] = (1, 3),
+    word_ngrams: tuple[int, int] | None = (1, 2),
+    min_df: int = 1,
+    max_features: int | None = None,
+) -> Any:
     """TF-IDF features: ``char_wb`` character n-grams plus (optionally) :func:`word_analyzer` words.
 
     Both use sublinear term frequency and l2 normalisation; the two blocks are stacked side by
@@ -70,13 +74,33 @@ def make_vectorizer(char_ngrams: tuple[int, int] = (1, 3), word_ngrams: tuple[in
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.pipeline import FeatureUnion
 
-    parts = [("char", TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(char_ngrams), min_df=min_df,
-                                      sublinear_tf=True, lowercase=True, max_features=max_features,
-                                      dtype=np.float32))]
+    parts = [
+        (
+            "char",
+            TfidfVectorizer(
+                analyzer="char_wb",
+                ngram_range=tuple(char_ngrams),
+                min_df=min_df,
+                sublinear_tf=True,
+                lowercase=True,
+                max_features=max_features,
+                dtype=np.float32,
+            ),
+        )
+    ]
     if word_ngrams is not None:
-        parts.append(("word", TfidfVectorizer(analyzer=partial(word_analyzer, ngrams=tuple(word_ngrams)),
-                                              min_df=min_df, sublinear_tf=True,
-                                              max_features=max_features, dtype=np.float32)))
+        parts.append(
+            (
+                "word",
+                TfidfVectorizer(
+                    analyzer=partial(word_analyzer, ngrams=tuple(word_ngrams)),
+                    min_df=min_df,
+                    sublinear_tf=True,
+                    max_features=max_features,
+                    dtype=np.float32,
+                ),
+            )
+        )
     return FeatureUnion(parts)
 
 
@@ -87,8 +111,9 @@ def _isna(x: Any) -> bool:
         return False
 
 
-def parse_labels(labels: Any, n: int | None = None, *, sep: str = ";",
-                 name: str = "labels") -> tuple[list[frozenset | None], list]:
+def parse_labels(
+    labels: Any, n: int | None = None, *, sep: str = ";", name: str = "labels"
+) -> tuple[list[frozenset | None], list]:
     """Codes of each text as frozensets (None = not coded) and the sorted list of codes.
 
     *labels* is a sequence of lists / tuples / sets of codes or ``"a;b"`` strings (``""`` or an
@@ -106,8 +131,10 @@ def parse_labels(labels: Any, n: int | None = None, *, sep: str = ";",
         bad |= vals.notna() & ~vals.isin([0, 1])
         if bad.to_numpy().any():
             col = labels.columns[bad.any().to_numpy()][0]
-            raise DataError(f"{name} column {col!r} must hold 0/1 or True/False; found "
-                            f"{preview(labels[col][bad[col]])}. Use one column per code.")
+            raise DataError(
+                f"{name} column {col!r} must hold 0/1 or True/False; found "
+                f"{preview(labels[col][bad[col]])}. Use one column per code."
+            )
         arr = vals.to_numpy(dtype=float)
         codes = [c for c in labels.columns]
         sets: list[frozenset | None] = []
@@ -119,8 +146,10 @@ def parse_labels(labels: Any, n: int | None = None, *, sep: str = ";",
         out_codes = codes
     else:
         if isinstance(labels, str) or not hasattr(labels, "__iter__"):
-            raise SchemaError(f"{name} must be a list of label sets, a Series, or a binary DataFrame; "
-                              f"got {type(labels).__name__}.")
+            raise SchemaError(
+                f"{name} must be a list of label sets, a Series, or a binary DataFrame; "
+                f"got {type(labels).__name__}."
+            )
         sets = []
         for x in list(labels):
             if isinstance(x, (list, tuple, set, frozenset, np.ndarray)):
@@ -133,18 +162,24 @@ def parse_labels(labels: Any, n: int | None = None, *, sep: str = ";",
                 sets.append(frozenset([str(x)]))
         out_codes = sorted({c for s in sets if s for c in s})
     if n is not None and len(sets) != n:
-        raise DataError(f"{name} has {len(sets)} rows but there are {n} texts; pass one coding per text.")
+        raise DataError(
+            f"{name} has {len(sets)} rows but there are {n} texts; pass one coding per text."
+        )
     return sets, out_codes
 
 
 def _texts(texts: Any, name: str = "texts") -> tuple[list[str], np.ndarray]:
     """Texts as strings ('' for missing / non-strings) and a mask of usable texts."""
     if isinstance(texts, pd.DataFrame):
-        raise SchemaError(f"{name} must be one column of texts, got a DataFrame with columns "
-                          f"{preview(texts.columns)}; pass data['text'].")
+        raise SchemaError(
+            f"{name} must be one column of texts, got a DataFrame with columns "
+            f"{preview(texts.columns)}; pass data['text']."
+        )
     if isinstance(texts, str) or not hasattr(texts, "__iter__"):
-        raise SchemaError(f"{name} must be a list or Series of texts, got {type(texts).__name__}; "
-                          "wrap a single text in a list.")
+        raise SchemaError(
+            f"{name} must be a list or Series of texts, got {type(texts).__name__}; "
+            "wrap a single text in a list."
+        )
     vals = list(texts)
     ok = np.fromiter((isinstance(v, str) and bool(v.strip()) for v in vals), bool, len(vals))
     return [v if isinstance(v, str) else "" for v in vals], ok
@@ -174,11 +209,18 @@ class CrossValidationResult(Result):
     title = "Text coder: cross-validated accuracy per code"
 
     def summary(self) -> dict[str, Any]:
-        return {"texts": self.n_texts, "codes": self.n_codes, "folds": self.cv,
-                "micro F1": self.micro_f1, "macro F1": self.macro_f1}
+        return {
+            "texts": self.n_texts,
+            "codes": self.n_codes,
+            "folds": self.cv,
+            "micro F1": self.micro_f1,
+            "macro F1": self.macro_f1,
+        }
 
 
-def _prf(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _prf(
+    tp: np.ndarray, fp: np.ndarray, fn: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     with np.errstate(invalid="ignore", divide="ignore"):
         p = np.where(tp + fp > 0, tp / np.maximum(tp + fp, 1), 0.0)
         r = np.where(tp + fn > 0, tp / np.maximum(tp + fn, 1), 0.0)
@@ -238,11 +280,18 @@ class TextCoder:
     [['app'], ['service']]
     """
 
-    def __init__(self, model: Literal["logistic", "svm"] = "logistic", C: float = 4.0,
-                 class_weight: Literal["balanced"] | None = "balanced",
-                 char_ngrams: tuple[int, int] = (1, 3), word_ngrams: tuple[int, int] | None = (1, 2),
-                 min_df: int = 1, threshold: float = 0.5,
-                 multi_label: Literal["auto"] | bool = "auto", sep: str = ";") -> None:
+    def __init__(
+        self,
+        model: Literal["logistic", "svm"] = "logistic",
+        C: float = 4.0,
+        class_weight: Literal["balanced"] | None = "balanced",
+        char_ngrams: tuple[int, int] = (1, 3),
+        word_ngrams: tuple[int, int] | None = (1, 2),
+        min_df: int = 1,
+        threshold: float = 0.5,
+        multi_label: Literal["auto"] | bool = "auto",
+        sep: str = ";",
+    ) -> None:
         self.model = model
         self.C = C
         self.class_weight = class_weight
@@ -256,14 +305,28 @@ class TextCoder:
     # -- scikit-learn conventions
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         """Parameters of the estimator."""
-        return {k: getattr(self, k) for k in ("model", "C", "class_weight", "char_ngrams", "word_ngrams",
-                                              "min_df", "threshold", "multi_label", "sep")}
+        return {
+            k: getattr(self, k)
+            for k in (
+                "model",
+                "C",
+                "class_weight",
+                "char_ngrams",
+                "word_ngrams",
+                "min_df",
+                "threshold",
+                "multi_label",
+                "sep",
+            )
+        }
 
     def set_params(self, **params: Any) -> TextCoder:
         """Set parameters."""
         for k, v in params.items():
             if k not in self.get_params():
-                raise ConfigError(f"TextCoder has no parameter {k!r}; choose from {list(self.get_params())}.")
+                raise ConfigError(
+                    f"TextCoder has no parameter {k!r}; choose from {list(self.get_params())}."
+                )
             setattr(self, k, v)
         return self
 
@@ -271,7 +334,9 @@ class TextCoder:
         check_option(self.model, ["logistic", "svm"], "model")
         check_option(self.multi_label, ["auto", True, False], "multi_label")
         if not 0 < float(self.threshold) < 1:
-            raise ConfigError(f"threshold must be strictly between 0 and 1, got {self.threshold!r}.")
+            raise ConfigError(
+                f"threshold must be strictly between 0 and 1, got {self.threshold!r}."
+            )
 
     def fit(self, texts: Sequence[Any] | pd.Series, labels: Any) -> TextCoder:
         """Learn the codes from coded texts.
@@ -309,8 +374,12 @@ class TextCoder:
         X_txt = [t for t, k in zip(txt, ok, strict=True) if k]
         y = y[ok]
         if len(X_txt) < 2:
-            raise DataError(f"only {len(X_txt)} usable training texts; give at least two coded texts.")
-        self.multi_label_ = bool(self.multi_label) if self.multi_label != "auto" else bool((y.sum(1) != 1).any())
+            raise DataError(
+                f"only {len(X_txt)} usable training texts; give at least two coded texts."
+            )
+        self.multi_label_ = (
+            bool(self.multi_label) if self.multi_label != "auto" else bool((y.sum(1) != 1).any())
+        )
         try:
             self.vectorizer_ = make_vectorizer(self.char_ngrams, self.word_ngrams, self.min_df)
             X = self.vectorizer_.fit_transform(X_txt)
@@ -329,8 +398,9 @@ class TextCoder:
                 intercept[j] = 30.0 if yj[0] == 1 else -30.0
                 continue
             if self.model == "logistic":
-                m = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000,
-                                       solver="liblinear")
+                m = LogisticRegression(
+                    C=self.C, class_weight=self.class_weight, max_iter=2000, solver="liblinear"
+                )
                 m.fit(X, yj)
                 coef[j], intercept[j] = m.coef_[0], m.intercept_[0]
             else:
@@ -338,8 +408,11 @@ class TextCoder:
                 m.fit(X, yj)
                 coef[j], intercept[j] = m.coef_[0], m.intercept_[0]
                 if min(int(yj.sum()), int((1 - yj).sum())) >= 3:
-                    cal = CalibratedClassifierCV(LinearSVC(C=self.C / 4, class_weight=self.class_weight),
-                                                 method="sigmoid", cv=3).fit(X, yj)
+                    cal = CalibratedClassifierCV(
+                        LinearSVC(C=self.C / 4, class_weight=self.class_weight),
+                        method="sigmoid",
+                        cv=3,
+                    ).fit(X, yj)
                     self.calibrators_[j] = cal
         self.coef_ = coef
         self.intercept_ = intercept
@@ -388,8 +461,13 @@ class TextCoder:
         codes = np.asarray(self.codes_, dtype=object)
         return [codes[row.astype(bool)].tolist() for row in m]
 
-    def cross_validate(self, texts: Sequence[Any] | pd.Series, labels: Any, cv: int = 5,
-                       random_state: int | None = 0) -> CrossValidationResult:
+    def cross_validate(
+        self,
+        texts: Sequence[Any] | pd.Series,
+        labels: Any,
+        cv: int = 5,
+        random_state: int | None = 0,
+    ) -> CrossValidationResult:
         """Out-of-fold precision, recall and F1 per code, with micro and macro averages.
 
         The texts are split by :class:`sklearn.model_selection.KFold` with shuffling (plain,
@@ -419,7 +497,9 @@ class TextCoder:
         ok &= np.array([s is not None for s in sets], dtype=bool)
         pos = np.flatnonzero(ok)
         if not (isinstance(cv, int) and 2 <= cv <= len(pos)):
-            raise ConfigError(f"cv must be an integer from 2 to the number of usable texts ({len(pos)}), got {cv!r}.")
+            raise ConfigError(
+                f"cv must be an integer from 2 to the number of usable texts ({len(pos)}), got {cv!r}."
+            )
         col = {c: j for j, c in enumerate(codes)}
         y = np.zeros((len(pos), len(codes)), dtype=np.int8)
         for r, i in enumerate(pos):
@@ -440,18 +520,41 @@ class TextCoder:
         fn = ((1 - pred) & y).sum(0).astype(float)
         p, r, f = _prf(tp, fp, fn)
         mp, mr, mf = _prf(np.array([tp.sum()]), np.array([fp.sum()]), np.array([fn.sum()]))
-        table = pd.DataFrame({"code": pd.Series(codes, dtype=object), "precision": p, "recall": r,
-                              "f1": f, "support": y.sum(0).astype(np.int64)})
-        tail = pd.DataFrame({"code": ["micro avg", "macro avg"], "precision": [mp[0], p.mean()],
-                             "recall": [mr[0], r.mean()], "f1": [mf[0], f.mean()],
-                             "support": [int(y.sum()), int(y.sum())]})
+        table = pd.DataFrame(
+            {
+                "code": pd.Series(codes, dtype=object),
+                "precision": p,
+                "recall": r,
+                "f1": f,
+                "support": y.sum(0).astype(np.int64),
+            }
+        )
+        tail = pd.DataFrame(
+            {
+                "code": ["micro avg", "macro avg"],
+                "precision": [mp[0], p.mean()],
+                "recall": [mr[0], r.mean()],
+                "f1": [mf[0], f.mean()],
+                "support": [int(y.sum()), int(y.sum())],
+            }
+        )
         table = pd.concat([table, tail], ignore_index=True)
-        notes = (f"{int((~ok).sum())} texts without text or coding left out.",) if (~ok).any() else ()
-        return CrossValidationResult(table=table, micro_f1=float(mf[0]), macro_f1=float(f.mean()),
-                                     n_texts=len(pos), n_codes=len(codes), cv=cv, notes=notes)
+        notes = (
+            (f"{int((~ok).sum())} texts without text or coding left out.",) if (~ok).any() else ()
+        )
+        return CrossValidationResult(
+            table=table,
+            micro_f1=float(mf[0]),
+            macro_f1=float(f.mean()),
+            n_texts=len(pos),
+            n_codes=len(codes),
+            cv=cv,
+            notes=notes,
+        )
 
-    def suggest(self, texts: Sequence[Any] | pd.Series, n: int = 10,
-                how: Literal["min", "mean"] = "min") -> pd.DataFrame:
+    def suggest(
+        self, texts: Sequence[Any] | pd.Series, n: int = 10, how: Literal["min", "mean"] = "min"
+    ) -> pd.DataFrame:
         """The *n* uncoded texts a human should code next (uncertainty sampling).
 
         For each text and code the margin is ``|p - threshold|``, the distance of the predicted
@@ -484,5 +587,11 @@ class TextCoder:
         score = np.where(ok, score, np.inf)
         order = np.argsort(score, kind="stable")[: min(n, int(ok.sum()))]
         codes = np.asarray(self.codes_, dtype=object)
-        return pd.DataFrame({"position": order, "text": [txt[i] for i in order], "margin": score[order],
-                             "code": codes[which[order]]})
+        return pd.DataFrame(
+            {
+                "position": order,
+                "text": [txt[i] for i in order],
+                "margin": score[order],
+                "code": codes[which[order]],
+            }
+        )

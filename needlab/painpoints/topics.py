@@ -39,7 +39,8 @@ _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 ZH_STOP = frozenset(
     "的 了 是 我 你 他 她 它 们 在 有 和 就 都 而 及 与 也 很 还 又 这 那 个 一 不 没 吧 啊 呢 吗 呀 哦 嗯 被 把 给 "
     "让 对 从 到 为 以 于 等 着 过 得 地 之 其 此 但 却 并 或 如 若 则 因为 所以 如果 然后 已经 一直 一个 这个 那个 "
-    "我们 你们 他们 自己 什么 怎么 没有 可以 就是 还是 真的 非常 特别 感觉 觉得 现在 今天 一下 有点".split())
+    "我们 你们 他们 自己 什么 怎么 没有 可以 就是 还是 真的 非常 特别 感觉 觉得 现在 今天 一下 有点".split()
+)
 """Chinese function words left out of the topic terms."""
 _ZH_STOP_CHARS = frozenset(w for w in ZH_STOP if len(w) == 1)
 
@@ -77,8 +78,11 @@ def topic_analyzer(doc: str, segmenter: Literal["jieba", "bigram"] = "bigram") -
             out.extend(w for w in jb.lcut(run) if len(w) > 1 and w not in ZH_STOP)
         else:
             # bigrams touching a one-character function word (的, 了, 很, ...) are dropped
-            out.extend(b for b in (run[i:i + 2] for i in range(len(run) - 1))
-                       if b[0] not in _ZH_STOP_CHARS and b[1] not in _ZH_STOP_CHARS)
+            out.extend(
+                b
+                for b in (run[i : i + 2] for i in range(len(run) - 1))
+                if b[0] not in _ZH_STOP_CHARS and b[1] not in _ZH_STOP_CHARS
+            )
     return out
 
 
@@ -118,13 +122,22 @@ class TopicResult(Result):
     title = "Topics (NMF)"
 
     def summary(self) -> dict[str, Any]:
-        return {"topics": self.n_topics, "texts": self.n_texts, "missing": self.n_missing,
-                "mean coherence (NPMI)": float(self.table["coherence"].mean()),
-                "Chinese terms": self.segmenter}
+        return {
+            "topics": self.n_topics,
+            "texts": self.n_texts,
+            "missing": self.n_missing,
+            "mean coherence (NPMI)": float(self.table["coherence"].mean()),
+            "Chinese terms": self.segmenter,
+        }
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        return {"topics": self.table, "terms": self.terms, "representatives": self.representatives,
-                "assignments": self.assignments, "k_scores": self.k_scores}
+        return {
+            "topics": self.table,
+            "terms": self.terms,
+            "representatives": self.representatives,
+            "assignments": self.assignments,
+            "k_scores": self.k_scores,
+        }
 
 
 def _npmi(binary: Any, top: np.ndarray) -> np.ndarray:
@@ -145,10 +158,18 @@ def _npmi(binary: Any, top: np.ndarray) -> np.ndarray:
     return out
 
 
-def discover_topics(texts: Sequence[Any] | pd.Series, n_topics: int | Literal["auto"] = "auto",
-                    lang: Lang = "auto", random_state: int | None = None, *, n_terms: int = 10,
-                    n_texts: int = 3, k_range: tuple[int, int] = (2, 10),
-                    segmenter: Segmenter = "auto", min_df: int | None = None) -> TopicResult:
+def discover_topics(
+    texts: Sequence[Any] | pd.Series,
+    n_topics: int | Literal["auto"] = "auto",
+    lang: Lang = "auto",
+    random_state: int | None = None,
+    *,
+    n_terms: int = 10,
+    n_texts: int = 3,
+    k_range: tuple[int, int] = (2, 10),
+    segmenter: Segmenter = "auto",
+    min_df: int | None = None,
+) -> TopicResult:
     """Discover topics in texts with NMF on TF-IDF.
 
     Parameters
@@ -216,24 +237,35 @@ def discover_topics(texts: Sequence[Any] | pd.Series, n_topics: int | Literal["a
     ok = np.fromiter((isinstance(v, str) and bool(v.strip()) for v in vals), bool, len(vals))
     pos = np.flatnonzero(ok)
     if len(pos) < 3:
-        raise DataError(f"discover_topics needs at least 3 texts; got {len(pos)} usable of {len(vals)}.")
+        raise DataError(
+            f"discover_topics needs at least 3 texts; got {len(pos)} usable of {len(vals)}."
+        )
     docs = [vals[i] for i in pos]
     if lang == "en":
         docs = [_CJK_RUN.sub(" ", d) for d in docs]
     elif lang == "zh":
         docs = [re.sub(r"[A-Za-z]+", " ", d) for d in docs]
-    seg = "jieba" if segmenter == "jieba" or (segmenter == "auto" and _jieba() is not None) else "bigram"
+    seg = (
+        "jieba"
+        if segmenter == "jieba" or (segmenter == "auto" and _jieba() is not None)
+        else "bigram"
+    )
     if seg == "jieba" and _jieba() is None:
-        raise ConfigError("segmenter='jieba' but jieba is not installed; pip install jieba or use "
-                          "segmenter='bigram'.")
+        raise ConfigError(
+            "segmenter='jieba' but jieba is not installed; pip install jieba or use "
+            "segmenter='bigram'."
+        )
     md = min_df if min_df is not None else (2 if len(docs) >= 50 else 1)
-    vec = TfidfVectorizer(analyzer=partial(topic_analyzer, segmenter=seg), min_df=md, max_df=0.95,
-                          sublinear_tf=True)
+    vec = TfidfVectorizer(
+        analyzer=partial(topic_analyzer, segmenter=seg), min_df=md, max_df=0.95, sublinear_tf=True
+    )
     try:
         X = vec.fit_transform(docs)
     except ValueError:
-        raise DataError("no terms found in the texts (after stop words and min_df); give longer "
-                        "texts or lower min_df.") from None
+        raise DataError(
+            "no terms found in the texts (after stop words and min_df); give longer "
+            "texts or lower min_df."
+        ) from None
     vocab = np.asarray(vec.get_feature_names_out(), dtype=object)
     has_terms = np.asarray(X.sum(1)).ravel() > 0
     binary = (X > 0).astype(np.float64).tocsc()
@@ -248,8 +280,10 @@ def discover_topics(texts: Sequence[Any] | pd.Series, n_topics: int | Literal["a
     if n_topics == "auto":
         lo, hi = int(k_range[0]), min(int(k_range[1]), k_max)
         if lo < 1 or hi < lo:
-            raise ConfigError(f"k_range={k_range!r} leaves no number of topics to try "
-                              f"(at most {k_max} with these texts).")
+            raise ConfigError(
+                f"k_range={k_range!r} leaves no number of topics to try "
+                f"(at most {k_max} with these texts)."
+            )
         rows, fits = [], {}
         for k in range(lo, hi + 1):
             W, H, err = fit(k)
@@ -262,8 +296,10 @@ def discover_topics(texts: Sequence[Any] | pd.Series, n_topics: int | Literal["a
         W, H = fits[best]
     else:
         if n_topics > k_max:
-            raise ConfigError(f"n_topics={n_topics} is too many for {X.shape[0]} texts and "
-                              f"{X.shape[1]} terms; use at most {k_max}.")
+            raise ConfigError(
+                f"n_topics={n_topics} is too many for {X.shape[0]} texts and "
+                f"{X.shape[1]} terms; use at most {k_max}."
+            )
         W, H, _ = fit(int(n_topics))
     k = W.shape[1]
     # order topics by size
@@ -276,17 +312,29 @@ def discover_topics(texts: Sequence[Any] | pd.Series, n_topics: int | Literal["a
     assign = np.where(assign >= 0, remap[np.maximum(assign, 0)], -1)
     top = np.argsort(-H, axis=1)[:, :n_terms]
     coh = _npmi(binary, top)
-    term_rows = pd.DataFrame({
-        "topic": np.repeat(np.arange(k), top.shape[1]), "rank": np.tile(np.arange(1, top.shape[1] + 1), k),
-        "term": vocab[top.ravel()], "weight": np.take_along_axis(H, top, 1).ravel()})
+    term_rows = pd.DataFrame(
+        {
+            "topic": np.repeat(np.arange(k), top.shape[1]),
+            "rank": np.tile(np.arange(1, top.shape[1] + 1), k),
+            "term": vocab[top.ravel()],
+            "weight": np.take_along_axis(H, top, 1).ravel(),
+        }
+    )
     Wn = W / np.where(W.sum(1, keepdims=True) > 0, W.sum(1, keepdims=True), 1.0)
     reps = []
     for t in range(k):
         best_docs = np.argsort(-W[:, t], kind="stable")[:n_texts]
         best_docs = best_docs[W[best_docs, t] > 0]
         for r, d in enumerate(best_docs, 1):
-            reps.append({"topic": t, "rank": r, "position": int(pos[d]), "text": docs[d] if lang == "auto"
-                         else vals[pos[d]], "weight": float(W[d, t])})
+            reps.append(
+                {
+                    "topic": t,
+                    "rank": r,
+                    "position": int(pos[d]),
+                    "text": docs[d] if lang == "auto" else vals[pos[d]],
+                    "weight": float(W[d, t]),
+                }
+            )
     representatives = pd.DataFrame(reps, columns=["topic", "rank", "position", "text", "weight"])
     full_topic = np.full(len(vals), -1)
     full_weight = np.full(len(vals), np.nan)
@@ -294,15 +342,30 @@ def discover_topics(texts: Sequence[Any] | pd.Series, n_topics: int | Literal["a
     full_weight[pos] = np.where(assign >= 0, Wn[np.arange(len(pos)), np.maximum(assign, 0)], np.nan)
     index = texts.index if isinstance(texts, pd.Series) else pd.RangeIndex(len(vals))
     assignments = pd.DataFrame({"topic": full_topic, "weight": full_weight}, index=index)
-    table = pd.DataFrame({
-        "topic": np.arange(k), "size": sizes.astype(np.int64), "share": sizes / len(pos), "coherence": coh,
-        "terms": [", ".join(vocab[row].tolist()) for row in top]})
+    table = pd.DataFrame(
+        {
+            "topic": np.arange(k),
+            "size": sizes.astype(np.int64),
+            "share": sizes / len(pos),
+            "coherence": coh,
+            "terms": [", ".join(vocab[row].tolist()) for row in top],
+        }
+    )
     n_missing = int((~ok).sum())
     notes = []
     if n_missing:
         notes.append(f"{n_missing} texts missing, empty or not text: left out.")
     if (~has_terms).any():
         notes.append(f"{int((~has_terms).sum())} texts have no term after stop words: topic -1.")
-    return TopicResult(table=table, terms=term_rows, representatives=representatives,
-                       assignments=assignments, k_scores=k_scores, n_topics=k, n_texts=len(pos),
-                       n_missing=n_missing, segmenter=seg, notes=tuple(notes))
+    return TopicResult(
+        table=table,
+        terms=term_rows,
+        representatives=representatives,
+        assignments=assignments,
+        k_scores=k_scores,
+        n_topics=k,
+        n_texts=len(pos),
+        n_missing=n_missing,
+        segmenter=seg,
+        notes=tuple(notes),
+    )

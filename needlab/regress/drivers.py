@@ -116,7 +116,9 @@ def relative_weights(corr: np.ndarray) -> tuple[np.ndarray, float]:
     return raw, float(np.sum(beta**2))
 
 
-def _logistic_relative_weights(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, float]:
+def _logistic_relative_weights(
+    x: np.ndarray, y: np.ndarray, w: np.ndarray
+) -> tuple[np.ndarray, float]:
     """Tonidandel & LeBreton's (2010) relative weights for a binary outcome.
 
     The predictors are standardised and replaced by their closest orthonormal counterparts
@@ -150,8 +152,9 @@ def _logistic_relative_weights(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> t
     return raw, float(r**2)
 
 
-def _prepare(data: pd.DataFrame, outcome: Hashable, drivers: list[Hashable],
-             weights: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+def _prepare(
+    data: pd.DataFrame, outcome: Hashable, drivers: list[Hashable], weights: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
     check_columns(data, [outcome, *drivers])
     if len(set(drivers)) != len(drivers) or outcome in drivers:
         raise ConfigError(f"drivers must be distinct and exclude the outcome; got {drivers!r}.")
@@ -159,8 +162,14 @@ def _prepare(data: pd.DataFrame, outcome: Hashable, drivers: list[Hashable],
     w = np.ones(len(data)) if w is None else w
     cols = [outcome, *drivers]
     block = data[cols]
-    bad = [c for c in cols if not (pd.api.types.is_numeric_dtype(block[c].dtype)
-                                   and not pd.api.types.is_bool_dtype(block[c].dtype))]
+    bad = [
+        c
+        for c in cols
+        if not (
+            pd.api.types.is_numeric_dtype(block[c].dtype)
+            and not pd.api.types.is_bool_dtype(block[c].dtype)
+        )
+    ]
     if bad:
         raise DataError(
             f"columns {preview(bad)} are not numeric; key drivers need numeric ratings or scores. "
@@ -173,12 +182,17 @@ def _prepare(data: pd.DataFrame, outcome: Hashable, drivers: list[Hashable],
     if n_out:
         miss = block.isna().sum()
         detail = ", ".join(f"{c}: {int(k)}" for c, k in miss.items() if k)
-        notes.append(f"{n_out} of {len(data)} rows excluded (listwise): missing values ({detail})"
-                     + ("; zero weights" if (w <= 0).any() else "") + ".")
+        notes.append(
+            f"{n_out} of {len(data)} rows excluded (listwise): missing values ({detail})"
+            + ("; zero weights" if (w <= 0).any() else "")
+            + "."
+        )
     arr, w = arr[ok], w[ok]
     p = len(drivers)
     if len(arr) <= p + 1:
-        raise DataError(f"{len(arr)} complete rows for {p} drivers: need more rows than drivers + 1.")
+        raise DataError(
+            f"{len(arr)} complete rows for {p} drivers: need more rows than drivers + 1."
+        )
     sd = arr.std(axis=0)
     const = [cols[j] for j in np.flatnonzero(sd < 1e-12)]
     if const:
@@ -198,8 +212,9 @@ def _check_collinear(corr: np.ndarray, names: list[str]) -> None:
         )
 
 
-def _importance(x: np.ndarray, y: np.ndarray, w: np.ndarray, method: str,
-                binary: bool) -> tuple[np.ndarray, float, np.ndarray | None]:
+def _importance(
+    x: np.ndarray, y: np.ndarray, w: np.ndarray, method: str, binary: bool
+) -> tuple[np.ndarray, float, np.ndarray | None]:
     if binary:
         raw, r2 = _logistic_relative_weights(x, y, w)
         return raw, r2, None
@@ -318,24 +333,31 @@ def key_drivers(
     binary = len(values) == 2
     if binary:
         y = (y == values[1]).astype(float)
-        notes.append(f"binary outcome ({values[0]:g}/{values[1]:g}): logistic relative weights "
-                     "(Tonidandel & LeBreton 2010); r2 is the squared correlation of the outcome "
-                     "with the fitted probability.")
+        notes.append(
+            f"binary outcome ({values[0]:g}/{values[1]:g}): logistic relative weights "
+            "(Tonidandel & LeBreton 2010); r2 is the squared correlation of the outcome "
+            "with the fitted probability."
+        )
     corr = weighted_corr(np.column_stack([x, y]), w)
     _check_collinear(corr, names)
     imp, r2, r2s = _importance(x, y, w, method, binary)
-    table = pd.DataFrame({"driver": drivers, "importance": imp, "share": imp / r2,
-                          "r": corr[:-1, -1]})
+    table = pd.DataFrame(
+        {"driver": drivers, "importance": imp, "share": imp / r2, "r": corr[:-1, -1]}
+    )
     table["rank"] = table["importance"].rank(ascending=False, method="min").astype(int)
     table = table[["driver", "importance", "share", "rank", "r"]]
     conditional = complete = None
     if method == "dominance" and r2s is not None:
         p = len(drivers)
         cond = conditional_contributions(r2s, p)
-        conditional = pd.DataFrame(cond, index=pd.Index(drivers, name="driver"),
-                                   columns=pd.Index(range(p), name="model size"))
-        complete = pd.DataFrame(_complete_dominance(r2s, p), index=pd.Index(drivers, name="driver"),
-                                columns=drivers)
+        conditional = pd.DataFrame(
+            cond,
+            index=pd.Index(drivers, name="driver"),
+            columns=pd.Index(range(p), name="model size"),
+        )
+        complete = pd.DataFrame(
+            _complete_dominance(r2s, p), index=pd.Index(drivers, name="driver"), columns=drivers
+        )
     if n_boot:
         lo_hi = _bootstrap(x, y, w, method, binary, int(n_boot), ci, random_state, progress)
         for k, v in lo_hi.items():
@@ -343,9 +365,16 @@ def key_drivers(
     table = table.sort_values("rank", kind="stable").reset_index(drop=True)
     if weights is not None:
         notes.append("weighted correlations (frequency-weight form).")
-    return DriverResult(table, r2=r2, method=method if not binary else "logistic relative weights",
-                        n=len(y), conditional=conditional, complete=complete, outcome=outcome,
-                        notes=tuple(notes))
+    return DriverResult(
+        table,
+        r2=r2,
+        method=method if not binary else "logistic relative weights",
+        n=len(y),
+        conditional=conditional,
+        complete=complete,
+        outcome=outcome,
+        notes=tuple(notes),
+    )
 
 
 def _complete_dominance(r2: np.ndarray, p: int) -> np.ndarray:
@@ -360,9 +389,17 @@ def _complete_dominance(r2: np.ndarray, p: int) -> np.ndarray:
     return out
 
 
-def _bootstrap(x: np.ndarray, y: np.ndarray, w: np.ndarray, method: str, binary: bool,
-               n_boot: int, ci: float, random_state: Any,
-               progress: bool) -> dict[str, np.ndarray]:
+def _bootstrap(
+    x: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray,
+    method: str,
+    binary: bool,
+    n_boot: int,
+    ci: float,
+    random_state: Any,
+    progress: bool,
+) -> dict[str, np.ndarray]:
     """Percentile bootstrap: replicate weights w * Multinomial(n, 1/n) counts."""
     rng = np.random.default_rng(random_state)
     n = len(y)

@@ -40,8 +40,9 @@ def _weighted_cov(X: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return mean, cov
 
 
-def varimax(loadings: np.ndarray, *, normalize: bool = True, eps: float = 1e-5,
-            max_iter: int = 1000) -> tuple[np.ndarray, np.ndarray]:
+def varimax(
+    loadings: np.ndarray, *, normalize: bool = True, eps: float = 1e-5, max_iter: int = 1000
+) -> tuple[np.ndarray, np.ndarray]:
     """Varimax rotation (Kaiser 1958), the algorithm of R's ``stats::varimax``.
 
     Returns the rotated loadings and the orthogonal rotation matrix ``T`` (rotated =
@@ -122,15 +123,22 @@ def _ml(S: np.ndarray, q: int) -> tuple[np.ndarray, np.ndarray, float, bool]:
 
     p = S.shape[0]
     start = (1 - 0.5 * q / p) / np.diag(np.linalg.inv(S))
-    res = minimize(_fa_objective, start, args=(S, q), jac=_fa_gradient, method="L-BFGS-B",
-                   bounds=[(0.005, 1.0)] * p,
-                   options={"ftol": 1e-14, "gtol": 1e-10, "maxiter": 2000})
+    res = minimize(
+        _fa_objective,
+        start,
+        args=(S, q),
+        jac=_fa_gradient,
+        method="L-BFGS-B",
+        bounds=[(0.005, 1.0)] * p,
+        options={"ftol": 1e-14, "gtol": 1e-10, "maxiter": 2000},
+    )
     psi = res.x
     return _fa_loadings(psi, S, q), psi, float(res.fun), bool(res.success)
 
 
-def _principal_axis(R: np.ndarray, q: int, *, tol: float = 1e-8,
-                    max_iter: int = 1000) -> tuple[np.ndarray, np.ndarray, bool]:
+def _principal_axis(
+    R: np.ndarray, q: int, *, tol: float = 1e-8, max_iter: int = 1000
+) -> tuple[np.ndarray, np.ndarray, bool]:
     """Iterated principal-axis factoring from squared multiple correlations (as psych ``fm="pa"``)."""
     h2 = 1 - 1 / np.diag(np.linalg.inv(R))
     converged = False
@@ -157,8 +165,9 @@ def _sort_loadings(L: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return L * sign, order, sign
 
 
-def _parallel(n: int, p: int, w: np.ndarray, n_iter: int, quantile: float,
-              rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _parallel(
+    n: int, p: int, w: np.ndarray, n_iter: int, quantile: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """Eigenvalues of (weighted) correlation matrices of independent normal data (Horn 1965)."""
     wn = w / w.sum()
     corr_factor = 1 / (1 - np.sum(wn**2))
@@ -171,7 +180,7 @@ def _parallel(n: int, p: int, w: np.ndarray, n_iter: int, quantile: float,
         C = np.einsum("bni,bnj->bij", Z * wn[None, :, None], Z) * corr_factor
         sd = np.sqrt(np.einsum("bii->bi", C))
         C = C / sd[:, :, None] / sd[:, None, :]
-        eig[start:start + b] = np.linalg.eigvalsh(C)[:, ::-1]
+        eig[start : start + b] = np.linalg.eigvalsh(C)[:, ::-1]
     return eig.mean(axis=0), np.quantile(eig, quantile, axis=0)
 
 
@@ -220,8 +229,12 @@ class FactorResult(Result):
     title = "Factor analysis"
 
     def summary(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"factors": self.n_factors, "method": self.method,
-                               "rotation": self.rotation, "n": self.n}
+        out: dict[str, Any] = {
+            "factors": self.n_factors,
+            "method": self.method,
+            "rotation": self.rotation,
+            "n": self.n,
+        }
         if self.variance is not None and len(self.variance):
             out["variance explained"] = float(self.variance["cumulative"].iloc[-1])
         if np.isfinite(self.statistic):
@@ -238,8 +251,9 @@ class FactorResult(Result):
                 out[name] = t.reset_index() if name == "phi" else t
         return out
 
-    def plot(self, ax: Axes | None = None, kind: Literal["scree", "loadings"] = "scree",
-             **kwargs: Any) -> Axes:
+    def plot(
+        self, ax: Axes | None = None, kind: Literal["scree", "loadings"] = "scree", **kwargs: Any
+    ) -> Axes:
         """Scree plot with the parallel-analysis line, or a loadings heatmap.
 
         See :func:`needlab.regress.plot.scree` and :func:`needlab.regress.plot.loadings`.
@@ -382,7 +396,9 @@ def factors(
     X, w = frame.to_numpy()[pos], w[pos]
     p, n = len(items), len(X)
     if n < p + 1:
-        raise DataError(f"{n} complete rows (positive weight) for {p} items; at least {p + 1} needed.")
+        raise DataError(
+            f"{n} complete rows (positive weight) for {p} items; at least {p + 1} needed."
+        )
     mean, cov = _weighted_cov(X, w)
     sd = np.sqrt(np.diag(cov))
     const = [c for c, s in zip(items, sd, strict=True) if not s > 1e-12]
@@ -410,18 +426,24 @@ def factors(
         ok = ((p - ks) ** 2 - (p + ks)) >= 0
         max_k = int(ks[ok].max()) if ok.any() else 0
         if max_k == 0:
-            raise DataError(f"{p} items are too few for a maximum-likelihood factor model; "
-                            "use method='principal' or more items.")
+            raise DataError(
+                f"{p} items are too few for a maximum-likelihood factor model; "
+                "use method='principal' or more items."
+            )
     if n_factors == "auto":
         k = max(1, n_pa)
         if k > max_k:
-            notes.append(f"parallel analysis suggests {k} factors; capped at {max_k}, the most "
-                         f"{p} items allow with method={method!r}.")
+            notes.append(
+                f"parallel analysis suggests {k} factors; capped at {max_k}, the most "
+                f"{p} items allow with method={method!r}."
+            )
             k = max_k
     else:
         if not (isinstance(n_factors, (int, np.integer)) and 1 <= n_factors <= max_k):
-            raise ConfigError(f"n_factors={n_factors!r} is not valid; give 'auto' or an integer "
-                              f"from 1 to {max_k} for {p} items with method={method!r}.")
+            raise ConfigError(
+                f"n_factors={n_factors!r} is not valid; give 'auto' or an integer "
+                f"from 1 to {max_k} for {p} items with method={method!r}."
+            )
         k = int(n_factors)
 
     statistic = dof = p_value = float("nan")
@@ -432,8 +454,10 @@ def factors(
             statistic = float((n_eff - 1 - (2 * p + 5) / 6 - 2 * k / 3) * objective)
             p_value = float(stats.chi2.sf(statistic, dof))
         if np.any(psi <= 0.0051):
-            notes.append("a uniqueness reached the lower bound 0.005 (Heywood case): an item is "
-                         "almost fully explained; read its loadings with care.")
+            notes.append(
+                "a uniqueness reached the lower bound 0.005 (Heywood case): an item is "
+                "almost fully explained; read its loadings with care."
+            )
     else:
         L, psi, converged = _principal_axis(R, k)
         if np.any(psi < 0):
@@ -464,12 +488,20 @@ def factors(
         ss = (Lr**2).sum(axis=0)
     else:  # oblique: variance of each factor including its correlations (as psych)
         ss = np.diag(phi @ Lr.T @ Lr)
-    variance = pd.DataFrame({"factor": names, "ss_loadings": ss, "proportion": ss / p,
-                             "cumulative": np.cumsum(ss / p)})
-    scree = pd.DataFrame({"component": np.arange(1, p + 1), "eigenvalue": evals,
-                          "random_mean": r_mean, "random_quantile": r_q,
-                          "proportion": evals / p, "cumulative": np.cumsum(evals) / p,
-                          "retained": np.arange(p) < n_pa})
+    variance = pd.DataFrame(
+        {"factor": names, "ss_loadings": ss, "proportion": ss / p, "cumulative": np.cumsum(ss / p)}
+    )
+    scree = pd.DataFrame(
+        {
+            "component": np.arange(1, p + 1),
+            "eigenvalue": evals,
+            "random_mean": r_mean,
+            "random_quantile": r_q,
+            "proportion": evals / p,
+            "cumulative": np.cumsum(evals) / p,
+            "retained": np.arange(p) < n_pa,
+        }
+    )
 
     Z = (frame.to_numpy() - mean) / sd
     coef = np.linalg.solve(R, Lr)
@@ -479,7 +511,20 @@ def factors(
     sc[keep] = Z @ coef
     scores = pd.DataFrame(sc, index=data.index, columns=names)
     phi_df = None if phi is None else pd.DataFrame(phi, index=names, columns=names)
-    return FactorResult(table, scree=scree, variance=variance, scores=scores, phi=phi_df,
-                        rotation_matrix=M, n_factors=k, method=method, rotation=rotation,
-                        statistic=statistic, dof=dof, p_value=p_value, n=int(n),
-                        n_excluded=n_excluded, notes=tuple(notes))
+    return FactorResult(
+        table,
+        scree=scree,
+        variance=variance,
+        scores=scores,
+        phi=phi_df,
+        rotation_matrix=M,
+        n_factors=k,
+        method=method,
+        rotation=rotation,
+        statistic=statistic,
+        dof=dof,
+        p_value=p_value,
+        n=int(n),
+        n_excluded=n_excluded,
+        notes=tuple(notes),
+    )

@@ -60,10 +60,13 @@ class IPAResult(Result):
     title = "Importance-performance analysis"
 
     def summary(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"drivers": len(self.table), "importance": self.importance_source,
-                               "crossing lines": self.cross,
-                               "importance line": self.importance_cross,
-                               "performance line": self.performance_cross}
+        out: dict[str, Any] = {
+            "drivers": len(self.table),
+            "importance": self.importance_source,
+            "crossing lines": self.cross,
+            "importance line": self.importance_cross,
+            "performance line": self.performance_cross,
+        }
         if self.outcome is not None:
             out["outcome"] = self.outcome
         for q in ("concentrate here", "keep up the good work", "possible overkill", "low priority"):
@@ -82,8 +85,9 @@ class IPAResult(Result):
         return ipa_map(self, ax=ax, **kwargs)
 
 
-def _given(values: Any, drivers: list[Hashable], what: str, data: pd.DataFrame,
-           w: np.ndarray) -> np.ndarray:
+def _given(
+    values: Any, drivers: list[Hashable], what: str, data: pd.DataFrame, w: np.ndarray
+) -> np.ndarray:
     """Resolve stated importance / given performance: numbers, or column names to average."""
     if isinstance(values, pd.Series):
         values = values.to_dict()
@@ -94,11 +98,15 @@ def _given(values: Any, drivers: list[Hashable], what: str, data: pd.DataFrame,
         )
     missing = [d for d in drivers if d not in values]
     if missing:
-        raise ConfigError(f"{what} has no value for drivers {preview(missing)}; give one for every driver.")
+        raise ConfigError(
+            f"{what} has no value for drivers {preview(missing)}; give one for every driver."
+        )
     out = np.empty(len(drivers))
     for i, d in enumerate(drivers):  # one entry per driver, never per row
         v = values[d]
-        if isinstance(v, str) or (isinstance(v, Hashable) and not isinstance(v, (int, float, np.number))):
+        if isinstance(v, str) or (
+            isinstance(v, Hashable) and not isinstance(v, (int, float, np.number))
+        ):
             col = check_numeric(data, v).to_numpy()
             ok = ~np.isnan(col) & (w > 0)
             if not ok.any():
@@ -108,7 +116,9 @@ def _given(values: Any, drivers: list[Hashable], what: str, data: pd.DataFrame,
             out[i] = float(v)
     if not np.isfinite(out).all():
         bad = [d for d, x in zip(drivers, out, strict=True) if not np.isfinite(x)]
-        raise DataError(f"{what} is missing or infinite for {preview(bad)}; give a number for each.")
+        raise DataError(
+            f"{what} is missing or infinite for {preview(bad)}; give a number for each."
+        )
     return out
 
 
@@ -208,7 +218,9 @@ def ipa(
     """
     data = check_frame(data)
     if isinstance(drivers, str) or not isinstance(drivers, Sequence) or len(drivers) == 0:
-        raise SchemaError("drivers must be a non-empty list of column names, e.g. ['price', 'speed'].")
+        raise SchemaError(
+            "drivers must be a non-empty list of column names, e.g. ['price', 'speed']."
+        )
     drivers = list(drivers)
     check_columns(data, drivers)
     if outcome is not None:
@@ -224,14 +236,17 @@ def ipa(
         n_used = ok.sum(axis=0).astype(float)
         if (n_used == 0).any():
             bad = [d for d, k in zip(drivers, n_used, strict=True) if k == 0]
-            raise DataError(f"drivers {preview(bad)} have no ratings (all missing or zero weight); "
-                            "remove them.")
+            raise DataError(
+                f"drivers {preview(bad)} have no ratings (all missing or zero weight); remove them."
+            )
         wm = np.where(ok, w[:, None], 0.0)
         perf = (wm * np.nan_to_num(X)).sum(axis=0) / wm.sum(axis=0)
         n_missing = int((np.isnan(X)).any(axis=1).sum())
         if n_missing:
-            notes.append(f"{n_missing} of {len(data)} rows miss at least one driver rating; "
-                         "performance uses every available rating of each driver (column n).")
+            notes.append(
+                f"{n_missing} of {len(data)} rows miss at least one driver rating; "
+                "performance uses every available rating of each driver (column n)."
+            )
     else:
         perf = _given(performance, drivers, "performance", data, w)
 
@@ -254,8 +269,10 @@ def ipa(
 
     if isinstance(cross, str):
         if cross not in ("mean", "median"):
-            raise ConfigError(f"cross={cross!r} is not valid; choose 'mean', 'median' or a pair "
-                              "(importance_line, performance_line).")
+            raise ConfigError(
+                f"cross={cross!r} is not valid; choose 'mean', 'median' or a pair "
+                "(importance_line, performance_line)."
+            )
         f = np.mean if cross == "mean" else np.median
         ic, pc = float(f(imp)), float(f(perf))
         cross_name: str = cross
@@ -263,22 +280,39 @@ def ipa(
         try:
             ic, pc = (float(v) for v in cross)
         except (TypeError, ValueError):
-            raise ConfigError(f"cross={cross!r} is not valid; choose 'mean', 'median' or a pair "
-                              "(importance_line, performance_line).") from None
+            raise ConfigError(
+                f"cross={cross!r} is not valid; choose 'mean', 'median' or a pair "
+                "(importance_line, performance_line)."
+            ) from None
         cross_name = "given"
 
     hi_i, hi_p = imp >= ic, perf >= pc
     quadrant = [QUADRANTS[(bool(a), bool(b))] for a, b in zip(hi_i, hi_p, strict=True)]
     with np.errstate(invalid="ignore", divide="ignore"):
         zi = (imp - imp.mean()) / imp.std(ddof=1) if len(imp) > 1 else np.full(len(imp), np.nan)
-        zp = (perf - perf.mean()) / perf.std(ddof=1) if len(perf) > 1 else np.full(len(perf), np.nan)
+        zp = (
+            (perf - perf.mean()) / perf.std(ddof=1) if len(perf) > 1 else np.full(len(perf), np.nan)
+        )
         gap = (zi - zp) / np.sqrt(2)
     gap = np.where(np.isfinite(gap), gap, np.nan)
-    table = pd.DataFrame({"driver": drivers, "importance": imp, "performance": perf,
-                          "quadrant": quadrant, "gap": gap, "n": n_used})
+    table = pd.DataFrame(
+        {
+            "driver": drivers,
+            "importance": imp,
+            "performance": perf,
+            "quadrant": quadrant,
+            "gap": gap,
+            "n": n_used,
+        }
+    )
     if performance is None:
         table["n"] = table["n"].astype(int)
-    return IPAResult(table, importance_cross=ic, performance_cross=pc, cross=cross_name,
-                     importance_source=source,
-                     outcome=None if outcome is None or source == "stated" else str(outcome),
-                     notes=tuple(notes))
+    return IPAResult(
+        table,
+        importance_cross=ic,
+        performance_cross=pc,
+        cross=cross_name,
+        importance_source=source,
+        outcome=None if outcome is None or source == "stated" else str(outcome),
+        notes=tuple(notes),
+    )

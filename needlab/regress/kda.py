@@ -40,8 +40,9 @@ __all__ = ["KDAResult", "kda"]
 KANO_LETTER = {"basic": "M", "excitement": "A", "performance": "O", "neutral": "I"}
 
 
-def _complete_rows(data: pd.DataFrame, columns: Sequence[Hashable],
-                   weights: Any) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, int]:
+def _complete_rows(
+    data: pd.DataFrame, columns: Sequence[Hashable], weights: Any
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, int]:
     """Numeric copy of *columns* restricted to rows without a missing value.
 
     Returns the complete rows (original index kept), their weights (ones without weights), the
@@ -75,8 +76,17 @@ def _wls(X: np.ndarray, y: np.ndarray, w: np.ndarray) -> dict[str, Any]:
     ybar = np.average(y, weights=w)
     tss = float(np.sum(w * (y - ybar) ** 2))
     r2 = 1 - float(resid @ resid) / tss if tss > 0 else np.nan
-    return {"coef": beta, "se": se, "t": t, "p": p, "df": df, "r2": r2, "rank": rank,
-            "sigma2": sigma2, "cov": cov}
+    return {
+        "coef": beta,
+        "se": se,
+        "t": t,
+        "p": p,
+        "df": df,
+        "r2": r2,
+        "rank": rank,
+        "sigma2": sigma2,
+        "cov": cov,
+    }
 
 
 def _box(values: pd.DataFrame, spec: Any, side: str) -> pd.DataFrame:
@@ -124,8 +134,12 @@ class KDAResult(Result):
     title = "Penalty-reward analysis"
 
     def summary(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"outcome": self.outcome, "n": self.n, "R2": self.r2,
-                               "alpha": self.alpha}
+        out: dict[str, Any] = {
+            "outcome": self.outcome,
+            "n": self.n,
+            "R2": self.r2,
+            "alpha": self.alpha,
+        }
         for cls in ("basic", "performance", "excitement", "neutral"):
             names = self.table.loc[self.table["class"] == cls, "driver"].astype(str).tolist()
             if names:
@@ -252,15 +266,21 @@ def kda(
     data = check_frame(data)
     alpha = check_alpha(alpha)
     if isinstance(drivers, str) or not isinstance(drivers, Sequence) or len(drivers) == 0:
-        raise SchemaError("drivers must be a non-empty list of column names, e.g. ['price', 'speed'].")
+        raise SchemaError(
+            "drivers must be a non-empty list of column names, e.g. ['price', 'speed']."
+        )
     drivers = list(drivers)
     if outcome in drivers:
-        raise SchemaError(f"outcome {outcome!r} is also listed as a driver; remove it from drivers.")
+        raise SchemaError(
+            f"outcome {outcome!r} is also listed as a driver; remove it from drivers."
+        )
     check_columns(data, [outcome, *drivers])
     frame, w, _, n_excluded = _complete_rows(data, [outcome, *drivers], weights)
     notes: list[str] = []
     if n_excluded:
-        notes.append(f"{n_excluded} of {len(data)} rows excluded for a missing outcome or driver value.")
+        notes.append(
+            f"{n_excluded} of {len(data)} rows excluded for a missing outcome or driver value."
+        )
     X = frame[drivers]
     defaults = low is None and high is None
     low = 2 if low is None else low
@@ -319,15 +339,35 @@ def kda(
     penalty, penalty_p, reward, reward_p = coef[:m], pval[:m], coef[m:], pval[m:]
     pen_sig = (penalty < 0) & (penalty_p < alpha)
     rew_sig = (reward > 0) & (reward_p < alpha)
-    cls = np.select([pen_sig & rew_sig, pen_sig, rew_sig], ["performance", "basic", "excitement"],
-                    default="neutral")
-    table = pd.DataFrame({
-        "driver": drivers, "penalty": penalty, "penalty_p": penalty_p, "reward": reward,
-        "reward_p": reward_p, "class": cls, "kano": [KANO_LETTER[c] for c in cls],
-        "share_low": share_low, "share_high": share_high,
-    })
+    cls = np.select(
+        [pen_sig & rew_sig, pen_sig, rew_sig],
+        ["performance", "basic", "excitement"],
+        default="neutral",
+    )
+    table = pd.DataFrame(
+        {
+            "driver": drivers,
+            "penalty": penalty,
+            "penalty_p": penalty_p,
+            "reward": reward,
+            "reward_p": reward_p,
+            "class": cls,
+            "kano": [KANO_LETTER[c] for c in cls],
+            "share_low": share_low,
+            "share_high": share_high,
+        }
+    )
     terms = ["intercept", *[names[i] for i in np.flatnonzero(used)]]
-    model = pd.DataFrame({"term": terms, "coef": fit["coef"], "se": fit["se"], "t": fit["t"],
-                          "p_value": fit["p"]})
-    return KDAResult(table, model=model, outcome=str(outcome), r2=float(fit["r2"]),
-                     n=int(len(X)), n_excluded=n_excluded, alpha=alpha, notes=tuple(notes))
+    model = pd.DataFrame(
+        {"term": terms, "coef": fit["coef"], "se": fit["se"], "t": fit["t"], "p_value": fit["p"]}
+    )
+    return KDAResult(
+        table,
+        model=model,
+        outcome=str(outcome),
+        r2=float(fit["r2"]),
+        n=int(len(X)),
+        n_excluded=n_excluded,
+        alpha=alpha,
+        notes=tuple(notes),
+    )

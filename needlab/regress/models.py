@@ -114,15 +114,23 @@ class RegressionResult(Result):
         return out
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        out = {"coefficients": self.table,
-               "fit": pd.DataFrame({"statistic": list(self.fit), "value": list(self.fit.values())}),
-               "vif": self.vif}
+        out = {
+            "coefficients": self.table,
+            "fit": pd.DataFrame({"statistic": list(self.fit), "value": list(self.fit.values())}),
+            "vif": self.vif,
+        }
         if self.thresholds is not None:
             out["thresholds"] = self.thresholds
         return out
 
-    def plot(self, ax: Axes | None = None, *, which: str | None = None,
-             intercept: bool = False, **kwargs: Any) -> Axes:
+    def plot(
+        self,
+        ax: Axes | None = None,
+        *,
+        which: str | None = None,
+        intercept: bool = False,
+        **kwargs: Any,
+    ) -> Axes:
         """Coefficient plot: one point per term with its confidence interval.
 
         Parameters
@@ -146,8 +154,11 @@ class RegressionResult(Result):
 
 
 def _is_categorical(s: pd.Series) -> bool:
-    return (pd.api.types.is_bool_dtype(s.dtype) or not pd.api.types.is_numeric_dtype(s.dtype)
-            or isinstance(s.dtype, pd.CategoricalDtype))
+    return (
+        pd.api.types.is_bool_dtype(s.dtype)
+        or not pd.api.types.is_numeric_dtype(s.dtype)
+        or isinstance(s.dtype, pd.CategoricalDtype)
+    )
 
 
 def _looks_numeric(s: pd.Series) -> bool:
@@ -162,8 +173,9 @@ def _levels(s: pd.Series) -> list[Any]:
     """Levels present in *s* (no missing): category order, else sorted."""
     if isinstance(s.dtype, pd.CategoricalDtype):
         present = set(s.dropna().unique())
-        return [c.item() if isinstance(c, np.generic) else c
-                for c in s.cat.categories if c in present]
+        return [
+            c.item() if isinstance(c, np.generic) else c for c in s.cat.categories if c in present
+        ]
     vals = [v.item() if isinstance(v, np.generic) else v for v in pd.unique(s.dropna())]
     try:
         return sorted(vals)
@@ -193,8 +205,11 @@ def _collinear_message(M: np.ndarray, names: list[str]) -> str | None:
     for j in np.flatnonzero(dependent)[:5]:
         base = [b for b in range(j) if not dependent[b]]
         coef, *_ = np.linalg.lstsq(M[:, base], M[:, j], rcond=None)
-        terms = [f"{c:+.4g}*{names[b]!r}" if names[b] != "Intercept" else f"{c:+.4g}"
-                 for c, b in zip(coef, base, strict=True) if abs(c) > 1e-8]
+        terms = [
+            f"{c:+.4g}*{names[b]!r}" if names[b] != "Intercept" else f"{c:+.4g}"
+            for c, b in zip(coef, base, strict=True)
+            if abs(c) > 1e-8
+        ]
         parts.append(f"{names[j]!r} = " + (" ".join(terms) if terms else "0"))
     return "; ".join(parts)
 
@@ -224,8 +239,9 @@ def _ordered_class() -> type:
             params = np.asarray(params, dtype=float)
             k, m = self.k_vars, self.k_levels - 1
             beta, a = params[:k], params[k:]
-            cut = np.concatenate(([-np.inf], np.cumsum(np.concatenate((a[:1], np.exp(a[1:])))),
-                                  [np.inf]))
+            cut = np.concatenate(
+                ([-np.inf], np.cumsum(np.concatenate((a[:1], np.exp(a[1:])))), [np.inf])
+            )
             xb = self.exog @ beta if k else np.zeros(self.nobs)
             yy = np.asarray(self.endog, dtype=int)
             Fu, Fl = expit(cut[yy + 1] - xb), expit(cut[yy] - xb)
@@ -253,7 +269,9 @@ def _ordered_class() -> type:
             freq = np.bincount(self.endog, weights=self.freq_weights, minlength=self.k_levels)
             cum = np.clip(np.cumsum(freq / freq.sum()), 0, 1)
             ppf = self.distr.ppf(cum)
-            return np.concatenate((np.zeros(self.k_vars), self.transform_reverse_threshold_params(ppf)))
+            return np.concatenate(
+                (np.zeros(self.k_vars), self.transform_reverse_threshold_params(ppf))
+            )
 
     return WeightedOrderedModel
 
@@ -264,8 +282,14 @@ def _fit_ordinal(codes: np.ndarray, X: pd.DataFrame, w: np.ndarray, cov_type: st
     with warnings.catch_warnings():  # BFGS only gets close; Newton below decides convergence
         warnings.simplefilter("ignore")
         first = mod.fit(method="bfgs", maxiter=2000, disp=0, gtol=1e-6)
-    return mod.fit(start_params=np.asarray(first.params), method="newton", maxiter=100, disp=0,
-                   tol=1e-12, cov_type=cov_type)
+    return mod.fit(
+        start_params=np.asarray(first.params),
+        method="newton",
+        maxiter=100,
+        disp=0,
+        tol=1e-12,
+        cov_type=cov_type,
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -425,8 +449,9 @@ def regress(
     reference = dict(reference or {})
     bad_ref = [k for k in reference if k not in xs]
     if bad_ref:
-        raise ConfigError(f"reference names {preview(bad_ref)}, which are not predictors in x "
-                          f"({preview(xs)}).")
+        raise ConfigError(
+            f"reference names {preview(bad_ref)}, which are not predictors in x ({preview(xs)})."
+        )
 
     # weights and missing values --------------------------------------------------------------
     n_all = len(data)
@@ -444,8 +469,10 @@ def regress(
     else:
         w_all = np.asarray(weights, dtype=float)
         if w_all.ndim != 1 or len(w_all) != n_all:
-            raise DataError(f"weights has shape {w_all.shape} but the data has {n_all} rows; "
-                            "pass one weight per row.")
+            raise DataError(
+                f"weights has shape {w_all.shape} but the data has {n_all} rows; "
+                "pass one weight per row."
+            )
         wname = "weights"
         w_is_col = False
     na = {c: data[c].isna().to_numpy() for c in [y, *xs]}
@@ -457,15 +484,20 @@ def regress(
     if drop.any():
         per = ", ".join(f"{c!r} {k}" for c, k in counts.items())
         if missing == "error":
-            raise DataError(f"{int(drop.sum())} of {n_all} rows have missing values (by column: "
-                            f"{per}). Impute or filter them, or pass missing='listwise'.")
-        notes.append(f"{int(drop.sum())} of {n_all} rows excluded (listwise) for missing values; "
-                     f"missing by column: {per}.")
+            raise DataError(
+                f"{int(drop.sum())} of {n_all} rows have missing values (by column: "
+                f"{per}). Impute or filter them, or pass missing='listwise'."
+            )
+        notes.append(
+            f"{int(drop.sum())} of {n_all} rows excluded (listwise) for missing values; "
+            f"missing by column: {per}."
+        )
     keep = ~drop
     sub = data.loc[keep]
     if len(sub) == 0:
-        raise DataError("no rows left after dropping rows with missing values "
-                        f"(missing by column: {counts}).")
+        raise DataError(
+            f"no rows left after dropping rows with missing values (missing by column: {counts})."
+        )
     if weights is None:
         w = np.ones(len(sub))
     elif w_is_col:
@@ -483,40 +515,52 @@ def regress(
     if kind == "ols":
         yv = check_numeric(sub, y).to_numpy()
         if np.unique(yv).size < 2:
-            raise DataError(f"outcome {y!r} has a single value ({preview(np.unique(yv))}) "
-                            "in the rows used; a regression needs variation in the outcome.")
+            raise DataError(
+                f"outcome {y!r} has a single value ({preview(np.unique(yv))}) "
+                "in the rows used; a regression needs variation in the outcome."
+            )
     else:
         y_levels = _levels(ys)
         if len(y_levels) < 2:
-            raise DataError(f"outcome {y!r} has a single value ({preview(y_levels)}) in the rows "
-                            "used; a regression needs at least two outcome levels.")
+            raise DataError(
+                f"outcome {y!r} has a single value ({preview(y_levels)}) in the rows "
+                "used; a regression needs at least two outcome levels."
+            )
         if kind == "logit":
             if len(y_levels) > 2:
                 raise DataError(
                     f"logit outcome {y!r} has {len(y_levels)} levels ({preview(y_levels)}); it "
-                    "needs exactly two. Recode it to 0/1 or use kind='ordinal'.")
+                    "needs exactly two. Recode it to 0/1 or use kind='ordinal'."
+                )
             if event is None:
                 event = y_levels[1]
             elif event not in y_levels:
-                raise DataError(f"event={event!r} is not a value of {y!r}; its values are "
-                                f"{preview(y_levels)}.")
+                raise DataError(
+                    f"event={event!r} is not a value of {y!r}; its values are {preview(y_levels)}."
+                )
             event = event.item() if isinstance(event, np.generic) else event
             yv = (ys == event).to_numpy(dtype=float)
             other = [v for v in y_levels if v != event][0]
             notes.append(f"Modelled event: {y!r} == {event!r} (against {other!r}).")
         else:
-            if not (isinstance(ys.dtype, pd.CategoricalDtype)
-                    or (pd.api.types.is_numeric_dtype(ys.dtype)
-                        and not pd.api.types.is_bool_dtype(ys.dtype))):
+            if not (
+                isinstance(ys.dtype, pd.CategoricalDtype)
+                or (
+                    pd.api.types.is_numeric_dtype(ys.dtype)
+                    and not pd.api.types.is_bool_dtype(ys.dtype)
+                )
+            ):
                 raise DataError(
                     f"ordinal outcome {y!r} is text ({preview(y_levels)}), whose order is "
                     "unknown; convert it to an ordered pandas Categorical, e.g. "
-                    "data[y].astype(pd.CategoricalDtype([...], ordered=True)).")
+                    "data[y].astype(pd.CategoricalDtype([...], ordered=True))."
+                )
             if len(y_levels) > 30:
                 raise DataError(
                     f"ordinal outcome {y!r} has {len(y_levels)} distinct values; an ordered logit "
                     "estimates one threshold per level, so this looks like a continuous outcome. "
-                    "Use kind='ols' or band it into ordered categories (pandas.cut).")
+                    "Use kind='ols' or band it into ordered categories (pandas.cut)."
+                )
             lookup = {v: i for i, v in enumerate(y_levels)}
             yv = ys.map(lookup).to_numpy(dtype=int)
 
@@ -529,12 +573,16 @@ def regress(
         if _is_categorical(s):
             levels = _levels(s)
             if len(levels) < 2:
-                raise DataError(f"predictor {c!r} is constant: its only value in the rows used is "
-                                f"{preview(levels)}. Drop it from x.")
+                raise DataError(
+                    f"predictor {c!r} is constant: its only value in the rows used is "
+                    f"{preview(levels)}. Drop it from x."
+                )
             ref = reference.get(c, levels[0])
             if ref not in levels:
-                raise DataError(f"reference level {ref!r} of {c!r} not found; its levels are "
-                                f"{preview(levels, 12)}.")
+                raise DataError(
+                    f"reference level {ref!r} of {c!r} not found; its levels are "
+                    f"{preview(levels, 12)}."
+                )
             for lev in levels:
                 if lev != ref:
                     name = f"{c}[{lev}]"
@@ -542,26 +590,34 @@ def regress(
             notes.append(f"{c!r} dummy-coded with reference level {ref!r}.")
         else:
             if c in reference:
-                raise ConfigError(f"reference given for {c!r}, but it is numeric; only "
-                                  "categorical predictors take a reference level.")
+                raise ConfigError(
+                    f"reference given for {c!r}, but it is numeric; only "
+                    "categorical predictors take a reference level."
+                )
             v = s.to_numpy(dtype=float)
             if np.ptp(v) == 0:
-                raise DataError(f"predictor {c!r} is constant (every row used has the value "
-                                f"{v[0]:g}); drop it from x.")
+                raise DataError(
+                    f"predictor {c!r} is constant (every row used has the value "
+                    f"{v[0]:g}); drop it from x."
+                )
             cols[str(c)] = v
     terms = list(cols)
     Xd = pd.DataFrame(cols, index=sub.index)
     n_used = len(sub)
     n_params = len(terms) + (1 if kind != "ordinal" else len(y_levels) - 1)
     if n_used <= n_params:
-        raise DataError(f"{n_used} rows (with positive weight) for {n_params} parameters; a "
-                        "regression needs more rows than parameters. Use fewer predictors or "
-                        "more data.")
+        raise DataError(
+            f"{n_used} rows (with positive weight) for {n_params} parameters; a "
+            "regression needs more rows than parameters. Use fewer predictors or "
+            "more data."
+        )
     M = np.column_stack([np.ones(len(Xd)), Xd.to_numpy()])
     msg = _collinear_message(M, ["Intercept", *terms])
     if msg:
-        raise DataError(f"perfectly collinear predictors (linear combinations of others): {msg}. "
-                        "Drop one of them from x.")
+        raise DataError(
+            f"perfectly collinear predictors (linear combinations of others): {msg}. "
+            "Drop one of them from x."
+        )
 
     # fit -------------------------------------------------------------------------------------
     import statsmodels.api as sm
@@ -576,31 +632,41 @@ def regress(
             res = mod.fit(cov_type=cov_type, use_t=True)
         elif kind == "logit":
             exog = sm.add_constant(Xd, has_constant="add").rename(columns={"const": "Intercept"})
-            res = sm.GLM(yv, exog, family=sm.families.Binomial(),
-                         var_weights=w if weights is not None else None).fit(cov_type=cov_type)
+            res = sm.GLM(
+                yv,
+                exog,
+                family=sm.families.Binomial(),
+                var_weights=w if weights is not None else None,
+            ).fit(cov_type=cov_type)
         else:
             res = _fit_ordinal(yv, Xd, w, "HC0" if robust else "nonrobust")
     for wm in caught:
         text = str(wm.message).splitlines()[0]
-        if not issubclass(wm.category, DeprecationWarning | FutureWarning) and text not in " ".join(notes):
+        if not issubclass(wm.category, DeprecationWarning | FutureWarning) and text not in " ".join(
+            notes
+        ):
             notes.append(f"statsmodels: {text}")
     if robust and kind != "ols":
-        notes.append(f"robust={robust!r}: for {_NAMES[kind]} models statsmodels computes the "
-                     "Huber-White sandwich (HC0) without leverage correction.")
+        notes.append(
+            f"robust={robust!r}: for {_NAMES[kind]} models statsmodels computes the "
+            "Huber-White sandwich (HC0) without leverage correction."
+        )
 
     params = np.asarray(res.params, dtype=float)
     bse = np.asarray(res.bse, dtype=float)
     k_terms = len(terms) + (1 if kind != "ordinal" else 0)
     ci = np.asarray(res.conf_int(alpha=alpha), dtype=float)
-    table = pd.DataFrame({
-        "term": (["Intercept"] if kind != "ordinal" else []) + terms,
-        "coef": params[:k_terms],
-        "se": bse[:k_terms],
-        "statistic": np.asarray(res.tvalues, dtype=float)[:k_terms],
-        "p_value": np.asarray(res.pvalues, dtype=float)[:k_terms],
-        "ci_low": ci[:k_terms, 0],
-        "ci_high": ci[:k_terms, 1],
-    })
+    table = pd.DataFrame(
+        {
+            "term": (["Intercept"] if kind != "ordinal" else []) + terms,
+            "coef": params[:k_terms],
+            "se": bse[:k_terms],
+            "statistic": np.asarray(res.tvalues, dtype=float)[:k_terms],
+            "p_value": np.asarray(res.pvalues, dtype=float)[:k_terms],
+            "ci_low": ci[:k_terms, 0],
+            "ci_high": ci[:k_terms, 1],
+        }
+    )
     sdx = np.array([_wsd(Xd[t].to_numpy(), w) for t in terms])
     if kind == "ols":
         sdx = sdx / _wsd(yv, w)
@@ -613,21 +679,39 @@ def regress(
 
     # fit statistics ----------------------------------------------------------------------------
     wn = float(w.sum())
-    fit: dict[str, Any] = {"n": n_used, "n_excluded": int(drop.sum()), "weighted_n": wn,
-                           "n_params": n_params, "ci_level": 1 - alpha}
+    fit: dict[str, Any] = {
+        "n": n_used,
+        "n_excluded": int(drop.sum()),
+        "weighted_n": wn,
+        "n_params": n_params,
+        "ci_level": 1 - alpha,
+    }
     thresholds = None
     if kind == "ols":
-        fit.update(r2=float(res.rsquared), adj_r2=float(res.rsquared_adj),
-                   F=float(np.squeeze(res.fvalue)), p=float(np.squeeze(res.f_pvalue)),
-                   df_model=float(res.df_model), df_resid=float(res.df_resid),
-                   rmse=float(np.sqrt(res.mse_resid)), loglik=float(res.llf),
-                   aic=float(res.aic), bic=float(res.bic))
+        fit.update(
+            r2=float(res.rsquared),
+            adj_r2=float(res.rsquared_adj),
+            F=float(np.squeeze(res.fvalue)),
+            p=float(np.squeeze(res.f_pvalue)),
+            df_model=float(res.df_model),
+            df_resid=float(res.df_resid),
+            rmse=float(np.sqrt(res.mse_resid)),
+            loglik=float(res.llf),
+            aic=float(res.aic),
+            bic=float(res.bic),
+        )
     else:
         llf, llnull = float(res.llf), float(res.llnull)
         lr = 2 * (llf - llnull)
-        fit.update(loglik=llf, loglik_null=llnull, pseudo_r2=1 - llf / llnull, lr_chi2=lr,
-                   p=float(stats.chi2.sf(lr, len(terms))), aic=-2 * llf + 2 * n_params,
-                   bic=-2 * llf + np.log(wn) * n_params)
+        fit.update(
+            loglik=llf,
+            loglik_null=llnull,
+            pseudo_r2=1 - llf / llnull,
+            lr_chi2=lr,
+            p=float(stats.chi2.sf(lr, len(terms))),
+            aic=-2 * llf + 2 * n_params,
+            bic=-2 * llf + np.log(wn) * n_params,
+        )
         if kind == "ordinal":
             a = params[k_terms:]
             J = np.tril(np.ones((len(a), len(a)))) * np.concatenate(([1.0], np.exp(a[1:])))
@@ -635,10 +719,17 @@ def regress(
             V = np.asarray(res.cov_params(), dtype=float)[k_terms:, k_terms:]
             se = np.sqrt(np.diag(J @ V @ J.T))
             z = stats.norm.ppf(1 - alpha / 2)
-            thresholds = pd.DataFrame({
-                "threshold": [f"{lo}|{hi}" for lo, hi in zip(y_levels[:-1], y_levels[1:],
-                                                              strict=True)],
-                "value": cut, "se": se, "ci_low": cut - z * se, "ci_high": cut + z * se})
+            thresholds = pd.DataFrame(
+                {
+                    "threshold": [
+                        f"{lo}|{hi}" for lo, hi in zip(y_levels[:-1], y_levels[1:], strict=True)
+                    ],
+                    "value": cut,
+                    "se": se,
+                    "ci_low": cut - z * se,
+                    "ci_high": cut + z * se,
+                }
+            )
 
     # VIF -------------------------------------------------------------------------------------
     if len(terms) == 1:
@@ -651,11 +742,25 @@ def regress(
     vif = pd.DataFrame({"predictor": terms, "vif": vifs})
     high = vif[vif["vif"] > vif_threshold]
     if len(high):
-        notes.append(f"VIF above {vif_threshold:g} (collinearity inflates their standard errors): "
-                     + ", ".join(f"{p!r} ({v:.1f})" for p, v in zip(high["predictor"], high["vif"],
-                                                                    strict=True)) + ".")
+        notes.append(
+            f"VIF above {vif_threshold:g} (collinearity inflates their standard errors): "
+            + ", ".join(
+                f"{p!r} ({v:.1f})" for p, v in zip(high["predictor"], high["vif"], strict=True)
+            )
+            + "."
+        )
 
     return RegressionResult(
-        table, fit=fit, vif=vif, thresholds=thresholds, model=res, kind=kind, outcome=y,
-        predictors=tuple(xs), weighted=weights is not None, robust=robust,
-        event=event if kind == "logit" else None, notes=tuple(notes))
+        table,
+        fit=fit,
+        vif=vif,
+        thresholds=thresholds,
+        model=res,
+        kind=kind,
+        outcome=y,
+        predictors=tuple(xs),
+        weighted=weights is not None,
+        robust=robust,
+        event=event if kind == "logit" else None,
+        notes=tuple(notes),
+    )

@@ -22,11 +22,23 @@ if TYPE_CHECKING:  # pragma: no cover
     from needlab.regress.models import RegressionResult
     from needlab.regress.trend import TrendResult
 
-__all__ = ["coef_plot", "driver_bars", "ipa_map", "kda_bars", "loadings", "repel_labels", "scree",
-           "trend_plot"]
+__all__ = [
+    "coef_plot",
+    "driver_bars",
+    "ipa_map",
+    "kda_bars",
+    "loadings",
+    "repel_labels",
+    "scree",
+    "trend_plot",
+]
 
-_CLASS_COLOURS = {"basic": "#d62728", "performance": "#1f77b4", "excitement": "#2ca02c",
-                  "neutral": "#7f7f7f"}
+_CLASS_COLOURS = {
+    "basic": "#d62728",
+    "performance": "#1f77b4",
+    "excitement": "#2ca02c",
+    "neutral": "#7f7f7f",
+}
 _QUADRANT_POS = {  # (x: importance, y: performance) corners of the map
     "concentrate here": (0.98, 0.02, "right", "bottom"),
     "keep up the good work": (0.98, 0.98, "right", "top"),
@@ -43,9 +55,15 @@ def _axes(ax: Axes | None, figsize: tuple[float, float] = (7, 6)) -> Axes:
     return ax
 
 
-def repel_labels(ax: Axes, texts: list[Text], points: np.ndarray | None = None, *,
-                 obstacles: list[Text] | None = None, max_iter: int = 300,
-                 pad: float = 2.0) -> int:
+def repel_labels(
+    ax: Axes,
+    texts: list[Text],
+    points: np.ndarray | None = None,
+    *,
+    obstacles: list[Text] | None = None,
+    max_iter: int = 300,
+    pad: float = 2.0,
+) -> int:
     """Move text labels apart until their boxes no longer overlap; deterministic.
 
     Works in display (pixel) coordinates: every iteration finds all overlapping pairs of label
@@ -94,8 +112,12 @@ def repel_labels(ax: Axes, texts: list[Text], points: np.ndarray | None = None, 
         my = np.where(over & ~along_x, sy * (oy / 2 + pad), 0.0).sum(axis=1)
         n_over = int(over.sum() // 2)
         if pts is not None:
-            px = np.minimum(b[:, None, 2], pts[None, :, 2]) - np.maximum(b[:, None, 0], pts[None, :, 0])
-            py = np.minimum(b[:, None, 3], pts[None, :, 3]) - np.maximum(b[:, None, 1], pts[None, :, 1])
+            px = np.minimum(b[:, None, 2], pts[None, :, 2]) - np.maximum(
+                b[:, None, 0], pts[None, :, 0]
+            )
+            py = np.minimum(b[:, None, 3], pts[None, :, 3]) - np.maximum(
+                b[:, None, 1], pts[None, :, 1]
+            )
             pover = (px > 0) & (py > 0)
             pcy = (pts[:, 1] + pts[:, 3]) / 2
             psy = np.where(cy[:, None] >= pcy[None, :], 1.0, -1.0)
@@ -122,8 +144,15 @@ def kda_bars(result: KDAResult, ax: Axes | None = None) -> Axes:
     names = t["driver"].astype(str).to_numpy()
     colours = [_CLASS_COLOURS.get(c, "#333333") for c in t["class"]]
     pos = np.arange(len(t), dtype=float)
-    ax.barh(pos - 0.2, np.nan_to_num(t["penalty"].to_numpy(float)), height=0.38, color=colours,
-            alpha=0.55, hatch="//", edgecolor="white")
+    ax.barh(
+        pos - 0.2,
+        np.nan_to_num(t["penalty"].to_numpy(float)),
+        height=0.38,
+        color=colours,
+        alpha=0.55,
+        hatch="//",
+        edgecolor="white",
+    )
     ax.barh(pos + 0.2, np.nan_to_num(t["reward"].to_numpy(float)), height=0.38, color=colours)
     ax.set_yticks(pos, names)
     ax.axvline(0, color="#333333", lw=0.8)
@@ -132,8 +161,9 @@ def kda_bars(result: KDAResult, ax: Axes | None = None) -> Axes:
     from matplotlib.patches import Patch
 
     handles = [Patch(color=c, label=k) for k, c in _CLASS_COLOURS.items()]
-    ax.legend(handles=handles, ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.12),
-              frameon=False)
+    ax.legend(
+        handles=handles, ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False
+    )
     ax.set_title("Penalty-reward analysis")
     return ax
 
@@ -147,8 +177,10 @@ def ipa_map(result: IPAResult, ax: Axes | None = None, *, repel: bool = True) ->
     ax.scatter(x, y, s=40, color="#1f77b4", zorder=3)
     ax.axvline(result.importance_cross, color="#555555", lw=0.8, ls="--")
     ax.axhline(result.performance_cross, color="#555555", lw=0.8, ls="--")
-    quads = [ax.text(qx, qy, q, transform=ax.transAxes, ha=ha, va=va, fontsize=9, color="#888888")
-             for q, (qx, qy, ha, va) in _QUADRANT_POS.items()]
+    quads = [
+        ax.text(qx, qy, q, transform=ax.transAxes, ha=ha, va=va, fontsize=9, color="#888888")
+        for q, (qx, qy, ha, va) in _QUADRANT_POS.items()
+    ]
 
     def span(v: np.ndarray, c: float) -> tuple[float, float]:
         lo, hi = min(v.min(), c), max(v.max(), c)
@@ -157,8 +189,10 @@ def ipa_map(result: IPAResult, ax: Axes | None = None, *, repel: bool = True) ->
 
     ax.set_xlim(*span(x, result.importance_cross))
     ax.set_ylim(*span(y, result.performance_cross))
-    texts = [ax.text(xi, yi, str(name), fontsize=8, ha="left", va="bottom", zorder=4)
-             for xi, yi, name in zip(x, y, t["driver"], strict=True)]
+    texts = [
+        ax.text(xi, yi, str(name), fontsize=8, ha="left", va="bottom", zorder=4)
+        for xi, yi, name in zip(x, y, t["driver"], strict=True)
+    ]
     if repel:
         repel_labels(ax, texts, np.column_stack([x, y]), obstacles=quads)
         for txt, xi, yi in zip(texts, x, y, strict=True):
@@ -177,8 +211,13 @@ def scree(result: FactorResult, ax: Axes | None = None) -> Axes:
     if s is None:
         raise ValueError("this factor result has no scree table.")
     ax.plot(s["component"], s["eigenvalue"], "o-", label="observed eigenvalue")
-    ax.plot(s["component"], s["random_quantile"], "s--", color="#d62728",
-            label="parallel analysis (random quantile)")
+    ax.plot(
+        s["component"],
+        s["random_quantile"],
+        "s--",
+        color="#d62728",
+        label="parallel analysis (random quantile)",
+    )
     ax.axhline(1, color="#999999", lw=0.8, ls=":")
     ax.axvline(result.n_factors + 0.5, color="#555555", lw=0.8)
     ax.set_xticks(s["component"])
@@ -199,8 +238,15 @@ def loadings(result: FactorResult, ax: Axes | None = None) -> Axes:
     ax.set_xticks(range(len(names)), names)
     ax.set_yticks(range(len(t)), t["item"].astype(str))
     for (i, j), v in np.ndenumerate(L):
-        ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=8,
-                color="white" if abs(v) > 0.6 else "black")
+        ax.text(
+            j,
+            i,
+            f"{v:.2f}",
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="white" if abs(v) > 0.6 else "black",
+        )
     ax.set_title(f"Loadings ({result.rotation})")
     return ax
 
@@ -218,7 +264,7 @@ def trend_plot(result: TrendResult, ax: Axes | None = None, *, band: bool = True
         ax.plot(obs["t"], obs["fitted"], "-", color=colour)
         fc = d[d["forecast"]]
         if len(fc):
-            joined = d.iloc[len(obs) - 1:]
+            joined = d.iloc[len(obs) - 1 :]
             ax.plot(joined["t"], joined["fitted"], "--", color=colour)
         if band:
             ax.fill_between(d["t"], d["lower"], d["upper"], color=colour, alpha=0.12, lw=0)
@@ -233,8 +279,14 @@ def trend_plot(result: TrendResult, ax: Axes | None = None, *, band: bool = True
     return ax
 
 
-def coef_plot(result: RegressionResult, ax: Axes | None = None, *, which: str | None = None,
-              intercept: bool = False, **kwargs: Any) -> Axes:
+def coef_plot(
+    result: RegressionResult,
+    ax: Axes | None = None,
+    *,
+    which: str | None = None,
+    intercept: bool = False,
+    **kwargs: Any,
+) -> Axes:
     """Coefficient plot of :func:`needlab.regress.regress`: each term with its interval.
 
     ``which="odds_ratio"`` (default for logit and ordinal models) uses a log axis and a line at
@@ -247,8 +299,11 @@ def coef_plot(result: RegressionResult, ax: Axes | None = None, *, which: str | 
     t = result.table
     if not intercept:
         t = t[t["term"] != "Intercept"]
-    cols = (("coef", "ci_low", "ci_high") if which == "coef"
-            else ("odds_ratio", "or_ci_low", "or_ci_high"))
+    cols = (
+        ("coef", "ci_low", "ci_high")
+        if which == "coef"
+        else ("odds_ratio", "or_ci_low", "or_ci_high")
+    )
     if ax is None:
         import matplotlib.pyplot as plt
 
@@ -279,8 +334,13 @@ def driver_bars(result: DriverResult, ax: Axes | None = None, **kwargs: Any) -> 
     xerr = None
     if "share_low" in t:
         xerr = np.vstack([t["share"] - t["share_low"], t["share_high"] - t["share"]]).clip(0)
-    ax.barh(t["driver"].astype(str), 100 * t["share"], xerr=None if xerr is None else 100 * xerr,
-            color="#1f77b4", **kwargs)
+    ax.barh(
+        t["driver"].astype(str),
+        100 * t["share"],
+        xerr=None if xerr is None else 100 * xerr,
+        color="#1f77b4",
+        **kwargs,
+    )
     ax.set_xlabel("share of R squared (%)")
     ax.set_title(f"{result.title} (R\u00b2 = {result.r2:.2f}, {result.method})")
     return ax

@@ -77,7 +77,7 @@ def all_subsets_r2(corr: np.ndarray, tol: float = 1e-12) -> np.ndarray:
             parts.append(child)
         block = np.concatenate(parts, axis=0)
         blocks.append(block)
-        r2[2**t: 2 ** (t + 1)] = 1.0 - block[:, -1, -1]
+        r2[2**t : 2 ** (t + 1)] = 1.0 - block[:, -1, -1]
     return r2
 
 
@@ -120,6 +120,8 @@ def conditional_contributions(r2: np.ndarray, p: int) -> np.ndarray:
     for j in range(p):
         without = masks[(masks >> j) & 1 == 0]
         gain = r2[without | (1 << j)] - r2[without]
-        out[j] = np.bincount(size[without], weights=gain, minlength=p)[:p] / np.bincount(
-            size[without], minlength=p)[:p]
+        out[j] = (
+            np.bincount(size[without], weights=gain, minlength=p)[:p]
+            / np.bincount(size[without], minlength=p)[:p]
+        )
     return out

@@ -61,12 +61,21 @@ class TrendResult(Result):
     title = "Trend"
 
     def summary(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"value": self.value, "time": self.time, "groups": len(self.table),
-                               "ci": self.ci}
+        out: dict[str, Any] = {
+            "value": self.value,
+            "time": self.time,
+            "groups": len(self.table),
+            "ci": self.ci,
+        }
         if len(self.table) == 1:
             row = self.table.iloc[0]
-            out.update({"slope": float(row["slope"]), "p value": float(row["p_value"]),
-                        "R2": float(row["r2"])})
+            out.update(
+                {
+                    "slope": float(row["slope"]),
+                    "p value": float(row["p_value"]),
+                    "R2": float(row["r2"]),
+                }
+            )
         return out
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -98,8 +107,10 @@ def _periods(s: pd.Series, order: Sequence[Any] | None) -> tuple[np.ndarray, lis
             raise ConfigError("order= has duplicated periods; list each period once.")
         bad = ~s.isin(labels) & s.notna()
         if bad.any():
-            raise DataError(f"time column {s.name!r} has periods not listed in order=: "
-                            f"{preview(s[bad])}; add them to order=.")
+            raise DataError(
+                f"time column {s.name!r} has periods not listed in order=: "
+                f"{preview(s[bad])}; add them to order=."
+            )
         return pos.get_indexer(s).astype(float), labels, "ordinal", None
     if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
         x = s.to_numpy(float)
@@ -232,8 +243,9 @@ def trend(
 
     data = check_frame(data)
     ci = check_alpha(ci, "ci")
-    if not (isinstance(forecast, (int, np.integer)) and not isinstance(forecast, bool)
-            and forecast >= 0):
+    if not (
+        isinstance(forecast, (int, np.integer)) and not isinstance(forecast, bool) and forecast >= 0
+    ):
         raise ConfigError(f"forecast must be a whole number of periods >= 0, got {forecast!r}.")
     cols = [value, time] + ([by] if by is not None else [])
     check_columns(data, cols)
@@ -246,13 +258,25 @@ def trend(
     n_excluded = int((~keep).sum())
     notes: list[str] = []
     if n_excluded:
-        notes.append(f"{n_excluded} of {len(data)} rows excluded for a missing value, time"
-                     + (" or group" if by is not None else "") + " (or zero weight).")
-    if kind == "ordinal" and order is None and not isinstance(data[time].dtype, pd.CategoricalDtype) \
-            and not (pd.api.types.is_datetime64_any_dtype(data[time])
-                     or isinstance(data[time].dtype, pd.PeriodDtype)):
-        notes.append("periods ordered as: " + preview([str(v) for v in labels], 8)
-                     + " (pass order= to change).")
+        notes.append(
+            f"{n_excluded} of {len(data)} rows excluded for a missing value, time"
+            + (" or group" if by is not None else "")
+            + " (or zero weight)."
+        )
+    if (
+        kind == "ordinal"
+        and order is None
+        and not isinstance(data[time].dtype, pd.CategoricalDtype)
+        and not (
+            pd.api.types.is_datetime64_any_dtype(data[time])
+            or isinstance(data[time].dtype, pd.PeriodDtype)
+        )
+    ):
+        notes.append(
+            "periods ordered as: "
+            + preview([str(v) for v in labels], 8)
+            + " (pass order= to change)."
+        )
     y, x, w, g = y[keep], x[keep], w[keep], g[keep]
     if kind == "numeric":
         u = np.unique(x)
@@ -269,44 +293,76 @@ def trend(
         xs, ys, ws = x[m], y[m], w[m]
         periods = np.unique(xs)
         if m.sum() < 3 or len(periods) < 2:
-            raise DataError(f"group {name!r} has {int(m.sum())} rows in {len(periods)} periods; a "
-                            "trend needs at least 3 rows and 2 periods (drop the group or add data).")
+            raise DataError(
+                f"group {name!r} has {int(m.sum())} rows in {len(periods)} periods; a "
+                "trend needs at least 3 rows and 2 periods (drop the group or add data)."
+            )
         ws = ws / ws.mean()
         X = np.column_stack([np.ones(len(xs)), xs])
         fit = _wls(X, ys, ws)
         df_resid = fit["df"]
         tq = stats.t.ppf(0.5 + ci / 2, df_resid)
         slope, se = fit["coef"][1], fit["se"][1]
-        rows.append({"group": name, "slope": slope, "se": se, "t": fit["t"][1], "p_value": fit["p"][1],
-                     "ci_low": slope - tq * se, "ci_high": slope + tq * se,
-                     "intercept": fit["coef"][0], "r2": fit["r2"], "n": int(m.sum()),
-                     "n_periods": len(periods)})
+        rows.append(
+            {
+                "group": name,
+                "slope": slope,
+                "se": se,
+                "t": fit["t"][1],
+                "p_value": fit["p"][1],
+                "ci_low": slope - tq * se,
+                "ci_high": slope + tq * se,
+                "intercept": fit["coef"][0],
+                "r2": fit["r2"],
+                "n": int(m.sum()),
+                "n_periods": len(periods),
+            }
+        )
         # observed weighted means per period
         pcode = np.searchsorted(periods, xs)
         wsum = np.bincount(pcode, weights=ws, minlength=len(periods))
         obs = np.bincount(pcode, weights=ws * ys, minlength=len(periods)) / wsum
         cnt = np.bincount(pcode, minlength=len(periods))
         t_all = np.concatenate([periods, future_t])
-        lab = (list(periods) if kind == "numeric" else [labels[int(i)] for i in periods]) + future_lab
+        lab = (
+            list(periods) if kind == "numeric" else [labels[int(i)] for i in periods]
+        ) + future_lab
         Xn = np.column_stack([np.ones(len(t_all)), t_all])
         fitted = Xn @ fit["coef"]
         se_mean = np.sqrt(np.einsum("ij,jk,ik->i", Xn, fit["cov"], Xn))
         se_obs = np.sqrt(se_mean**2 + fit["sigma2"])
         k = len(periods)
-        preds.append(pd.DataFrame({
-            "group": name, "period": lab, "t": t_all,
-            "observed": np.concatenate([obs, np.full(forecast, np.nan)]),
-            "n": np.concatenate([cnt, np.zeros(forecast, dtype=int)]),
-            "fitted": fitted, "mean_low": fitted - tq * se_mean, "mean_high": fitted + tq * se_mean,
-            "lower": fitted - tq * se_obs, "upper": fitted + tq * se_obs,
-            "forecast": np.arange(len(t_all)) >= k,
-        }))
+        preds.append(
+            pd.DataFrame(
+                {
+                    "group": name,
+                    "period": lab,
+                    "t": t_all,
+                    "observed": np.concatenate([obs, np.full(forecast, np.nan)]),
+                    "n": np.concatenate([cnt, np.zeros(forecast, dtype=int)]),
+                    "fitted": fitted,
+                    "mean_low": fitted - tq * se_mean,
+                    "mean_high": fitted + tq * se_mean,
+                    "lower": fitted - tq * se_obs,
+                    "upper": fitted + tq * se_obs,
+                    "forecast": np.arange(len(t_all)) >= k,
+                }
+            )
+        )
     table = pd.DataFrame(rows)
     predictions = pd.concat(preds, ignore_index=True)
     if kind == "numeric":
         per = predictions["period"].to_numpy(float)
         if np.all(per == np.round(per)):
             predictions["period"] = per.astype(np.int64)
-    return TrendResult(table, predictions=predictions, value=str(value), time=str(time),
-                       by=None if by is None else str(by), ci=ci, time_kind=kind,
-                       n_excluded=n_excluded, notes=tuple(notes))
+    return TrendResult(
+        table,
+        predictions=predictions,
+        value=str(value),
+        time=str(time),
+        by=None if by is None else str(by),
+        ci=ci,
+        time_kind=kind,
+        n_excluded=n_excluded,
+        notes=tuple(notes),
+    )

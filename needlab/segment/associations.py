@@ -31,8 +31,19 @@ from needlab.errors import ConfigError, DataError
 
 __all__ = ["AssociationResult", "associations"]
 
-RULE_COLUMNS = ["antecedent", "consequent", "antecedent_support", "consequent_support", "support",
-                "confidence", "lift", "leverage", "conviction", "count", "size"]
+RULE_COLUMNS = [
+    "antecedent",
+    "consequent",
+    "antecedent_support",
+    "consequent_support",
+    "support",
+    "confidence",
+    "lift",
+    "leverage",
+    "conviction",
+    "count",
+    "size",
+]
 SEP = " + "
 
 
@@ -67,9 +78,12 @@ class AssociationResult(Result):
     title = "Association rules"
 
     def summary(self) -> dict[str, Any]:
-        return {"baskets": self.n_baskets, "items": self.n_items,
-                "frequent itemsets": 0 if self.itemsets is None else len(self.itemsets),
-                "rules": len(self.table)}
+        return {
+            "baskets": self.n_baskets,
+            "items": self.n_items,
+            "frequent itemsets": 0 if self.itemsets is None else len(self.itemsets),
+            "rules": len(self.table),
+        }
 
     def tables(self) -> dict[str, pd.DataFrame]:
         out = {"rules": self.table}
@@ -175,13 +189,17 @@ def associations(
     b, it = data[basket], data[item]
     missing = (b.isna() | it.isna()).to_numpy()
     if missing.any():
-        notes.append(f"{int(missing.sum())} rows with a missing basket ({basket!r}) or item ({item!r}) excluded.")
+        notes.append(
+            f"{int(missing.sum())} rows with a missing basket ({basket!r}) or item ({item!r}) excluded."
+        )
     if missing.all():
         raise DataError(f"no row has both a basket ({basket!r}) and an item ({item!r}).")
     bcodes, _ = pd.factorize(b[~missing])
     icodes, items = pd.factorize(it[~missing], sort=True)
     n_b, n_i = int(bcodes.max()) + 1, len(items)
-    x = sparse.csr_matrix((np.ones(len(bcodes), dtype=np.int64), (bcodes, icodes)), shape=(n_b, n_i))
+    x = sparse.csr_matrix(
+        (np.ones(len(bcodes), dtype=np.int64), (bcodes, icodes)), shape=(n_b, n_i)
+    )
     dup = int(x.sum() - x.nnz)
     if dup:
         notes.append(f"{dup} repeated (basket, item) lines counted once.")
@@ -205,20 +223,39 @@ def associations(
     itemsets["support"] = itemsets["count"] / n_b
     rules = _rules(itemsets, n_b, labels)
     rules = rules[rules["confidence"] >= min_confidence - 1e-12]
-    table = rules.sort_values(["lift", "confidence", "support"], ascending=False,
-                                              kind="stable").reset_index(drop=True)
+    table = rules.sort_values(
+        ["lift", "confidence", "support"], ascending=False, kind="stable"
+    ).reset_index(drop=True)
     ids = itemsets[["i0", "i1", "i2"]].to_numpy()
     item_tuples = [tuple(labels[r[r >= 0]]) for r in ids]  # one per frequent itemset
-    sets_out = pd.DataFrame({
-        "itemset": [SEP.join(t) for t in item_tuples], "items": item_tuples,
-        "size": itemsets["size"].to_numpy(), "count": itemsets["count"].to_numpy(np.int64),
-        "support": itemsets["support"].to_numpy(float),
-    }).sort_values(["size", "support"], ascending=[True, False], kind="stable").reset_index(drop=True)
-    return AssociationResult(table, notes=tuple(notes), itemsets=sets_out, n_baskets=n_b, n_items=n_i,
-                             min_support=min_support, min_confidence=min_confidence, max_len=max_len)
+    sets_out = (
+        pd.DataFrame(
+            {
+                "itemset": [SEP.join(t) for t in item_tuples],
+                "items": item_tuples,
+                "size": itemsets["size"].to_numpy(),
+                "count": itemsets["count"].to_numpy(np.int64),
+                "support": itemsets["support"].to_numpy(float),
+            }
+        )
+        .sort_values(["size", "support"], ascending=[True, False], kind="stable")
+        .reset_index(drop=True)
+    )
+    return AssociationResult(
+        table,
+        notes=tuple(notes),
+        itemsets=sets_out,
+        n_baskets=n_b,
+        n_items=n_i,
+        min_support=min_support,
+        min_confidence=min_confidence,
+        max_len=max_len,
+    )
 
 
-def _triples(x: Any, a: np.ndarray, c: np.ndarray, freq: np.ndarray, min_count: float) -> pd.DataFrame:
+def _triples(
+    x: Any, a: np.ndarray, c: np.ndarray, freq: np.ndarray, min_count: float
+) -> pd.DataFrame:
     """Counts of frequent triples {a, c, d} (a < c < d) from the frequent pairs (a, c)."""
     xc = x.tocsc()
     pair = xc[:, a].multiply(xc[:, c]).tocsc()  # baskets x frequent pairs
@@ -230,28 +267,49 @@ def _triples(x: Any, a: np.ndarray, c: np.ndarray, freq: np.ndarray, min_count: 
     m = int(max(a.max(), c.max(), i2.max() if len(i2) else 0)) + 1
     pairs = a.astype(np.int64) * m + c
     ok = np.isin(i0.astype(np.int64) * m + i2, pairs) & np.isin(i1.astype(np.int64) * m + i2, pairs)
-    return pd.DataFrame({"i0": i0[ok], "i1": i1[ok], "i2": i2[ok],
-                         "count": cnt.data[keep][ok].astype(np.int64)})
+    return pd.DataFrame(
+        {"i0": i0[ok], "i1": i1[ok], "i2": i2[ok], "count": cnt.data[keep][ok].astype(np.int64)}
+    )
 
 
 def _rules(itemsets: pd.DataFrame, n_b: int, labels: np.ndarray) -> pd.DataFrame:
     """All antecedent -> consequent splits of the frequent itemsets of size >= 2, with measures."""
     ids = itemsets[["i0", "i1", "i2"]].to_numpy()
-    sup = dict(zip((tuple(r[r >= 0].tolist()) for r in ids), itemsets["count"].tolist(), strict=True))
+    sup = dict(
+        zip((tuple(r[r >= 0].tolist()) for r in ids), itemsets["count"].tolist(), strict=True)
+    )
     parts = []
-    for size, splits in ((2, (((0,), (1,)), ((1,), (0,)))),
-                         (3, tuple((tuple(k), tuple(j for j in range(3) if j not in k))
-                                   for k in ((0, 1), (0, 2), (1, 2), (0,), (1,), (2,))))):
+    for size, splits in (
+        (2, (((0,), (1,)), ((1,), (0,)))),
+        (
+            3,
+            tuple(
+                (tuple(k), tuple(j for j in range(3) if j not in k))
+                for k in ((0, 1), (0, 2), (1, 2), (0,), (1,), (2,))
+            ),
+        ),
+    ):
         sel = itemsets["size"].to_numpy() == size
         if not sel.any():
             continue
         i, cnt = ids[sel], itemsets["count"].to_numpy()[sel]
         for ka, kb in splits:  # a loop over the (at most 8) ways to split an itemset
-            parts.append(pd.DataFrame({"a": list(map(tuple, i[:, ka].tolist())),
-                                       "b": list(map(tuple, i[:, kb].tolist())), "count": cnt}))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "a": list(map(tuple, i[:, ka].tolist())),
+                        "b": list(map(tuple, i[:, kb].tolist())),
+                        "count": cnt,
+                    }
+                )
+            )
     if not parts:
-        return pd.DataFrame({c: pd.Series(dtype=object if c in ("antecedent", "consequent") else float)
-                             for c in RULE_COLUMNS})
+        return pd.DataFrame(
+            {
+                c: pd.Series(dtype=object if c in ("antecedent", "consequent") else float)
+                for c in RULE_COLUMNS
+            }
+        )
     r = pd.concat(parts, ignore_index=True)
     sa = r["a"].map(sup).to_numpy(float) / n_b
     sb = r["b"].map(sup).to_numpy(float) / n_b
@@ -259,11 +317,18 @@ def _rules(itemsets: pd.DataFrame, n_b: int, labels: np.ndarray) -> pd.DataFrame
     conf = support / sa
     with np.errstate(divide="ignore"):
         conviction = np.where(conf < 1, (1 - sb) / np.where(conf < 1, 1 - conf, 1.0), np.inf)
-    return pd.DataFrame({
-        "antecedent": [SEP.join(labels[list(t)]) for t in r["a"]],
-        "consequent": [SEP.join(labels[list(t)]) for t in r["b"]],
-        "antecedent_support": sa, "consequent_support": sb, "support": support,
-        "confidence": conf, "lift": conf / sb, "leverage": support - sa * sb,
-        "conviction": conviction, "count": r["count"].to_numpy(np.int64),
-        "size": (r["a"].map(len) + r["b"].map(len)).to_numpy(np.int64),
-    })
+    return pd.DataFrame(
+        {
+            "antecedent": [SEP.join(labels[list(t)]) for t in r["a"]],
+            "consequent": [SEP.join(labels[list(t)]) for t in r["b"]],
+            "antecedent_support": sa,
+            "consequent_support": sb,
+            "support": support,
+            "confidence": conf,
+            "lift": conf / sb,
+            "leverage": support - sa * sb,
+            "conviction": conviction,
+            "count": r["count"].to_numpy(np.int64),
+            "size": (r["a"].map(len) + r["b"].map(len)).to_numpy(np.int64),
+        }
+    )

@@ -92,9 +92,14 @@ class ChurnResult(Result):
     title = "Churn risk model"
 
     def summary(self) -> dict[str, Any]:
-        return {"model": self.model, "rows": int(self.scores.notna().sum()) if self.scores is not None else 0,
-                "churn rate": self.base_rate, "CV AUC (mean)": self.auc_mean, "CV AUC (sd)": self.auc_sd,
-                "Brier score": self.brier}
+        return {
+            "model": self.model,
+            "rows": int(self.scores.notna().sum()) if self.scores is not None else 0,
+            "churn rate": self.base_rate,
+            "CV AUC (mean)": self.auc_mean,
+            "CV AUC (sd)": self.auc_sd,
+            "Brier score": self.brier,
+        }
 
     def tables(self) -> dict[str, pd.DataFrame]:
         out = {"importance": self.table}
@@ -128,8 +133,10 @@ def _target(features: pd.DataFrame, target: Any) -> tuple[pd.Series, pd.DataFram
         return features[target], features.drop(columns=[target]), repr(target)
     values = target.to_numpy() if isinstance(target, pd.Series) else np.asarray(target)
     if values.ndim != 1 or len(values) != len(features):
-        raise DataError(f"target has {len(values)} values but features has {len(features)} rows; "
-                        "pass one outcome per row.")
+        raise DataError(
+            f"target has {len(values)} values but features has {len(features)} rows; "
+            "pass one outcome per row."
+        )
     return pd.Series(values, index=features.index), features, "target"
 
 
@@ -142,8 +149,10 @@ def _binary(y: pd.Series, name: str) -> np.ndarray:
         out[ok] = vals.astype(float).to_numpy()
         return out
     bad = vals[~vals.isin([0, 1, True, False])]
-    raise DataError(f"{name} must be a churn flag (True/False or 1/0); found {preview(bad)}. "
-                    "Recode it, e.g. data[col] == 'churned'.")
+    raise DataError(
+        f"{name} must be a churn flag (True/False or 1/0); found {preview(bad)}. "
+        "Recode it, e.g. data[col] == 'churned'."
+    )
 
 
 def churn_risk(
@@ -259,14 +268,18 @@ def churn_risk(
     keep = ~(miss_y | miss_x)
     if flag is not None and np.isnan(flag[keep]).any():
         bad = np.flatnonzero(np.isnan(flag) & keep)
-        raise DataError(f"rule has {len(bad)} missing flags among the usable rows (positions "
-                        f"{preview(bad.tolist())}); give every customer True or False.")
+        raise DataError(
+            f"rule has {len(bad)} missing flags among the usable rows (positions "
+            f"{preview(bad.tolist())}); give every customer True or False."
+        )
     x = _design(x_raw.loc[keep], drop_first=model == "logistic")
     y = y_all[keep].astype(int)
     n_pos = int(y.sum())
     if min(n_pos, len(y) - n_pos) < cv:
-        raise DataError(f"{name} has {n_pos} churners and {len(y) - n_pos} non-churners among the usable "
-                        f"rows; each class needs at least cv={cv} rows.")
+        raise DataError(
+            f"{name} has {n_pos} churners and {len(y) - n_pos} non-churners among the usable "
+            f"rows; each class needs at least cv={cv} rows."
+        )
     const = x.columns[x.nunique() <= 1]
     if len(const):
         notes.append(f"constant features dropped: {preview(list(const))}.")
@@ -286,15 +299,33 @@ def churn_risk(
     table = _importance(final, model, x)
 
     dec = pd.qcut(pd.Series(oof).rank(method="first"), 10, labels=False) + 1
-    cal = (pd.DataFrame({"decile": dec.to_numpy(), "p": oof, "y": y})
-           .groupby("decile").agg(n=("y", "size"), mean_predicted=("p", "mean"), observed_rate=("y", "mean"),
-                                  min_predicted=("p", "min"), max_predicted=("p", "max")).reset_index())
+    cal = (
+        pd.DataFrame({"decile": dec.to_numpy(), "p": oof, "y": y})
+        .groupby("decile")
+        .agg(
+            n=("y", "size"),
+            mean_predicted=("p", "mean"),
+            observed_rate=("y", "mean"),
+            min_predicted=("p", "min"),
+            max_predicted=("p", "max"),
+        )
+        .reset_index()
+    )
     scores = pd.Series(np.nan, index=data.index, name="risk")
     scores[keep] = oof
     return ChurnResult(
-        table, notes=tuple(notes), scores=scores, calibration=cal, auc_folds=aucs,
-        auc_mean=float(aucs.mean()), auc_sd=float(aucs.std(ddof=1)), auc_oof=float(roc_auc_score(y, oof)),
-        brier=float(np.mean((oof - y) ** 2)), base_rate=float(y.mean()), model=model, estimator=final,
+        table,
+        notes=tuple(notes),
+        scores=scores,
+        calibration=cal,
+        auc_folds=aucs,
+        auc_mean=float(aucs.mean()),
+        auc_sd=float(aucs.std(ddof=1)),
+        auc_oof=float(roc_auc_score(y, oof)),
+        brier=float(np.mean((oof - y) ** 2)),
+        base_rate=float(y.mean()),
+        model=model,
+        estimator=final,
         feature_names=tuple(map(str, x.columns)),
         rule=None if flag is None else _rule_vs_model(flag[keep].astype(bool), y, oof),
     )
@@ -308,8 +339,9 @@ def _rule_flag(x: pd.DataFrame, rule: Any, n: int) -> tuple[np.ndarray, pd.DataF
     else:
         arr = rule.to_numpy() if isinstance(rule, pd.Series) else np.asarray(rule)
         if arr.ndim != 1 or len(arr) != n:
-            raise DataError(f"rule has {len(arr)} values but features has {n} rows; pass one flag "
-                            "per row.")
+            raise DataError(
+                f"rule has {len(arr)} values but features has {n} rows; pass one flag per row."
+            )
         values = pd.Series(arr)
     return _binary(pd.Series(values.to_numpy()), "rule"), x
 
@@ -326,20 +358,37 @@ def _rule_vs_model(flag: np.ndarray, y: np.ndarray, risk: np.ndarray) -> pd.Data
         tn = int((~f & (y == 0)).sum())
         prec = tp / m if m else float("nan")
         rec = tp / pos
-        rows.append({"method": method, "flagged": m, "share_flagged": m / len(y), "precision": prec,
-                     "recall": rec, "lift": prec / base,
-                     "balanced_accuracy": (rec + tn / (len(y) - pos)) / 2})
+        rows.append(
+            {
+                "method": method,
+                "flagged": m,
+                "share_flagged": m / len(y),
+                "precision": prec,
+                "recall": rec,
+                "lift": prec / base,
+                "balanced_accuracy": (rec + tn / (len(y) - pos)) / 2,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def _design(x: pd.DataFrame, *, drop_first: bool) -> pd.DataFrame:
     """Numeric and boolean columns as floats; other columns one-hot (``"col = level"``)."""
-    num = [c for c in x.columns if pd.api.types.is_numeric_dtype(x[c]) or pd.api.types.is_bool_dtype(x[c])]
+    num = [
+        c
+        for c in x.columns
+        if pd.api.types.is_numeric_dtype(x[c]) or pd.api.types.is_bool_dtype(x[c])
+    ]
     cat = [c for c in x.columns if c not in num]
     parts = [x[num].astype(float)]
     if cat:
-        dummies = pd.get_dummies(x[cat].astype(object).astype(str), prefix=[str(c) for c in cat],
-                                 prefix_sep=" = ", drop_first=drop_first, dtype=float)
+        dummies = pd.get_dummies(
+            x[cat].astype(object).astype(str),
+            prefix=[str(c) for c in cat],
+            prefix_sep=" = ",
+            drop_first=drop_first,
+            dtype=float,
+        )
         parts.append(dummies)
     out = pd.concat(parts, axis=1)
     out.columns = [str(c) for c in out.columns]
@@ -350,8 +399,13 @@ def _estimator(model: str, random_state: int | None, C: float) -> Any:
     if model == "gbm":
         from sklearn.ensemble import GradientBoostingClassifier
 
-        return GradientBoostingClassifier(n_estimators=200, max_depth=3, learning_rate=0.05,
-                                          subsample=0.8, random_state=random_state)
+        return GradientBoostingClassifier(
+            n_estimators=200,
+            max_depth=3,
+            learning_rate=0.05,
+            subsample=0.8,
+            random_state=random_state,
+        )
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
@@ -367,6 +421,13 @@ def _importance(est: Any, model: str, x: pd.DataFrame) -> pd.DataFrame:
         scaler, lr = est[0], est[-1]
         std_coef = lr.coef_.ravel()
         coef = std_coef / scaler.scale_
-        t = pd.DataFrame({"feature": x.columns, "coef": coef, "odds_ratio": np.exp(coef),
-                          "std_coef": std_coef, "importance": np.abs(std_coef)})
+        t = pd.DataFrame(
+            {
+                "feature": x.columns,
+                "coef": coef,
+                "odds_ratio": np.exp(coef),
+                "std_coef": std_coef,
+                "importance": np.abs(std_coef),
+            }
+        )
     return t.sort_values("importance", ascending=False, kind="stable").reset_index(drop=True)

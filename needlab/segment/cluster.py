@@ -111,8 +111,9 @@ def _is_text(s: pd.Series) -> bool:
     return pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s)
 
 
-def _classify(frame: pd.DataFrame, categorical: Sequence[Hashable] | None,
-              max_levels: int) -> tuple[list[Hashable], list[Hashable], dict[Hashable, pd.Series]]:
+def _classify(
+    frame: pd.DataFrame, categorical: Sequence[Hashable] | None, max_levels: int
+) -> tuple[list[Hashable], list[Hashable], dict[Hashable, pd.Series]]:
     """Split the columns into numeric and categorical and check each one.
 
     Returns the numeric columns, the categorical columns and the numeric columns converted to
@@ -120,7 +121,9 @@ def _classify(frame: pd.DataFrame, categorical: Sequence[Hashable] | None,
     """
     if frame.shape[1] == 0:
         raise SchemaError("X has no columns; pass the columns to cluster on.")
-    cat_set = set(check_columns(frame, categorical, what="categorical column")) if categorical else set()
+    cat_set = (
+        set(check_columns(frame, categorical, what="categorical column")) if categorical else set()
+    )
     numeric: list[Hashable] = []
     cats: list[Hashable] = []
     converted: dict[Hashable, pd.Series] = {}
@@ -128,12 +131,20 @@ def _classify(frame: pd.DataFrame, categorical: Sequence[Hashable] | None,
         s = frame[col]
         nonmiss = s.notna()
         if not nonmiss.any():
-            raise DataError(f"column {col!r} has no values (all {len(s)} missing); drop it "
-                            "from the clustering columns.")
+            raise DataError(
+                f"column {col!r} has no values (all {len(s)} missing); drop it "
+                "from the clustering columns."
+            )
         if pd.api.types.is_datetime64_any_dtype(s) or isinstance(s.dtype, pd.PeriodDtype):
-            raise DataError(f"column {col!r} holds dates, which cannot be clustered directly; "
-                            "derive a number (e.g. days since) or drop it.")
-        if col in cat_set or pd.api.types.is_bool_dtype(s) or isinstance(s.dtype, pd.CategoricalDtype):
+            raise DataError(
+                f"column {col!r} holds dates, which cannot be clustered directly; "
+                "derive a number (e.g. days since) or drop it."
+            )
+        if (
+            col in cat_set
+            or pd.api.types.is_bool_dtype(s)
+            or isinstance(s.dtype, pd.CategoricalDtype)
+        ):
             cats.append(col)
         elif _is_text(s):
             conv = pd.to_numeric(s, errors="coerce")
@@ -153,26 +164,35 @@ def _classify(frame: pd.DataFrame, categorical: Sequence[Hashable] | None,
         if not np.all(np.isfinite(v[~np.isnan(v)])):
             raise DataError(f"column {col!r} has infinite values; set them to missing or cap them.")
         if np.nanstd(v) == 0:
-            raise DataError(f"column {col!r} is constant (every value is {np.nanmax(v):g}); it "
-                            "cannot separate segments. Drop it from the clustering columns.")
+            raise DataError(
+                f"column {col!r} is constant (every value is {np.nanmax(v):g}); it "
+                "cannot separate segments. Drop it from the clustering columns."
+            )
     for col in cats:
         s = frame[col]
         n_lev = int(s.nunique(dropna=True))
         if n_lev < 2:
-            raise DataError(f"column {col!r} is constant (every value is "
-                            f"{preview(s.dropna().iloc[:1])}); it cannot separate segments. "
-                            "Drop it from the clustering columns.")
+            raise DataError(
+                f"column {col!r} is constant (every value is "
+                f"{preview(s.dropna().iloc[:1])}); it cannot separate segments. "
+                "Drop it from the clustering columns."
+            )
         if n_lev > max_levels:
             raise DataError(
                 f"categorical column {col!r} has {n_lev} distinct levels (more than "
                 f"max_levels={max_levels}), e.g. {preview(s.dropna())}. So many levels usually "
                 "mean an id or free text, and they dominate the mismatch cost. Group rare levels "
-                "(e.g. into 'other'), drop the column, or raise max_levels.")
+                "(e.g. into 'other'), drop the column, or raise max_levels."
+            )
     return numeric, cats, converted
 
 
-def _fit_prep(frame: pd.DataFrame, categorical: Sequence[Hashable] | None, max_levels: int,
-              gamma: float | None) -> tuple[_Prep, dict[Hashable, pd.Series]]:
+def _fit_prep(
+    frame: pd.DataFrame,
+    categorical: Sequence[Hashable] | None,
+    max_levels: int,
+    gamma: float | None,
+) -> tuple[_Prep, dict[Hashable, pd.Series]]:
     numeric, cats, converted = _classify(frame, categorical, max_levels)
     if numeric:
         num = np.column_stack([converted[c].to_numpy() for c in numeric])
@@ -195,20 +215,33 @@ def _fit_prep(frame: pd.DataFrame, categorical: Sequence[Hashable] | None, max_l
     if gamma is None:
         # Huang (1998): gamma = 0.5 * mean sd of the numeric columns; they are standardised (sd 1).
         gamma = 0.5 if numeric else 1.0
-    prep = _Prep(columns=list(frame.columns), numeric=numeric, categorical=cats, means=means,
-                 sds=sds, levels=levels, modes=modes, gamma=float(gamma))
+    prep = _Prep(
+        columns=list(frame.columns),
+        numeric=numeric,
+        categorical=cats,
+        means=means,
+        sds=sds,
+        levels=levels,
+        modes=modes,
+        gamma=float(gamma),
+    )
     return prep, converted
 
 
-def _encode(frame: pd.DataFrame, prep: _Prep, converted: dict[Hashable, pd.Series] | None = None
-            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _encode(
+    frame: pd.DataFrame, prep: _Prep, converted: dict[Hashable, pd.Series] | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Standardised numeric block (NaN kept), categorical codes (-1 missing, -2 unseen) and the
     per-row count of missing values."""
     n = len(frame)
     if prep.numeric:
         cols = []
         for c in prep.numeric:
-            s = converted[c] if converted is not None and c in converted else check_numeric(frame, c)
+            s = (
+                converted[c]
+                if converted is not None and c in converted
+                else check_numeric(frame, c)
+            )
             cols.append(s.to_numpy(dtype=float))
         Xn = (np.column_stack(cols) - prep.means) / prep.sds
     else:
@@ -250,8 +283,15 @@ def _sqdist(E: np.ndarray, e2: np.ndarray, C: np.ndarray) -> np.ndarray:
     return np.maximum(d, 0.0)
 
 
-def _update(E: np.ndarray, labels: np.ndarray, k: int, p: int, sizes: list[int], scale: float,
-            d_own: np.ndarray) -> np.ndarray:
+def _update(
+    E: np.ndarray,
+    labels: np.ndarray,
+    k: int,
+    p: int,
+    sizes: list[int],
+    scale: float,
+    d_own: np.ndarray,
+) -> np.ndarray:
     """Prototypes of a partition: numeric means and one-hot modes (in embedding units)."""
     counts = np.bincount(labels, minlength=k)
     M = np.zeros((len(E), k))
@@ -262,7 +302,7 @@ def _update(E: np.ndarray, labels: np.ndarray, k: int, p: int, sizes: list[int],
     C[nz, :p] = sums[nz, :p] / counts[nz, None]
     off = p
     for L in sizes:
-        block = sums[:, off:off + L]
+        block = sums[:, off : off + L]
         C[np.arange(k), off + block.argmax(axis=1)] = scale  # first level wins ties
         off += L
     if not nz.all():  # re-seed empty clusters at the rows farthest from their prototype
@@ -293,9 +333,17 @@ def _kpp(E: np.ndarray, e2: np.ndarray, k: int, rng: np.random.Generator) -> np.
     return np.vstack(C)
 
 
-def _lloyd(E: np.ndarray, e2: np.ndarray, k: int, p: int, sizes: list[int], scale: float,
-           rng: np.random.Generator, n_init: int, max_iter: int
-           ) -> tuple[np.ndarray, np.ndarray, float, int]:
+def _lloyd(
+    E: np.ndarray,
+    e2: np.ndarray,
+    k: int,
+    p: int,
+    sizes: list[int],
+    scale: float,
+    rng: np.random.Generator,
+    n_init: int,
+    max_iter: int,
+) -> tuple[np.ndarray, np.ndarray, float, int]:
     """Batch k-prototypes (k-means when there is no categorical column); best of *n_init* runs.
 
     Returns labels, prototypes (embedding units), cost and iterations of the best run. The labels
@@ -331,8 +379,9 @@ def _canonical(labels: np.ndarray, C: np.ndarray, k: int) -> np.ndarray:
     return np.lexsort(keys)
 
 
-def _partition_cost(E: np.ndarray, labels: np.ndarray, p: int, sizes: list[int],
-                    scale: float) -> float:
+def _partition_cost(
+    E: np.ndarray, labels: np.ndarray, p: int, sizes: list[int], scale: float
+) -> float:
     """Huang cost of a partition with its optimal prototypes (means and modes)."""
     k = int(labels.max()) + 1
     e2 = np.einsum("ij,ij->i", E, E)
@@ -477,14 +526,26 @@ class Segmenter:
     [50, 50, 50]
     """
 
-    def __init__(self, k: int | Literal["auto"] = "auto", method: Method = "auto",
-                 k_range: tuple[int, int] = (2, 8), min_share: float = 0.05, *,
-                 categorical: Sequence[Hashable] | None = None, gamma: float | None = None,
-                 missing: Missing = "impute", n_init: int = 10, max_iter: int = 100,
-                 max_levels: int = 50, silhouette_sample: int = 5000, tie_tol: float = 0.01,
-                 select: Literal["silhouette", "stability"] = "silhouette", n_boot: int = 20,
-                 stable_at: float = 0.75,
-                 random_state: int | np.random.Generator | None = None):
+    def __init__(
+        self,
+        k: int | Literal["auto"] = "auto",
+        method: Method = "auto",
+        k_range: tuple[int, int] = (2, 8),
+        min_share: float = 0.05,
+        *,
+        categorical: Sequence[Hashable] | None = None,
+        gamma: float | None = None,
+        missing: Missing = "impute",
+        n_init: int = 10,
+        max_iter: int = 100,
+        max_levels: int = 50,
+        silhouette_sample: int = 5000,
+        tie_tol: float = 0.01,
+        select: Literal["silhouette", "stability"] = "silhouette",
+        n_boot: int = 20,
+        stable_at: float = 0.75,
+        random_state: int | np.random.Generator | None = None,
+    ):
         self.k = k
         self.method = method
         self.k_range = k_range
@@ -522,9 +583,14 @@ class Segmenter:
         return self
 
     def __repr__(self) -> str:
-        defaults = {p.name: p.default for p in inspect.signature(type(self).__init__).parameters.values()}
-        shown = [f"{k}={v!r}" for k, v in self.get_params().items()
-                 if not (isinstance(v, (int, float, str, tuple, type(None))) and v == defaults.get(k))]
+        defaults = {
+            p.name: p.default for p in inspect.signature(type(self).__init__).parameters.values()
+        }
+        shown = [
+            f"{k}={v!r}"
+            for k, v in self.get_params().items()
+            if not (isinstance(v, (int, float, str, tuple, type(None))) and v == defaults.get(k))
+        ]
         return f"Segmenter({', '.join(shown)})"
 
     # ------------------------------------------------------------- checks
@@ -533,14 +599,21 @@ class Segmenter:
         check_option(self.missing, _MISSING, "missing")
         check_option(self.select, ("silhouette", "stability"), "select")
         if not (isinstance(self.stable_at, (int, float)) and 0 < self.stable_at <= 1):
-            raise ConfigError(f"stable_at must be in (0, 1], got {self.stable_at!r} (Hennig's "
-                              "thresholds: 0.6 trustworthy, 0.75 stable).")
+            raise ConfigError(
+                f"stable_at must be in (0, 1], got {self.stable_at!r} (Hennig's "
+                "thresholds: 0.6 trustworthy, 0.75 stable)."
+            )
         kr = self.k_range
-        if (not isinstance(kr, (tuple, list)) or len(kr) != 2
-                or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in kr)
-                or not 2 <= kr[0] <= kr[1]):
-            raise ConfigError(f"k_range={kr!r} must be two integers (low, high) with "
-                              "2 <= low <= high, e.g. (2, 8).")
+        if (
+            not isinstance(kr, (tuple, list))
+            or len(kr) != 2
+            or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in kr)
+            or not 2 <= kr[0] <= kr[1]
+        ):
+            raise ConfigError(
+                f"k_range={kr!r} must be two integers (low, high) with "
+                "2 <= low <= high, e.g. (2, 8)."
+            )
         lo, hi = int(kr[0]), int(kr[1])
         if isinstance(self.k, str):
             if self.k != "auto":
@@ -548,9 +621,11 @@ class Segmenter:
             ks = list(range(lo, hi + 1))
         elif isinstance(self.k, (int, np.integer)) and not isinstance(self.k, bool):
             if not lo <= int(self.k) <= hi:
-                raise ConfigError(f"k={self.k} is outside k_range={tuple(kr)}; widen k_range "
-                                  f"(e.g. k_range=({min(lo, int(self.k))}, "
-                                  f"{max(hi, int(self.k))})) or pick k inside it.")
+                raise ConfigError(
+                    f"k={self.k} is outside k_range={tuple(kr)}; widen k_range "
+                    f"(e.g. k_range=({min(lo, int(self.k))}, "
+                    f"{max(hi, int(self.k))})) or pick k inside it."
+                )
             ks = [int(self.k)]
         else:
             raise ConfigError(f"k={self.k!r} is not valid; pass an integer or 'auto'.")
@@ -558,7 +633,10 @@ class Segmenter:
             raise ConfigError(f"min_share must be in [0, 1), got {self.min_share!r}.")
         for name in ("n_init", "max_iter", "max_levels", "silhouette_sample", "n_boot"):
             v = getattr(self, name)
-            if not (isinstance(v, (int, np.integer)) and v >= (2 if name in ("max_levels", "n_boot") else 1)):
+            if not (
+                isinstance(v, (int, np.integer))
+                and v >= (2 if name in ("max_levels", "n_boot") else 1)
+            ):
                 raise ConfigError(f"{name} must be a positive integer, got {v!r}.")
         if self.gamma is not None and not (isinstance(self.gamma, (int, float)) and self.gamma > 0):
             raise ConfigError(f"gamma must be a positive number, got {self.gamma!r}.")
@@ -609,12 +687,18 @@ class Segmenter:
         if method == "auto":
             method = "kprototypes" if prep.categorical else "kmeans"
         if method == "kmeans" and prep.categorical:
-            raise ConfigError(f"method='kmeans' needs numeric columns, but {preview(prep.categorical)} "
-                              "are categorical; use method='kprototypes' (or 'auto').")
+            raise ConfigError(
+                f"method='kmeans' needs numeric columns, but {preview(prep.categorical)} "
+                "are categorical; use method='kprototypes' (or 'auto')."
+            )
         if method == "gmm" and prep.categorical:
-            raise ConfigError(f"method='gmm' needs numeric columns, but {preview(prep.categorical)} "
-                              "are categorical; use method='kprototypes' (or 'auto').")
-        if method == "kprototypes" and not prep.categorical and not prep.numeric:  # pragma: no cover
+            raise ConfigError(
+                f"method='gmm' needs numeric columns, but {preview(prep.categorical)} "
+                "are categorical; use method='kprototypes' (or 'auto')."
+            )
+        if (
+            method == "kprototypes" and not prep.categorical and not prep.numeric
+        ):  # pragma: no cover
             raise SchemaError("X has no usable columns.")
         Xn, codes, n_miss = _encode(frame, prep, converted)
         n_cols = len(prep.columns)
@@ -626,9 +710,11 @@ class Segmenter:
         E = E_all[keep]
         cand = [k for k in ks if k < n_used]
         if not cand:
-            raise DataError(f"only {n_used} usable rows (after {int(excluded.sum())} excluded for "
-                            f"missing values) for k={ks[0]} segments; at least k+1 rows are "
-                            "needed. Use more rows or a smaller k.")
+            raise DataError(
+                f"only {n_used} usable rows (after {int(excluded.sum())} excluded for "
+                f"missing values) for k={ks[0]} segments; at least k+1 rows are "
+                "needed. Use more rows or a smaller k."
+            )
         rng = np.random.default_rng(self.random_state)
         sil_seed = int(rng.integers(2**31 - 1))
         seeds = rng.integers(2**31 - 1, size=len(cand))
@@ -659,8 +745,10 @@ class Segmenter:
             k_best, reason = self._choose(crit, len(ks) > 1)
             too_big = [k for k in ks if k >= n_used]
             if too_big:
-                reason = (f"k={', '.join(map(str, too_big))} not tried (only {n_used} usable "
-                          "rows). " + reason)
+                reason = (
+                    f"k={', '.join(map(str, too_big))} not tried (only {n_used} usable "
+                    "rows). " + reason
+                )
             crit["chosen"] = crit.index == k_best
             self.criteria_ = crit
             self.reason_ = reason
@@ -676,16 +764,22 @@ class Segmenter:
         self.n_iter_ = best.get("n_iter", 0)
         self.cluster_centers_ = self._centers_frame(best["centers"])
 
-    def _fit_one(self, E: np.ndarray, e2: np.ndarray, k: int, p: int, prep: _Prep, method: str,
-                 seed: int) -> dict[str, Any]:
+    def _fit_one(
+        self, E: np.ndarray, e2: np.ndarray, k: int, p: int, prep: _Prep, method: str, seed: int
+    ) -> dict[str, Any]:
         idx = np.arange(len(E))
         if method == "gmm":
             from sklearn.mixture import GaussianMixture
 
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                gm = GaussianMixture(n_components=k, covariance_type="full", n_init=int(self.n_init),
-                                     max_iter=max(int(self.max_iter), 100), random_state=seed).fit(E)
+                gm = GaussianMixture(
+                    n_components=k,
+                    covariance_type="full",
+                    n_init=int(self.n_init),
+                    max_iter=max(int(self.max_iter), 100),
+                    random_state=seed,
+                ).fit(E)
             raw = gm.predict(E)
             order = _canonical(raw, gm.means_, k)
             inv = np.empty(k, dtype=np.int64)
@@ -693,18 +787,27 @@ class Segmenter:
             labels = inv[raw]
             C = gm.means_[order]
             d = _sqdist(E, e2, C)
-            return {"labels": labels, "centers": C, "cost": float(d[idx, labels].sum()),
-                    "gmm": gm, "inv": inv, "bic": float(gm.bic(E)), "n_iter": int(gm.n_iter_)}
+            return {
+                "labels": labels,
+                "centers": C,
+                "cost": float(d[idx, labels].sum()),
+                "gmm": gm,
+                "inv": inv,
+                "bic": float(gm.bic(E)),
+                "n_iter": int(gm.n_iter_),
+            }
         rng = np.random.default_rng(seed)
-        labels, C, cost, n_iter = _lloyd(E, e2, k, p, prep.sizes, prep.scale, rng,
-                                         int(self.n_init), int(self.max_iter))
+        labels, C, cost, n_iter = _lloyd(
+            E, e2, k, p, prep.sizes, prep.scale, rng, int(self.n_init), int(self.max_iter)
+        )
         order = _canonical(labels, C, k)
         inv = np.empty(k, dtype=np.int64)
         inv[order] = np.arange(k)
         return {"labels": inv[labels], "centers": C[order], "cost": cost, "n_iter": n_iter}
 
-    def _criteria(self, E: np.ndarray, fit: dict[str, Any], k: int, method: str,
-                  sil_seed: int) -> dict[str, Any]:
+    def _criteria(
+        self, E: np.ndarray, fit: dict[str, Any], k: int, method: str, sil_seed: int
+    ) -> dict[str, Any]:
         from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
 
         labels = fit["labels"]
@@ -729,8 +832,15 @@ class Segmenter:
         row["eligible"] = bool(row["min_share"] >= self.min_share)
         return row
 
-    def _add_stability(self, crit: pd.DataFrame, fits: dict[int, dict[str, Any]], frame: pd.DataFrame,
-                       prep: _Prep, method: str, seed: int) -> None:
+    def _add_stability(
+        self,
+        crit: pd.DataFrame,
+        fits: dict[int, dict[str, Any]],
+        frame: pd.DataFrame,
+        prep: _Prep,
+        method: str,
+        seed: int,
+    ) -> None:
         """Bootstrap stability of each eligible k's solution, as columns of ``crit``."""
         pool = crit.index[crit["eligible"]] if crit["eligible"].any() else crit.index
         crit["stability"] = np.nan
@@ -738,7 +848,9 @@ class Segmenter:
         seeds = np.random.default_rng(seed).integers(2**31 - 1, size=len(pool))
         for k, sd in zip(pool, seeds, strict=True):
             k = int(k)
-            est = Segmenter(**{**self.get_params(), "k": k, "k_range": (k, k), "select": "silhouette"})
+            est = Segmenter(
+                **{**self.get_params(), "k": k, "k_range": (k, k), "select": "silhouette"}
+            )
             est._prep, est.method_, est._model, est.k_ = prep, method, fits[k], k
             res = _stability(est, frame, int(self.n_boot), random_state=int(sd))
             crit.loc[k, "stability"] = float(np.nanmin(np.nanmean(res.jaccard, axis=0)))
@@ -747,10 +859,12 @@ class Segmenter:
     def _choose(self, crit: pd.DataFrame, auto: bool) -> tuple[int, str]:
         def fmt(k: int) -> str:
             r = crit.loc[k]
-            return (f"k={k}: silhouette {r['silhouette']:.3f}, Davies-Bouldin {r['davies_bouldin']:.3f}, "
-                    f"Calinski-Harabasz {r['calinski_harabasz']:.1f}"
-                    + (f", BIC {r['bic']:.1f}" if "bic" in crit else "")
-                    + f", smallest segment {r['min_share']:.1%}")
+            return (
+                f"k={k}: silhouette {r['silhouette']:.3f}, Davies-Bouldin {r['davies_bouldin']:.3f}, "
+                f"Calinski-Harabasz {r['calinski_harabasz']:.1f}"
+                + (f", BIC {r['bic']:.1f}" if "bic" in crit else "")
+                + f", smallest segment {r['min_share']:.1%}"
+            )
 
         if not auto:
             k = int(crit.index[0])
@@ -762,14 +876,18 @@ class Segmenter:
         prefix = ""
         if pool.empty:
             pool = crit
-            prefix = (f"No k in {tuple(crit.index)} keeps every segment at or above "
-                      f"min_share={self.min_share:.0%}; all candidates were considered. ")
+            prefix = (
+                f"No k in {tuple(crit.index)} keeps every segment at or above "
+                f"min_share={self.min_share:.0%}; all candidates were considered. "
+            )
             warnings.warn("Segmenter: " + prefix.strip(), NeedlabWarning, stacklevel=4)
         else:
             dropped = [int(k) for k in crit.index if not crit.loc[k, "eligible"]]
             if dropped:
-                prefix = (f"k={', '.join(map(str, dropped))} set aside (a segment below "
-                          f"{self.min_share:.0%}). ")
+                prefix = (
+                    f"k={', '.join(map(str, dropped))} set aside (a segment below "
+                    f"{self.min_share:.0%}). "
+                )
         if "stability" in pool and pool["stability"].notna().any():
             st = pool["stability"]
             ok = st[st >= self.stable_at]
@@ -778,21 +896,29 @@ class Segmenter:
                 return k, prefix + (
                     f"k={k} is the largest k whose weakest segment keeps a mean bootstrap Jaccard "
                     f"of at least {self.stable_at} ({st[k]:.2f}; {self.n_boot} resamples); "
-                    + ", ".join(f"k={int(kk)}: {v:.2f}" for kk, v in st.items()) + f" ({fmt(k)}).")
+                    + ", ".join(f"k={int(kk)}: {v:.2f}" for kk, v in st.items())
+                    + f" ({fmt(k)})."
+                )
             k = int(st.idxmax())
             return k, prefix + (
                 f"No k keeps every segment at a mean bootstrap Jaccard of {self.stable_at}; k={k} "
-                f"has the most stable weakest segment ({st[k]:.2f}) ({fmt(k)}).")
+                f"has the most stable weakest segment ({st[k]:.2f}) ({fmt(k)})."
+            )
         sil = pool["silhouette"]
         if sil.isna().all():
             k = int(pool.index[0])
-            return k, prefix + f"No silhouette could be computed; the smallest k was kept ({fmt(k)})."
+            return (
+                k,
+                prefix + f"No silhouette could be computed; the smallest k was kept ({fmt(k)}).",
+            )
         top = float(sil.max())
         near = pool[sil >= top - self.tie_tol]
         if len(near) == 1:
             k = int(near.index[0])
-            return k, prefix + (f"k={k} has the highest silhouette among the eligible k, with no "
-                                f"other within {self.tie_tol} ({fmt(k)}).")
+            return k, prefix + (
+                f"k={k} has the highest silhouette among the eligible k, with no "
+                f"other within {self.tie_tol} ({fmt(k)})."
+            )
         votes = {int(k): 0 for k in near.index}
         voters = [("silhouette", True), ("davies_bouldin", False), ("calinski_harabasz", True)]
         if "bic" in near:
@@ -809,7 +935,8 @@ class Segmenter:
         return k, prefix + (
             f"Silhouettes of k={', '.join(map(str, votes))} are within {self.tie_tol} of the best "
             f"({top:.3f}); majority vote of the criteria ({'; '.join(ballot)}) chose k={k} "
-            f"({fmt(k)}).")
+            f"({fmt(k)})."
+        )
 
     def _centers_frame(self, C: np.ndarray) -> pd.DataFrame:
         prep = self._prep
@@ -821,7 +948,7 @@ class Segmenter:
         off = p
         for j, c in enumerate(prep.categorical):
             L = prep.sizes[j]
-            out[c] = prep.levels[j].take(C[:, off:off + L].argmax(axis=1)).to_numpy()
+            out[c] = prep.levels[j].take(C[:, off : off + L].argmax(axis=1)).to_numpy()
             off += L
         frame = pd.DataFrame(out, index=pd.RangeIndex(len(C), name="segment"))
         return frame[[c for c in prep.columns]]
@@ -921,8 +1048,15 @@ class Segmenter:
         return criteria_plot(self, ax=ax)
 
     # ------------------------------------------------------------- typing tool
-    def typing_tool(self, data: pd.DataFrame, n_questions: int, *, labels: Any = None,
-                    test_size: float = 0.3, random_state: int | None = None) -> TypingToolResult:
+    def typing_tool(
+        self,
+        data: pd.DataFrame,
+        n_questions: int,
+        *,
+        labels: Any = None,
+        test_size: float = 0.3,
+        random_state: int | None = None,
+    ) -> TypingToolResult:
         """Pick a short question set that assigns respondents to the segments.
 
         Greedy forward selection: starting from no question, add the column of *data* that most
@@ -969,12 +1103,19 @@ class Segmenter:
         from threadpoolctl import threadpool_limits
 
         with threadpool_limits(limits=1):  # hundreds of small fits: threads only add overhead
-            return _typing_tool(self, data, n_questions, labels=labels, test_size=test_size,
-                                random_state=random_state)
+            return _typing_tool(
+                self,
+                data,
+                n_questions,
+                labels=labels,
+                test_size=test_size,
+                random_state=random_state,
+            )
 
     # ------------------------------------------------------------- stability
-    def stability(self, data: pd.DataFrame | np.ndarray, n_boot: int = 50, *,
-                  random_state: int | None = None) -> StabilityResult:
+    def stability(
+        self, data: pd.DataFrame | np.ndarray, n_boot: int = 50, *, random_state: int | None = None
+    ) -> StabilityResult:
         """Bootstrap stability of the segments.
 
         The estimator (with ``k`` fixed at ``k_``) is refitted on *n_boot* bootstrap resamples of
@@ -1077,8 +1218,9 @@ class TypingTool:
 
     def predict_proba(self, data: pd.DataFrame) -> pd.DataFrame:
         """Posterior probability of each segment (columns) per row."""
-        return pd.DataFrame(self._model.predict_proba(self._matrix(data)), columns=self.classes_,
-                            index=data.index)
+        return pd.DataFrame(
+            self._model.predict_proba(self._matrix(data)), columns=self.classes_, index=data.index
+        )
 
     def __repr__(self) -> str:
         return f"TypingTool(questions={list(self.questions)!r})"
@@ -1123,14 +1265,19 @@ class TypingToolResult(Result):
     title = "Segment typing tool"
 
     def summary(self) -> dict[str, Any]:
-        return {"questions": ", ".join(map(str, self.questions)),
-                "held-out accuracy": self.accuracy,
-                "chance (largest segment)": self.chance,
-                "train / test rows": f"{self.n_train} / {self.n_test}"}
+        return {
+            "questions": ", ".join(map(str, self.questions)),
+            "held-out accuracy": self.accuracy,
+            "chance (largest segment)": self.chance,
+            "train / test rows": f"{self.n_train} / {self.n_test}",
+        }
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        return {"steps": self.table, "per_segment": self.per_segment,
-                "confusion": self.confusion.reset_index()}
+        return {
+            "steps": self.table,
+            "per_segment": self.per_segment,
+            "confusion": self.confusion.reset_index(),
+        }
 
     def predict(self, data: pd.DataFrame) -> np.ndarray:
         """Shortcut for ``model.predict``."""
@@ -1144,8 +1291,15 @@ class TypingToolResult(Result):
         return typing_plot(self, ax=ax, **kwargs)
 
 
-def _typing_tool(seg: Segmenter, data: pd.DataFrame, n_questions: int, *, labels: Any,
-                 test_size: float, random_state: int | None) -> TypingToolResult:
+def _typing_tool(
+    seg: Segmenter,
+    data: pd.DataFrame,
+    n_questions: int,
+    *,
+    labels: Any,
+    test_size: float,
+    random_state: int | None,
+) -> TypingToolResult:
     from sklearn.model_selection import StratifiedKFold, train_test_split
 
     frame = check_frame(data)
@@ -1154,12 +1308,16 @@ def _typing_tool(seg: Segmenter, data: pd.DataFrame, n_questions: int, *, labels
         labels = seg.labels_
     y_all = pd.Series(np.asarray(labels)).to_numpy()
     if len(y_all) != len(frame):
-        raise DataError(f"labels has {len(y_all)} values but data has {len(frame)} rows; pass "
-                        "the rows the segments were fitted on, in the same order, or labels=.")
+        raise DataError(
+            f"labels has {len(y_all)} values but data has {len(frame)} rows; pass "
+            "the rows the segments were fitted on, in the same order, or labels=."
+        )
     cols = list(frame.columns)
     if not (isinstance(n_questions, (int, np.integer)) and 1 <= n_questions <= len(cols)):
-        raise ConfigError(f"n_questions must be an integer from 1 to {len(cols)} (the columns "
-                          f"of data), got {n_questions!r}.")
+        raise ConfigError(
+            f"n_questions must be an integer from 1 to {len(cols)} (the columns "
+            f"of data), got {n_questions!r}."
+        )
     if not (isinstance(test_size, (int, float)) and 0 < test_size < 1):
         raise ConfigError(f"test_size must be strictly between 0 and 1, got {test_size!r}.")
     keep = pd.notna(y_all) & (pd.Series(y_all).astype(str).to_numpy() != "-1")
@@ -1172,18 +1330,26 @@ def _typing_tool(seg: Segmenter, data: pd.DataFrame, n_questions: int, *, labels
     if len(classes) < 2:
         raise DataError("labels hold fewer than 2 segments; nothing to type.")
     if counts.min() < 4:
-        raise DataError(f"segment {classes[np.argmin(counts)]!r} has only {counts.min()} rows; "
-                        "at least 4 per segment are needed to train and test a typing tool.")
+        raise DataError(
+            f"segment {classes[np.argmin(counts)]!r} has only {counts.min()} rows; "
+            "at least 4 per segment are needed to train and test a typing tool."
+        )
     numeric, cats, converted = _classify(frame, None, max_levels=10**9)
     idx = np.arange(len(frame))
     tr, te = train_test_split(idx, test_size=test_size, stratify=y, random_state=random_state)
-    design = _Design(numeric={c: float(np.nanmean(converted[c].to_numpy()[tr])) if
-                              np.isfinite(converted[c].to_numpy()[tr]).any() else 0.0
-                              for c in numeric},
-                     levels={c: pd.Index(frame[c].iloc[tr].dropna().unique()) for c in cats})
+    design = _Design(
+        numeric={
+            c: float(np.nanmean(converted[c].to_numpy()[tr]))
+            if np.isfinite(converted[c].to_numpy()[tr]).any()
+            else 0.0
+            for c in numeric
+        },
+        levels={c: pd.Index(frame[c].iloc[tr].dropna().unique()) for c in cats},
+    )
     blocks = {c: design.block(frame, c) for c in cols}
-    folds = list(StratifiedKFold(n_splits=3, shuffle=True, random_state=random_state)
-                 .split(tr, y[tr]))
+    folds = list(
+        StratifiedKFold(n_splits=3, shuffle=True, random_state=random_state).split(tr, y[tr])
+    )
 
     def fit_score(Xm: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
         return _LDA().fit(Xm[a], y[a]).score(Xm[b], y[b])
@@ -1201,23 +1367,42 @@ def _typing_tool(seg: Segmenter, data: pd.DataFrame, n_questions: int, *, labels
                 best_col, best_acc = c, acc
         chosen.append(best_col)
         Xm = np.hstack([blocks[q] for q in chosen])
-        steps.append({"step": step, "question": best_col, "cv_accuracy": best_acc,
-                      "test_accuracy": fit_score(Xm, tr, te)})
+        steps.append(
+            {
+                "step": step,
+                "question": best_col,
+                "cv_accuracy": best_acc,
+                "test_accuracy": fit_score(Xm, tr, te),
+            }
+        )
     Xm = np.hstack([blocks[q] for q in chosen])
     model = _LDA().fit(Xm[tr], y[tr])
     pred = model.predict(Xm[te])
     truth = y[te]
-    per = pd.DataFrame({"segment": classes,
-                        "n_test": [int((truth == c).sum()) for c in classes],
-                        "accuracy": [float(np.mean(pred[truth == c] == c)) if (truth == c).any()
-                                     else np.nan for c in classes]})
+    per = pd.DataFrame(
+        {
+            "segment": classes,
+            "n_test": [int((truth == c).sum()) for c in classes],
+            "accuracy": [
+                float(np.mean(pred[truth == c] == c)) if (truth == c).any() else np.nan
+                for c in classes
+            ],
+        }
+    )
     conf = pd.crosstab(pd.Series(truth, name="segment"), pd.Series(pred, name="typed as"))
     conf = conf.reindex(index=classes, columns=classes, fill_value=0)
     return TypingToolResult(
-        pd.DataFrame(steps), questions=tuple(chosen), accuracy=float(np.mean(pred == truth)),
-        chance=float(counts.max() / counts.sum()), per_segment=per, confusion=conf,
-        model=TypingTool(chosen, design, model), n_train=len(tr), n_test=len(te),
-        notes=tuple(notes))
+        pd.DataFrame(steps),
+        questions=tuple(chosen),
+        accuracy=float(np.mean(pred == truth)),
+        chance=float(counts.max() / counts.sum()),
+        per_segment=per,
+        confusion=conf,
+        model=TypingTool(chosen, design, model),
+        n_train=len(tr),
+        n_test=len(te),
+        notes=tuple(notes),
+    )
 
 
 # ============================================================================ stability
@@ -1233,8 +1418,11 @@ class StabilityResult(Result):
     title = "Segment stability (bootstrap)"
 
     def summary(self) -> dict[str, Any]:
-        return {"k": self.k, "resamples": self.n_boot,
-                "mean adjusted Rand index": float(np.nanmean(self.ari))}
+        return {
+            "k": self.k,
+            "resamples": self.n_boot,
+            "mean adjusted Rand index": float(np.nanmean(self.ari)),
+        }
 
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
         from needlab.segment.plot_cluster import stability_plot
@@ -1242,8 +1430,9 @@ class StabilityResult(Result):
         return stability_plot(self, ax=ax, **kwargs)
 
 
-def _stability(seg: Segmenter, data: Any, n_boot: int, *, random_state: int | None
-               ) -> StabilityResult:
+def _stability(
+    seg: Segmenter, data: Any, n_boot: int, *, random_state: int | None
+) -> StabilityResult:
     from sklearn.metrics import adjusted_rand_score
 
     seg._check_fitted()
@@ -1259,7 +1448,9 @@ def _stability(seg: Segmenter, data: Any, n_boot: int, *, random_state: int | No
     failed = 0
     params = seg.get_params()
     for b in range(n_boot):
-        params.update(k=k, k_range=(min(2, k), max(k, 2)), random_state=int(rng.integers(2**31 - 1)))
+        params.update(
+            k=k, k_range=(min(2, k), max(k, 2)), random_state=int(rng.integers(2**31 - 1))
+        )
         est = Segmenter(**params)
         sample = frame.iloc[rng.choice(rows, size=len(rows), replace=True)]
         try:
@@ -1279,17 +1470,26 @@ def _stability(seg: Segmenter, data: Any, n_boot: int, *, random_state: int | No
             jac[b] = np.nanmax(np.where(union > 0, inter / union, 0.0), axis=1)
     notes = []
     if failed:
-        notes.append(f"{failed} of {n_boot} resamples could not be fitted (e.g. a column became "
-                     "constant) and were skipped.")
+        notes.append(
+            f"{failed} of {n_boot} resamples could not be fitted (e.g. a column became "
+            "constant) and were skipped."
+        )
 
     def summ(v: np.ndarray) -> dict[str, float]:
         v = v[np.isfinite(v)]
         if not len(v):
             return {"mean": np.nan, "sd": np.nan, "p2.5": np.nan, "p50": np.nan, "p97.5": np.nan}
         q = np.percentile(v, [2.5, 50, 97.5])
-        return {"mean": float(v.mean()), "sd": float(v.std(ddof=1)) if len(v) > 1 else np.nan,
-                "p2.5": q[0], "p50": q[1], "p97.5": q[2]}
+        return {
+            "mean": float(v.mean()),
+            "sd": float(v.std(ddof=1)) if len(v) > 1 else np.nan,
+            "p2.5": q[0],
+            "p50": q[1],
+            "p97.5": q[2],
+        }
 
-    table = pd.DataFrame([{"measure": "ARI", "segment": -1, **summ(ari)}]
-                         + [{"measure": "Jaccard", "segment": s, **summ(jac[:, s])} for s in range(k)])
+    table = pd.DataFrame(
+        [{"measure": "ARI", "segment": -1, **summ(ari)}]
+        + [{"measure": "Jaccard", "segment": s, **summ(jac[:, s])} for s in range(k)]
+    )
     return StabilityResult(table, ari=ari, jaccard=jac, k=k, n_boot=int(n_boot), notes=tuple(notes))

@@ -53,8 +53,15 @@ _FREQS = ("D", "W", "M", "Q", "Y")
 
 
 # ---------------------------------------------------------------------------- summary
-def clv_summary(transactions: pd.DataFrame, *, customer: Hashable, date: Hashable,
-                amount: Hashable | None = None, asof: Any = None, freq: Freq = "D") -> pd.DataFrame:
+def clv_summary(
+    transactions: pd.DataFrame,
+    *,
+    customer: Hashable,
+    date: Hashable,
+    amount: Hashable | None = None,
+    asof: Any = None,
+    freq: Freq = "D",
+) -> pd.DataFrame:
     """Summarise a transaction log into one row per customer for BG/NBD and Gamma-Gamma.
 
     Orders in the same period (same day for ``freq="D"``) are merged into one *purchase
@@ -148,8 +155,10 @@ def clv_summary(transactions: pd.DataFrame, *, customer: Hashable, date: Hashabl
             )
 
     keep = np.ones(len(data), dtype=bool)
-    for mask, what in ((cust.isna().to_numpy(), f"missing customer id ({customer!r})"),
-                       (dates.isna().to_numpy(), f"missing date ({date!r})")):
+    for mask, what in (
+        (cust.isna().to_numpy(), f"missing customer id ({customer!r})"),
+        (dates.isna().to_numpy(), f"missing date ({date!r})"),
+    ):
         mask = mask & keep
         if mask.any():
             notes.append(f"{int(mask.sum())} rows with a {what} excluded.")
@@ -199,11 +208,15 @@ def clv_summary(transactions: pd.DataFrame, *, customer: Hashable, date: Hashabl
         pos = np.bincount(occ_id, weights=v >= 0, minlength=n_occ_all) > 0
         n_ref = int((v < 0).sum())
         if n_ref:
-            notes.append(f"{n_ref} negative amounts treated as refunds, netted within their period.")
+            notes.append(
+                f"{n_ref} negative amounts treated as refunds, netted within their period."
+            )
         only_ref = ~pos
         if only_ref.any():
-            notes.append(f"{int(only_ref.sum())} customer-periods with only refunds dropped "
-                         "(not purchase occasions).")
+            notes.append(
+                f"{int(only_ref.sum())} customer-periods with only refunds dropped "
+                "(not purchase occasions)."
+            )
             occ_c, occ_p, occ_v = occ_c[pos], occ_p[pos], occ_v[pos]
         neg = occ_v < 0
         if neg.any():
@@ -220,11 +233,14 @@ def clv_summary(transactions: pd.DataFrame, *, customer: Hashable, date: Hashabl
     np.maximum.at(last_full, occ_c, occ_p)
     first_p, last_p = first_full[has], last_full[has]
     asof_p = pd.Period(asof_ts, freq=freq).ordinal
-    out = pd.DataFrame({
-        "frequency": (n_occ[has] - 1).astype(np.int64),
-        "recency": (last_p - first_p).astype(np.int64),
-        "age": (asof_p - first_p).astype(np.int64),
-    }, index=pd.Index(uniques[has], name=customer))
+    out = pd.DataFrame(
+        {
+            "frequency": (n_occ[has] - 1).astype(np.int64),
+            "recency": (last_p - first_p).astype(np.int64),
+            "age": (asof_p - first_p).astype(np.int64),
+        },
+        index=pd.Index(uniques[has], name=customer),
+    )
     if occ_v is not None:
         is_first = occ_p == first_full[occ_c]
         rep = np.bincount(occ_c, weights=np.where(is_first, 0.0, occ_v), minlength=n_all)[has]
@@ -277,8 +293,9 @@ def _hessian(f: Any, x0: np.ndarray, h: float = 1e-4) -> np.ndarray:
             ej = np.zeros(k)
             ei[i] = h
             ej[j] = h
-            H[i, j] = H[j, i] = (f(x0 + ei + ej) - f(x0 + ei - ej) - f(x0 - ei + ej)
-                                 + f(x0 - ei - ej)) / (4 * h * h)
+            H[i, j] = H[j, i] = (
+                f(x0 + ei + ej) - f(x0 + ei - ej) - f(x0 - ei + ej) + f(x0 - ei - ej)
+            ) / (4 * h * h)
     return H
 
 
@@ -296,7 +313,9 @@ class _Model:
     def set_params(self, **params: Any) -> _Model:
         for k, v in params.items():
             if k != "penalizer":
-                raise ConfigError(f"unknown parameter {k!r}; {type(self).__name__} has 'penalizer'.")
+                raise ConfigError(
+                    f"unknown parameter {k!r}; {type(self).__name__} has 'penalizer'."
+                )
             setattr(self, k, v)
         return self
 
@@ -323,8 +342,9 @@ class _Model:
 
         from scipy import optimize
 
-        res = optimize.minimize(obj, x0, method="Nelder-Mead",
-                                options={"maxiter": 4000, "xatol": 1e-7, "fatol": 1e-10})
+        res = optimize.minimize(
+            obj, x0, method="Nelder-Mead", options={"maxiter": 4000, "xatol": 1e-7, "fatol": 1e-10}
+        )
         res2 = optimize.minimize(obj, res.x, method="BFGS", options={"gtol": 1e-8})
         if res2.fun <= res.fun:
             res = res2
@@ -333,14 +353,18 @@ class _Model:
         # BFGS with numerical gradients often stops on "precision loss" at the optimum; judge
         # convergence by the central-difference gradient of the mean negative log-likelihood.
         h = 1e-5
-        grad = np.array([(obj(res.x + h * e) - obj(res.x - h * e)) / (2 * h)
-                         for e in np.eye(len(res.x))])
+        grad = np.array(
+            [(obj(res.x + h * e) - obj(res.x - h * e)) / (2 * h) for e in np.eye(len(res.x))]
+        )
         self.converged_ = bool(np.all(np.isfinite(grad)) and np.max(np.abs(grad)) < 1e-4)
         if not self.converged_:
-            warnings.warn(f"{type(self).__name__}: the optimiser did not converge (largest "
-                          f"gradient {np.max(np.abs(grad)):.2g} on the log scale; {res.message}); "
-                          "check the estimates or set a small penalizer.", NeedlabWarning,
-                          stacklevel=3)
+            warnings.warn(
+                f"{type(self).__name__}: the optimiser did not converge (largest "
+                f"gradient {np.max(np.abs(grad)):.2g} on the log scale; {res.message}); "
+                "check the estimates or set a small penalizer.",
+                NeedlabWarning,
+                stacklevel=3,
+            )
         theta = np.exp(res.x)
         self.params_ = dict(zip(self._names, (float(t) for t in theta), strict=True))
         self.log_likelihood_ = float(-nll(res.x))
@@ -357,8 +381,9 @@ class _Model:
 
 
 # ---------------------------------------------------------------------------- BG/NBD
-def _bgnbd_loglik(r: float, alpha: float, a: float, b: float, x: np.ndarray, tx: np.ndarray,
-                  T: np.ndarray) -> np.ndarray:
+def _bgnbd_loglik(
+    r: float, alpha: float, a: float, b: float, x: np.ndarray, tx: np.ndarray, T: np.ndarray
+) -> np.ndarray:
     """Per-customer BG/NBD log-likelihood (Fader, Hardie & Lee 2005a, eq. 6), vectorised."""
     from scipy.special import betaln, gammaln
 
@@ -366,8 +391,11 @@ def _bgnbd_loglik(r: float, alpha: float, a: float, b: float, x: np.ndarray, tx:
     a2 = betaln(a, b + x) - betaln(a, b)
     a3 = -(r + x) * np.log(alpha + T)
     with np.errstate(divide="ignore", invalid="ignore"):
-        a4 = np.where(x > 0, np.log(a) - np.log(np.maximum(b + x - 1, 1e-300))
-                      - (r + x) * np.log(alpha + tx), -np.inf)
+        a4 = np.where(
+            x > 0,
+            np.log(a) - np.log(np.maximum(b + x - 1, 1e-300)) - (r + x) * np.log(alpha + tx),
+            -np.inf,
+        )
     return a1 + a2 + np.logaddexp(a3, a4)
 
 
@@ -455,12 +483,16 @@ class BetaGeo(_Model):
         x, tx, T = _rfa(frequency, recency, age)
         r, alpha, a, b = self._p()
         with np.errstate(divide="ignore", invalid="ignore"):
-            log_d = (np.log(a) - np.log(np.maximum(b + x - 1, 1e-300))
-                     + (r + x) * (np.log(alpha + T) - np.log(alpha + tx)))
+            log_d = (
+                np.log(a)
+                - np.log(np.maximum(b + x - 1, 1e-300))
+                + (r + x) * (np.log(alpha + T) - np.log(alpha + tx))
+            )
         return np.where(x > 0, 1.0 / (1.0 + np.exp(np.minimum(log_d, 700))), 1.0)
 
-    def expected_purchases(self, t: Any, frequency: Any, recency: Any = None,
-                           age: Any = None) -> np.ndarray:
+    def expected_purchases(
+        self, t: Any, frequency: Any, recency: Any = None, age: Any = None
+    ) -> np.ndarray:
         """Expected purchases in the next ``t`` periods given the history (eq. 10 of 2005a)."""
         x, tx, T = _rfa(frequency, recency, age)
         t = np.asarray(t, dtype=float)
@@ -472,8 +504,13 @@ class BetaGeo(_Model):
         head = (a + b + x - 1) / (a - 1)
         body = 1 - np.exp((r + x) * (np.log(alpha + T) - np.log(alpha + T + t))) * f
         with np.errstate(divide="ignore", invalid="ignore"):
-            d = np.where(x > 0, a / np.maximum(b + x - 1, 1e-300)
-                         * np.exp((r + x) * (np.log(alpha + T) - np.log(alpha + tx))), 0.0)
+            d = np.where(
+                x > 0,
+                a
+                / np.maximum(b + x - 1, 1e-300)
+                * np.exp((r + x) * (np.log(alpha + T) - np.log(alpha + tx))),
+                0.0,
+            )
         return head * body / (1 + d)
 
     def expected_purchases_new(self, t: Any) -> np.ndarray:
@@ -482,8 +519,11 @@ class BetaGeo(_Model):
 
         t = np.asarray(t, dtype=float)
         r, alpha, a, b = self._p()
-        return (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r
-                                        * hyp2f1(r, b, a + b - 1, t / (alpha + t)))
+        return (
+            (a + b - 1)
+            / (a - 1)
+            * (1 - (alpha / (alpha + t)) ** r * hyp2f1(r, b, a + b - 1, t / (alpha + t)))
+        )
 
 
 # ---------------------------------------------------------------------------- Gamma-Gamma
@@ -491,8 +531,15 @@ def _gg_loglik(p: float, q: float, v: float, x: np.ndarray, m: np.ndarray) -> np
     """Per-customer log-density of the mean spend m of x transactions (Fader & Hardie 2013)."""
     from scipy.special import gammaln
 
-    return (gammaln(p * x + q) - gammaln(p * x) - gammaln(q) + q * np.log(v)
-            + (p * x - 1) * np.log(m) + p * x * np.log(x) - (p * x + q) * np.log(v + m * x))
+    return (
+        gammaln(p * x + q)
+        - gammaln(p * x)
+        - gammaln(q)
+        + q * np.log(v)
+        + (p * x - 1) * np.log(m)
+        + p * x * np.log(x)
+        - (p * x + q) * np.log(v + m * x)
+    )
 
 
 class GammaGamma(_Model):
@@ -544,19 +591,29 @@ class GammaGamma(_Model):
         zero = int(((x > 0) & (m == 0)).sum())
         self.n_excluded_ = int(len(x) - use.sum())
         if zero:
-            warnings.warn(f"GammaGamma: {zero} repeat customers with zero mean spend excluded "
-                          "(the model needs positive values).", NeedlabWarning, stacklevel=2)
+            warnings.warn(
+                f"GammaGamma: {zero} repeat customers with zero mean spend excluded "
+                "(the model needs positive values).",
+                NeedlabWarning,
+                stacklevel=2,
+            )
         if use.sum() < 3:
-            raise DataError("GammaGamma needs at least 3 customers with frequency > 0 and "
-                            f"monetary > 0; got {int(use.sum())}.")
+            raise DataError(
+                "GammaGamma needs at least 3 customers with frequency > 0 and "
+                f"monetary > 0; got {int(use.sum())}."
+            )
         x, m = x[use], m[use]
         with np.errstate(invalid="ignore", divide="ignore"):
             corr = float(np.corrcoef(x, m)[0, 1])
         self.correlation_ = corr
         if np.isfinite(corr) and abs(corr) >= 0.3:
-            warnings.warn(f"GammaGamma: frequency and monetary are correlated (r = {corr:.2f}); "
-                          "the model assumes they are independent, so expected spend may be "
-                          "biased.", NeedlabWarning, stacklevel=2)
+            warnings.warn(
+                f"GammaGamma: frequency and monetary are correlated (r = {corr:.2f}); "
+                "the model assumes they are independent, so expected spend may be "
+                "biased.",
+                NeedlabWarning,
+                stacklevel=2,
+            )
 
         def nll(lp: np.ndarray) -> float:
             p, q, v = np.exp(lp)
@@ -570,8 +627,9 @@ class GammaGamma(_Model):
         """Per-customer log-likelihood at the fitted parameters (frequency > 0 only)."""
         self._check_fitted()
         p = self.params_
-        return _gg_loglik(p["p"], p["q"], p["v"], np.asarray(frequency, float),
-                          np.asarray(monetary, float))
+        return _gg_loglik(
+            p["p"], p["q"], p["v"], np.asarray(frequency, float), np.asarray(monetary, float)
+        )
 
     def expected_spend(self, frequency: Any, monetary: Any) -> np.ndarray:
         """Conditional expected average spend per occasion, E(M | p, q, v, m_x, x).
@@ -591,8 +649,15 @@ class GammaGamma(_Model):
 
 
 # ---------------------------------------------------------------------------- CLV
-def clv(bgnbd: BetaGeo, gg: GammaGamma, summary: pd.DataFrame, *, horizon: int = 12,
-        discount_rate: float = 0.01, margin: float = 1.0) -> pd.DataFrame:
+def clv(
+    bgnbd: BetaGeo,
+    gg: GammaGamma,
+    summary: pd.DataFrame,
+    *,
+    horizon: int = 12,
+    discount_rate: float = 0.01,
+    margin: float = 1.0,
+) -> pd.DataFrame:
     """Discounted expected customer value over the next ``horizon`` periods.
 
     ``clv = margin * expected_spend * sum_{i=1..horizon} (E[Y(i)] - E[Y(i-1)]) / (1 + d)**i``,
@@ -637,9 +702,12 @@ def clv(bgnbd: BetaGeo, gg: GammaGamma, summary: pd.DataFrame, *, horizon: int =
     per = np.diff(cum, axis=1)
     disc = (1.0 + discount_rate) ** -steps[1:]
     spend = gg.expected_spend(x, summary["monetary"].to_numpy(dtype=float))
-    return pd.DataFrame({
-        "probability_alive": bgnbd.probability_alive(x, tx, T),
-        "expected_purchases": cum[:, -1],
-        "expected_spend": spend,
-        "clv": margin * spend * (per @ disc),
-    }, index=summary.index)
+    return pd.DataFrame(
+        {
+            "probability_alive": bgnbd.probability_alive(x, tx, T),
+            "expected_purchases": cum[:, -1],
+            "expected_spend": spend,
+            "clv": margin * spend * (per @ disc),
+        },
+        index=summary.index,
+    )

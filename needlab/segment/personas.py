@@ -27,12 +27,34 @@ __all__ = ["PersonaResult", "personas"]
 Lang = Literal["en", "zh"]
 
 _TEXT = {
-    "en": {"title": "Personas", "segment": "Segment", "size": "Size", "facts": "Key facts",
-           "needs": "Top needs", "pains": "Top pain points", "none": "no significant trait",
-           "high": "high {}", "low": "low {}", "no": "not {}", "index": "index", "vs": "vs"},
-    "zh": {"title": "客户画像", "segment": "细分", "size": "规模", "facts": "关键特征",
-           "needs": "主要需求", "pains": "主要痛点", "none": "无显著特征",
-           "high": "{}高", "low": "{}低", "no": "非{}", "index": "指数", "vs": "对比总体"},
+    "en": {
+        "title": "Personas",
+        "segment": "Segment",
+        "size": "Size",
+        "facts": "Key facts",
+        "needs": "Top needs",
+        "pains": "Top pain points",
+        "none": "no significant trait",
+        "high": "high {}",
+        "low": "low {}",
+        "no": "not {}",
+        "index": "index",
+        "vs": "vs",
+    },
+    "zh": {
+        "title": "客户画像",
+        "segment": "细分",
+        "size": "规模",
+        "facts": "关键特征",
+        "needs": "主要需求",
+        "pains": "主要痛点",
+        "none": "无显著特征",
+        "high": "{}高",
+        "low": "{}低",
+        "no": "非{}",
+        "index": "指数",
+        "vs": "对比总体",
+    },
 }
 _LABEL_COLS = ("label", "need", "feature", "name", "code", "item", "pain")
 _SCORE_COLS = ("score", "better", "share", "rate", "importance", "value")
@@ -71,8 +93,10 @@ class PersonaResult(Result):
         out: list[str] = []
         for c in self.cards:
             out.append(f"### {e(c['name'])}")
-            out.append(f"*{t['segment']} {e(str(c['segment']))} · {t['size']}: n = {c['size']} "
-                       f"({c['share'] * 100:.1f}%)*")
+            out.append(
+                f"*{t['segment']} {e(str(c['segment']))} · {t['size']}: n = {c['size']} "
+                f"({c['share'] * 100:.1f}%)*"
+            )
             for key in ("traits", "needs", "pains"):
                 if c[key]:
                     head = t["facts"] if key == "traits" else t[key]
@@ -86,16 +110,20 @@ class PersonaResult(Result):
         e = html.escape
         cards = []
         for c in self.cards:
-            body = [f"<h4 style='margin:0 0 4px 0'>{e(c['name'])}</h4>",
-                    f"<div style='color:#555'>{e(t['segment'])} {e(str(c['segment']))} · "
-                    f"{e(t['size'])}: n = {c['size']} ({c['share'] * 100:.1f}%)</div>"]
+            body = [
+                f"<h4 style='margin:0 0 4px 0'>{e(c['name'])}</h4>",
+                f"<div style='color:#555'>{e(t['segment'])} {e(str(c['segment']))} · "
+                f"{e(t['size'])}: n = {c['size']} ({c['share'] * 100:.1f}%)</div>",
+            ]
             for key in ("traits", "needs", "pains"):
                 if c[key]:
                     head = t["facts"] if key == "traits" else t[key]
                     items = "".join(f"<li>{e(x)}</li>" for x in c[key])
                     body.append(f"<b>{e(head)}</b><ul style='margin:2px 0'>{items}</ul>")
-            cards.append("<div style='border:1px solid #ccc;border-radius:6px;padding:8px;margin:4px;"
-                         "width:300px;display:inline-block;vertical-align:top'>" + "".join(body) + "</div>")
+            cards.append(
+                "<div style='border:1px solid #ccc;border-radius:6px;padding:8px;margin:4px;"
+                "width:300px;display:inline-block;vertical-align:top'>" + "".join(body) + "</div>"
+            )
         notes = ("<p>" + "<br>".join(e(n) for n in self.notes) + "</p>") if self.notes else ""
         return f"<h4>{e(self.title)}</h4>{notes}<div>{''.join(cards)}</div>"
 
@@ -104,12 +132,20 @@ def _pick(frame: pd.DataFrame, options: tuple[str, ...], what: str, arg: str) ->
     for c in options:
         if c in frame.columns:
             return c
-    raise SchemaError(f"{arg} needs a {what} column named one of {list(options)}; it has "
-                      f"{[str(c) for c in frame.columns]}. Rename the column.")
+    raise SchemaError(
+        f"{arg} needs a {what} column named one of {list(options)}; it has "
+        f"{[str(c) for c in frame.columns]}. Rename the column."
+    )
 
 
-def _ranked(frame: pd.DataFrame | Result | None, arg: str, seg_col: str, top: int, percent: bool,
-            notes: list[str]) -> dict[str, list[str]]:
+def _ranked(
+    frame: pd.DataFrame | Result | None,
+    arg: str,
+    seg_col: str,
+    top: int,
+    percent: bool,
+    notes: list[str],
+) -> dict[str, list[str]]:
     """Top *top* labels per segment (keyed by ``str(segment)``) with their scores."""
     if frame is None:
         return {}
@@ -118,22 +154,35 @@ def _ranked(frame: pd.DataFrame | Result | None, arg: str, seg_col: str, top: in
     frame = check_frame(frame, name=arg)
     seg = "segment" if "segment" in frame.columns else seg_col if seg_col in frame.columns else None
     if seg is None:
-        raise SchemaError(f"{arg} needs a 'segment' column (or {seg_col!r}); it has "
-                          f"{[str(c) for c in frame.columns]}.")
+        raise SchemaError(
+            f"{arg} needs a 'segment' column (or {seg_col!r}); it has "
+            f"{[str(c) for c in frame.columns]}."
+        )
     label = _pick(frame, _LABEL_COLS, "label", arg)
     score = _pick(frame, _SCORE_COLS, "score", arg)
-    f = pd.DataFrame({"s": frame[seg].astype(object), "l": frame[label].astype(object),
-                      "v": pd.to_numeric(frame[score], errors="coerce")})
+    f = pd.DataFrame(
+        {
+            "s": frame[seg].astype(object),
+            "l": frame[label].astype(object),
+            "v": pd.to_numeric(frame[score], errors="coerce"),
+        }
+    )
     bad = f.isna().any(axis=1)
     if bad.any():
-        notes.append(f"{arg}: {int(bad.sum())} rows with a missing segment, {label!r} or {score!r} "
-                     "(or a non-numeric score) ignored.")
+        notes.append(
+            f"{arg}: {int(bad.sum())} rows with a missing segment, {label!r} or {score!r} "
+            "(or a non-numeric score) ignored."
+        )
         f = f[~bad]
     f["s"], f["l"] = f["s"].map(str), f["l"].map(str)
     f = f.sort_values(["s", "v"], ascending=[True, False], kind="stable").groupby("s").head(top)
     pct = percent and bool(((f["v"] >= 0) & (f["v"] <= 1)).all())
-    text = f["l"] + " (" + (f["v"].map(lambda v: f"{v * 100:.0f}%") if pct
-                            else f["v"].map(lambda v: f"{v:.2f}")) + ")"
+    text = (
+        f["l"]
+        + " ("
+        + (f["v"].map(lambda v: f"{v * 100:.0f}%") if pct else f["v"].map(lambda v: f"{v:.2f}"))
+        + ")"
+    )
     return {k: v.tolist() for k, v in text.groupby(f["s"], sort=False)}
 
 
@@ -251,28 +300,54 @@ def personas(
     share = cand["kind"].eq("share").to_numpy()
     var = cand["variable"].astype(object).map(str).to_numpy(object)
     lev = cand["level"].astype(object)
-    key = np.where(share, var + " = " + lev.map(str).to_numpy(object), var + cand["mark"].to_numpy(object))
+    key = np.where(
+        share, var + " = " + lev.map(str).to_numpy(object), var + cand["mark"].to_numpy(object)
+    )
     # a level text used by several variables (e.g. "yes") reads "variable = level"
     levels = tab.loc[is_share, ["variable", "level"]].astype(object).map(str).drop_duplicates()
     shared = set(levels["level"][levels["level"].duplicated()])
     default = np.where(
         share,
-        [t["no"].format(v) if lv is False else v if lv is True
-         else f"{v} = {lv}" if str(lv) in shared else str(lv)
-         for v, lv in zip(var, lev, strict=True)],  # one per significant cell
-        [(t["high"] if m == "+" else t["low"]).format(v) for v, m in zip(var, cand["mark"], strict=True)])
-    cand["label"] = pd.Series([labels.get(k, str(d)) for k, d in zip(key, default, strict=True)],
-                              index=cand.index, dtype=object)
+        [
+            t["no"].format(v)
+            if lv is False
+            else v
+            if lv is True
+            else f"{v} = {lv}"
+            if str(lv) in shared
+            else str(lv)
+            for v, lv in zip(var, lev, strict=True)
+        ],  # one per significant cell
+        [
+            (t["high"] if m == "+" else t["low"]).format(v)
+            for v, m in zip(var, cand["mark"], strict=True)
+        ],
+    )
+    cand["label"] = pd.Series(
+        [labels.get(k, str(d)) for k, d in zip(key, default, strict=True)],
+        index=cand.index,
+        dtype=object,
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         dist = np.abs(np.log(cand["index"].to_numpy(float) / 100))
     cand["dist"] = np.where(np.isfinite(dist), dist, 0.0)
     cand["fact"] = pd.Series(
-        [f"{lab}: {_fmt(v, sh)} {t['vs']} {_fmt(tot, sh)} ({t['index']} "
-         + (f"{ix:.0f}" if np.isfinite(ix) else "-") + ")"
-         for lab, v, tot, ix, sh in zip(cand["label"], cand["value"].to_numpy(float),
-                                        cand["total"].to_numpy(float), cand["index"].to_numpy(float),
-                                        share, strict=True)],  # one per significant cell
-        index=cand.index, dtype=object)
+        [
+            f"{lab}: {_fmt(v, sh)} {t['vs']} {_fmt(tot, sh)} ({t['index']} "
+            + (f"{ix:.0f}" if np.isfinite(ix) else "-")
+            + ")"
+            for lab, v, tot, ix, sh in zip(
+                cand["label"],
+                cand["value"].to_numpy(float),
+                cand["total"].to_numpy(float),
+                cand["index"].to_numpy(float),
+                share,
+                strict=True,
+            )
+        ],  # one per significant cell
+        index=cand.index,
+        dtype=object,
+    )
     cand = cand.sort_values(["dist", "p_adj"], ascending=[False, True], kind="stable")
     cand["s"] = cand["segment"].astype(object).map(str)
 
@@ -287,19 +362,37 @@ def personas(
 
     cards = []
     by_seg = {s: g for s, g in cand.groupby("s", sort=False)}
-    for seg, n, sh in zip(profile.sizes["segment"], profile.sizes["n"], profile.sizes["share"], strict=True):
+    for seg, n, sh in zip(
+        profile.sizes["segment"], profile.sizes["n"], profile.sizes["share"], strict=True
+    ):
         g = by_seg.get(str(seg))
         traits = [] if g is None else g["fact"].head(top).tolist()
         words = [] if g is None else pd.unique(g["label"]).tolist()[:name_traits]
-        name = names.get(seg, names.get(str(seg))) or (" · ".join(words) if words else f"{t['segment']} {seg}")
+        name = names.get(seg, names.get(str(seg))) or (
+            " · ".join(words) if words else f"{t['segment']} {seg}"
+        )
         if g is None:
             notes.append(f"segment {seg!r}: {t['none']}.")
-        cards.append({"segment": seg, "name": str(name), "size": int(n), "share": float(sh), "traits": traits,
-                      "needs": need_map.get(str(seg), []), "pains": pain_map.get(str(seg), [])})
-    table = pd.DataFrame({
-        "segment": [c["segment"] for c in cards], "name": [c["name"] for c in cards],
-        "size": [c["size"] for c in cards], "share": [c["share"] for c in cards],
-        "traits": [SEP.join(c["traits"]) for c in cards], "needs": [SEP.join(c["needs"]) for c in cards],
-        "pains": [SEP.join(c["pains"]) for c in cards],
-    })
+        cards.append(
+            {
+                "segment": seg,
+                "name": str(name),
+                "size": int(n),
+                "share": float(sh),
+                "traits": traits,
+                "needs": need_map.get(str(seg), []),
+                "pains": pain_map.get(str(seg), []),
+            }
+        )
+    table = pd.DataFrame(
+        {
+            "segment": [c["segment"] for c in cards],
+            "name": [c["name"] for c in cards],
+            "size": [c["size"] for c in cards],
+            "share": [c["share"] for c in cards],
+            "traits": [SEP.join(c["traits"]) for c in cards],
+            "needs": [SEP.join(c["needs"]) for c in cards],
+            "pains": [SEP.join(c["pains"]) for c in cards],
+        }
+    )
     return PersonaResult(table, notes=tuple(notes), cards=tuple(cards), lang=lang)

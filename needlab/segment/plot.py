@@ -28,9 +28,15 @@ def _axes(ax: Axes | None) -> Axes:
     return ax
 
 
-def segment_sizes(labels: pd.Series | Sequence[Any], ax: Axes | None = None, *,
-                  share: bool = False, order: Sequence[Any] | None = None,
-                  missing: str = "(missing)", **kwargs: Any) -> Axes:
+def segment_sizes(
+    labels: pd.Series | Sequence[Any],
+    ax: Axes | None = None,
+    *,
+    share: bool = False,
+    order: Sequence[Any] | None = None,
+    missing: str = "(missing)",
+    **kwargs: Any,
+) -> Axes:
     """Horizontal bar chart of the number (or share) of rows per label.
 
     Works for any Series of labels (rule segments, RFM segments, tiers, clusters). Categories
@@ -78,8 +84,15 @@ def segment_sizes(labels: pd.Series | Sequence[Any], ax: Axes | None = None, *,
     return ax
 
 
-def _heatmap(ax: Axes, mat: np.ndarray, rows: list[str], cols: list[str], fmt: str,
-             cmap: str = "Blues", label: str = "") -> Axes:
+def _heatmap(
+    ax: Axes,
+    mat: np.ndarray,
+    rows: list[str],
+    cols: list[str],
+    fmt: str,
+    cmap: str = "Blues",
+    label: str = "",
+) -> Axes:
     im = ax.imshow(mat, cmap=cmap, aspect="auto")
     ax.set_xticks(range(len(cols)))
     ax.set_xticklabels(cols)
@@ -91,14 +104,26 @@ def _heatmap(ax: Axes, mat: np.ndarray, rows: list[str], cols: list[str], fmt: s
         for j in range(mat.shape[1]):
             v = mat[i, j]
             if np.isfinite(v):
-                ax.text(j, i, format(v, fmt), ha="center", va="center", fontsize=8,
-                        color="white" if v > mid else "black")
+                ax.text(
+                    j,
+                    i,
+                    format(v, fmt),
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white" if v > mid else "black",
+                )
     ax.figure.colorbar(im, ax=ax, label=label)
     return ax
 
 
-def rfm_grid(result: Any, ax: Axes | None = None, *,
-             value: Literal["count", "monetary"] = "count", cmap: str = "Blues") -> Axes:
+def rfm_grid(
+    result: Any,
+    ax: Axes | None = None,
+    *,
+    value: Literal["count", "monetary"] = "count",
+    cmap: str = "Blues",
+) -> Axes:
     """RFM grid: R score (rows, highest on top) x F score (columns); colour = customers or
     mean monetary value.
 
@@ -123,21 +148,34 @@ def rfm_grid(result: Any, ax: Axes | None = None, *,
         mat = pd.crosstab(t["r"], t["f"]).reindex(index=levels, columns=levels, fill_value=0)
         fmt, label = ".0f", "customers"
     else:
-        mat = t.pivot_table(index="r", columns="f", values="monetary", aggfunc="mean",
-                            observed=False).reindex(index=levels, columns=levels)
+        mat = t.pivot_table(
+            index="r", columns="f", values="monetary", aggfunc="mean", observed=False
+        ).reindex(index=levels, columns=levels)
         fmt, label = ".4g", "mean monetary"
     arr = mat.to_numpy(dtype=float)[::-1]
     ax = _axes(ax)
-    _heatmap(ax, arr, [str(i) for i in levels[::-1]], [str(i) for i in levels], fmt,
-             cmap=cmap, label=label)
+    _heatmap(
+        ax,
+        arr,
+        [str(i) for i in levels[::-1]],
+        [str(i) for i in levels],
+        fmt,
+        cmap=cmap,
+        label=label,
+    )
     ax.set_ylabel("R score (recent = high)")
     ax.set_xlabel("F score")
     ax.set_title("RFM grid")
     return ax
 
 
-def migration_matrix(result: Any, ax: Axes | None = None, *,
-                     value: Literal["count", "share"] = "count", cmap: str = "Blues") -> Axes:
+def migration_matrix(
+    result: Any,
+    ax: Axes | None = None,
+    *,
+    value: Literal["count", "share"] = "count",
+    cmap: str = "Blues",
+) -> Axes:
     """Heatmap of a tier transition matrix (before = rows, after = columns).
 
     Parameters
@@ -157,9 +195,15 @@ def migration_matrix(result: Any, ax: Axes | None = None, *,
         raise ConfigError(f"value={value!r} is not valid; choose one of ['count', 'share'].")
     m = result.table.drop(columns="total") if value == "count" else result.shares
     ax = _axes(ax)
-    _heatmap(ax, m.to_numpy(dtype=float), [str(i) for i in m.index], [str(c) for c in m.columns],
-             ".0f" if value == "count" else ".0%", cmap=cmap,
-             label="customers" if value == "count" else "share of row")
+    _heatmap(
+        ax,
+        m.to_numpy(dtype=float),
+        [str(i) for i in m.index],
+        [str(c) for c in m.columns],
+        ".0f" if value == "count" else ".0%",
+        cmap=cmap,
+        label="customers" if value == "count" else "share of row",
+    )
     ax.set_ylabel("before")
     ax.set_xlabel("after")
     ax.set_title("Tier migration")

@@ -63,7 +63,9 @@ def criteria_plot(segmenter: Segmenter, ax: Axes | None = None) -> Axes:
     for k, ok in zip(ks, crit["eligible"].to_numpy(), strict=True):
         if not ok:
             ax.axvspan(k - 0.5, k + 0.5, color="0.9", zorder=0)
-    ax.axvline(segmenter.k_, color="k", linestyle="--", linewidth=1, label=f"chosen k={segmenter.k_}")
+    ax.axvline(
+        segmenter.k_, color="k", linestyle="--", linewidth=1, label=f"chosen k={segmenter.k_}"
+    )
     cost = crit["cost"].to_numpy(dtype=float) if "cost" in crit else np.zeros(0)
     if len(cost) > 1 and np.isfinite(cost[0]) and cost[0] > 0:
         right = ax.twinx()
@@ -100,8 +102,9 @@ def stability_plot(result: StabilityResult, ax: Axes | None = None, **kwargs: An
     v = result.ari[np.isfinite(result.ari)]
     ax.hist(v, bins=kwargs.get("bins", 20), color="#1f77b4", alpha=0.8)
     if len(v):
-        ax.axvline(float(v.mean()), color="k", linestyle="--", linewidth=1,
-                   label=f"mean {v.mean():.2f}")
+        ax.axvline(
+            float(v.mean()), color="k", linestyle="--", linewidth=1, label=f"mean {v.mean():.2f}"
+        )
         ax.legend(fontsize="small", frameon=False)
     ax.set_xlabel("adjusted Rand index vs the full-data segments")
     ax.set_ylabel("resamples")

@@ -18,8 +18,15 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["profile_heatmap"]
 
 
-def profile_heatmap(result: ProfileResult, ax: Axes | None = None, *, cmap: str = "RdBu_r",
-                    limit: float = 100.0, annotate: bool = True, **kwargs: Any) -> Axes:
+def profile_heatmap(
+    result: ProfileResult,
+    ax: Axes | None = None,
+    *,
+    cmap: str = "RdBu_r",
+    limit: float = 100.0,
+    annotate: bool = True,
+    **kwargs: Any,
+) -> Axes:
     """Heatmap of profile indices: variables (rows) x segments (columns), centred at 100.
 
     Parameters
@@ -50,8 +57,14 @@ def profile_heatmap(result: ProfileResult, ax: Axes | None = None, *, cmap: str 
         h = max(2.5, 0.35 * len(idx) + 1.2)
         w = max(4.0, 1.1 * idx.shape[1] + 3.0)
         _, ax = plt.subplots(figsize=(w, h))
-    image = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=100 - limit, vmax=100 + limit,
-                      aspect="auto", **kwargs)
+    image = ax.imshow(
+        np.ma.masked_invalid(values),
+        cmap=cmap,
+        vmin=100 - limit,
+        vmax=100 + limit,
+        aspect="auto",
+        **kwargs,
+    )
     ax.set_xticks(range(idx.shape[1]), [str(c) for c in idx.columns])
     ax.set_yticks(range(len(idx)), [str(r) for r in idx.index])
     ax.set_xlabel(str(result.segment_name))

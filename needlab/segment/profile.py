@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from needlab._result import Result
+from needlab._stats import codes_of, grouped_sum
 from needlab._validate import (
     check_alpha,
     check_columns,
@@ -33,7 +34,6 @@ from needlab._validate import (
     check_weights,
 )
 from needlab.errors import ConfigError, DataError
-from needlab.tables._stats import codes_of, grouped_sum
 from needlab.tables.coltests import adjust_pvalues, mean_test, proportion_test
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -49,8 +49,21 @@ _LABELS = {
 }
 
 #: Columns of :attr:`ProfileResult.table`, in order.
-TABLE_COLUMNS = ["segment", "variable", "level", "kind", "value", "total", "index", "rest",
-                 "n", "n_eff", "p", "p_adj", "mark"]
+TABLE_COLUMNS = [
+    "segment",
+    "variable",
+    "level",
+    "kind",
+    "value",
+    "total",
+    "index",
+    "rest",
+    "n",
+    "n_eff",
+    "p",
+    "p_adj",
+    "mark",
+]
 
 
 @dataclass(frozen=True, repr=False)
@@ -94,15 +107,20 @@ class ProfileResult(Result):
 
     def summary(self) -> dict[str, Any]:
         sig = self.table["mark"].ne("")
-        return {"segments": len(self.sizes) if self.sizes is not None else 0,
-                "variables": len(self.variables),
-                "cells": int(len(self.table)),
-                "significant cells": int(sig.sum()),
-                "rows profiled": self.n_total - self.n_excluded}
+        return {
+            "segments": len(self.sizes) if self.sizes is not None else 0,
+            "variables": len(self.variables),
+            "cells": int(len(self.table)),
+            "significant cells": int(sig.sum()),
+            "rows profiled": self.n_total - self.n_excluded,
+        }
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        return {"profile": self.table, "sizes": self.sizes if self.sizes is not None else pd.DataFrame(),
-                "index": self.wide().reset_index()}
+        return {
+            "profile": self.table,
+            "sizes": self.sizes if self.sizes is not None else pd.DataFrame(),
+            "index": self.wide().reset_index(),
+        }
 
     def wide(self, values: Literal["index", "value", "p_adj", "mark"] = "index") -> pd.DataFrame:
         """Variables x segments matrix of one column of :attr:`table` (default the index).
@@ -133,11 +151,24 @@ class ProfileResult(Result):
         unit = np.where(pct, "%", "")
         idx = t["index"].to_numpy(float)
         idx_txt = np.where(np.isfinite(idx), np.char.mod("%.0f", np.nan_to_num(idx)), "-")
-        cell = (np.char.mod(f"%.{decimals}f", val).astype(object) + unit + " (" + idx_txt + ")"
-                + np.where(t["mark"].to_numpy(object) == "", "", " ") + t["mark"].to_numpy(object))
+        cell = (
+            np.char.mod(f"%.{decimals}f", val).astype(object)
+            + unit
+            + " ("
+            + idx_txt
+            + ")"
+            + np.where(t["mark"].to_numpy(object) == "", "", " ")
+            + t["mark"].to_numpy(object)
+        )
         cell = np.where(np.isfinite(val), cell, "-")
-        frame = pd.DataFrame({"row": _row_labels(t), "segment": t["segment"].to_numpy(), "cell": cell,
-                              "total": np.char.mod(f"%.{decimals}f", tot).astype(object) + unit})
+        frame = pd.DataFrame(
+            {
+                "row": _row_labels(t),
+                "segment": t["segment"].to_numpy(),
+                "cell": cell,
+                "total": np.char.mod(f"%.{decimals}f", tot).astype(object) + unit,
+            }
+        )
         wide = frame.pivot(index="row", columns="segment", values="cell")
         rows = pd.unique(frame["row"])
         segs = self.sizes["segment"].tolist() if self.sizes is not None else list(wide.columns)
@@ -147,9 +178,16 @@ class ProfileResult(Result):
         if self.sizes is not None:
             sz = self.sizes
             size_row = pd.DataFrame(
-                [[f"{int(sz['n'].sum())} (100%)"]
-                 + [f"{n} ({s * 100:.{decimals}f}%)" for n, s in zip(sz["n"], sz["share"], strict=True)]],
-                index=[f"{lab['size']}: {lab['n']} ({lab['share']})"], columns=wide.columns)
+                [
+                    [f"{int(sz['n'].sum())} (100%)"]
+                    + [
+                        f"{n} ({s * 100:.{decimals}f}%)"
+                        for n, s in zip(sz["n"], sz["share"], strict=True)
+                    ]
+                ],
+                index=[f"{lab['size']}: {lab['n']} ({lab['share']})"],
+                columns=wide.columns,
+            )
             wide = pd.concat([size_row, wide])
         wide.index.name = None
         wide.columns = [str(c) for c in wide.columns]
@@ -272,7 +310,9 @@ def profile(
     check_columns(data, [segment])
     check_columns(data, cols, what="profiling column")
     if segment in cols:
-        raise ConfigError(f"the segment column {segment!r} is also listed in cols; remove it from cols.")
+        raise ConfigError(
+            f"the segment column {segment!r} is also listed in cols; remove it from cols."
+        )
     if not cols:
         raise ConfigError("cols is empty; pass at least one profiling column.")
     check_alpha(alpha)
@@ -293,31 +333,39 @@ def profile(
     scodes, segs = codes_of(sub[segment], segment, keep_unused=False)
     k = len(segs)
     if k < 2:
-        raise DataError(f"segment column {segment!r} has a single segment ({segs[0]!r}); "
-                        "a profile compares at least two segments.")
+        raise DataError(
+            f"segment column {segment!r} has a single segment ({segs[0]!r}); "
+            "a profile compares at least two segments."
+        )
 
     seg_w = grouped_sum(scodes, k, w)
     seg_w2 = grouped_sum(scodes, k, w * w)
-    sizes = pd.DataFrame({
-        "segment": segs.to_numpy(),
-        "n": np.bincount(scodes, minlength=k).astype(np.int64),
-        "weight": seg_w,
-        "share": seg_w / seg_w.sum(),
-        "n_eff": np.where(seg_w2 > 0, seg_w * seg_w / np.where(seg_w2 > 0, seg_w2, 1.0), 0.0),
-    })
+    sizes = pd.DataFrame(
+        {
+            "segment": segs.to_numpy(),
+            "n": np.bincount(scodes, minlength=k).astype(np.int64),
+            "weight": seg_w,
+            "share": seg_w / seg_w.sum(),
+            "n_eff": np.where(seg_w2 > 0, seg_w * seg_w / np.where(seg_w2 > 0, seg_w2, 1.0), 0.0),
+        }
+    )
 
     blocks: list[pd.DataFrame] = []
     for col in cols:  # a loop over variables, vectorised over rows and segments
         s = sub[col]
         miss = s.isna().to_numpy()
         if miss.all():
-            raise DataError(f"profiling column {col!r} has no non-missing value among the rows with a "
-                            "segment; drop it from cols.")
+            raise DataError(
+                f"profiling column {col!r} has no non-missing value among the rows with a "
+                "segment; drop it from cols."
+            )
         if miss.any():
             notes.append(f"{col!r}: {int(miss.sum())} missing values excluded from this variable.")
         numeric = pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
         if numeric:
-            blocks.append(_numeric_block(col, s.to_numpy(dtype=float, na_value=np.nan), scodes, k, w))
+            blocks.append(
+                _numeric_block(col, s.to_numpy(dtype=float, na_value=np.nan), scodes, k, w)
+            )
         else:
             blocks.append(_share_block(col, s, scodes, k, w))
 
@@ -335,10 +383,20 @@ def profile(
     nonpos = table["kind"].eq("mean") & ~(table["total"] > 0)
     if nonpos.any():
         bad = pd.unique(table.loc[nonpos, "variable"])
-        notes.append(f"index not computed for {', '.join(map(repr, bad))}: the total mean is not positive.")
+        notes.append(
+            f"index not computed for {', '.join(map(repr, bad))}: the total mean is not positive."
+        )
     return ProfileResult(
-        table, notes=tuple(notes), sizes=sizes, segment_name=str(segment), variables=tuple(cols),
-        alpha=alpha, adjust=adjust, n_total=len(data), n_excluded=int(seg_na.sum()), lang=lang,
+        table,
+        notes=tuple(notes),
+        sizes=sizes,
+        segment_name=str(segment),
+        variables=tuple(cols),
+        alpha=alpha,
+        adjust=adjust,
+        n_total=len(data),
+        n_excluded=int(seg_na.sum()),
+        lang=lang,
     )
 
 
@@ -348,8 +406,9 @@ def _moments(codes: np.ndarray, k: int, x: np.ndarray, w: np.ndarray) -> tuple[n
     return tuple(np.append(v, v.sum()) for v in sums)
 
 
-def _mean_sd(v1: np.ndarray, v2: np.ndarray, s1: np.ndarray, s2: np.ndarray
-             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _mean_sd(
+    v1: np.ndarray, v2: np.ndarray, s1: np.ndarray, s2: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Weighted mean, SE of the mean (reliability-weighted SD / sqrt(n_eff)) and n_eff."""
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(v1 > 0, s1 / np.where(v1 > 0, v1, 1.0), np.nan)
@@ -362,7 +421,9 @@ def _mean_sd(v1: np.ndarray, v2: np.ndarray, s1: np.ndarray, s2: np.ndarray
     return mean, se, neff
 
 
-def _numeric_block(col: Hashable, x: np.ndarray, scodes: np.ndarray, k: int, w: np.ndarray) -> pd.DataFrame:
+def _numeric_block(
+    col: Hashable, x: np.ndarray, scodes: np.ndarray, k: int, w: np.ndarray
+) -> pd.DataFrame:
     ok = ~np.isnan(x)
     c = np.where(ok, scodes, -1)
     centre = float(np.average(x[ok], weights=w[ok])) if w[ok].sum() > 0 else 0.0
@@ -377,13 +438,26 @@ def _numeric_block(col: Hashable, x: np.ndarray, scodes: np.ndarray, k: int, w: 
     val, tot, rest = mean[:-1] + centre, mean[-1] + centre, rmean + centre
     with np.errstate(invalid="ignore", divide="ignore"):
         index = np.where(tot > 0, val / tot * 100, np.nan)
-    return pd.DataFrame({
-        "_seg": np.arange(k), "variable": col, "level": None, "kind": "mean", "value": val,
-        "total": tot, "index": index, "rest": rest, "n": n.astype(np.int64), "n_eff": neff[:-1], "p": p,
-    })
+    return pd.DataFrame(
+        {
+            "_seg": np.arange(k),
+            "variable": col,
+            "level": None,
+            "kind": "mean",
+            "value": val,
+            "total": tot,
+            "index": index,
+            "rest": rest,
+            "n": n.astype(np.int64),
+            "n_eff": neff[:-1],
+            "p": p,
+        }
+    )
 
 
-def _share_block(col: Hashable, s: pd.Series, scodes: np.ndarray, k: int, w: np.ndarray) -> pd.DataFrame:
+def _share_block(
+    col: Hashable, s: pd.Series, scodes: np.ndarray, k: int, w: np.ndarray
+) -> pd.DataFrame:
     lcodes, levels = codes_of(s, col, keep_unused=False)
     m = len(levels)
     ok = lcodes >= 0
@@ -406,8 +480,18 @@ def _share_block(col: Hashable, s: pd.Series, scodes: np.ndarray, k: int, w: np.
     e_b = np.broadcast_to(rneff[:, None], (k, m))
     _, p = proportion_test(share, rest, e_a, e_b, method="pooled_z")
     lev = levels.to_numpy(dtype=object)
-    return pd.DataFrame({
-        "_seg": np.repeat(np.arange(k), m), "variable": col, "level": np.tile(lev, k), "kind": "share",
-        "value": share.ravel(), "total": np.tile(total, k), "index": index.ravel(), "rest": rest.ravel(),
-        "n": np.repeat(n, m), "n_eff": np.repeat(neff, m), "p": p.ravel(),
-    })
+    return pd.DataFrame(
+        {
+            "_seg": np.repeat(np.arange(k), m),
+            "variable": col,
+            "level": np.tile(lev, k),
+            "kind": "share",
+            "value": share.ravel(),
+            "total": np.tile(total, k),
+            "index": index.ravel(),
+            "rest": rest.ravel(),
+            "n": np.repeat(n, m),
+            "n_eff": np.repeat(neff, m),
+            "p": p.ravel(),
+        }
+    )

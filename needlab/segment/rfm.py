@@ -48,8 +48,19 @@ Ties = Literal["average", "min", "max", "dense"]
 _TIES = ("average", "min", "max", "dense")
 
 #: Segment names of the standard scheme, in display order.
-SEGMENTS = ("Champions", "Loyal", "Potential loyalist", "New", "Promising", "Need attention",
-            "About to sleep", "At risk", "Can't lose them", "Hibernating", "Lost")
+SEGMENTS = (
+    "Champions",
+    "Loyal",
+    "Potential loyalist",
+    "New",
+    "Promising",
+    "Need attention",
+    "About to sleep",
+    "At risk",
+    "Can't lose them",
+    "Hibernating",
+    "Lost",
+)
 #: The standard segments flagged by :meth:`RFMResult.at_risk`: good customers gone quiet.
 AT_RISK = ("About to sleep", "At risk", "Can't lose them")
 
@@ -57,11 +68,11 @@ _G = {name: i for i, name in enumerate(SEGMENTS)}
 #: The standard grid: STANDARD_GRID[r - 1][fm - 1] is the segment of R score r and FM score fm
 #: (FM = mean of F and M rounded half up). Rows R = 1..5, columns FM = 1..5.
 STANDARD_GRID = (
-    ("Lost", "Lost", "At risk", "At risk", "Can't lose them"),                               # R=1
-    ("Hibernating", "Hibernating", "At risk", "At risk", "Can't lose them"),                 # R=2
-    ("About to sleep", "About to sleep", "Need attention", "Loyal", "Loyal"),                # R=3
-    ("Promising", "Potential loyalist", "Potential loyalist", "Loyal", "Loyal"),             # R=4
-    ("New", "Potential loyalist", "Potential loyalist", "Champions", "Champions"),           # R=5
+    ("Lost", "Lost", "At risk", "At risk", "Can't lose them"),  # R=1
+    ("Hibernating", "Hibernating", "At risk", "At risk", "Can't lose them"),  # R=2
+    ("About to sleep", "About to sleep", "Need attention", "Loyal", "Loyal"),  # R=3
+    ("Promising", "Potential loyalist", "Potential loyalist", "Loyal", "Loyal"),  # R=4
+    ("New", "Potential loyalist", "Potential loyalist", "Champions", "Champions"),  # R=5
 )
 _GRID = np.array([[_G[s] for s in row] for row in STANDARD_GRID], dtype=np.int64)
 
@@ -154,9 +165,13 @@ class RFMResult(Result):
     title = "RFM analysis"
 
     def summary(self) -> dict[str, Any]:
-        return {"customers": len(self.table), "as of": str(self.asof.date()) if self.asof is not None else "",
-                "bins": self.bins, "ties": self.ties,
-                **{f"{k.upper()} levels used": len(v) for k, v in self.levels.items()}}
+        return {
+            "customers": len(self.table),
+            "as of": str(self.asof.date()) if self.asof is not None else "",
+            "bins": self.bins,
+            "ties": self.ties,
+            **{f"{k.upper()} levels used": len(v) for k, v in self.levels.items()},
+        }
 
     def segments(self) -> pd.DataFrame:
         """Per segment: ``segment``, ``count``, ``share``, mean ``recency``, ``frequency``,
@@ -168,7 +183,9 @@ class RFMResult(Result):
                 seg = seg.cat.add_categories("(none)").fillna("(none)")
         else:
             seg = seg.astype(object).where(seg.notna(), "(none)")
-        g = t[["recency", "frequency", "monetary"]].groupby(seg.to_numpy(), sort=False, observed=False)
+        g = t[["recency", "frequency", "monetary"]].groupby(
+            seg.to_numpy(), sort=False, observed=False
+        )
         out = g.mean()
         out.insert(0, "count", g.size())
         if isinstance(seg.dtype, pd.CategoricalDtype):
@@ -188,17 +205,22 @@ class RFMResult(Result):
         known = set(self.table["segment"].dropna().astype(str))
         unknown = [s for s in segments if s not in known and s not in SEGMENTS]
         if unknown:
-            raise ConfigError(f"at_risk: unknown segments {unknown}; segments of this result: "
-                              f"{sorted(known)}.")
+            raise ConfigError(
+                f"at_risk: unknown segments {unknown}; segments of this result: {sorted(known)}."
+            )
         t = self.table
-        return pd.Series(t["segment"].astype(object).isin(list(segments)).to_numpy(),
-                         index=pd.Index(t.iloc[:, 0].to_numpy(), name=t.columns[0]), name="at_risk")
+        return pd.Series(
+            t["segment"].astype(object).isin(list(segments)).to_numpy(),
+            index=pd.Index(t.iloc[:, 0].to_numpy(), name=t.columns[0]),
+            name="at_risk",
+        )
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"customers": self.table, "segments": self.segments()}
 
-    def plot(self, ax: Axes | None = None, value: Literal["count", "monetary"] = "count",
-             **kwargs: Any) -> Axes:
+    def plot(
+        self, ax: Axes | None = None, value: Literal["count", "monetary"] = "count", **kwargs: Any
+    ) -> Axes:
         """R x F grid heatmap; colour = customers (``"count"``) or mean ``"monetary"``."""
         from needlab.segment.plot import rfm_grid
 
@@ -214,11 +236,21 @@ def _days(data: pd.DataFrame, date: Hashable) -> tuple[np.ndarray, np.ndarray]:
     return days, na
 
 
-def rfm(transactions: pd.DataFrame, *, customer: Hashable, date: Hashable, amount: Hashable,
-        order: Hashable | None = None, asof: Any = None, bins: int = 5, ties: Ties = "min",
-        scheme: Scheme = None, refunds: Literal["net", "drop", "error"] = "net",
-        duplicates: Literal["keep", "drop"] = "keep",
-        future: Literal["drop", "error"] = "drop") -> RFMResult:
+def rfm(
+    transactions: pd.DataFrame,
+    *,
+    customer: Hashable,
+    date: Hashable,
+    amount: Hashable,
+    order: Hashable | None = None,
+    asof: Any = None,
+    bins: int = 5,
+    ties: Ties = "min",
+    scheme: Scheme = None,
+    refunds: Literal["net", "drop", "error"] = "net",
+    duplicates: Literal["keep", "drop"] = "keep",
+    future: Literal["drop", "error"] = "drop",
+) -> RFMResult:
     """Recency, frequency, monetary value, tie-safe RFM scores and segments per customer.
 
     Parameters
@@ -332,8 +364,10 @@ def rfm(transactions: pd.DataFrame, *, customer: Hashable, date: Hashable, amoun
     if not (isinstance(bins, (int, np.integer)) and not isinstance(bins, bool) and 2 <= bins <= 9):
         raise ConfigError(f"bins must be a whole number from 2 to 9, got {bins!r}.")
     if scheme is not None and not (isinstance(scheme, Mapping) or callable(scheme)):
-        raise ConfigError("scheme must be None (standard grid), a dict name -> rule, or a function "
-                          f"of the RFM table; got {type(scheme).__name__}.")
+        raise ConfigError(
+            "scheme must be None (standard grid), a dict name -> rule, or a function "
+            f"of the RFM table; got {type(scheme).__name__}."
+        )
     check_columns(data, [customer, date, amount] + ([order] if order is not None else []))
     notes: list[str] = []
     n_rows = len(data)
@@ -341,22 +375,27 @@ def rfm(transactions: pd.DataFrame, *, customer: Hashable, date: Hashable, amoun
     values = check_numeric(data, amount).to_numpy()
     na_v = np.isnan(values)
     if na_v.any():
-        raise DataError(f"column {amount!r} has {int(na_v.sum())} missing values at rows "
-                        f"{_rows(na_v)}; fill them (e.g. 0 for free orders) or drop those rows.")
+        raise DataError(
+            f"column {amount!r} has {int(na_v.sum())} missing values at rows "
+            f"{_rows(na_v)}; fill them (e.g. 0 for free orders) or drop those rows."
+        )
     days, na_d = _days(data, date)
     codes, uniques = pd.factorize(data[customer], sort=True)
     na_c = codes < 0
 
     keep = np.ones(n_rows, dtype=bool)
-    for mask, what in ((na_c, f"a missing customer id ({customer!r})"),
-                       (na_d, f"a missing date ({date!r})")):
+    for mask, what in (
+        (na_c, f"a missing customer id ({customer!r})"),
+        (na_d, f"a missing date ({date!r})"),
+    ):
         mask = mask & keep
         if mask.any():
             notes.append(f"{int(mask.sum())} rows with {what} excluded.")
             keep &= ~mask
     if not keep.any():
-        raise DataError(f"no transactions left after excluding rows with a missing {customer!r} "
-                        f"or {date!r}.")
+        raise DataError(
+            f"no transactions left after excluding rows with a missing {customer!r} or {date!r}."
+        )
     if asof is None:
         asof_day = int(days[keep].max()) + 1
     else:
@@ -374,26 +413,35 @@ def rfm(transactions: pd.DataFrame, *, customer: Hashable, date: Hashable, amoun
             asof_txt = str(np.datetime64(asof_day, "D"))
             if future == "error":
                 raw = data[date]
-                raise DataError(f"column {date!r} has {int(fut.sum())} dates after asof={asof_txt}: "
-                                f"{preview(raw[fut])} at rows {_rows(fut)}. Pass a later asof, or "
-                                "future='drop' to exclude them.")
+                raise DataError(
+                    f"column {date!r} has {int(fut.sum())} dates after asof={asof_txt}: "
+                    f"{preview(raw[fut])} at rows {_rows(fut)}. Pass a later asof, or "
+                    "future='drop' to exclude them."
+                )
             notes.append(f"{int(fut.sum())} rows dated after asof={asof_txt} excluded.")
-            warnings.warn(f"rfm: {int(fut.sum())} rows dated after asof={asof_txt} excluded.",
-                          NeedlabWarning, stacklevel=2)
+            warnings.warn(
+                f"rfm: {int(fut.sum())} rows dated after asof={asof_txt} excluded.",
+                NeedlabWarning,
+                stacklevel=2,
+            )
             keep &= ~fut
     neg = keep & (values < 0)
     if neg.any():
         if refunds == "error":
-            raise DataError(f"column {amount!r} has {int(neg.sum())} negative amounts (refunds): "
-                            f"{preview(values[neg])} at rows {_rows(neg)}. Use refunds='net' to "
-                            "net them into the spend or refunds='drop' to exclude them.")
+            raise DataError(
+                f"column {amount!r} has {int(neg.sum())} negative amounts (refunds): "
+                f"{preview(values[neg])} at rows {_rows(neg)}. Use refunds='net' to "
+                "net them into the spend or refunds='drop' to exclude them."
+            )
         if refunds == "drop":
             notes.append(f"{int(neg.sum())} rows with a negative {amount!r} (refunds) excluded.")
             keep &= ~neg
             neg[:] = False
         else:
-            notes.append(f"{int(neg.sum())} negative amounts (refunds) netted into monetary; they "
-                         "are not purchase occasions.")
+            notes.append(
+                f"{int(neg.sum())} negative amounts (refunds) netted into monetary; they "
+                "are not purchase occasions."
+            )
     zero = keep & (values == 0)
     if zero.any():
         notes.append(f"{int(zero.sum())} zero-value rows counted as purchase occasions.")
@@ -425,8 +473,10 @@ def rfm(transactions: pd.DataFrame, *, customer: Hashable, date: Hashable, amoun
                     dropped[dup_rows] = True
                     weights = np.where(dropped[keep], 0.0, weights)
                 else:
-                    notes.append(f"{n_dup} exact duplicate rows kept and counted (pass "
-                                 "duplicates='drop' if they are double exports).")
+                    notes.append(
+                        f"{n_dup} exact duplicate rows kept and counted (pass "
+                        "duplicates='drop' if they are double exports)."
+                    )
     monetary = np.bincount(kc, weights=weights, minlength=n_cust)
     buy = ~neg[keep]
     if order is None:
@@ -440,8 +490,10 @@ def rfm(transactions: pd.DataFrame, *, customer: Hashable, date: Hashable, amoun
             pos = np.flatnonzero(keep)[np.flatnonzero(buy)[na_o]]
             m = np.zeros(n_rows, dtype=bool)
             m[pos] = True
-            raise DataError(f"column {order!r} has {int(na_o.sum())} missing order ids at rows "
-                            f"{_rows(m)}; fill them or leave order=None to count purchase days.")
+            raise DataError(
+                f"column {order!r} has {int(na_o.sum())} missing order ids at rows "
+                f"{_rows(m)}; fill them or leave order=None to count purchase days."
+            )
         okey = pd.unique(kc[buy] * np.int64(len(ouniq)) + ocodes)
         frequency = np.bincount(okey // len(ouniq), minlength=n_cust)
     last = np.full(n_cust, np.iinfo(np.int64).min, dtype=np.int64)
@@ -450,8 +502,10 @@ def rfm(transactions: pd.DataFrame, *, customer: Hashable, date: Hashable, amoun
     has = frequency > 0
     lost_c = int((~has).sum())
     if lost_c:
-        notes.append(f"{lost_c} customers with no purchase occasion (only refunds or only "
-                     "excluded rows) excluded.")
+        notes.append(
+            f"{lost_c} customers with no purchase occasion (only refunds or only "
+            "excluded rows) excluded."
+        )
     if not has.any():
         raise DataError("no customer has a purchase occasion left; check the amounts and dates.")
     ids = uniques[has]
@@ -466,32 +520,41 @@ def rfm(transactions: pd.DataFrame, *, customer: Hashable, date: Hashable, amoun
     f = tie_scores(frequency, bins, ties)
     m = tie_scores(monetary, bins, ties)
     levels = {k: np.unique(v).tolist() for k, v in (("r", r), ("f", f), ("m", m))}
-    notes.append("score levels used: " + "; ".join(
-        f"{k.upper()} {len(v)} of {bins} ({', '.join(map(str, v))})" for k, v in levels.items()))
+    notes.append(
+        "score levels used: "
+        + "; ".join(
+            f"{k.upper()} {len(v)} of {bins} ({', '.join(map(str, v))})" for k, v in levels.items()
+        )
+    )
     code = r * 100 + f * 10 + m
-    table = pd.DataFrame({
-        customer: ids,
-        "recency": recency,
-        "frequency": frequency,
-        "monetary": monetary,
-        "monetary_mean": monetary / frequency,
-        "r": r,
-        "f": f,
-        "m": m,
-        "rfm_score": code.astype(str),
-        "score": r + f + m,
-    })
+    table = pd.DataFrame(
+        {
+            customer: ids,
+            "recency": recency,
+            "frequency": frequency,
+            "monetary": monetary,
+            "monetary_mean": monetary / frequency,
+            "r": r,
+            "f": f,
+            "m": m,
+            "rfm_score": code.astype(str),
+            "score": r + f + m,
+        }
+    )
     used = "none"
     if scheme is None:
         if bins == 5:
             fm = (f + m + 1) // 2
-            table["segment"] = pd.Categorical.from_codes(_GRID[r - 1, fm - 1],
-                                                         categories=list(SEGMENTS))
+            table["segment"] = pd.Categorical.from_codes(
+                _GRID[r - 1, fm - 1], categories=list(SEGMENTS)
+            )
             used = "standard"
         else:
             table["segment"] = pd.Categorical([None] * len(table), categories=list(SEGMENTS))
-            notes.append(f"no segments named: the standard grid needs bins=5 (got {bins}); "
-                         "pass scheme= for your own.")
+            notes.append(
+                f"no segments named: the standard grid needs bins=5 (got {bins}); "
+                "pass scheme= for your own."
+            )
     else:
         used = "custom"
         view = table.assign(fm=(f + m + 1) // 2)
@@ -508,9 +571,17 @@ def rfm(transactions: pd.DataFrame, *, customer: Hashable, date: Hashable, amoun
                 raise ConfigError(f"scheme function failed: {type(exc).__name__}: {exc}") from exc
             lab = np.asarray(lab, dtype=object)
             if lab.ndim != 1 or len(lab) != len(table):
-                raise ConfigError(f"scheme function returned {np.shape(lab)} labels for "
-                                  f"{len(table)} customers; return one label per customer.")
+                raise ConfigError(
+                    f"scheme function returned {np.shape(lab)} labels for "
+                    f"{len(table)} customers; return one label per customer."
+                )
             table["segment"] = pd.Categorical(lab)
-    return RFMResult(table, bins=int(bins), ties=ties,
-                     asof=pd.Timestamp(np.datetime64(asof_day, "D")), levels=levels, scheme=used,
-                     notes=tuple(notes))
+    return RFMResult(
+        table,
+        bins=int(bins),
+        ties=ties,
+        asof=pd.Timestamp(np.datetime64(asof_day, "D")),
+        levels=levels,
+        scheme=used,
+        notes=tuple(notes),
+    )

@@ -67,8 +67,12 @@ class RuleSegments(Result):
     title = "Rule segments"
 
     def summary(self) -> dict[str, Any]:
-        return {"rows": len(self.labels), "segments": len(self.table),
-                "unmatched (default)": self.n_unmatched, "matching several rules": self.n_overlap}
+        return {
+            "rows": len(self.labels),
+            "segments": len(self.table),
+            "unmatched (default)": self.n_unmatched,
+            "matching several rules": self.n_overlap,
+        }
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"segments": self.table, "overlaps": self.overlaps}
@@ -96,28 +100,40 @@ def _evaluate(data: pd.DataFrame, name: Any, rule: Any) -> np.ndarray:
             f"with shape {np.shape(out)}."
         )
     if len(out) != len(data):
-        raise ConfigError(f"{what} returned {len(out)} values but the data has {len(data)} rows; "
-                          "return one boolean per row.")
+        raise ConfigError(
+            f"{what} returned {len(out)} values but the data has {len(data)} rows; "
+            "return one boolean per row."
+        )
     if isinstance(out, pd.Series):
         if not out.index.equals(data.index):
-            raise ConfigError(f"{what} returned a Series whose index differs from the data's "
-                              "index; return a mask computed from the data passed in.")
+            raise ConfigError(
+                f"{what} returned a Series whose index differs from the data's "
+                "index; return a mask computed from the data passed in."
+            )
         s = out
     else:
         s = pd.Series(out)
     if not pd.api.types.is_bool_dtype(s.dtype):
-        if s.dtype == object and s.map(lambda v: isinstance(v, (bool, np.bool_)) or pd.isna(v)).all():
+        if (
+            s.dtype == object
+            and s.map(lambda v: isinstance(v, (bool, np.bool_)) or pd.isna(v)).all()
+        ):
             s = s.astype("boolean")
         else:
             raise ConfigError(
                 f"{what} returned values of type {s.dtype} ({preview(s.head(20).tolist())}), "
-                "not booleans; write a comparison such as \"age >= 30\"."
+                'not booleans; write a comparison such as "age >= 30".'
             )
     return s.fillna(False).to_numpy(dtype=bool)
 
 
-def segment_rules(data: pd.DataFrame, rules: Mapping[Hashable, Rule], *, default: str = "other",
-                  overlap: Literal["first", "error"] = "first") -> RuleSegments:
+def segment_rules(
+    data: pd.DataFrame,
+    rules: Mapping[Hashable, Rule],
+    *,
+    default: str = "other",
+    overlap: Literal["first", "error"] = "first",
+) -> RuleSegments:
     """Assign rows to named segments by rules; the first matching rule wins.
 
     Parameters
@@ -168,8 +184,10 @@ def segment_rules(data: pd.DataFrame, rules: Mapping[Hashable, Rule], *, default
     data = check_frame(data, min_rows=0)
     check_option(overlap, ("first", "error"), "overlap")
     if not isinstance(rules, Mapping) or len(rules) == 0:
-        raise ConfigError("rules must be a non-empty dict of segment name -> rule "
-                          "(a query string or a function returning a boolean mask).")
+        raise ConfigError(
+            "rules must be a non-empty dict of segment name -> rule "
+            "(a query string or a function returning a boolean mask)."
+        )
     names = list(rules)
     if default in names:
         raise ConfigError(f"default={default!r} is also a rule name; choose another default.")
@@ -178,8 +196,9 @@ def segment_rules(data: pd.DataFrame, rules: Mapping[Hashable, Rule], *, default
     for j, name in enumerate(names):
         rule = rules[name]
         if not (isinstance(rule, str) or callable(rule)):
-            raise ConfigError(f"rule {name!r} must be a query string or a callable, "
-                              f"got {type(rule).__name__}.")
+            raise ConfigError(
+                f"rule {name!r} must be a query string or a callable, got {type(rule).__name__}."
+            )
         mat[:, j] = _evaluate(data, name, rule)
     hits = mat.sum(axis=1)
     multi = hits > 1
@@ -195,24 +214,37 @@ def segment_rules(data: pd.DataFrame, rules: Mapping[Hashable, Rule], *, default
         )
     code = np.where(hits > 0, np.argmax(mat, axis=1), k)
     cats = [*names, default]
-    labels = pd.Series(pd.Categorical.from_codes(code, categories=pd.Index(cats, dtype=object)),
-                       index=data.index, name="segment")
+    labels = pd.Series(
+        pd.Categorical.from_codes(code, categories=pd.Index(cats, dtype=object)),
+        index=data.index,
+        name="segment",
+    )
     counts = np.bincount(code, minlength=k + 1)
-    table = pd.DataFrame({
-        "segment": pd.array(cats, dtype=object),
-        "count": counts.astype(np.int64),
-        "share": counts / n if n else np.zeros(k + 1),
-        "matches": np.append(np.diag(both), 0).astype(np.int64),
-    })
+    table = pd.DataFrame(
+        {
+            "segment": pd.array(cats, dtype=object),
+            "count": counts.astype(np.int64),
+            "share": counts / n if n else np.zeros(k + 1),
+            "matches": np.append(np.diag(both), 0).astype(np.int64),
+        }
+    )
     n_unmatched = int(counts[k])
     notes = []
     if n_unmatched:
         notes.append(f"{n_unmatched} of {n} rows matched no rule and were labelled {default!r}.")
     if n_overlap:
-        notes.append(f"{n_overlap} rows matched several rules and went to the first one "
-                     "(see .overlaps).")
-    return RuleSegments(table, labels=labels, n_unmatched=n_unmatched, n_overlap=n_overlap,
-                        overlaps=overlaps, default=default, notes=tuple(notes))
+        notes.append(
+            f"{n_overlap} rows matched several rules and went to the first one (see .overlaps)."
+        )
+    return RuleSegments(
+        table,
+        labels=labels,
+        n_unmatched=n_unmatched,
+        n_overlap=n_overlap,
+        overlaps=overlaps,
+        default=default,
+        notes=tuple(notes),
+    )
 
 
 # ---------------------------------------------------------------------------- bands
@@ -226,8 +258,10 @@ def _check_edges(edges: Sequence[float], name: str = "edges") -> np.ndarray:
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{name} must be numbers, got {edges!r}.") from exc
     if e.ndim != 1 or len(e) < 1 or not np.all(np.isfinite(e)) or np.any(np.diff(e) <= 0):
-        raise ConfigError(f"{name} must be a non-empty, strictly increasing list of finite "
-                          f"numbers, got {edges!r}.")
+        raise ConfigError(
+            f"{name} must be a non-empty, strictly increasing list of finite "
+            f"numbers, got {edges!r}."
+        )
     return e
 
 
@@ -235,8 +269,9 @@ def _as_series(values: Any, name: str) -> pd.Series:
     if isinstance(values, pd.Series):
         return values
     if isinstance(values, pd.DataFrame):
-        raise ConfigError(f"{name} must be one column (a Series or a list), not a DataFrame; "
-                          "pass df['column'].")
+        raise ConfigError(
+            f"{name} must be one column (a Series or a list), not a DataFrame; pass df['column']."
+        )
     return pd.Series(np.asarray(values) if not isinstance(values, (list, tuple)) else values)
 
 
@@ -247,9 +282,11 @@ def _numeric(values: Any, what: str) -> pd.Series:
         conv = pd.to_numeric(s, errors="coerce")
         bad = (conv.isna() & s.notna()).to_numpy()
         if bad.any():
-            raise DataError(f"{col!r} must be numeric but has {int(bad.sum())} non-numeric values: "
-                            f"{preview(s[bad])} at rows {_positions(bad)}. Recode them or set "
-                            "them to missing.")
+            raise DataError(
+                f"{col!r} must be numeric but has {int(bad.sum())} non-numeric values: "
+                f"{preview(s[bad])} at rows {_positions(bad)}. Recode them or set "
+                "them to missing."
+            )
         s = conv
     return s.astype(float)
 
@@ -260,8 +297,9 @@ def _bands(x: pd.Series, edges: np.ndarray, labels: list[str], what: str) -> pd.
     code = np.searchsorted(edges, v, side="right")  # 0 = under the first edge
     na = np.isnan(v)
     code = np.where(na, -1, code)
-    out = pd.Series(pd.Categorical.from_codes(code, categories=labels, ordered=True),
-                    index=x.index, name=x.name)
+    out = pd.Series(
+        pd.Categorical.from_codes(code, categories=labels, ordered=True), index=x.index, name=x.name
+    )
     notes = []
     if na.any():
         notes.append(f"{int(na.sum())} missing {what} values left missing.")
@@ -273,8 +311,9 @@ def _bands(x: pd.Series, edges: np.ndarray, labels: list[str], what: str) -> pd.
     return out
 
 
-def age_bands(ages: Any, edges: Sequence[float] = (18, 25, 35, 45, 55, 65), *,
-              under: str | None = None) -> pd.Series:
+def age_bands(
+    ages: Any, edges: Sequence[float] = (18, 25, 35, 45, 55, 65), *, under: str | None = None
+) -> pd.Series:
     """Cut ages into readable, ordered bands: ``"18-24"``, ``"25-34"``, ..., ``"65+"``.
 
     Band ``"a-b"`` holds ``a <= age < b + 1`` (``"18-24"``: from 18 up to, not including, 25;
@@ -312,18 +351,25 @@ def age_bands(ages: Any, edges: Sequence[float] = (18, 25, 35, 45, 55, 65), *,
     x = _numeric(ages, "ages")
     neg = (x < 0).to_numpy()
     if neg.any():
-        raise DataError(f"{x.name if x.name is not None else 'ages'!r} has {int(neg.sum())} "
-                        f"negative ages: {preview(x[neg])} at rows {_positions(neg)}; "
-                        "set them to missing.")
+        raise DataError(
+            f"{x.name if x.name is not None else 'ages'!r} has {int(neg.sum())} "
+            f"negative ages: {preview(x[neg])} at rows {_positions(neg)}; "
+            "set them to missing."
+        )
     labels = [under if under is not None else f"under {_num(e[0])}"]
-    labels += [f"{_num(a)}-{_num(b - 1)}" if float(a).is_integer() and float(b).is_integer()
-               else f"{_num(a)}-<{_num(b)}" for a, b in zip(e[:-1], e[1:], strict=True)]
+    labels += [
+        f"{_num(a)}-{_num(b - 1)}"
+        if float(a).is_integer() and float(b).is_integer()
+        else f"{_num(a)}-<{_num(b)}"
+        for a, b in zip(e[:-1], e[1:], strict=True)
+    ]
     labels.append(f"{_num(e[-1])}+")
     return _bands(x, e, labels, "age")
 
 
-def income_bands(values: Any, edges: Sequence[float], *, unit: str = "",
-                 under: str | None = None) -> pd.Series:
+def income_bands(
+    values: Any, edges: Sequence[float], *, unit: str = "", under: str | None = None
+) -> pd.Series:
     """Cut incomes (or any amount) into readable, ordered bands: ``"10k-20k"`` style labels.
 
     Band ``"a-b"`` holds ``a <= value < b``; the lower bound is included, so an income of
@@ -373,13 +419,28 @@ def income_bands(values: Any, edges: Sequence[float], *, unit: str = "",
     return _bands(x, e, labels, "income")
 
 
-_TIER_EN = {1.0: "Tier 1", 1.5: "New tier 1", 2.0: "Tier 2", 3.0: "Tier 3", 4.0: "Tier 4",
-            5.0: "Tier 5"}
+_TIER_EN = {
+    1.0: "Tier 1",
+    1.5: "New tier 1",
+    2.0: "Tier 2",
+    3.0: "Tier 3",
+    4.0: "Tier 4",
+    5.0: "Tier 5",
+}
 _TIER_ZH = {1.0: "一线", 1.5: "新一线", 2.0: "二线", 3.0: "三线", 4.0: "四线", 5.0: "五线"}
 _ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 _ZH_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
-_BELOW = ("及以下", "以下", "andbelow", "orbelow", "&below", "andlower", "orlower", "orless",
-          "andsmaller")
+_BELOW = (
+    "及以下",
+    "以下",
+    "andbelow",
+    "orbelow",
+    "&below",
+    "andlower",
+    "orlower",
+    "orless",
+    "andsmaller",
+)
 
 
 def _tier_key(text: str) -> tuple[float, bool] | None:
@@ -396,7 +457,7 @@ def _tier_key(text: str) -> tuple[float, bool] | None:
     new = False
     for pre in ("新", "new"):
         if t.startswith(pre):
-            t, new = t[len(pre):], True
+            t, new = t[len(pre) :], True
     level: float | None = None
     m = re.fullmatch(r"(?:tier|t)([1-5])|([1-5])(?:tier|线|st|nd|rd|th)?(?:tier)?", t)
     if m:
@@ -412,8 +473,9 @@ def _tier_key(text: str) -> tuple[float, bool] | None:
     return (1.5 if new else level), below
 
 
-def city_tier_bands(values: Any, *, lang: Literal["en", "zh"] = "en",
-                    mapping: Mapping[str, str] | None = None) -> pd.Series:
+def city_tier_bands(
+    values: Any, *, lang: Literal["en", "zh"] = "en", mapping: Mapping[str, str] | None = None
+) -> pd.Series:
     """Map Chinese or English city tier text to ordered tiers (Tier 1 first).
 
     Recognised (case, spaces, hyphens and "城市"/"city" ignored): ``一线``, ``新一线``, ``二线``
@@ -466,12 +528,14 @@ def city_tier_bands(values: Any, *, lang: Literal["en", "zh"] = "en",
             keys[u] = k
     if bad:
         mask = s.astype(str).isin(bad).to_numpy() & ~na
-        raise DataError(f"{name!r} has {int(mask.sum())} values that are not city tiers: "
-                        f"{preview(bad)} at rows {_positions(mask)}. Use text such as '一线', "
-                        "'新一线', 'Tier 2', '三线及以下', or map them with mapping={...}.")
+        raise DataError(
+            f"{name!r} has {int(mask.sum())} values that are not city tiers: "
+            f"{preview(bad)} at rows {_positions(mask)}. Use text such as '一线', "
+            "'新一线', 'Tier 2', '三线及以下', or map them with mapping={...}."
+        )
     floor = min((lv for lv, below in keys.values() if below), default=None)
     names = _TIER_EN if lang == "en" else _TIER_ZH
-    below_label = ("{} and below" if lang == "en" else "{}及以下")
+    below_label = "{} and below" if lang == "en" else "{}及以下"
 
     def label(level: float, below: bool) -> tuple[float, str]:
         if floor is not None and level >= floor:
@@ -484,14 +548,17 @@ def city_tier_bands(values: Any, *, lang: Literal["en", "zh"] = "en",
     codes_of = {u: cats.index(t) for u, (_, t) in lab.items()}
     code = s.astype(str).map(codes_of).to_numpy(dtype=float, na_value=-1)
     code = np.where(na, -1, code).astype(np.int64)
-    out = pd.Series(pd.Categorical.from_codes(code, categories=cats, ordered=True),
-                    index=s.index, name=s.name)
+    out = pd.Series(
+        pd.Categorical.from_codes(code, categories=cats, ordered=True), index=s.index, name=s.name
+    )
     notes = []
     if na.any():
         notes.append(f"{int(na.sum())} missing city tier values left missing.")
     folded = sum(1 for lv, b in keys.values() if floor is not None and lv > floor and not b)
     if folded:
-        notes.append(f"tiers below {names[floor]} folded into {below_label.format(names[floor])!r}.")
+        notes.append(
+            f"tiers below {names[floor]} folded into {below_label.format(names[floor])!r}."
+        )
     out.attrs["notes"] = tuple(notes)
     out.attrs["n_missing"] = int(na.sum())
     return out

@@ -67,9 +67,14 @@ class TierResult(Result):
         return segment_sizes(self.tiers, ax=ax, order=list(self.table["tier"]), **kwargs)
 
 
-def value_tiers(values: pd.Series, *, cuts: Sequence[float] = (0.2, 0.3),
-                labels: Sequence[str] = ("high", "medium", "low"),
-                thresholds: Sequence[float] | None = None, ties: TierTies = "up") -> TierResult:
+def value_tiers(
+    values: pd.Series,
+    *,
+    cuts: Sequence[float] = (0.2, 0.3),
+    labels: Sequence[str] = ("high", "medium", "low"),
+    thresholds: Sequence[float] | None = None,
+    ties: TierTies = "up",
+) -> TierResult:
     """Split customers into value tiers by share of customers or by fixed thresholds.
 
     By share (default): with ``cuts=(0.2, 0.3)`` the top 20% of customers by value are
@@ -133,8 +138,10 @@ def value_tiers(values: pd.Series, *, cuts: Sequence[float] = (0.2, 0.3),
     """
     check_option(ties, ("up", "down", "average"), "ties")
     if isinstance(values, pd.DataFrame) or not isinstance(values, pd.Series):
-        raise ConfigError("values must be a Series indexed by customer (e.g. "
-                          "df.groupby('customer_id')['amount'].sum()).")
+        raise ConfigError(
+            "values must be a Series indexed by customer (e.g. "
+            "df.groupby('customer_id')['amount'].sum())."
+        )
     name = values.name if values.name is not None else "values"
     labels = [str(x) for x in labels]
     if len(set(labels)) != len(labels) or len(labels) < 2:
@@ -145,8 +152,10 @@ def value_tiers(values: pd.Series, *, cuts: Sequence[float] = (0.2, 0.3),
         x = pd.to_numeric(values, errors="coerce")
         bad = (x.isna() & values.notna()).to_numpy()
         if bad.any():
-            raise DataError(f"{name!r} must be numeric but has {int(bad.sum())} non-numeric values: "
-                            f"{preview(values[bad])} at rows {_rows(bad)}.")
+            raise DataError(
+                f"{name!r} must be numeric but has {int(bad.sum())} non-numeric values: "
+                f"{preview(values[bad])} at rows {_rows(bad)}."
+            )
         x = x.astype(float)
     v = x.to_numpy()
     na = np.isnan(v)
@@ -158,15 +167,19 @@ def value_tiers(values: pd.Series, *, cuts: Sequence[float] = (0.2, 0.3),
     if thresholds is not None:
         t = np.asarray(thresholds, dtype=float)
         if t.ndim != 1 or len(t) != k - 1 or np.any(np.diff(t) >= 0) or not np.all(np.isfinite(t)):
-            raise ConfigError(f"thresholds must be {k - 1} strictly decreasing numbers (one per "
-                              f"tier but the last), got {thresholds!r}.")
+            raise ConfigError(
+                f"thresholds must be {k - 1} strictly decreasing numbers (one per "
+                f"tier but the last), got {thresholds!r}."
+            )
         # code 0 = first (highest) tier
         code = np.searchsorted(-t, -vv, side="left")  # thresholds strictly above the value
     else:
         c = np.asarray(cuts, dtype=float)
         if c.ndim != 1 or len(c) != k - 1 or np.any(c <= 0) or c.sum() >= 1:
-            raise ConfigError(f"cuts must be {k - 1} positive shares (one per tier but the last) "
-                              f"summing to less than 1, got {cuts!r}.")
+            raise ConfigError(
+                f"cuts must be {k - 1} positive shares (one per tier but the last) "
+                f"summing to less than 1, got {cuts!r}."
+            )
         uniq, inv, cnt = np.unique(-vv, return_inverse=True, return_counts=True)
         inv = inv.reshape(-1)
         above = (np.cumsum(cnt) - cnt)[inv]  # customers with a strictly higher value
@@ -176,30 +189,38 @@ def value_tiers(values: pd.Series, *, cuts: Sequence[float] = (0.2, 0.3),
         code = np.searchsorted(2 * cum, pos, side="right")  # first tier with pos < 2 * cum
     full = np.full(len(v), -1, dtype=np.int64)
     full[~na] = (k - 1) - code  # categories run from the lowest tier to the highest
-    tiers = pd.Series(pd.Categorical.from_codes(full, categories=labels[::-1], ordered=True),
-                      index=values.index, name="tier")
+    tiers = pd.Series(
+        pd.Categorical.from_codes(full, categories=labels[::-1], ordered=True),
+        index=values.index,
+        name="tier",
+    )
     cnt_t = np.bincount(code, minlength=k)
     val_t = np.bincount(code, weights=vv, minlength=k)
     total = vv.sum()
     with np.errstate(invalid="ignore", divide="ignore"):
         mn = pd.Series(vv).groupby(code).min().reindex(range(k)).to_numpy()
         mx = pd.Series(vv).groupby(code).max().reindex(range(k)).to_numpy()
-        table = pd.DataFrame({
-            "tier": labels,
-            "count": cnt_t.astype(np.int64),
-            "share": cnt_t / n,
-            "value": val_t,
-            "value_share": val_t / total if total != 0 else np.full(k, np.nan),
-            "min": mn,
-            "max": mx,
-        })
+        table = pd.DataFrame(
+            {
+                "tier": labels,
+                "count": cnt_t.astype(np.int64),
+                "share": cnt_t / n,
+                "value": val_t,
+                "value_share": val_t / total if total != 0 else np.full(k, np.nan),
+                "min": mn,
+                "max": mx,
+            }
+        )
     notes = []
     if na.any():
         notes.append(f"{int(na.sum())} customers with a missing {name!r} have no tier.")
     if thresholds is None:
         target = np.diff(np.concatenate([[0.0], np.ceil(np.cumsum(c) * n - 1e-9)]))
-        off = [f"{labels[i]} {cnt_t[i]} (target {int(target[i])})" for i in range(k - 1)
-               if cnt_t[i] != target[i]]
+        off = [
+            f"{labels[i]} {cnt_t[i]} (target {int(target[i])})"
+            for i in range(k - 1)
+            if cnt_t[i] != target[i]
+        ]
         if off:
             notes.append(f"tied values at a cut moved {ties}: " + ", ".join(off) + ".")
     return TierResult(table, tiers=tiers, n_missing=int(na.sum()), notes=tuple(notes))
@@ -235,8 +256,9 @@ class MigrationResult(Result):
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"counts": self.table, "shares": self.shares}
 
-    def plot(self, ax: Axes | None = None, value: Literal["count", "share"] = "count",
-             **kwargs: Any) -> Axes:
+    def plot(
+        self, ax: Axes | None = None, value: Literal["count", "share"] = "count", **kwargs: Any
+    ) -> Axes:
         """Heatmap of the transition matrix (counts or row shares)."""
         from needlab.segment.plot import migration_matrix
 
@@ -249,8 +271,9 @@ def _order_of(s: pd.Series) -> list[Any] | None:
     return None
 
 
-def tier_migration(before: pd.Series, after: pd.Series, *,
-                   order: Sequence[Any] | None = None) -> MigrationResult:
+def tier_migration(
+    before: pd.Series, after: pd.Series, *, order: Sequence[Any] | None = None
+) -> MigrationResult:
     """Transition matrix of customer tiers between two periods, with new and lost customers.
 
     Parameters
@@ -292,39 +315,51 @@ def tier_migration(before: pd.Series, after: pd.Series, *,
             raise ConfigError(f"{nm} must be a Series of tiers indexed by customer id.")
         if not s.index.is_unique:
             dup = s.index.duplicated(keep=False)
-            raise DataError(f"{nm} has {int(s.index[dup].nunique())} duplicated customer ids: "
-                            f"{preview(s.index[dup])} at rows {_rows(dup)}; give one tier per "
-                            "customer.")
+            raise DataError(
+                f"{nm} has {int(s.index[dup].nunique())} duplicated customer ids: "
+                f"{preview(s.index[dup])} at rows {_rows(dup)}; give one tier per "
+                "customer."
+            )
     if order is None:
         ob, oa = _order_of(before), _order_of(after)
         if ob is not None and oa is not None and ob != oa:
-            raise ConfigError(f"before and after have different tier orders ({ob} vs {oa}); "
-                              "pass order=[lowest, ..., highest].")
+            raise ConfigError(
+                f"before and after have different tier orders ({ob} vs {oa}); "
+                "pass order=[lowest, ..., highest]."
+            )
         order = ob if ob is not None else oa
         if order is None:
-            raise ConfigError("the tiers have no order; pass order=[lowest, ..., highest] (or "
-                              "ordered categoricals, as value_tiers returns).")
+            raise ConfigError(
+                "the tiers have no order; pass order=[lowest, ..., highest] (or "
+                "ordered categoricals, as value_tiers returns)."
+            )
     order = list(order)
     if len(set(order)) != len(order):
         raise ConfigError(f"order has repeated tiers: {order!r}.")
     reserved = {"new", "lost", "total"} & {str(o) for o in order}
     if reserved:
-        raise ConfigError(f"tier names {sorted(reserved)} are reserved for the matrix margins; "
-                          "rename those tiers.")
+        raise ConfigError(
+            f"tier names {sorted(reserved)} are reserved for the matrix margins; "
+            "rename those tiers."
+        )
     notes = []
     rank: dict[Any, int] = {t: i for i, t in enumerate(order)}
     parts = []
     for s, nm in ((before, "before"), (after, "after")):
         na = s.isna().to_numpy()
         if na.any():
-            notes.append(f"{int(na.sum())} customers with a missing tier in {nm} treated as "
-                         f"absent from {nm}.")
+            notes.append(
+                f"{int(na.sum())} customers with a missing tier in {nm} treated as "
+                f"absent from {nm}."
+            )
         s = s[~na]
         obj = s.astype(object)
         unknown = ~obj.isin(order).to_numpy()
         if unknown.any():
-            raise ConfigError(f"{nm} has tiers not in order {order!r}: {preview(obj[unknown])}; "
-                              "add them to order=.")
+            raise ConfigError(
+                f"{nm} has tiers not in order {order!r}: {preview(obj[unknown])}; "
+                "add them to order=."
+            )
         parts.append(obj.map(rank).astype(np.int64))
     rb, ra = parts
     ids = rb.index.union(ra.index, sort=False)
@@ -346,8 +381,11 @@ def tier_migration(before: pd.Series, after: pd.Series, *,
     idx = [*range(k - 1, -1, -1), k]
     show = mat[np.ix_(idx, idx)]
     labels = [order[i] for i in idx[:-1]]
-    table = pd.DataFrame(show, index=pd.Index([*labels, "new"], name="before", dtype=object),
-                         columns=pd.Index([*labels, "lost"], name="after", dtype=object))
+    table = pd.DataFrame(
+        show,
+        index=pd.Index([*labels, "new"], name="before", dtype=object),
+        columns=pd.Index([*labels, "lost"], name="after", dtype=object),
+    )
     totals = show.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         shares = table / np.where(totals > 0, totals, np.nan)[:, None]

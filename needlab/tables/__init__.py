@@ -6,11 +6,25 @@ from needlab.tables.crosstab import CrosstabResult, crosstab
 from needlab.tables.freq import FreqResult, freq
 from needlab.tables.means import MeansResult, compare_means
 from needlab.tables.multi import Multi, multi
-from needlab.tables.scores import compare_csat, compare_nps, csat, nps, top_box
+from needlab.tables.scores import (
+    ComparisonResult,
+    CSATResult,
+    NPSResult,
+    TopBoxResult,
+    compare_csat,
+    compare_nps,
+    csat,
+    nps,
+    top_box,
+)
 from needlab.tables.weighting import RakeResult, rake
 
 __all__ = [
     "BannerResult",
+    "CSATResult",
+    "ComparisonResult",
+    "NPSResult",
+    "TopBoxResult",
     "CrosstabResult",
     "FreqResult",
     "MeansResult",

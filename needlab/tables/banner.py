@@ -61,8 +61,12 @@ class BannerResult(Result):
         shown = self.display()
         flat = shown.copy()
         flat.columns = [" ".join(str(x) for x in c if str(x)) for c in shown.columns]
-        return {"banner": flat.reset_index(), "cells": self.table, "tests": self.pvalues,
-                "bases": self.bases}
+        return {
+            "banner": flat.reset_index(),
+            "cells": self.table,
+            "tests": self.pvalues,
+            "bases": self.bases,
+        }
 
     def to_excel(self, path: str | Path) -> Path:
         """Write the banner to an .xlsx file: the formatted report sheet, then the tidy tables.
@@ -78,8 +82,9 @@ class BannerResult(Result):
         others = {k: v for k, v in self.tables().items() if k != "banner"}
         return write_banner_excel(self, path, sheet_name="banner", others=others)
 
-    def plot(self, ax: Axes | None = None, *, question: Hashable | None = None,
-             **kwargs: Any) -> Axes:
+    def plot(
+        self, ax: Axes | None = None, *, question: Hashable | None = None, **kwargs: Any
+    ) -> Axes:
         """Heatmap of one question by every banner column, percentages with letters.
 
         See :func:`needlab.tables.plot.banner_heatmap`.
@@ -97,28 +102,47 @@ class BannerResult(Result):
         t = self.table
         d = self.decimals
         is_mean = t["row"].eq(self._mean_label())
-        num = np.where(is_mean, t["value"].map(lambda v: f"{v:.2f}" if pd.notna(v) else ""),
-                       t["value"].map(lambda v: f"{v:.{d}f}" if pd.notna(v) else ""))
+        num = np.where(
+            is_mean,
+            t["value"].map(lambda v: f"{v:.2f}" if pd.notna(v) else ""),
+            t["value"].map(lambda v: f"{v:.{d}f}" if pd.notna(v) else ""),
+        )
         cell = pd.Series(num, index=t.index).str.cat(t["sig"], sep=" ").str.strip()
         head = t["column"].astype(str) + np.where(t["letter"] != "", " (" + t["letter"] + ")", "")
-        frame = pd.DataFrame({"question": t["question"], "row": t["row"], "banner": t["banner"],
-                              "head": head, "cell": cell})
+        frame = pd.DataFrame(
+            {
+                "question": t["question"],
+                "row": t["row"],
+                "banner": t["banner"],
+                "head": head,
+                "cell": cell,
+            }
+        )
         q_order = list(dict.fromkeys(t["question"]))
         row_order = list(dict.fromkeys(zip(t["question"], t["row"], strict=True)))
         col_order = list(dict.fromkeys(zip(t["banner"], head, strict=True)))
-        wide = frame.pivot_table(index=["question", "row"], columns=["banner", "head"],
-                                 values="cell", aggfunc="first", sort=False)
-        wide = wide.reindex(index=pd.MultiIndex.from_tuples(row_order, names=["question", "row"]),
-                            columns=pd.MultiIndex.from_tuples(col_order, names=["banner", ""]))
+        wide = frame.pivot_table(
+            index=["question", "row"],
+            columns=["banner", "head"],
+            values="cell",
+            aggfunc="first",
+            sort=False,
+        )
+        wide = wide.reindex(
+            index=pd.MultiIndex.from_tuples(row_order, names=["question", "row"]),
+            columns=pd.MultiIndex.from_tuples(col_order, names=["banner", ""]),
+        )
         base_label = LABELS[self.lang]["base_u"]
         blocks = []
         for q in q_order:
             block = wide.loc[[q]]
             b = self.bases[self.bases["question"] == q]
             base = b.set_index(["banner", "head"])["unweighted"].reindex(wide.columns)
-            base_row = pd.DataFrame([base.map(lambda v: "" if pd.isna(v) else f"{v:.0f}").to_numpy()],
-                                    index=pd.MultiIndex.from_tuples([(q, base_label)]),
-                                    columns=wide.columns)
+            base_row = pd.DataFrame(
+                [base.map(lambda v: "" if pd.isna(v) else f"{v:.0f}").to_numpy()],
+                index=pd.MultiIndex.from_tuples([(q, base_label)]),
+                columns=wide.columns,
+            )
             blocks.append(pd.concat([block, base_row]))
         out = pd.concat(blocks).fillna("")
         out.index.names = ["question", "row"]
@@ -239,65 +263,162 @@ def banner(
                 tw.append(cw[idx].sum())
                 tu.append(cu[idx].sum())
             tot_w = w_arr[ok].sum()
-            cells.append(pd.DataFrame({
-                "question": qname[q], "row": names, "banner": total_label, "column": total_label,
-                "letter": "", "n": tu, "count": tw, "value": 100 * np.array(tw) / tot_w, "sig": ""}))
-            bases.append({"question": qname[q], "banner": total_label, "head": total_label,
-                          "unweighted": float(ok.sum()), "weighted": float(tot_w)})
+            cells.append(
+                pd.DataFrame(
+                    {
+                        "question": qname[q],
+                        "row": names,
+                        "banner": total_label,
+                        "column": total_label,
+                        "letter": "",
+                        "n": tu,
+                        "count": tw,
+                        "value": 100 * np.array(tw) / tot_w,
+                        "sig": "",
+                    }
+                )
+            )
+            bases.append(
+                {
+                    "question": qname[q],
+                    "banner": total_label,
+                    "head": total_label,
+                    "unweighted": float(ok.sum()),
+                    "weighted": float(tot_w),
+                }
+            )
         offset = 0
         for g in cols:
             if q in rows:
-                res = crosstab(data, q, g, weights=weights, test=test, method=method, alpha=alpha,
-                               alpha2=alpha2,
-                               adjust=adjust, total=False, nets=nets.get(q), lang=lang,
-                               first_letter=offset)
+                res = crosstab(
+                    data,
+                    q,
+                    g,
+                    weights=weights,
+                    test=test,
+                    method=method,
+                    alpha=alpha,
+                    alpha2=alpha2,
+                    adjust=adjust,
+                    total=False,
+                    nets=nets.get(q),
+                    lang=lang,
+                    first_letter=offset,
+                )
                 t = res.table
-                cells.append(pd.DataFrame({
-                    "question": qname[q], "row": t["row"], "banner": str(g), "column": t["column"],
-                    "letter": t["letter"], "n": t["n"], "count": t["count"],
-                    "value": t["column_percent"], "sig": t["sig"]}))
+                cells.append(
+                    pd.DataFrame(
+                        {
+                            "question": qname[q],
+                            "row": t["row"],
+                            "banner": str(g),
+                            "column": t["column"],
+                            "letter": t["letter"],
+                            "n": t["n"],
+                            "count": t["count"],
+                            "value": t["column_percent"],
+                            "sig": t["sig"],
+                        }
+                    )
+                )
                 for c, letter in res.column_letters.items():
-                    bases.append({"question": qname[q], "banner": str(g), "head": f"{c} ({letter})",
-                                  "unweighted": res.bases.loc["unweighted", c],
-                                  "weighted": res.bases.loc["weighted", c]})
+                    bases.append(
+                        {
+                            "question": qname[q],
+                            "banner": str(g),
+                            "head": f"{c} ({letter})",
+                            "unweighted": res.bases.loc["unweighted", c],
+                            "weighted": res.bases.loc["weighted", c],
+                        }
+                    )
                 tests.append(res.pvalues.assign(question=qname[q], banner=str(g)))
                 notes += [f"{q} x {g}: {n}" for n in res.notes]
                 n_cols = len(res.column_letters)
             if q in means:
-                m = compare_means(data, q, g, weights=weights, scores=scores.get(q),
-                                  test="welch" if test is not None else None, alpha=alpha,
-                                  alpha2=alpha2,
-                                  adjust=adjust, total=False, lang=lang, first_letter=offset)
+                m = compare_means(
+                    data,
+                    q,
+                    g,
+                    weights=weights,
+                    scores=scores.get(q),
+                    test="welch" if test is not None else None,
+                    alpha=alpha,
+                    alpha2=alpha2,
+                    adjust=adjust,
+                    total=False,
+                    lang=lang,
+                    first_letter=offset,
+                )
                 t = m.table
-                cells.append(pd.DataFrame({
-                    "question": qname[q], "row": mean_label, "banner": str(g), "column": t["column"],
-                    "letter": t["letter"], "n": t["n"], "count": t["weighted_n"],
-                    "value": t["mean"], "sig": t["sig"]}))
+                cells.append(
+                    pd.DataFrame(
+                        {
+                            "question": qname[q],
+                            "row": mean_label,
+                            "banner": str(g),
+                            "column": t["column"],
+                            "letter": t["letter"],
+                            "n": t["n"],
+                            "count": t["weighted_n"],
+                            "value": t["mean"],
+                            "sig": t["sig"],
+                        }
+                    )
+                )
                 tests.append(m.pvalues.assign(question=qname[q], banner=str(g), row=mean_label))
                 if q not in rows:
                     for _, r in t.iterrows():  # one row per banner category
-                        bases.append({"question": qname[q], "banner": str(g), "head": f"{r['column']} ({r['letter']})",
-                                      "unweighted": r["n"], "weighted": r["weighted_n"]})
+                        bases.append(
+                            {
+                                "question": qname[q],
+                                "banner": str(g),
+                                "head": f"{r['column']} ({r['letter']})",
+                                "unweighted": r["n"],
+                                "weighted": r["weighted_n"],
+                            }
+                        )
                 n_cols = len(t)
             offset += n_cols
         if q in means:
             x, how = score_values(data, q, scores.get(q))
             notes += [f"{q}: {n}" for n in how]
             ok = np.isfinite(x)
-            cells.append(pd.DataFrame({
-                "question": [qname[q]], "row": [mean_label], "banner": [total_label],
-                "column": [total_label], "letter": [""], "n": [float(ok.sum())],
-                "count": [w_arr[ok].sum()],
-                "value": [np.sum(w_arr[ok] * x[ok]) / w_arr[ok].sum()], "sig": [""]}))
+            cells.append(
+                pd.DataFrame(
+                    {
+                        "question": [qname[q]],
+                        "row": [mean_label],
+                        "banner": [total_label],
+                        "column": [total_label],
+                        "letter": [""],
+                        "n": [float(ok.sum())],
+                        "count": [w_arr[ok].sum()],
+                        "value": [np.sum(w_arr[ok] * x[ok]) / w_arr[ok].sum()],
+                        "sig": [""],
+                    }
+                )
+            )
             if q not in rows:
-                bases.append({"question": qname[q], "banner": total_label, "head": total_label,
-                              "unweighted": float(ok.sum()), "weighted": float(w_arr[ok].sum())})
+                bases.append(
+                    {
+                        "question": qname[q],
+                        "banner": total_label,
+                        "head": total_label,
+                        "unweighted": float(ok.sum()),
+                        "weighted": float(w_arr[ok].sum()),
+                    }
+                )
     table = pd.concat(cells, ignore_index=True)
     # Put each question's Total cells first in column order.
     table["_b"] = (table["banner"] != total_label).astype(int)
     table = table.sort_values(["_b"], kind="stable").drop(columns="_b")
     table["_q"] = table["question"].map({qname[q]: i for i, q in enumerate(questions)})
     table = table.sort_values("_q", kind="stable").drop(columns="_q").reset_index(drop=True)
-    return BannerResult(table, pvalues=pd.concat(tests, ignore_index=True) if tests else pd.DataFrame(),
-                        bases=pd.DataFrame(bases), decimals=decimals, lang=lang,
-                        notes=tuple(dict.fromkeys(notes)))
+    return BannerResult(
+        table,
+        pvalues=pd.concat(tests, ignore_index=True) if tests else pd.DataFrame(),
+        bases=pd.DataFrame(bases),
+        decimals=decimals,
+        lang=lang,
+        notes=tuple(dict.fromkeys(notes)),
+    )

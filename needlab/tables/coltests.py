@@ -23,9 +23,16 @@ __all__ = ["adjust_pvalues", "letters_for", "mean_test", "proportion_test"]
 Method = Literal["pooled_z", "dimensions", "unpooled_z"]
 
 
-def proportion_test(p_a: np.ndarray, p_b: np.ndarray, e_a: np.ndarray, e_b: np.ndarray, *,
-                    w_a: np.ndarray | None = None, w_b: np.ndarray | None = None,
-                    method: Method = "pooled_z") -> tuple[np.ndarray, np.ndarray]:
+def proportion_test(
+    p_a: np.ndarray,
+    p_b: np.ndarray,
+    e_a: np.ndarray,
+    e_b: np.ndarray,
+    *,
+    w_a: np.ndarray | None = None,
+    w_b: np.ndarray | None = None,
+    method: Method = "pooled_z",
+) -> tuple[np.ndarray, np.ndarray]:
     """Two-sided test of two column proportions.
 
     Parameters
@@ -83,8 +90,14 @@ def proportion_test(p_a: np.ndarray, p_b: np.ndarray, e_a: np.ndarray, e_b: np.n
     return stat, np.where(ok, pval, np.nan)
 
 
-def mean_test(m_a: np.ndarray, m_b: np.ndarray, se_a: np.ndarray, se_b: np.ndarray,
-              e_a: np.ndarray, e_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def mean_test(
+    m_a: np.ndarray,
+    m_b: np.ndarray,
+    se_a: np.ndarray,
+    se_b: np.ndarray,
+    e_a: np.ndarray,
+    e_b: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
     """Welch's t test of two column means.
 
     t = (m_a - m_b) / sqrt(se_a^2 + se_b^2), with Welch-Satterthwaite degrees of freedom
@@ -100,8 +113,9 @@ def mean_test(m_a: np.ndarray, m_b: np.ndarray, se_a: np.ndarray, se_b: np.ndarr
     """
     from scipy import special
 
-    m_a, m_b, se_a, se_b, e_a, e_b = (np.asarray(x, dtype=float)
-                                      for x in (m_a, m_b, se_a, se_b, e_a, e_b))
+    m_a, m_b, se_a, se_b, e_a, e_b = (
+        np.asarray(x, dtype=float) for x in (m_a, m_b, se_a, se_b, e_a, e_b)
+    )
     with np.errstate(invalid="ignore", divide="ignore"):
         va, vb = se_a**2, se_b**2
         var = va + vb
@@ -142,8 +156,9 @@ def adjust_pvalues(p: np.ndarray, method: Literal["bonferroni", "bh"] | None) ->
     return np.where(np.isfinite(p), out, np.nan)
 
 
-def letters_for(diff: np.ndarray, p: np.ndarray, letters: list[str], alpha: float,
-                alpha2: float | None = None) -> np.ndarray:
+def letters_for(
+    diff: np.ndarray, p: np.ndarray, letters: list[str], alpha: float, alpha2: float | None = None
+) -> np.ndarray:
     """Significance letters per cell from (rows, C, C) differences and p values.
 
     Cell (r, a) lists the letters of the columns b it is significantly *greater* than:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from needlab._result import Result
+from needlab._stats import codes_of
 from needlab._validate import (
     check_alpha,
     check_columns,
@@ -25,7 +26,6 @@ from needlab._validate import (
     preview,
 )
 from needlab.errors import ConfigError, DataError
-from needlab.tables._stats import codes_of
 from needlab.tables.coltests import adjust_pvalues, letters_for, proportion_test
 from needlab.tables.multi import Multi, indicators, overlap_test
 
@@ -35,10 +35,18 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["CrosstabResult", "column_letters", "crosstab", "rao_scott"]
 
 LABELS = {
-    "en": {"total": "Total", "base_u": "Base (unweighted)", "base_w": "Base (weighted)",
-           "base_e": "Base (effective)"},
-    "zh": {"total": "合计", "base_u": "基数（未加权）", "base_w": "基数（加权）",
-           "base_e": "基数（有效）"},
+    "en": {
+        "total": "Total",
+        "base_u": "Base (unweighted)",
+        "base_w": "Base (weighted)",
+        "base_e": "Base (effective)",
+    },
+    "zh": {
+        "total": "合计",
+        "base_u": "基数（未加权）",
+        "base_w": "基数（加权）",
+        "base_e": "基数（有效）",
+    },
 }
 
 
@@ -123,9 +131,14 @@ class CrosstabResult(Result):
         return out
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        return {"crosstab": self.display().reset_index(), "counts": self.counts.reset_index(),
-                "percent": self.percent.reset_index(), "bases": self.bases.reset_index(),
-                "tests": self.pvalues, "overall": self.chi2}
+        return {
+            "crosstab": self.display().reset_index(),
+            "counts": self.counts.reset_index(),
+            "percent": self.percent.reset_index(),
+            "bases": self.bases.reset_index(),
+            "tests": self.pvalues,
+            "overall": self.chi2,
+        }
 
     def display(self, decimals: int = 0) -> pd.DataFrame:
         """The banner layout: percentages with significance letters, then the three bases.
@@ -139,13 +152,18 @@ class CrosstabResult(Result):
             txt[c] = (txt[c] + " " + self.letters[c]).str.strip()
         bases = self.bases.T
         extra = pd.DataFrame(
-            [bases["unweighted"].map(lambda v: f"{v:.0f}"), bases["weighted"].map(lambda v: f"{v:.1f}"),
-             bases["effective"].map(lambda v: f"{v:.1f}")],
+            [
+                bases["unweighted"].map(lambda v: f"{v:.0f}"),
+                bases["weighted"].map(lambda v: f"{v:.1f}"),
+                bases["effective"].map(lambda v: f"{v:.1f}"),
+            ],
             index=[lab["base_u"], lab["base_w"], lab["base_e"]],
         )
         out = pd.concat([txt, extra[txt.columns]])
-        out.columns = [f"{c} ({self.column_letters[c]})" if c in self.column_letters else str(c)
-                       for c in out.columns]
+        out.columns = [
+            f"{c} ({self.column_letters[c]})" if c in self.column_letters else str(c)
+            for c in out.columns
+        ]
         out.index.name = self.row
         return out
 
@@ -156,8 +174,9 @@ class CrosstabResult(Result):
         others = {k: v for k, v in self.tables().items() if k != "crosstab"}
         return write_banner_excel(self, path, sheet_name="crosstab", others=others)
 
-    def plot(self, ax: Axes | None = None, kind: Literal["heatmap", "bars"] = "heatmap",
-             **kwargs: Any) -> Axes:
+    def plot(
+        self, ax: Axes | None = None, kind: Literal["heatmap", "bars"] = "heatmap", **kwargs: Any
+    ) -> Axes:
         """Heatmap of the percentages, or grouped bars, with significance letters.
 
         See :func:`needlab.tables.plot.crosstab_heatmap` and
@@ -281,8 +300,10 @@ def crosstab(
     check_option(lang, ("en", "zh"), "lang")
     alpha = check_alpha(alpha)
     if alpha2 is not None and check_alpha(alpha2, "alpha2") <= alpha:
-        raise ConfigError(f"alpha2 ({alpha2}) must be larger than alpha ({alpha}): it marks the "
-                          "weaker, lower-case level.")
+        raise ConfigError(
+            f"alpha2 ({alpha2}) must be larger than alpha ({alpha}): it marks the "
+            "weaker, lower-case level."
+        )
     w = check_weights(data, weights)
     weighted = w is not None
     w = np.ones(len(data)) if w is None else w
@@ -291,8 +312,10 @@ def crosstab(
     notes = []
     if is_multi:
         if nets:
-            raise ConfigError("nets are not supported with multi-response questions yet; add the "
-                              "net as a 0/1 column of its own.")
+            raise ConfigError(
+                "nets are not supported with multi-response questions yet; add the "
+                "net as a 0/1 column of its own."
+            )
         yr, vr, rlev = indicators(data, row)
         yc, vc, clev = indicators(data, col)
         missing_r, missing_c = int((~vr).sum()), int((~vc).sum())
@@ -300,7 +323,10 @@ def crosstab(
         rc, rlev = codes_of(data[row], row)
         cc, clev = codes_of(data[col], col)
         vr, vc = rc >= 0, cc >= 0
-        missing_r, missing_c = len(vr) - int(np.count_nonzero(vr)), len(vc) - int(np.count_nonzero(vc))
+        missing_r, missing_c = (
+            len(vr) - int(np.count_nonzero(vr)),
+            len(vc) - int(np.count_nonzero(vc)),
+        )
     for name, lev in ((row, rlev), (col, clev)):
         if len(lev) < 2:
             raise DataError(
@@ -311,16 +337,23 @@ def crosstab(
     valid = vr & vc
     n_out = len(valid) - int(np.count_nonzero(valid))
     if n_out:
-        notes.append(f"{n_out} of {len(data)} rows excluded: {missing_r} missing "
-                     f"{str(row)!r}, {missing_c} missing {str(col)!r}.")
+        notes.append(
+            f"{n_out} of {len(data)} rows excluded: {missing_r} missing "
+            f"{str(row)!r}, {missing_c} missing {str(col)!r}."
+        )
     all_valid = n_out == 0
     wv = w if all_valid else w[valid]
     if not valid.any() or wv.sum() <= 0:
         raise DataError(
             f"no row answers both {str(row)!r} and {str(col)!r}"
-            + ("" if not valid.any() else f" with a positive weight ({int(valid.sum())} rows "
-               "answer both, all with weight 0)")
-            + "; check the filter, the skip logic or the weights.")
+            + (
+                ""
+                if not valid.any()
+                else f" with a positive weight ({int(valid.sum())} rows "
+                "answer both, all with weight 0)"
+            )
+            + "; check the filter, the skip logic or the weights."
+        )
     n_r, n_c = len(rlev), len(clev)
     if is_multi:
         yr, yc = yr[valid], yc[valid]
@@ -358,8 +391,10 @@ def crosstab(
         for net, members in nets.items():
             bad = [m for m in members if m not in index]
             if bad:
-                raise DataError(f"net {net!r} names categories {preview(bad)} that {row!r} does not "
-                                f"have; its categories are {preview(list(rlev), 12)}.")
+                raise DataError(
+                    f"net {net!r} names categories {preview(bad)} that {row!r} does not "
+                    f"have; its categories are {preview(list(rlev), 12)}."
+                )
             ids = [index[m] for m in members]
             add_w.append(wcount[ids].sum(axis=0))
             add_u.append(ucount[ids].sum(axis=0))
@@ -378,20 +413,48 @@ def crosstab(
     t_prop = row_tot_w / tot_w
     if test is None:
         sig = np.full((len(row_names), n_c), "", dtype=object)
-        pvalues = pd.DataFrame({c: pd.Series(dtype=object if c in ("row", "column_a", "column_b")
-                                             else bool if c in ("significant", "testable")
-                                             else float) for c in PVALUE_COLUMNS})
+        pvalues = pd.DataFrame(
+            {
+                c: pd.Series(
+                    dtype=object
+                    if c in ("row", "column_a", "column_b")
+                    else bool
+                    if c in ("significant", "testable")
+                    else float
+                )
+                for c in PVALUE_COLUMNS
+            }
+        )
         notes.append("test=None: no column tests, no letters.")
     else:
         sig, pvalues = _column_tests(
-            row_names, col_labels, letters, prop, e, col_w, col_w2, wx, row_tot_w, t_prop, tot_w,
-            tot_w2, yr if isinstance(col, Multi) else None, yc if isinstance(col, Multi) else None,
-            wv, method=method, adjust=adjust, alpha=alpha, alpha2=alpha2,
-            total_label=lab["total"] if total else None)
+            row_names,
+            col_labels,
+            letters,
+            prop,
+            e,
+            col_w,
+            col_w2,
+            wx,
+            row_tot_w,
+            t_prop,
+            tot_w,
+            tot_w2,
+            yr if isinstance(col, Multi) else None,
+            yc if isinstance(col, Multi) else None,
+            wv,
+            method=method,
+            adjust=adjust,
+            alpha=alpha,
+            alpha2=alpha2,
+            total_label=lab["total"] if total else None,
+        )
         if not pvalues["testable"].all():
-            notes.append(f"{(~pvalues['testable']).sum()} comparisons are not testable (an empty "
-                         "column or a zero standard error); they show no letter and "
-                         "testable=False.")
+            notes.append(
+                f"{(~pvalues['testable']).sum()} comparisons are not testable (an empty "
+                "column or a zero standard error); they show no letter and "
+                "testable=False."
+            )
 
     # Tables.
     cols_all = col_labels + ([lab["total"]] if total else [])
@@ -411,53 +474,122 @@ def crosstab(
     unweighted = pd.DataFrame(ufull, index=idx, columns=cols_all)
     percent_df = pd.DataFrame(pct, index=idx, columns=cols_all)
     e_all = np.r_[e, tot_w**2 / tot_w2 if tot_w2 > 0 else 0.0] if total else e
-    bases = pd.DataFrame([np.r_[col_n, tot_n] if total else col_n, bw, e_all],
-                         index=["unweighted", "weighted", "effective"], columns=cols_all)
+    bases = pd.DataFrame(
+        [np.r_[col_n, tot_n] if total else col_n, bw, e_all],
+        index=["unweighted", "weighted", "effective"],
+        columns=cols_all,
+    )
     letters_df = pd.DataFrame(sig, index=idx, columns=col_labels)
 
-    tidy = pd.DataFrame({
-        "row": np.repeat(np.array(row_names, dtype=object), len(cols_all)),
-        "column": np.tile(np.array(cols_all, dtype=object), len(row_names)),
-        "letter": np.tile(np.array(letters + ([""] if total else []), dtype=object), len(row_names)),
-        "n": ufull.ravel(), "count": wfull.ravel(), "percent": pct.ravel(),
-        "column_percent": colpct.ravel(),
-        "sig": np.column_stack([sig, np.full(len(row_names), "")]).ravel() if total else sig.ravel(),
-    })
+    tidy = pd.DataFrame(
+        {
+            "row": np.repeat(np.array(row_names, dtype=object), len(cols_all)),
+            "column": np.tile(np.array(cols_all, dtype=object), len(row_names)),
+            "letter": np.tile(
+                np.array(letters + ([""] if total else []), dtype=object), len(row_names)
+            ),
+            "n": ufull.ravel(),
+            "count": wfull.ravel(),
+            "percent": pct.ravel(),
+            "column_percent": colpct.ravel(),
+            "sig": np.column_stack([sig, np.full(len(row_names), "")]).ravel()
+            if total
+            else sig.ravel(),
+        }
+    )
 
     if is_multi:
         chi2, v, v_corr, small, min_exp = (
-            pd.DataFrame(columns=["test", "statistic", "df", "df2", "p_value", "small_expected",
-                                  "min_expected"]), np.nan, np.nan, 0.0, np.nan)
-        notes.append("multi-response: percentages are of respondents and may sum to more than "
-                     "100; no overall chi-square (answers are not mutually exclusive).")
+            pd.DataFrame(
+                columns=[
+                    "test",
+                    "statistic",
+                    "df",
+                    "df2",
+                    "p_value",
+                    "small_expected",
+                    "min_expected",
+                ]
+            ),
+            np.nan,
+            np.nan,
+            0.0,
+            np.nan,
+        )
+        notes.append(
+            "multi-response: percentages are of respondents and may sum to more than "
+            "100; no overall chi-square (answers are not mutually exclusive)."
+        )
     else:
         chi2, v, v_corr, small, min_exp = _overall(ucount, wcount, w2cell, weighted, notes)
     if small > 0.2 or min_exp < 1:
-        notes.append(f"{small:.0%} of cells have expected counts below 5 (smallest "
-                     f"{min_exp:.2g}): the chi-square approximation is doubtful (Cochran's rule: "
-                     "at most 20% below 5, none below 1); merge sparse categories.")
+        notes.append(
+            f"{small:.0%} of cells have expected counts below 5 (smallest "
+            f"{min_exp:.2g}): the chi-square approximation is doubtful (Cochran's rule: "
+            "at most 20% below 5, none below 1); merge sparse categories."
+        )
     if weighted and not is_multi:
         notes.append("weighted: tests use Kish effective bases; the overall test is Rao-Scott.")
     return CrosstabResult(
-        tidy, counts=counts, unweighted=unweighted, percent=percent_df, bases=bases,
-        pvalues=pvalues, letters=letters_df, column_letters=dict(zip(col_labels, letters, strict=True)),
-        chi2=chi2, cramers_v=v, cramers_v_corrected=v_corr, row=row, col=col,
-        percent_by=percent, alpha=alpha, lang=lang, notes=tuple(notes),
+        tidy,
+        counts=counts,
+        unweighted=unweighted,
+        percent=percent_df,
+        bases=bases,
+        pvalues=pvalues,
+        letters=letters_df,
+        column_letters=dict(zip(col_labels, letters, strict=True)),
+        chi2=chi2,
+        cramers_v=v,
+        cramers_v_corrected=v_corr,
+        row=row,
+        col=col,
+        percent_by=percent,
+        alpha=alpha,
+        lang=lang,
+        notes=tuple(notes),
     )
 
 
-PVALUE_COLUMNS = ["row", "column_a", "column_b", "p_a", "p_b", "difference", "statistic",
-                  "p_value", "p_adjusted", "significant", "testable"]
+PVALUE_COLUMNS = [
+    "row",
+    "column_a",
+    "column_b",
+    "p_a",
+    "p_b",
+    "difference",
+    "statistic",
+    "p_value",
+    "p_adjusted",
+    "significant",
+    "testable",
+]
 """Columns of :attr:`CrosstabResult.pvalues`."""
 
 
-def _column_tests(row_names: list, col_labels: list, letters: list[str], prop: np.ndarray,
-                  e: np.ndarray, col_w: np.ndarray, col_w2: np.ndarray, wx: np.ndarray,
-                  row_tot_w: np.ndarray, t_prop: np.ndarray, tot_w: float, tot_w2: float,
-                  yr: np.ndarray | None, yc: np.ndarray | None, wv: np.ndarray, *,
-                  method: Literal["pooled_z", "dimensions", "unpooled_z"],
-                  adjust: Literal["bonferroni", "bh"] | None, alpha: float, alpha2: float | None,
-                  total_label: str | None) -> tuple[np.ndarray, pd.DataFrame]:
+def _column_tests(
+    row_names: list,
+    col_labels: list,
+    letters: list[str],
+    prop: np.ndarray,
+    e: np.ndarray,
+    col_w: np.ndarray,
+    col_w2: np.ndarray,
+    wx: np.ndarray,
+    row_tot_w: np.ndarray,
+    t_prop: np.ndarray,
+    tot_w: float,
+    tot_w2: float,
+    yr: np.ndarray | None,
+    yc: np.ndarray | None,
+    wv: np.ndarray,
+    *,
+    method: Literal["pooled_z", "dimensions", "unpooled_z"],
+    adjust: Literal["bonferroni", "bh"] | None,
+    alpha: float,
+    alpha2: float | None,
+    total_label: str | None,
+) -> tuple[np.ndarray, pd.DataFrame]:
     """Every pairwise column test of every row at once, letters, and the tests against Total.
 
     ``yc`` (the respondent x column indicators) is given only for a multi-response column
@@ -475,17 +607,33 @@ def _column_tests(row_names: list, col_labels: list, letters: list[str], prop: n
         stat[:, ju, iu], pval[:, ju, iu] = -z_pairs, p_pairs
     else:
         # Disjoint columns: the chosen test, all rows and pairs at once: (rows, C, C).
-        stat, pval = proportion_test(pa, pb, e[None, :, None], e[None, None, :],
-                                     w_a=col_w[None, :, None], w_b=col_w[None, None, :],
-                                     method=method)
+        stat, pval = proportion_test(
+            pa,
+            pb,
+            e[None, :, None],
+            e[None, None, :],
+            w_a=col_w[None, :, None],
+            w_b=col_w[None, None, :],
+            method=method,
+        )
     padj_pairs = adjust_pvalues(pval[:, iu, ju], adjust)
     padj = np.full_like(pval, np.nan)
     padj[:, iu, ju] = padj_pairs
     padj[:, ju, iu] = padj_pairs
     sig = letters_for(pa - pb, padj, letters, alpha, alpha2)
-    parts = [_pairs_arrays(row_names, [col_labels[i] for i in iu], [col_labels[j] for j in ju],
-                           prop[:, iu], prop[:, ju], stat[:, iu, ju], pval[:, iu, ju], padj_pairs,
-                           alpha)]
+    parts = [
+        _pairs_arrays(
+            row_names,
+            [col_labels[i] for i in iu],
+            [col_labels[j] for j in ju],
+            prop[:, iu],
+            prop[:, ju],
+            stat[:, iu, ju],
+            pval[:, iu, ju],
+            padj_pairs,
+            alpha,
+        )
+    ]
     if total_label is not None:
         # Each column against the rest of the sample (the column is part of the total).
         if yc is not None and yr is not None:
@@ -495,31 +643,63 @@ def _column_tests(row_names: list, col_labels: list, letters: list[str], prop: n
             with np.errstate(invalid="ignore", divide="ignore"):
                 e_rest = np.where(tot_w2 - col_w2 > 0, rest_w**2 / (tot_w2 - col_w2), 0.0)
                 p_rest = (row_tot_w[:, None] - wx) / rest_w
-            st, pv = proportion_test(prop, p_rest, e[None, :], e_rest[None, :], w_a=col_w[None, :],
-                                     w_b=rest_w[None, :], method=method)
+            st, pv = proportion_test(
+                prop,
+                p_rest,
+                e[None, :],
+                e_rest[None, :],
+                w_a=col_w[None, :],
+                w_b=rest_w[None, :],
+                method=method,
+            )
         pv_adj = adjust_pvalues(pv, adjust)
-        parts.append(_pairs_arrays(row_names, col_labels, [total_label] * n_c, prop,
-                                   np.repeat(t_prop[:, None], n_c, axis=1), st, pv, pv_adj, alpha))
+        parts.append(
+            _pairs_arrays(
+                row_names,
+                col_labels,
+                [total_label] * n_c,
+                prop,
+                np.repeat(t_prop[:, None], n_c, axis=1),
+                st,
+                pv,
+                pv_adj,
+                alpha,
+            )
+        )
     # One frame from the concatenated columns (cheaper than a frame per part and a concat).
     return sig, pd.DataFrame({c: np.concatenate([p[c] for p in parts]) for c in PVALUE_COLUMNS})
 
 
-def _pairs_arrays(rows: list, col_a: list, col_b: list, p_a: np.ndarray, p_b: np.ndarray,
-                  stat: np.ndarray, pval: np.ndarray, padj: np.ndarray, alpha: float
-                  ) -> dict[str, np.ndarray]:
+def _pairs_arrays(
+    rows: list,
+    col_a: list,
+    col_b: list,
+    p_a: np.ndarray,
+    p_b: np.ndarray,
+    stat: np.ndarray,
+    pval: np.ndarray,
+    padj: np.ndarray,
+    alpha: float,
+) -> dict[str, np.ndarray]:
     k = len(col_a)
     return {
         "row": np.repeat(np.array(rows, dtype=object), k),
         "column_a": np.tile(np.array(col_a, dtype=object), len(rows)),
         "column_b": np.tile(np.array(col_b, dtype=object), len(rows)),
-        "p_a": p_a.ravel(), "p_b": p_b.ravel(), "difference": (p_a - p_b).ravel(),
-        "statistic": stat.ravel(), "p_value": pval.ravel(), "p_adjusted": padj.ravel(),
-        "significant": (padj < alpha).ravel(), "testable": np.isfinite(pval).ravel(),
+        "p_a": p_a.ravel(),
+        "p_b": p_b.ravel(),
+        "difference": (p_a - p_b).ravel(),
+        "statistic": stat.ravel(),
+        "p_value": pval.ravel(),
+        "p_adjusted": padj.ravel(),
+        "significant": (padj < alpha).ravel(),
+        "testable": np.isfinite(pval).ravel(),
     }
 
 
-def _overall(ucount: np.ndarray, wcount: np.ndarray, w2cell: np.ndarray, weighted: bool,
-             notes: list[str]) -> tuple[pd.DataFrame, float, float, float, float]:
+def _overall(
+    ucount: np.ndarray, wcount: np.ndarray, w2cell: np.ndarray, weighted: bool, notes: list[str]
+) -> tuple[pd.DataFrame, float, float, float, float]:
     """Overall association tests on the non-empty rows and columns.
 
     A row or column is empty when it has no respondents or (weighted) only weight 0; it is
@@ -553,17 +733,21 @@ def _overall(ucount: np.ndarray, wcount: np.ndarray, w2cell: np.ndarray, weighte
         x2, f, d1, d2, p = rao_scott(wt, w2cell[keep_r][:, keep_c], n)
         rows.append(("Rao-Scott F (second order)", f, d1, d2, p, small, min_exp))
         if not np.isfinite(p):
-            notes.append("the Rao-Scott test is not defined for this table: empty cells leave "
-                         "interaction contrasts without data (the design-effect matrix is "
-                         "singular); merge sparse categories. Its row in .chi2 is NaN.")
+            notes.append(
+                "the Rao-Scott test is not defined for this table: empty cells leave "
+                "interaction contrasts without data (the design-effect matrix is "
+                "singular); merge sparse categories. Its row in .chi2 is NaN."
+            )
         table_for_v = wt / wt.sum() * n
     else:
         pear = chi2_contingency(u, correction=False)
         lr = chi2_contingency(u, correction=False, lambda_="log-likelihood")
-        rows.append(("Pearson chi-square", pear.statistic, pear.dof, np.nan, pear.pvalue, small,
-                     min_exp))
-        rows.append(("Likelihood ratio (G)", lr.statistic, lr.dof, np.nan, lr.pvalue, small,
-                     min_exp))
+        rows.append(
+            ("Pearson chi-square", pear.statistic, pear.dof, np.nan, pear.pvalue, small, min_exp)
+        )
+        rows.append(
+            ("Likelihood ratio (G)", lr.statistic, lr.dof, np.nan, lr.pvalue, small, min_exp)
+        )
         table_for_v = u
         x2 = pear.statistic
     if weighted:
@@ -583,7 +767,9 @@ SINGULAR = 1e14
 """Condition number (1-norm) above which the Rao-Scott design-effect matrix is not computed."""
 
 
-def rao_scott(wcount: np.ndarray, w2cell: np.ndarray, n: float) -> tuple[float, float, float, float, float]:
+def rao_scott(
+    wcount: np.ndarray, w2cell: np.ndarray, n: float
+) -> tuple[float, float, float, float, float]:
     """Rao-Scott second-order corrected test of independence for a weighted table.
 
     The design is with-replacement sampling of respondents with weights only (no strata or
@@ -615,8 +801,12 @@ def rao_scott(wcount: np.ndarray, w2cell: np.ndarray, n: float) -> tuple[float, 
     p = (wcount / total).ravel()
     s2 = w2cell.ravel()
     s2_tot = s2.sum()
-    v = n / (n - 1) / total**2 * (np.diag(s2) - np.outer(p, s2) - np.outer(s2, p)
-                                  + s2_tot * np.outer(p, p))
+    v = (
+        n
+        / (n - 1)
+        / total**2
+        * (np.diag(s2) - np.outer(p, s2) - np.outer(s2, p) + s2_tot * np.outer(p, p))
+    )
     # Design matrices over cells in row-major order (cell k = i * n_c + j).
     ri, cj = np.divmod(np.arange(n_r * n_c), n_c)
     rd = (ri[:, None] == np.arange(1, n_r)[None, :]).astype(float)

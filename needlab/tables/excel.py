@@ -42,10 +42,14 @@ LEGEND = {
 """The legend row written beneath the table, by ``lang``."""
 
 
-def write_banner_excel(result: CrosstabResult | BannerResult, path: str | Path, *,
-                       sheet_name: str | None = None,
-                       others: Mapping[str, pd.DataFrame] | None = None,
-                       decimals: int = 0) -> Path:
+def write_banner_excel(
+    result: CrosstabResult | BannerResult,
+    path: str | Path,
+    *,
+    sheet_name: str | None = None,
+    others: Mapping[str, pd.DataFrame] | None = None,
+    decimals: int = 0,
+) -> Path:
     """Write a crosstab or banner table to a formatted .xlsx sheet.
 
     The sheet holds, top to bottom: the result's title (bold); the header row(s) in bold
@@ -105,8 +109,10 @@ def write_banner_excel(result: CrosstabResult | BannerResult, path: str | Path, 
     elif isinstance(result, CrosstabResult):
         shown, default = result.display(decimals), "crosstab"
     else:
-        raise ConfigError(f"write_banner_excel writes a CrosstabResult or BannerResult, got "
-                          f"{type(result).__name__}; use needlab.io.export.to_excel for other tables.")
+        raise ConfigError(
+            f"write_banner_excel writes a CrosstabResult or BannerResult, got "
+            f"{type(result).__name__}; use needlab.io.export.to_excel for other tables."
+        )
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         used: set[str] = set()
         ws = writer.book.create_sheet(_sheet_name(sheet_name or default, used))
@@ -192,11 +198,14 @@ def _fill(ws: Worksheet, result: Any, shown: pd.DataFrame) -> None:
             else:
                 put(top, c0, group, bold, fit=span == 1)
                 if span > 1:
-                    ws.merge_cells(start_row=top, start_column=c0, end_row=top,
-                                   end_column=c0 + span - 1)
+                    ws.merge_cells(
+                        start_row=top, start_column=c0, end_row=top, end_column=c0 + span - 1
+                    )
                 for k in range(span):
                     put(body - 1, c0 + k, keys[j + k][-1], bold)
-            ws.cell(row=top, column=c0).alignment = Alignment(horizontal="center", vertical="center")
+            ws.cell(row=top, column=c0).alignment = Alignment(
+                horizontal="center", vertical="center"
+            )
             j += span
 
     # Body.

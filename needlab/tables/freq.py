@@ -13,8 +13,7 @@ import numpy as np
 import pandas as pd
 
 from needlab._result import Result
-from needlab._validate import check_columns, check_frame, check_option, check_weights
-from needlab.tables._stats import (
+from needlab._stats import (
     codes_of,
     effective_n,
     grouped_sum,
@@ -22,6 +21,7 @@ from needlab.tables._stats import (
     wilson_interval,
     z_value,
 )
+from needlab._validate import check_columns, check_frame, check_option, check_weights
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -80,8 +80,12 @@ class FreqResult(Result):
         return TITLES.get(self.lang, TITLES["en"])
 
     def summary(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"column": self.column, "n": self.n, "valid": self.n_valid,
-                               "missing": self.n_missing}
+        out: dict[str, Any] = {
+            "column": self.column,
+            "n": self.n,
+            "valid": self.n_valid,
+            "missing": self.n_missing,
+        }
         if self.weighted:
             out["weighted n"] = self.weighted_n
             out["effective base (valid)"] = self.n_eff
@@ -97,12 +101,17 @@ class FreqResult(Result):
         return freq_bars(self, ax=ax, **kwargs)
 
 
-def freq(data: pd.DataFrame, col: Hashable, *,
-         weights: Hashable | Sequence[float] | np.ndarray | None = None,
-         dropna: bool = False, ci: float | None = 0.95,
-         sort: Literal["value", "count"] | None = None,
-         labels: Mapping[Any, str] | None = None,
-         lang: Literal["en", "zh"] = "en") -> FreqResult:
+def freq(
+    data: pd.DataFrame,
+    col: Hashable,
+    *,
+    weights: Hashable | Sequence[float] | np.ndarray | None = None,
+    dropna: bool = False,
+    ci: float | None = 0.95,
+    sort: Literal["value", "count"] | None = None,
+    labels: Mapping[Any, str] | None = None,
+    lang: Literal["en", "zh"] = "en",
+) -> FreqResult:
     """Frequency table of one column, weighted or not, with Wilson intervals.
 
     Parameters
@@ -229,8 +238,14 @@ def freq(data: pd.DataFrame, col: Hashable, *,
     out = pd.DataFrame(table)
     if n_missing and not dropna:
         miss: dict[Hashable, Any] = {c: np.nan for c in out.columns}
-        miss.update({"value": missing_label, "n": n_missing, "count": w_missing,
-                     "percent": 100 * w_missing / w_all})
+        miss.update(
+            {
+                "value": missing_label,
+                "n": n_missing,
+                "count": w_missing,
+                "percent": 100 * w_missing / w_all,
+            }
+        )
         out = pd.concat([out.astype({"value": object}), pd.DataFrame([miss])], ignore_index=True)
     out["n"] = out["n"].astype(np.int64)
     if labels is not None:
@@ -239,20 +254,34 @@ def freq(data: pd.DataFrame, col: Hashable, *,
         is_miss = np.zeros(len(out), dtype=bool)
         if n_missing and not dropna:
             is_miss[-1] = True
-        lab = [missing_label if m else labels.get(v, v)
-               for v, m in zip(out["value"], is_miss, strict=True)]
+        lab = [
+            missing_label if m else labels.get(v, v)
+            for v, m in zip(out["value"], is_miss, strict=True)
+        ]
         out.insert(1, "label", pd.Series(lab, dtype=object).astype(str))
 
     notes = []
     if n_missing:
         how = "excluded from the table" if dropna else "shown on the last row"
-        notes.append(f"{n_missing} of {n} rows have no answer in {col!r} ({how}); valid "
-                     f"percentages and intervals use the {n - n_missing} valid rows.")
+        notes.append(
+            f"{n_missing} of {n} rows have no answer in {col!r} ({how}); valid "
+            f"percentages and intervals use the {n - n_missing} valid rows."
+        )
     mixed = mixed_types_note(s, col)
     if mixed:
         notes.append(mixed)
     if w_in is not None and (w_in == 0).any():
         notes.append(f"{int((w_in == 0).sum())} rows have weight 0 and count for nothing.")
-    return FreqResult(out, column=col, n=n, n_valid=n - n_missing, n_missing=n_missing,
-                      weighted_n=w_all, n_eff=n_eff, ci=ci, weighted=w_in is not None, lang=lang,
-                      notes=tuple(notes))
+    return FreqResult(
+        out,
+        column=col,
+        n=n,
+        n_valid=n - n_missing,
+        n_missing=n_missing,
+        weighted_n=w_all,
+        n_eff=n_eff,
+        ci=ci,
+        weighted=w_in is not None,
+        lang=lang,
+        notes=tuple(notes),
+    )

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from needlab._result import Result
+from needlab._stats import codes_of
 from needlab._validate import (
     check_alpha,
     check_columns,
@@ -20,7 +21,6 @@ from needlab._validate import (
     preview,
 )
 from needlab.errors import ConfigError, DataError
-from needlab.tables._stats import codes_of
 from needlab.tables.coltests import adjust_pvalues, letters_for, mean_test
 from needlab.tables.crosstab import LABELS, column_letters
 
@@ -73,11 +73,14 @@ def _moments(x: np.ndarray, w: np.ndarray, g: np.ndarray, k: int) -> dict[str, n
     """
     centre = float(np.sum(w * x) / np.sum(w)) if np.sum(w) > 0 else 0.0
     d = x - centre
-    return {"n": np.bincount(g, minlength=k).astype(float),
-            "sw": np.bincount(g, weights=w, minlength=k),
-            "sw2": np.bincount(g, weights=w * w, minlength=k),
-            "s1": np.bincount(g, weights=w * d, minlength=k),
-            "s2": np.bincount(g, weights=w * d * d, minlength=k), "centre": np.full(k, centre)}
+    return {
+        "n": np.bincount(g, minlength=k).astype(float),
+        "sw": np.bincount(g, weights=w, minlength=k),
+        "sw2": np.bincount(g, weights=w * w, minlength=k),
+        "s1": np.bincount(g, weights=w * d, minlength=k),
+        "s2": np.bincount(g, weights=w * d * d, minlength=k),
+        "centre": np.full(k, centre),
+    }
 
 
 def _stats_of(m: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -96,8 +99,7 @@ def _stats_of(m: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     # one respondent (e = 1, up to rounding) has no SD whatever its weight
     few = e <= 1 + 1e-9
     sd, se = np.where(few, np.nan, sd), np.where(few, np.nan, se)
-    return {"n": m["n"], "weighted_n": sw, "n_eff": e, "mean": m["centre"] + dm, "sd": sd,
-            "se": se}
+    return {"n": m["n"], "weighted_n": sw, "n_eff": e, "mean": m["centre"] + dm, "sd": sd, "se": se}
 
 
 def _weighted_stats(x: np.ndarray, w: np.ndarray, g: np.ndarray, k: int) -> dict[str, np.ndarray]:
@@ -111,8 +113,9 @@ def _welch_df(se_a: np.ndarray, se_b: np.ndarray, e_a: np.ndarray, e_b: np.ndarr
         return (va + vb) ** 2 / (va**2 / (e_a - 1) + vb**2 / (e_b - 1))
 
 
-def score_values(data: pd.DataFrame, value: Hashable,
-                 scores: Mapping[Any, float] | None = None) -> tuple[np.ndarray, list[str]]:
+def score_values(
+    data: pd.DataFrame, value: Hashable, scores: Mapping[Any, float] | None = None
+) -> tuple[np.ndarray, list[str]]:
     """The numbers whose mean a mean row shows, and a note on how they were scored.
 
     - With ``scores`` (answer -> number), each answer is replaced by its score; answers
@@ -147,13 +150,16 @@ def score_values(data: pd.DataFrame, value: Hashable,
     s = data[value]
     if scores is not None:
         if not isinstance(scores, Mapping) or not scores:
-            raise ConfigError(f"scores for {value!r} must be a non-empty mapping "
-                              f"{{answer: number}}, got {scores!r}.")
+            raise ConfigError(
+                f"scores for {value!r} must be a non-empty mapping "
+                f"{{answer: number}}, got {scores!r}."
+            )
         try:
             num = {k: float(v) for k, v in scores.items()}
         except (TypeError, ValueError) as exc:
-            raise ConfigError(f"scores for {value!r} must map answers to numbers; got "
-                              f"{preview(scores.values())}.") from exc
+            raise ConfigError(
+                f"scores for {value!r} must map answers to numbers; got {preview(scores.values())}."
+            ) from exc
         if not all(np.isfinite(list(num.values()))):
             raise ConfigError(f"scores for {value!r} must be finite numbers.")
         mapped = s.astype(object).map(num)
@@ -162,7 +168,8 @@ def score_values(data: pd.DataFrame, value: Hashable,
             raise DataError(
                 f"column {value!r} has {int(bad.sum())} answers without a score: "
                 f"{preview(s[bad].astype(object))} at rows {preview(np.flatnonzero(bad).tolist())}; "
-                f"add them to scores= (given for {preview(list(num), 8)}) or set them missing.")
+                f"add them to scores= (given for {preview(list(num), 8)}) or set them missing."
+            )
         shown = ", ".join(f"{k}={v:g}" for k, v in list(num.items())[:6])
         return mapped.to_numpy(dtype=float), [f"mean of {value!r} scored {shown}."]
     if isinstance(s.dtype, pd.CategoricalDtype):
@@ -173,12 +180,15 @@ def score_values(data: pd.DataFrame, value: Hashable,
             raise DataError(
                 f"column {value!r} is an unordered categorical ({preview(list(cats))}); a mean "
                 "needs numbers. Pass scores={answer: number}, or make it an ordered "
-                "categorical to score its categories 1..k in order.")
+                "categorical to score its categories 1..k in order."
+            )
         codes = s.cat.codes.to_numpy()
         x = np.where(codes >= 0, codes + 1.0, np.nan)
         k = len(cats)
-        return x, [f"mean score of the ordered scale {value!r}: categories scored 1 to {k} in "
-                   f"order ({cats[0]}=1, ..., {cats[-1]}={k}); pass scores= for other values."]
+        return x, [
+            f"mean score of the ordered scale {value!r}: categories scored 1 to {k} in "
+            f"order ({cats[0]}=1, ..., {cats[-1]}={k}); pass scores= for other values."
+        ]
     return check_numeric(data, value).to_numpy(dtype=float), []
 
 
@@ -285,15 +295,20 @@ def compare_means(
         raise DataError(
             f"column {col!r} has {len(clev)} {'category' if len(clev) == 1 else 'categories'} "
             f"({preview(list(clev)) or 'none'}); comparing means needs at least two. Choose "
-            "another variable or check the filter.")
+            "another variable or check the filter."
+        )
     ok = np.isfinite(x) & (cc >= 0)
     if not ok.any() or w[ok].sum() <= 0:
-        raise DataError(f"no row has both a {value!r} value and a {col!r} category with a "
-                        "positive weight; check the filter, the skip logic or the weights.")
+        raise DataError(
+            f"no row has both a {value!r} value and a {col!r} category with a "
+            "positive weight; check the filter, the skip logic or the weights."
+        )
     if (~ok).any():
-        notes.append(f"{int((~ok).sum())} of {len(data)} rows excluded: "
-                     f"{int((~np.isfinite(x)).sum())} missing {value!r}, {int((cc < 0).sum())} "
-                     f"missing {col!r}.")
+        notes.append(
+            f"{int((~ok).sum())} of {len(data)} rows excluded: "
+            f"{int((~np.isfinite(x)).sum())} missing {value!r}, {int((cc < 0).sum())} "
+            f"missing {col!r}."
+        )
     k = len(clev)
     xs, ws, gs = x[ok], w[ok], cc[ok]
     mom = _moments(xs, ws, gs, k)
@@ -305,58 +320,96 @@ def compare_means(
     tot = _stats_of(tot_mom)
     if test is None:
         sig = np.full(k, "", dtype=object)
-        pvalues = pd.DataFrame({c: pd.Series(dtype=object if c in ("column_a", "column_b")
-                                             else bool if c in ("significant", "testable")
-                                             else float) for c in PVALUE_COLUMNS})
+        pvalues = pd.DataFrame(
+            {
+                c: pd.Series(
+                    dtype=object
+                    if c in ("column_a", "column_b")
+                    else bool
+                    if c in ("significant", "testable")
+                    else float
+                )
+                for c in PVALUE_COLUMNS
+            }
+        )
     else:
         ma, mb = st["mean"][:, None], st["mean"][None, :]
-        stat, pval = mean_test(ma, mb, st["se"][:, None], st["se"][None, :],
-                               st["n_eff"][:, None], st["n_eff"][None, :])
+        stat, pval = mean_test(
+            ma, mb, st["se"][:, None], st["se"][None, :], st["n_eff"][:, None], st["n_eff"][None, :]
+        )
         iu, ju = np.triu_indices(k, 1)
         padj = np.full_like(pval, np.nan)
         padj[iu, ju] = adjust_pvalues(pval[iu, ju], adjust)
         padj[ju, iu] = padj[iu, ju]
         sig = letters_for((ma - mb)[None], padj[None], letters, alpha, alpha2)[0]
-        frames = [pd.DataFrame({
-            "column_a": np.asarray(clev, dtype=object)[iu],
-            "column_b": np.asarray(clev, dtype=object)[ju],
-            "mean_a": st["mean"][iu], "mean_b": st["mean"][ju],
-            "difference": st["mean"][iu] - st["mean"][ju], "statistic": stat[iu, ju],
-            "df": _welch_df(st["se"][iu], st["se"][ju], st["n_eff"][iu], st["n_eff"][ju]),
-            "p_value": pval[iu, ju], "p_adjusted": padj[iu, ju],
-            "significant": padj[iu, ju] < alpha, "testable": np.isfinite(pval[iu, ju]),
-        })]
+        frames = [
+            pd.DataFrame(
+                {
+                    "column_a": np.asarray(clev, dtype=object)[iu],
+                    "column_b": np.asarray(clev, dtype=object)[ju],
+                    "mean_a": st["mean"][iu],
+                    "mean_b": st["mean"][ju],
+                    "difference": st["mean"][iu] - st["mean"][ju],
+                    "statistic": stat[iu, ju],
+                    "df": _welch_df(st["se"][iu], st["se"][ju], st["n_eff"][iu], st["n_eff"][ju]),
+                    "p_value": pval[iu, ju],
+                    "p_adjusted": padj[iu, ju],
+                    "significant": padj[iu, ju] < alpha,
+                    "testable": np.isfinite(pval[iu, ju]),
+                }
+            )
+        ]
         if total:
             # Each column against the rest of the sample: the total's sums minus the column's.
-            rest = _stats_of({c: (tot_mom[c] - v if c != "centre" else v)
-                              for c, v in mom.items()})
-            st_r, pv_r = mean_test(st["mean"], rest["mean"], st["se"], rest["se"], st["n_eff"],
-                                   rest["n_eff"])
+            rest = _stats_of({c: (tot_mom[c] - v if c != "centre" else v) for c, v in mom.items()})
+            st_r, pv_r = mean_test(
+                st["mean"], rest["mean"], st["se"], rest["se"], st["n_eff"], rest["n_eff"]
+            )
             pv_adj = adjust_pvalues(pv_r, adjust)
-            frames.append(pd.DataFrame({
-                "column_a": np.asarray(clev, dtype=object),
-                "column_b": np.full(k, total_label, dtype=object),
-                "mean_a": st["mean"], "mean_b": np.full(k, tot["mean"][0]),
-                "difference": st["mean"] - tot["mean"][0], "statistic": st_r,
-                "df": _welch_df(st["se"], rest["se"], st["n_eff"], rest["n_eff"]),
-                "p_value": pv_r, "p_adjusted": pv_adj, "significant": pv_adj < alpha,
-                "testable": np.isfinite(pv_r),
-            }))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "column_a": np.asarray(clev, dtype=object),
+                        "column_b": np.full(k, total_label, dtype=object),
+                        "mean_a": st["mean"],
+                        "mean_b": np.full(k, tot["mean"][0]),
+                        "difference": st["mean"] - tot["mean"][0],
+                        "statistic": st_r,
+                        "df": _welch_df(st["se"], rest["se"], st["n_eff"], rest["n_eff"]),
+                        "p_value": pv_r,
+                        "p_adjusted": pv_adj,
+                        "significant": pv_adj < alpha,
+                        "testable": np.isfinite(pv_r),
+                    }
+                )
+            )
         pvalues = pd.concat(frames, ignore_index=True)
         if not pvalues["testable"].all():
-            notes.append(f"{int((~pvalues['testable']).sum())} comparisons are not testable (a "
-                         "column with fewer than two answers or no variance); they show no "
-                         "letter and testable=False.")
+            notes.append(
+                f"{int((~pvalues['testable']).sum())} comparisons are not testable (a "
+                "column with fewer than two answers or no variance); they show no "
+                "letter and testable=False."
+            )
     table = pd.DataFrame({"column": list(clev), "letter": letters, **st, "sig": sig})
     if total:
-        row = {"column": total_label, "letter": "", **{c: v[0] for c, v in tot.items()},
-               "sig": ""}
+        row = {"column": total_label, "letter": "", **{c: v[0] for c, v in tot.items()}, "sig": ""}
         table = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
     return MeansResult(table, pvalues=pvalues, value=value, col=col, notes=tuple(notes))
 
 
-PVALUE_COLUMNS = ["column_a", "column_b", "mean_a", "mean_b", "difference", "statistic", "df",
-                  "p_value", "p_adjusted", "significant", "testable"]
+PVALUE_COLUMNS = [
+    "column_a",
+    "column_b",
+    "mean_a",
+    "mean_b",
+    "difference",
+    "statistic",
+    "df",
+    "p_value",
+    "p_adjusted",
+    "significant",
+    "testable",
+]
 """Columns of :attr:`MeansResult.pvalues`."""
 
 
@@ -365,4 +418,3 @@ def describe_value(result: MeansResult, decimals: int = 2) -> pd.Series:
     t = result.table
     txt = t["mean"].map(lambda v: "" if pd.isna(v) else f"{v:.{decimals}f}")
     return pd.Series((txt + " " + t["sig"]).str.strip().to_numpy(), index=t["column"])
-

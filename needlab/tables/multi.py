@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from needlab._stats import codes_of
 from needlab._validate import check_columns, preview
 from needlab.errors import ConfigError, DataError
-from needlab.tables._stats import codes_of
 
 __all__ = ["Multi", "indicators", "multi", "overlap_test"]
 
@@ -37,8 +37,13 @@ class Multi:
         return self.name
 
 
-def multi(columns: Sequence[Hashable] | Hashable, *, name: str | None = None,
-          labels: Mapping[Any, str] | None = None, delimiter: str | None = None) -> Multi:
+def multi(
+    columns: Sequence[Hashable] | Hashable,
+    *,
+    name: str | None = None,
+    labels: Mapping[Any, str] | None = None,
+    delimiter: str | None = None,
+) -> Multi:
     """Describe a multi-response question for crosstabs and banners.
 
     Parameters
@@ -69,8 +74,10 @@ def multi(columns: Sequence[Hashable] | Hashable, *, name: str | None = None,
     if not cols:
         raise ConfigError("multi() needs at least one column.")
     if delimiter is None and len(cols) < 2:
-        raise ConfigError(f"multi({cols!r}): give two or more 0/1 columns, or one delimited column "
-                          "with delimiter=';'.")
+        raise ConfigError(
+            f"multi({cols!r}): give two or more 0/1 columns, or one delimited column "
+            "with delimiter=';'."
+        )
     if delimiter is not None and len(cols) != 1:
         raise ConfigError("with delimiter= give exactly one column holding the chosen codes.")
     if name is None:
@@ -82,7 +89,9 @@ def multi(columns: Sequence[Hashable] | Hashable, *, name: str | None = None,
     return Multi(name, cols, delimiter, dict(labels or {}))
 
 
-def indicators(data: pd.DataFrame, var: Hashable | Multi) -> tuple[np.ndarray, np.ndarray, list[Any]]:
+def indicators(
+    data: pd.DataFrame, var: Hashable | Multi
+) -> tuple[np.ndarray, np.ndarray, list[Any]]:
     """Respondent x answer indicator matrix of a single or multi-response variable.
 
     Returns
@@ -127,8 +136,12 @@ def indicators(data: pd.DataFrame, var: Hashable | Multi) -> tuple[np.ndarray, n
         return np.nan_to_num(arr, nan=0.0), valid, levels
     s = data[var.columns[0]]
     valid = s.notna().to_numpy() & (s.astype(str).str.strip() != "").to_numpy()
-    dummies = s.where(valid).astype("string").str.replace(" ", "", regex=False).str.get_dummies(
-        sep=var.delimiter)
+    dummies = (
+        s.where(valid)
+        .astype("string")
+        .str.replace(" ", "", regex=False)
+        .str.get_dummies(sep=var.delimiter)
+    )
     keys = list(dummies.columns)
     as_num = pd.to_numeric(pd.Series(keys), errors="coerce")
     if as_num.notna().all():
@@ -142,8 +155,9 @@ def indicators(data: pd.DataFrame, var: Hashable | Multi) -> tuple[np.ndarray, n
     return ind, valid, levels
 
 
-def overlap_test(y: np.ndarray, w: np.ndarray, a: np.ndarray, b: np.ndarray
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def overlap_test(
+    y: np.ndarray, w: np.ndarray, a: np.ndarray, b: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """z tests of p_a vs p_b for every answer when the column groups may overlap.
 
     With p_a = sum_A w y / W_A the weighted share of an answer in group A, the linearised

@@ -21,8 +21,16 @@ if TYPE_CHECKING:  # pragma: no cover
     from needlab.tables.scores import TopBoxResult
     from needlab.tables.weighting import RakeResult
 
-__all__ = ["banner_heatmap", "box_bars", "crosstab_bars", "crosstab_heatmap", "freq_bars",
-           "means_bars", "score_bars", "weight_hist"]
+__all__ = [
+    "banner_heatmap",
+    "box_bars",
+    "crosstab_bars",
+    "crosstab_heatmap",
+    "freq_bars",
+    "means_bars",
+    "score_bars",
+    "weight_hist",
+]
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float] = (7, 4.5)) -> Axes:
@@ -37,8 +45,9 @@ def _errors(mid: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     return np.vstack([np.clip(mid - lo, 0, None), np.clip(hi - mid, 0, None)])
 
 
-def freq_bars(result: FreqResult, ax: Axes | None = None, *, intervals: bool = True,
-              color: str = "#1f77b4") -> Axes:
+def freq_bars(
+    result: FreqResult, ax: Axes | None = None, *, intervals: bool = True, color: str = "#1f77b4"
+) -> Axes:
     """Bars of the valid percentage per value, with Wilson intervals when the result has them.
 
     The missing row is not drawn (its share is in ``result.table``).
@@ -52,15 +61,18 @@ def freq_bars(result: FreqResult, ax: Axes | None = None, *, intervals: bool = T
     if intervals and "ci_low" in t:
         err = _errors(y, t["ci_low"].to_numpy(float), t["ci_high"].to_numpy(float))
     ax.bar(np.arange(len(y)), y, color=color, yerr=err, capsize=3)
-    ax.set_xticks(np.arange(len(y)), names, rotation=45 if max(map(len, names), default=0) > 8 else 0,
-                  ha="right" if max(map(len, names), default=0) > 8 else "center")
+    ax.set_xticks(
+        np.arange(len(y)),
+        names,
+        rotation=45 if max(map(len, names), default=0) > 8 else 0,
+        ha="right" if max(map(len, names), default=0) > 8 else "center",
+    )
     ax.set_ylabel("valid percent")
     ax.set_title(str(result.column))
     return ax
 
 
-def score_bars(result: Any, column: str, ax: Axes | None = None, *,
-               color: str = "#1f77b4") -> Axes:
+def score_bars(result: Any, column: str, ax: Axes | None = None, *, color: str = "#1f77b4") -> Axes:
     """Horizontal bars of a score (``"nps"`` or ``"satisfied"``) per group with its interval."""
     ax = _axes(ax)
     t = result.table
@@ -98,8 +110,9 @@ def box_bars(result: TopBoxResult, ax: Axes | None = None, *, color: str = "#1f7
     return ax
 
 
-def weight_hist(result: RakeResult, ax: Axes | None = None, *, bins: int = 30,
-                color: str = "#1f77b4") -> Axes:
+def weight_hist(
+    result: RakeResult, ax: Axes | None = None, *, bins: int = 30, color: str = "#1f77b4"
+) -> Axes:
     """Histogram of the raked weights."""
     ax = _axes(ax)
     w = result.weights.to_numpy(float) if result.weights is not None else np.array([])
@@ -110,8 +123,9 @@ def weight_hist(result: RakeResult, ax: Axes | None = None, *, bins: int = 30,
     return ax
 
 
-def crosstab_heatmap(result: CrosstabResult, ax: Axes | None = None, *, cmap: str = "Blues",
-                     decimals: int = 0) -> Axes:
+def crosstab_heatmap(
+    result: CrosstabResult, ax: Axes | None = None, *, cmap: str = "Blues", decimals: int = 0
+) -> Axes:
     """Heatmap of a crosstab's percentages; each cell shows its percent and significance letters.
 
     Column headers carry the column letters, so a cell reading ``"45 B"`` is significantly
@@ -120,10 +134,17 @@ def crosstab_heatmap(result: CrosstabResult, ax: Axes | None = None, *, cmap: st
     pct = result.percent
     ax = _axes(ax, figsize=(1.1 * pct.shape[1] + 2.5, 0.5 * pct.shape[0] + 1.5))
     values = pct.to_numpy(dtype=float)
-    ax.imshow(np.ma.masked_invalid(values), cmap=cmap, aspect="auto", vmin=0,
-              vmax=np.nanmax(values) if np.isfinite(values).any() else 1)
-    heads = [f"{c} ({result.column_letters[c]})" if c in result.column_letters else str(c)
-             for c in pct.columns]
+    ax.imshow(
+        np.ma.masked_invalid(values),
+        cmap=cmap,
+        aspect="auto",
+        vmin=0,
+        vmax=np.nanmax(values) if np.isfinite(values).any() else 1,
+    )
+    heads = [
+        f"{c} ({result.column_letters[c]})" if c in result.column_letters else str(c)
+        for c in pct.columns
+    ]
     ax.set_xticks(range(len(heads)), heads, rotation=30, ha="right")
     ax.set_yticks(range(len(pct.index)), [str(i) for i in pct.index])
     top = np.nanmax(values) if np.isfinite(values).any() else 1
@@ -133,15 +154,27 @@ def crosstab_heatmap(result: CrosstabResult, ax: Axes | None = None, *, cmap: st
             if not np.isfinite(v):
                 continue
             sig = result.letters.loc[r, c] if c in result.letters.columns else ""
-            ax.text(j, i, f"{v:.{decimals}f} {sig}".strip(), ha="center", va="center", fontsize=8,
-                    color="white" if v > 0.6 * top else "black")
+            ax.text(
+                j,
+                i,
+                f"{v:.{decimals}f} {sig}".strip(),
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if v > 0.6 * top else "black",
+            )
     ax.set_title(f"{result.row} by {result.col} ({result.percent_by} %)")
     return ax
 
 
-def crosstab_bars(result: CrosstabResult, ax: Axes | None = None, *,
-                  rows: Sequence[Hashable] | None = None, total: bool = True,
-                  decimals: int | None = None) -> Axes:
+def crosstab_bars(
+    result: CrosstabResult,
+    ax: Axes | None = None,
+    *,
+    rows: Sequence[Hashable] | None = None,
+    total: bool = True,
+    decimals: int | None = None,
+) -> Axes:
     """Grouped bars of a crosstab: per row category, one bar per column with its letters above.
 
     Bar heights are ``result.percent`` (column percentages by default). Above each bar the
@@ -182,10 +215,14 @@ def crosstab_bars(result: CrosstabResult, ax: Axes | None = None, *,
         rows = list(rows)
         unknown = [r for r in rows if r not in pct.index]
         if unknown:
-            raise ConfigError(f"rows {unknown[:5]} are not row categories of the crosstab; it has "
-                              f"{list(pct.index)[:12]}.")
+            raise ConfigError(
+                f"rows {unknown[:5]} are not row categories of the crosstab; it has "
+                f"{list(pct.index)[:12]}."
+            )
     lettered = [c for c in pct.columns if c in result.column_letters]
-    columns = lettered + ([c for c in pct.columns if c not in result.column_letters] if total else [])
+    columns = lettered + (
+        [c for c in pct.columns if c not in result.column_letters] if total else []
+    )
     ax = _axes(ax, figsize=(max(6.0, 0.5 * len(rows) * (len(columns) + 1) + 1.5), 4.5))
     x = np.arange(len(rows))
     width = 0.8 / max(len(columns), 1)
@@ -195,14 +232,25 @@ def crosstab_bars(result: CrosstabResult, ax: Axes | None = None, *,
         label = f"{c} ({result.column_letters[c]})" if c in result.column_letters else str(c)
         h = values[:, j]
         pos = x - 0.4 + (j + 0.5) * width
-        bars = ax.bar(pos, np.nan_to_num(h), width=width, label=label,
-                      color=None if c in result.column_letters else "0.6")
+        bars = ax.bar(
+            pos,
+            np.nan_to_num(h),
+            width=width,
+            label=label,
+            color=None if c in result.column_letters else "0.6",
+        )
         for b, r, v in zip(bars, rows, h, strict=True):
             sig = str(result.letters.loc[r, c]) if c in result.letters.columns else ""
             text = sig if decimals is None else f"{v:.{decimals}f} {sig}".strip()
             if text and np.isfinite(v):
-                ax.text(b.get_x() + b.get_width() / 2, v + 0.01 * top, text, ha="center",
-                        va="bottom", fontsize=8)
+                ax.text(
+                    b.get_x() + b.get_width() / 2,
+                    v + 0.01 * top,
+                    text,
+                    ha="center",
+                    va="bottom",
+                    fontsize=8,
+                )
     names = [str(r) for r in rows]
     long = max(map(len, names), default=0) > 8
     ax.set_xticks(x, names, rotation=45 if long else 0, ha="right" if long else "center")
@@ -213,9 +261,14 @@ def crosstab_bars(result: CrosstabResult, ax: Axes | None = None, *,
     return ax
 
 
-def banner_heatmap(result: BannerResult, ax: Axes | None = None, *,
-                   question: Hashable | None = None, cmap: str = "Blues",
-                   decimals: int | None = None) -> Axes:
+def banner_heatmap(
+    result: BannerResult,
+    ax: Axes | None = None,
+    *,
+    question: Hashable | None = None,
+    cmap: str = "Blues",
+    decimals: int | None = None,
+) -> Axes:
     """Heatmap of one banner question: its categories (and nets) by every banner column.
 
     Colours are the column percentages; each cell shows its percent and significance letters
@@ -248,8 +301,10 @@ def banner_heatmap(result: BannerResult, ax: Axes | None = None, *,
             raise ConfigError("the banner has only mean rows; there are no percentages to draw.")
         question = questions[0]
     elif question not in questions:
-        raise ConfigError(f"question {question!r} has no percentage rows in this banner; "
-                          f"choose one of {questions[:12]}.")
+        raise ConfigError(
+            f"question {question!r} has no percentage rows in this banner; "
+            f"choose one of {questions[:12]}."
+        )
     q = pct_rows[pct_rows["question"] == question]
     rows = list(dict.fromkeys(q["row"]))
     heads = list(dict.fromkeys(zip(q["banner"], q["column"], q["letter"], strict=True)))
@@ -257,8 +312,9 @@ def banner_heatmap(result: BannerResult, ax: Axes | None = None, *,
     values = np.full((len(rows), len(heads)), np.nan)
     sig = np.full((len(rows), len(heads)), "", dtype=object)
     ri = {r: i for i, r in enumerate(rows)}
-    for r, b, c, letter, v, sg in zip(q["row"], q["banner"], q["column"], q["letter"], q["value"],
-                                       q["sig"], strict=True):
+    for r, b, c, letter, v, sg in zip(
+        q["row"], q["banner"], q["column"], q["letter"], q["value"], q["sig"], strict=True
+    ):
         values[ri[r], key[(b, c, letter)]] = v
         sig[ri[r], key[(b, c, letter)]] = sg
     d = result.decimals if decimals is None else decimals
@@ -272,8 +328,15 @@ def banner_heatmap(result: BannerResult, ax: Axes | None = None, *,
         for j in range(len(heads)):
             v = values[i, j]
             if np.isfinite(v):
-                ax.text(j, i, f"{v:.{d}f} {sig[i, j]}".strip(), ha="center", va="center",
-                        fontsize=8, color="white" if v > 0.6 * top else "black")
+                ax.text(
+                    j,
+                    i,
+                    f"{v:.{d}f} {sig[i, j]}".strip(),
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white" if v > 0.6 * top else "black",
+                )
     # A thin line between banner variables.
     groups = [b for b, _, _ in heads]
     for j in range(1, len(heads)):
@@ -283,8 +346,9 @@ def banner_heatmap(result: BannerResult, ax: Axes | None = None, *,
     return ax
 
 
-def means_bars(result: MeansResult, ax: Axes | None = None, *, color: str = "#1f77b4",
-               total: bool = True) -> Axes:
+def means_bars(
+    result: MeansResult, ax: Axes | None = None, *, color: str = "#1f77b4", total: bool = True
+) -> Axes:
     """Bars of the column means with +-1 standard error and the significance letters above.
 
     The letters name the columns a mean is significantly greater than (Welch t tests of
@@ -304,10 +368,16 @@ def means_bars(result: MeansResult, ax: Axes | None = None, *, color: str = "#1f
     for xi, yi, s, sg in zip(x, y, np.nan_to_num(se), t["sig"], strict=True):
         if sg and np.isfinite(yi):
             ax.text(xi, yi + s + 0.01 * abs(top), sg, ha="center", va="bottom", fontsize=9)
-    names = [f"{c} ({letter})" if letter else str(c) for c, letter in zip(t["column"], t["letter"],
-                                                                          strict=True)]
-    ax.set_xticks(x, names, rotation=30 if max(map(len, names), default=0) > 8 else 0,
-                  ha="right" if max(map(len, names), default=0) > 8 else "center")
+    names = [
+        f"{c} ({letter})" if letter else str(c)
+        for c, letter in zip(t["column"], t["letter"], strict=True)
+    ]
+    ax.set_xticks(
+        x,
+        names,
+        rotation=30 if max(map(len, names), default=0) > 8 else 0,
+        ha="right" if max(map(len, names), default=0) > 8 else "center",
+    )
     ax.set_ylabel(f"mean of {result.value} (+-1 SE)")
     ax.set_title(f"Mean of {result.value} by {result.col}")
     return ax

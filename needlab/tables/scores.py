@@ -15,6 +15,14 @@ import numpy as np
 import pandas as pd
 
 from needlab._result import Result
+from needlab._stats import (
+    codes_of,
+    effective_n_by,
+    grouped_sum,
+    weighted_mean_se,
+    wilson_interval,
+    z_value,
+)
 from needlab._validate import (
     check_allowed,
     check_columns,
@@ -24,14 +32,6 @@ from needlab._validate import (
     check_weights,
 )
 from needlab.errors import ConfigError, DataError
-from needlab.tables._stats import (
-    codes_of,
-    effective_n_by,
-    grouped_sum,
-    weighted_mean_se,
-    wilson_interval,
-    z_value,
-)
 from needlab.tables.crosstab import LABELS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -56,10 +56,14 @@ TITLES = {
     "nps": {"en": "Net Promoter Score", "zh": "净推荐值 NPS"},
     "csat": {"en": "Customer satisfaction (CSAT)", "zh": "满意度 CSAT"},
     "compare": {"en": "Comparison of two independent samples", "zh": "两个独立样本的比较"},
-    "compare_nps": {"en": "Net Promoter Score: comparison of two independent samples",
-                    "zh": "净推荐值 NPS：两个独立样本的比较"},
-    "compare_csat": {"en": "Customer satisfaction (CSAT): comparison of two independent samples",
-                     "zh": "满意度 CSAT：两个独立样本的比较"},
+    "compare_nps": {
+        "en": "Net Promoter Score: comparison of two independent samples",
+        "zh": "净推荐值 NPS：两个独立样本的比较",
+    },
+    "compare_csat": {
+        "en": "Customer satisfaction (CSAT): comparison of two independent samples",
+        "zh": "满意度 CSAT：两个独立样本的比较",
+    },
     "top_box": {"en": "Top box", "zh": "高分框 Top box"},
     "bottom_box": {"en": "Bottom box", "zh": "低分框 Bottom box"},
 }
@@ -122,9 +126,14 @@ class NPSResult(_ScoreResult):
 
     def summary(self) -> dict[str, Any]:
         t = self._total()
-        return {"column": self.column, "NPS": float(t["nps"]), "SE": float(t["se"]),
-                f"{self.ci:.0%} interval": f"{t['ci_low']:.1f} to {t['ci_high']:.1f}",
-                "answers": int(t["n"]), "missing": self.n_missing}
+        return {
+            "column": self.column,
+            "NPS": float(t["nps"]),
+            "SE": float(t["se"]),
+            f"{self.ci:.0%} interval": f"{t['ci_low']:.1f} to {t['ci_high']:.1f}",
+            "answers": int(t["n"]),
+            "missing": self.n_missing,
+        }
 
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
         """NPS per group with its interval (see :func:`needlab.tables.plot.score_bars`)."""
@@ -162,9 +171,14 @@ class CSATResult(_ScoreResult):
 
     def summary(self) -> dict[str, Any]:
         t = self._total()
-        return {"column": self.column, "satisfied codes": ", ".join(map(str, self.top)),
-                "% satisfied": float(t["satisfied"]), "mean": float(t["mean"]),
-                "answers": int(t["n"]), "missing": self.n_missing}
+        return {
+            "column": self.column,
+            "satisfied codes": ", ".join(map(str, self.top)),
+            "% satisfied": float(t["satisfied"]),
+            "mean": float(t["mean"]),
+            "answers": int(t["n"]),
+            "missing": self.n_missing,
+        }
 
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
         """% satisfied per group with its interval (see :func:`needlab.tables.plot.score_bars`)."""
@@ -208,8 +222,11 @@ class ComparisonResult(Result):
         return titles.get(self.lang, titles["en"])
 
     def summary(self) -> dict[str, Any]:
-        return {"difference": f"{self.names[1]} - {self.names[0]} = {self.diff:.4g}",
-                "z": self.z, "p value": self.p_value}
+        return {
+            "difference": f"{self.names[1]} - {self.names[0]} = {self.diff:.4g}",
+            "z": self.z,
+            "p value": self.p_value,
+        }
 
 
 @dataclass(frozen=True, repr=False)
@@ -241,8 +258,11 @@ class TopBoxResult(Result):
         return titles.get(self.lang, titles["en"])
 
     def summary(self) -> dict[str, Any]:
-        return {"box": ("bottom" if self.bottom else "top") + f"-{len(self.box)}",
-                "codes": ", ".join(map(str, self.box)), "items": self.table["item"].nunique()}
+        return {
+            "box": ("bottom" if self.bottom else "top") + f"-{len(self.box)}",
+            "codes": ", ".join(map(str, self.box)),
+            "items": self.table["item"].nunique(),
+        }
 
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
         """Horizontal bars of the box percentage per item (see :func:`needlab.tables.plot.box_bars`)."""
@@ -254,8 +274,9 @@ class TopBoxResult(Result):
 # ----------------------------------------------------------------------------- helpers
 
 
-def _groups(data: pd.DataFrame, by: Hashable | None, total: str = TOTAL
-            ) -> tuple[np.ndarray, list[Any], list[str]]:
+def _groups(
+    data: pd.DataFrame, by: Hashable | None, total: str = TOTAL
+) -> tuple[np.ndarray, list[Any], list[str]]:
     """Group codes (-1 = missing group), group names, notes; *total* labels the total row."""
     if by is None:
         return np.zeros(len(data), dtype=np.int64), [total], []
@@ -264,16 +285,22 @@ def _groups(data: pd.DataFrame, by: Hashable | None, total: str = TOTAL
     notes = []
     miss = int((codes < 0).sum())
     if miss:
-        notes.append(f"{miss} rows have no value in the group column {by!r}: they are left out of "
-                     f"the group rows but counted in the {total} row.")
+        notes.append(
+            f"{miss} rows have no value in the group column {by!r}: they are left out of "
+            f"the group rows but counted in the {total} row."
+        )
     if len(cats) == 0:
         raise DataError(f"group column {by!r} has no values; every row is missing.")
     return codes, list(cats), notes
 
 
-def _by_table(codes: np.ndarray, names: list[Any], by: Hashable | None,
-              stats: Callable[[np.ndarray, int], dict[str, np.ndarray]],
-              total: str = TOTAL) -> pd.DataFrame:
+def _by_table(
+    codes: np.ndarray,
+    names: list[Any],
+    by: Hashable | None,
+    stats: Callable[[np.ndarray, int], dict[str, np.ndarray]],
+    total: str = TOTAL,
+) -> pd.DataFrame:
     """Per-group rows from *stats* and, with groups, a *total* row over all rows."""
     out = pd.DataFrame({"group": pd.Series(names, dtype=object), **stats(codes, len(names))})
     if by is not None:
@@ -285,14 +312,17 @@ def _by_table(codes: np.ndarray, names: list[Any], by: Hashable | None,
     return out
 
 
-def _score_column(data: pd.DataFrame, col: Hashable, allowed: Sequence[int], fix: str) -> np.ndarray:
+def _score_column(
+    data: pd.DataFrame, col: Hashable, allowed: Sequence[int], fix: str
+) -> np.ndarray:
     x = check_numeric(data, col)
     check_allowed(pd.DataFrame({col: x}), col, allowed, fix=fix)
     return x.to_numpy(dtype=float)
 
 
-def _nps_stats(x: np.ndarray, w: np.ndarray, z: float
-               ) -> Callable[[np.ndarray, int], dict[str, np.ndarray]]:
+def _nps_stats(
+    x: np.ndarray, w: np.ndarray, z: float
+) -> Callable[[np.ndarray, int], dict[str, np.ndarray]]:
     answered = ~np.isnan(x)
     promoter = np.where(answered, x >= 9, False)
     detractor = np.where(answered, x <= 6, False)
@@ -307,10 +337,17 @@ def _nps_stats(x: np.ndarray, w: np.ndarray, z: float
             score = 100 * (pp - pd_)
             se = 100 * np.sqrt((pp * (1 - pp) + pd_ * (1 - pd_) + 2 * pp * pd_) / neff)
         return {
-            "n": grouped_sum(c, k), "n_missing": grouped_sum(np.where(answered, -1, codes), k),
-            "weighted_n": wn, "n_eff": neff, "promoters": 100 * pp,
-            "passives": 100 * (1 - pp - pd_), "detractors": 100 * pd_, "nps": score, "se": se,
-            "ci_low": np.clip(score - z * se, -100, 100), "ci_high": np.clip(score + z * se, -100, 100),
+            "n": grouped_sum(c, k),
+            "n_missing": grouped_sum(np.where(answered, -1, codes), k),
+            "weighted_n": wn,
+            "n_eff": neff,
+            "promoters": 100 * pp,
+            "passives": 100 * (1 - pp - pd_),
+            "detractors": 100 * pd_,
+            "nps": score,
+            "se": se,
+            "ci_low": np.clip(score - z * se, -100, 100),
+            "ci_high": np.clip(score + z * se, -100, 100),
         }
 
     return stats
@@ -319,13 +356,20 @@ def _nps_stats(x: np.ndarray, w: np.ndarray, z: float
 def _missing_note(n_missing: int, n: int, col: Hashable) -> list[str]:
     if not n_missing:
         return []
-    return [f"{n_missing} of {n} rows have no answer in {col!r}; they are counted in n_missing "
-            "and left out of the percentages and scores."]
+    return [
+        f"{n_missing} of {n} rows have no answer in {col!r}; they are counted in n_missing "
+        "and left out of the percentages and scores."
+    ]
 
 
-def _two_samples(a: pd.DataFrame, b: pd.DataFrame | None, col: Hashable | None,
-                 by: Hashable | None, weights: Any, names: tuple[str, str] | None
-                 ) -> tuple[list[tuple[pd.DataFrame, np.ndarray | None]], tuple[str, str]]:
+def _two_samples(
+    a: pd.DataFrame,
+    b: pd.DataFrame | None,
+    col: Hashable | None,
+    by: Hashable | None,
+    weights: Any,
+    names: tuple[str, str] | None,
+) -> tuple[list[tuple[pd.DataFrame, np.ndarray | None]], tuple[str, str]]:
     """The two samples to compare, as (frame, weights) pairs, and their names."""
     if col is None:
         raise ConfigError("col= is required: name the score column.")
@@ -341,14 +385,18 @@ def _two_samples(a: pd.DataFrame, b: pd.DataFrame | None, col: Hashable | None,
         pairs = [(a, check_weights(a, wa)), (b, check_weights(b, wb))]
         return pairs, names or ("a", "b")
     if by is None:
-        raise ConfigError("compare two samples: pass two frames (a, b) or one frame with by= "
-                          "naming a column with exactly two groups.")
+        raise ConfigError(
+            "compare two samples: pass two frames (a, b) or one frame with by= "
+            "naming a column with exactly two groups."
+        )
     check_columns(a, [col, by])
     w = check_weights(a, weights)
     codes, cats = codes_of(a[by], by, keep_unused=False)
     if len(cats) != 2:
-        raise ConfigError(f"by={by!r} must have exactly two groups to compare; it has {len(cats)}: "
-                          f"{', '.join(map(str, list(cats)[:6]))}. Filter the data to two groups first.")
+        raise ConfigError(
+            f"by={by!r} must have exactly two groups to compare; it has {len(cats)}: "
+            f"{', '.join(map(str, list(cats)[:6]))}. Filter the data to two groups first."
+        )
     pairs = []
     for g in range(2):
         m = codes == g
@@ -361,15 +409,28 @@ def _z_row(diff: float, se: float, z_crit: float, se_test: float | None = None) 
 
     st = se if se_test is None else se_test
     zs = diff / st if st > 0 else np.nan
-    return {"diff": diff, "se": st, "z": zs, "p_value": float(2 * norm.sf(abs(zs))),
-            "ci_low": diff - z_crit * se, "ci_high": diff + z_crit * se}
+    return {
+        "diff": diff,
+        "se": st,
+        "z": zs,
+        "p_value": float(2 * norm.sf(abs(zs))),
+        "ci_low": diff - z_crit * se,
+        "ci_high": diff + z_crit * se,
+    }
 
 
 # ----------------------------------------------------------------------------- NPS
 
 
-def nps(data: pd.DataFrame, col: Hashable, *, by: Hashable | None = None,
-        weights: Weights = None, ci: float = 0.95, lang: Lang = "en") -> NPSResult:
+def nps(
+    data: pd.DataFrame,
+    col: Hashable,
+    *,
+    by: Hashable | None = None,
+    weights: Weights = None,
+    ci: float = 0.95,
+    lang: Lang = "en",
+) -> NPSResult:
     """Net Promoter Score with its standard error and interval, overall or per group.
 
     Answers 9-10 are promoters, 7-8 passives, 0-6 detractors.
@@ -442,8 +503,12 @@ def nps(data: pd.DataFrame, col: Hashable, *, by: Hashable | None = None,
     check_columns(data, col)
     check_option(lang, ("en", "zh"), "lang")
     z = z_value(ci)
-    x = _score_column(data, col, range(11),
-                      fix="NPS answers must be whole numbers from 0 to 10; recode or set them missing")
+    x = _score_column(
+        data,
+        col,
+        range(11),
+        fix="NPS answers must be whole numbers from 0 to 10; recode or set them missing",
+    )
     w_in = check_weights(data, weights)
     w = np.ones(len(data)) if w_in is None else w_in
     total = LABELS[lang]["total"]
@@ -452,15 +517,34 @@ def nps(data: pd.DataFrame, col: Hashable, *, by: Hashable | None = None,
     n_missing = int(np.isnan(x).sum())
     notes = _missing_note(n_missing, len(data), col) + notes
     if (table["n"] == 0).any():
-        notes.append("groups without answers have NaN scores: "
-                     + ", ".join(map(str, table.loc[table["n"] == 0, "group"])) + ".")
-    return NPSResult(table, column=col, by=by, ci=ci, n=len(data), n_missing=n_missing,
-                     lang=lang, notes=tuple(notes))
+        notes.append(
+            "groups without answers have NaN scores: "
+            + ", ".join(map(str, table.loc[table["n"] == 0, "group"]))
+            + "."
+        )
+    return NPSResult(
+        table,
+        column=col,
+        by=by,
+        ci=ci,
+        n=len(data),
+        n_missing=n_missing,
+        lang=lang,
+        notes=tuple(notes),
+    )
 
 
-def compare_nps(a: pd.DataFrame, b: pd.DataFrame | None = None, *, col: Hashable | None = None,
-                by: Hashable | None = None, weights: Any = None, ci: float = 0.95,
-                names: tuple[str, str] | None = None, lang: Lang = "en") -> ComparisonResult:
+def compare_nps(
+    a: pd.DataFrame,
+    b: pd.DataFrame | None = None,
+    *,
+    col: Hashable | None = None,
+    by: Hashable | None = None,
+    weights: Any = None,
+    ci: float = 0.95,
+    names: tuple[str, str] | None = None,
+    lang: Lang = "en",
+) -> ComparisonResult:
     """z test of the difference between the NPS of two independent samples.
 
     ``diff = NPS_b - NPS_a``, ``SE = sqrt(SE_a^2 + SE_b^2)`` (each SE from :func:`nps`, on
@@ -523,43 +607,62 @@ def compare_nps(a: pd.DataFrame, b: pd.DataFrame | None = None, *, col: Hashable
     z = z_value(ci)
     pairs, nm = _two_samples(a, b, col, by, weights, names)
     res = [nps(df, col, weights=w, ci=ci).table.iloc[0] for df, w in pairs]
-    row: dict[str, Any] = {"measure": "nps", "a": nm[0], "b": nm[1],
-                           "value_a": res[0]["nps"], "value_b": res[1]["nps"],
-                           "n_eff_a": res[0]["n_eff"], "n_eff_b": res[1]["n_eff"]}
-    row.update(_z_row(float(res[1]["nps"] - res[0]["nps"]),
-                      float(np.hypot(res[0]["se"], res[1]["se"])), z))
+    row: dict[str, Any] = {
+        "measure": "nps",
+        "a": nm[0],
+        "b": nm[1],
+        "value_a": res[0]["nps"],
+        "value_b": res[1]["nps"],
+        "n_eff_a": res[0]["n_eff"],
+        "n_eff_b": res[1]["n_eff"],
+    }
+    row.update(
+        _z_row(float(res[1]["nps"] - res[0]["nps"]), float(np.hypot(res[0]["se"], res[1]["se"])), z)
+    )
     table = pd.DataFrame([row])
-    return ComparisonResult(table, names=nm, **{k: float(row[k]) for k in
-                                                ("diff", "se", "z", "p_value", "ci_low", "ci_high")},
-                            kind="compare_nps", lang=lang,
-                            notes=("Assumes two independent samples (no respondent in both).",))
+    return ComparisonResult(
+        table,
+        names=nm,
+        **{k: float(row[k]) for k in ("diff", "se", "z", "p_value", "ci_low", "ci_high")},
+        kind="compare_nps",
+        lang=lang,
+        notes=("Assumes two independent samples (no respondent in both).",),
+    )
 
 
 # ----------------------------------------------------------------------------- CSAT
 
 
-def _check_scale(scale: Sequence[int] | None, top: Sequence[Any] | None
-                 ) -> tuple[tuple[int, int], tuple[Any, ...]]:
+def _check_scale(
+    scale: Sequence[int] | None, top: Sequence[Any] | None
+) -> tuple[tuple[int, int], tuple[Any, ...]]:
     if scale is None:
         scale = (1, 5)
-    if (not isinstance(scale, (tuple, list)) or len(scale) != 2
-            or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in scale)
-            or scale[0] >= scale[1]):
-        raise ConfigError(f"scale must be a pair of whole numbers (lowest, highest), e.g. (1, 5); "
-                          f"got {scale!r}.")
+    if (
+        not isinstance(scale, (tuple, list))
+        or len(scale) != 2
+        or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in scale)
+        or scale[0] >= scale[1]
+    ):
+        raise ConfigError(
+            f"scale must be a pair of whole numbers (lowest, highest), e.g. (1, 5); got {scale!r}."
+        )
     lo, hi = int(scale[0]), int(scale[1])
     if top is None:
         top = (hi - 1, hi)
     if isinstance(top, (str, bytes)) or not isinstance(top, Sequence) or len(top) == 0:
-        raise ConfigError(f"top must be a non-empty list of the satisfied codes, e.g. [4, 5]; got {top!r}.")
+        raise ConfigError(
+            f"top must be a non-empty list of the satisfied codes, e.g. [4, 5]; got {top!r}."
+        )
     outside = [t for t in top if not (lo <= t <= hi)]
     if outside:
         raise ConfigError(f"top codes {outside} are outside the scale {lo} to {hi}.")
     return (lo, hi), tuple(top)
 
 
-def _csat_stats(x: np.ndarray, w: np.ndarray, top: tuple[Any, ...], ci: float
-                ) -> Callable[[np.ndarray, int], dict[str, np.ndarray]]:
+def _csat_stats(
+    x: np.ndarray, w: np.ndarray, top: tuple[Any, ...], ci: float
+) -> Callable[[np.ndarray, int], dict[str, np.ndarray]]:
     answered = ~np.isnan(x)
     sat = np.isin(x, np.asarray(top, dtype=float))
     z = z_value(ci)
@@ -572,17 +675,35 @@ def _csat_stats(x: np.ndarray, w: np.ndarray, top: tuple[Any, ...], ci: float
             p = grouped_sum(c, k, w * sat) / wn
         lo, hi = wilson_interval(p, neff, ci)
         mean, sd, se = weighted_mean_se(c, k, x, w)
-        return {"n": grouped_sum(c, k), "n_missing": grouped_sum(np.where(answered, -1, codes), k),
-                "weighted_n": wn, "n_eff": neff, "satisfied": 100 * p, "ci_low": 100 * lo,
-                "ci_high": 100 * hi, "mean": mean, "sd": sd, "se_mean": se,
-                "mean_ci_low": mean - z * se, "mean_ci_high": mean + z * se}
+        return {
+            "n": grouped_sum(c, k),
+            "n_missing": grouped_sum(np.where(answered, -1, codes), k),
+            "weighted_n": wn,
+            "n_eff": neff,
+            "satisfied": 100 * p,
+            "ci_low": 100 * lo,
+            "ci_high": 100 * hi,
+            "mean": mean,
+            "sd": sd,
+            "se_mean": se,
+            "mean_ci_low": mean - z * se,
+            "mean_ci_high": mean + z * se,
+        }
 
     return stats
 
 
-def csat(data: pd.DataFrame, col: Hashable, *, top: Sequence[Any] | None = None,
-         scale: tuple[int, int] | None = None, by: Hashable | None = None,
-         weights: Weights = None, ci: float = 0.95, lang: Lang = "en") -> CSATResult:
+def csat(
+    data: pd.DataFrame,
+    col: Hashable,
+    *,
+    top: Sequence[Any] | None = None,
+    scale: tuple[int, int] | None = None,
+    by: Hashable | None = None,
+    weights: Weights = None,
+    ci: float = 0.95,
+    lang: Lang = "en",
+) -> CSATResult:
     """Customer satisfaction: % satisfied (top box) and mean score, overall or per group.
 
     The % satisfied is the weighted share of answers among the ``top`` codes, with a Wilson
@@ -646,9 +767,13 @@ def csat(data: pd.DataFrame, col: Hashable, *, top: Sequence[Any] | None = None,
     check_option(lang, ("en", "zh"), "lang")
     z_value(ci)
     (lo, hi), top_codes = _check_scale(scale, top)
-    x = _score_column(data, col, range(lo, hi + 1),
-                      fix=f"answers must be whole numbers from {lo} to {hi}; recode them, set "
-                          "them missing or pass scale=(lowest, highest)")
+    x = _score_column(
+        data,
+        col,
+        range(lo, hi + 1),
+        fix=f"answers must be whole numbers from {lo} to {hi}; recode them, set "
+        "them missing or pass scale=(lowest, highest)",
+    )
     w_in = check_weights(data, weights)
     w = np.ones(len(data)) if w_in is None else w_in
     total = LABELS[lang]["total"]
@@ -656,14 +781,33 @@ def csat(data: pd.DataFrame, col: Hashable, *, top: Sequence[Any] | None = None,
     table = _by_table(codes, names, by, _csat_stats(x, w, top_codes, ci), total)
     n_missing = int(np.isnan(x).sum())
     notes = _missing_note(n_missing, len(data), col) + notes
-    return CSATResult(table, column=col, by=by, ci=ci, n=len(data), n_missing=n_missing,
-                      scale=(lo, hi), top=top_codes, lang=lang, notes=tuple(notes))
+    return CSATResult(
+        table,
+        column=col,
+        by=by,
+        ci=ci,
+        n=len(data),
+        n_missing=n_missing,
+        scale=(lo, hi),
+        top=top_codes,
+        lang=lang,
+        notes=tuple(notes),
+    )
 
 
-def compare_csat(a: pd.DataFrame, b: pd.DataFrame | None = None, *, col: Hashable | None = None,
-                 by: Hashable | None = None, weights: Any = None, top: Sequence[Any] | None = None,
-                 scale: tuple[int, int] | None = None, ci: float = 0.95,
-                 names: tuple[str, str] | None = None, lang: Lang = "en") -> ComparisonResult:
+def compare_csat(
+    a: pd.DataFrame,
+    b: pd.DataFrame | None = None,
+    *,
+    col: Hashable | None = None,
+    by: Hashable | None = None,
+    weights: Any = None,
+    top: Sequence[Any] | None = None,
+    scale: tuple[int, int] | None = None,
+    ci: float = 0.95,
+    names: tuple[str, str] | None = None,
+    lang: Lang = "en",
+) -> ComparisonResult:
     """Compare % satisfied and mean score of two independent samples (waves or two groups).
 
     % satisfied: two-proportion z test on the effective bases, ``p = (p_a e_a + p_b e_b) /
@@ -717,28 +861,59 @@ def compare_csat(a: pd.DataFrame, b: pd.DataFrame | None = None, *, col: Hashabl
     se1 = 100 * np.sqrt(pa * (1 - pa) / ea + pb * (1 - pb) / eb)
     rows = []
     ne = {"n_eff_a": ea, "n_eff_b": eb}
-    r = {"measure": "satisfied", "a": nm[0], "b": nm[1], "value_a": 100 * pa, "value_b": 100 * pb,
-         **ne}
+    r = {
+        "measure": "satisfied",
+        "a": nm[0],
+        "b": nm[1],
+        "value_a": 100 * pa,
+        "value_b": 100 * pb,
+        **ne,
+    }
     r.update(_z_row(100 * (pb - pa), float(se1), z, se_test=float(se0)))
     rows.append(r)
-    r = {"measure": "mean", "a": nm[0], "b": nm[1], "value_a": res[0]["mean"],
-         "value_b": res[1]["mean"], **ne}
-    r.update(_z_row(float(res[1]["mean"] - res[0]["mean"]),
-                    float(np.hypot(res[0]["se_mean"], res[1]["se_mean"])), z))
+    r = {
+        "measure": "mean",
+        "a": nm[0],
+        "b": nm[1],
+        "value_a": res[0]["mean"],
+        "value_b": res[1]["mean"],
+        **ne,
+    }
+    r.update(
+        _z_row(
+            float(res[1]["mean"] - res[0]["mean"]),
+            float(np.hypot(res[0]["se_mean"], res[1]["se_mean"])),
+            z,
+        )
+    )
     rows.append(r)
     table = pd.DataFrame(rows)
     first = table.iloc[0]
-    return ComparisonResult(table, names=nm, **{k: float(first[k]) for k in
-                                                ("diff", "se", "z", "p_value", "ci_low", "ci_high")},
-                            kind="compare_csat", lang=lang, notes=("Assumes two independent samples (no respondent in both).",))
+    return ComparisonResult(
+        table,
+        names=nm,
+        **{k: float(first[k]) for k in ("diff", "se", "z", "p_value", "ci_low", "ci_high")},
+        kind="compare_csat",
+        lang=lang,
+        notes=("Assumes two independent samples (no respondent in both).",),
+    )
 
 
 # ----------------------------------------------------------------------------- top box
 
 
-def top_box(data: pd.DataFrame, cols: Sequence[Hashable] | Hashable, *, k: int = 2,
-            bottom: bool = False, scale_max: float | None = None, scale_min: float | None = None,
-            by: Hashable | None = None, weights: Weights = None, lang: Lang = "en") -> TopBoxResult:
+def top_box(
+    data: pd.DataFrame,
+    cols: Sequence[Hashable] | Hashable,
+    *,
+    k: int = 2,
+    bottom: bool = False,
+    scale_max: float | None = None,
+    scale_min: float | None = None,
+    by: Hashable | None = None,
+    weights: Weights = None,
+    lang: Lang = "en",
+) -> TopBoxResult:
     """Top-k (or bottom-k) box percentage and mean of each item of a rating battery.
 
     The top-k box of a scale with highest code ``H`` counts answers ``>= H - k + 1``; the
@@ -811,8 +986,10 @@ def top_box(data: pd.DataFrame, cols: Sequence[Hashable] | Hashable, *, k: int =
     empty = [c for c, a in zip(cols, answered.any(axis=0), strict=True) if not a]
     if empty:
         raise DataError(f"items {empty} have no answers at all; drop them from cols.")
-    for bound, name, bad in ((scale_max, "scale_max", lambda v, b: v > b),
-                             (scale_min, "scale_min", lambda v, b: v < b)):
+    for bound, name, bad in (
+        (scale_max, "scale_max", lambda v, b: v > b),
+        (scale_min, "scale_min", lambda v, b: v < b),
+    ):
         if bound is None:
             continue
         with np.errstate(invalid="ignore"):
@@ -823,7 +1000,8 @@ def top_box(data: pd.DataFrame, cols: Sequence[Hashable] | Hashable, *, k: int =
             raise DataError(
                 f"column {cols[j]!r} has answers beyond {name}={bound}: "
                 f"{', '.join(map(str, np.unique(x[rows, j])[:5]))} at rows "
-                f"{', '.join(map(str, rows[:5]))}; recode them or correct {name}.")
+                f"{', '.join(map(str, rows[:5]))}; recode them or correct {name}."
+            )
     hi = float(np.nanmax(x)) if scale_max is None else float(scale_max)
     lo = float(np.nanmin(x)) if scale_min is None else float(scale_min)
     if k > hi - lo + 1:
@@ -841,16 +1019,22 @@ def top_box(data: pd.DataFrame, cols: Sequence[Hashable] | Hashable, *, k: int =
     for j, item in enumerate(cols):
         xj, aj, bj = x[:, j], answered[:, j], in_box[:, j]
 
-        def stats(c0: np.ndarray, kk: int, xj: np.ndarray = xj, aj: np.ndarray = aj,
-                  bj: np.ndarray = bj) -> dict[str, np.ndarray]:
+        def stats(
+            c0: np.ndarray, kk: int, xj: np.ndarray = xj, aj: np.ndarray = aj, bj: np.ndarray = bj
+        ) -> dict[str, np.ndarray]:
             c = np.where(aj, c0, -1)
             wn = grouped_sum(c, kk, w)
             with np.errstate(invalid="ignore", divide="ignore"):
                 share = grouped_sum(c, kk, w * bj) / wn
             mean, _, _ = weighted_mean_se(c, kk, xj, w)
-            return {"n": grouped_sum(c, kk), "n_missing": grouped_sum(np.where(aj, -1, c0), kk),
-                    "weighted_n": wn, "n_eff": effective_n_by(c, kk, w), name: 100 * share,
-                    "mean": mean}
+            return {
+                "n": grouped_sum(c, kk),
+                "n_missing": grouped_sum(np.where(aj, -1, c0), kk),
+                "weighted_n": wn,
+                "n_eff": effective_n_by(c, kk, w),
+                name: 100 * share,
+                "mean": mean,
+            }
 
         t = _by_table(codes, names, by, stats, total)
         t.insert(0, "item", pd.Series([item] * len(t), dtype=object))
@@ -861,8 +1045,10 @@ def top_box(data: pd.DataFrame, cols: Sequence[Hashable] | Hashable, *, k: int =
         table = table.drop(columns="group")
     if (scale_max is None and not bottom) or (scale_min is None and bottom):
         end = "min" if bottom else "max"
-        notes.append(f"the {'lowest' if bottom else 'highest'} code was taken from the data "
-                     f"({lo if bottom else hi:g}); pass scale_{end}= when the scale is known.")
+        notes.append(
+            f"the {'lowest' if bottom else 'highest'} code was taken from the data "
+            f"({lo if bottom else hi:g}); pass scale_{end}= when the scale is known."
+        )
     notes.insert(0, f"{name.replace('_', '-')} counts the codes {', '.join(map(str, box_codes))}.")
     if int(totals["n_missing"].sum()):
         notes.append("rows without an answer are left out of each item's base (see n_missing).")

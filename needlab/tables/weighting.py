@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 
 from needlab._result import Result
+from needlab._stats import codes_of
 from needlab._validate import check_columns, check_frame, check_option, check_weights, preview
 from needlab.errors import ConfigError, DataError, NeedlabWarning
-from needlab.tables._stats import codes_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -74,9 +74,14 @@ class RakeResult(Result):
 
     def summary(self) -> dict[str, Any]:
         w = self.weights
-        out: dict[str, Any] = {"converged": self.converged, "iterations": self.iterations,
-                               "max error": self.max_error, "efficiency": self.efficiency,
-                               "design effect": self.design_effect, "effective base": self.n_eff}
+        out: dict[str, Any] = {
+            "converged": self.converged,
+            "iterations": self.iterations,
+            "max error": self.max_error,
+            "efficiency": self.efficiency,
+            "design effect": self.design_effect,
+            "effective base": self.n_eff,
+        }
         if w is not None and len(w):
             out["weight range"] = f"{w.min():.4g} to {w.max():.4g}"
         return out
@@ -97,22 +102,28 @@ class RakeResult(Result):
 def _targets(col: Hashable, spec: Any, notes: list[str]) -> tuple[list[Any], np.ndarray]:
     """Validate one margin's targets; return the categories and proportions summing to 1."""
     if not isinstance(spec, Mapping) or len(spec) == 0:
-        raise ConfigError(f"targets[{col!r}] must be a non-empty mapping {{category: proportion}}, "
-                          f"got {spec!r}.")
+        raise ConfigError(
+            f"targets[{col!r}] must be a non-empty mapping {{category: proportion}}, got {spec!r}."
+        )
     cats = list(spec)
     try:
         vals = np.array([float(spec[c]) for c in cats])
     except (TypeError, ValueError) as exc:
-        raise ConfigError(f"targets[{col!r}] must map categories to numbers; got "
-                          f"{preview(spec.values())}.") from exc
+        raise ConfigError(
+            f"targets[{col!r}] must map categories to numbers; got {preview(spec.values())}."
+        ) from exc
     bad = ~np.isfinite(vals)
     if bad.any():
-        raise ConfigError(f"targets for {col!r} have non-finite values for categories "
-                          f"{preview(np.array(cats, dtype=object)[bad])}.")
+        raise ConfigError(
+            f"targets for {col!r} have non-finite values for categories "
+            f"{preview(np.array(cats, dtype=object)[bad])}."
+        )
     neg = vals < 0
     if neg.any():
-        shown = ", ".join(f"{c!r}: {v:g}" for c, v in zip(np.array(cats, dtype=object)[neg],
-                                                         vals[neg], strict=True))
+        shown = ", ".join(
+            f"{c!r}: {v:g}"
+            for c, v in zip(np.array(cats, dtype=object)[neg], vals[neg], strict=True)
+        )
         raise ConfigError(f"targets for {col!r} are negative for {shown}; targets must be >= 0.")
     total = vals.sum()
     if total <= 0:
@@ -122,10 +133,13 @@ def _targets(col: Hashable, spec: Any, notes: list[str]) -> tuple[list[Any], np.
             raise ConfigError(
                 f"targets for {col!r} sum to {total:.6g}, not 1. Proportions must sum to 1 "
                 f"(within {PROPORTION_TOLERANCE}); complete the categories, or give counts "
-                "or percentages (values above 1), which are rescaled.")
+                "or percentages (values above 1), which are rescaled."
+            )
     else:
-        notes.append(f"targets for {col!r} read as counts or percentages (sum {total:.6g}) "
-                     "and rescaled to proportions.")
+        notes.append(
+            f"targets for {col!r} read as counts or percentages (sum {total:.6g}) "
+            "and rescaled to proportions."
+        )
     return cats, vals / total
 
 
@@ -134,8 +148,9 @@ def _trim(w: np.ndarray, lo: float | None, hi: float | None, active: np.ndarray)
     n = len(w)
     for _ in range(200):
         m = w.sum() / n
-        new = np.where(active, np.clip(w, None if lo is None else lo * m,
-                                       None if hi is None else hi * m), w)
+        new = np.where(
+            active, np.clip(w, None if lo is None else lo * m, None if hi is None else hi * m), w
+        )
         if np.allclose(new, w, rtol=1e-13, atol=0):
             return new
         w = new
@@ -145,23 +160,40 @@ def _trim(w: np.ndarray, lo: float | None, hi: float | None, active: np.ndarray)
 def _check_trim(trim: Any) -> tuple[float | None, float | None] | None:
     if trim is None:
         return None
-    ok = isinstance(trim, (tuple, list)) and len(trim) == 2 and all(
-        v is None or (isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v))
-        for v in trim)
+    ok = (
+        isinstance(trim, (tuple, list))
+        and len(trim) == 2
+        and all(
+            v is None
+            or (isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v))
+            for v in trim
+        )
+    )
     if ok:
         lo, hi = trim
         ok = (lo is None or 0 <= lo <= 1) and (hi is None or hi >= 1) and (lo, hi) != (None, None)
     if not ok:
         raise ConfigError(
             f"trim must be a pair (low, high) of weight bounds relative to the mean weight with "
-            f"0 <= low <= 1 <= high (None for no bound), e.g. (0.3, 3); got {trim!r}.")
-    return (None if trim[0] is None else float(trim[0]), None if trim[1] is None else float(trim[1]))
+            f"0 <= low <= 1 <= high (None for no bound), e.g. (0.3, 3); got {trim!r}."
+        )
+    return (
+        None if trim[0] is None else float(trim[0]),
+        None if trim[1] is None else float(trim[1]),
+    )
 
 
-def rake(data: pd.DataFrame, targets: Mapping[Hashable, Mapping[Any, float]], *,
-         weights: Hashable | Sequence[float] | np.ndarray | None = None, max_iter: int = 100,
-         tol: float = 1e-6, trim: tuple[float | None, float | None] | None = None,
-         total: float | None = None, lang: Literal["en", "zh"] = "en") -> RakeResult:
+def rake(
+    data: pd.DataFrame,
+    targets: Mapping[Hashable, Mapping[Any, float]],
+    *,
+    weights: Hashable | Sequence[float] | np.ndarray | None = None,
+    max_iter: int = 100,
+    tol: float = 1e-6,
+    trim: tuple[float | None, float | None] | None = None,
+    total: float | None = None,
+    lang: Literal["en", "zh"] = "en",
+) -> RakeResult:
     """Rake respondent weights to marginal targets by iterative proportional fitting.
 
     Starting from the base weights (1 by default), each cycle adjusts the margins in turn:
@@ -253,9 +285,15 @@ def rake(data: pd.DataFrame, targets: Mapping[Hashable, Mapping[Any, float]], *,
         raise ConfigError(f"max_iter must be a positive whole number, got {max_iter!r}.")
     if not isinstance(tol, (int, float)) or isinstance(tol, bool) or not tol > 0:
         raise ConfigError(f"tol must be a positive number, got {tol!r}.")
-    if total is not None and not (isinstance(total, (int, float)) and not isinstance(total, bool)
-                                  and np.isfinite(total) and total > 0):
-        raise ConfigError(f"total must be a positive number (the sum of the weights), got {total!r}.")
+    if total is not None and not (
+        isinstance(total, (int, float))
+        and not isinstance(total, bool)
+        and np.isfinite(total)
+        and total > 0
+    ):
+        raise ConfigError(
+            f"total must be a positive number (the sum of the weights), got {total!r}."
+        )
     bounds = _check_trim(trim)
     n = len(data)
     base_in = check_weights(data, weights)
@@ -271,27 +309,33 @@ def rake(data: pd.DataFrame, targets: Mapping[Hashable, Mapping[Any, float]], *,
             raise DataError(
                 f"raking column {col!r} has {int(miss.sum())} missing values (rows "
                 f"{', '.join(map(str, pos[:5]))}{' ...' if len(pos) > 5 else ''}); impute them or "
-                "give them a category (e.g. 'unknown') with its own target.")
+                "give them a category (e.g. 'unknown') with its own target."
+            )
         codes, cats = codes_of(s, col, keep_unused=False)
         tcats, tvals = _targets(col, targets[col], notes)
         idx = cats.get_indexer(pd.Index(tcats))
         base_sum = np.bincount(codes, weights=base, minlength=len(cats))
-        absent = [(c, v) for c, i, v in zip(tcats, idx, tvals, strict=True)
-                  if v > 0 and (i < 0 or base_sum[i] <= 0)]
+        absent = [
+            (c, v)
+            for c, i, v in zip(tcats, idx, tvals, strict=True)
+            if v > 0 and (i < 0 or base_sum[i] <= 0)
+        ]
         if absent:
             shown = ", ".join(f"{c!r}" for c, _ in absent[:5])
             raise ConfigError(
                 f"target categories {shown} of {col!r} have no rows in the data (or only rows "
                 f"with base weight 0), so no weight can reach their target. Data categories: "
                 f"{preview(list(cats), 10)}. Fix the category names, merge categories, or set "
-                "their target to 0.")
+                "their target to 0."
+            )
         untargeted = np.setdiff1d(np.arange(len(cats)), idx[idx >= 0])
         if len(untargeted):
             rows = int(np.isin(codes, untargeted).sum())
             raise ConfigError(
                 f"categories {preview(list(cats[untargeted]))} of {col!r} ({rows} rows) have no "
                 f"target. Targets given for: {preview(tcats, 10)}. Add them to targets (0 drops "
-                "their rows from the weighted data) or recode them.")
+                "their rows from the weighted data) or recode them."
+            )
         tgt = np.zeros(len(cats))
         tgt[idx[idx >= 0]] = tvals[idx >= 0]
         margins.append((col, codes, list(cats), tgt))
@@ -306,8 +350,10 @@ def rake(data: pd.DataFrame, targets: Mapping[Hashable, Mapping[Any, float]], *,
         tw = w.sum()
         if tw <= 0:
             return np.inf
-        return max(float(np.max(np.abs(np.bincount(c, weights=w, minlength=len(t)) / tw - t)))
-                   for _, c, _, t in margins)
+        return max(
+            float(np.max(np.abs(np.bincount(c, weights=w, minlength=len(t)) / tw - t)))
+            for _, c, _, t in margins
+        )
 
     err = error(w)
     iterations = 0
@@ -326,11 +372,16 @@ def rake(data: pd.DataFrame, targets: Mapping[Hashable, Mapping[Any, float]], *,
     w = w * ((n if total is None else float(total)) / w.sum())
 
     if not converged:
-        msg = (f"raking did not converge in {iterations} cycles: the largest margin error is "
-               f"{err:.3g} (tol {tol:g}). "
-               + ("The trimming bounds may be too tight for the targets; widen trim or "
-                  if bounds is not None else "Targets may be inconsistent or cells too sparse; ")
-               + "raise max_iter, collapse sparse categories or check the targets.")
+        msg = (
+            f"raking did not converge in {iterations} cycles: the largest margin error is "
+            f"{err:.3g} (tol {tol:g}). "
+            + (
+                "The trimming bounds may be too tight for the targets; widen trim or "
+                if bounds is not None
+                else "Targets may be inconsistent or cells too sparse; "
+            )
+            + "raise max_iter, collapse sparse categories or check the targets."
+        )
         warnings.warn(msg, NeedlabWarning, stacklevel=2)
         notes.append(msg)
 
@@ -340,12 +391,22 @@ def rake(data: pd.DataFrame, targets: Mapping[Hashable, Mapping[Any, float]], *,
         k = len(mcats)
         cnt = np.bincount(codes, minlength=k)
         ach = np.bincount(codes, weights=w, minlength=k) / tw
-        part: dict[str, Any] = {"column": [col] * k, "category": mcats, "n": cnt,
-                                "unweighted": cnt / n}
+        part: dict[str, Any] = {
+            "column": [col] * k,
+            "category": mcats,
+            "n": cnt,
+            "unweighted": cnt / n,
+        }
         if base_in is not None:
             part["base"] = np.bincount(codes, weights=base, minlength=k) / base.sum()
-        part.update({"target": tgt, "achieved": ach, "difference": ach - tgt,
-                     "mean_weight": np.bincount(codes, weights=w, minlength=k) / np.maximum(cnt, 1)})
+        part.update(
+            {
+                "target": tgt,
+                "achieved": ach,
+                "difference": ach - tgt,
+                "mean_weight": np.bincount(codes, weights=w, minlength=k) / np.maximum(cnt, 1),
+            }
+        )
         parts.append(pd.DataFrame(part).astype({"category": object}))
     table = pd.concat(parts, ignore_index=True)
     pos = w > 0
@@ -354,7 +415,15 @@ def rake(data: pd.DataFrame, targets: Mapping[Hashable, Mapping[Any, float]], *,
     efficiency = n_eff / int(pos.sum())
     if base_in is not None and (~active).any():
         notes.append(f"{int((~active).sum())} rows have base weight 0 and keep weight 0.")
-    return RakeResult(table, weights=pd.Series(w, index=data.index, name="weight"),
-                      converged=bool(converged), iterations=iterations, max_error=float(err),
-                      efficiency=efficiency, design_effect=1 / efficiency, n_eff=n_eff,
-                      lang=lang, notes=tuple(notes))
+    return RakeResult(
+        table,
+        weights=pd.Series(w, index=data.index, name="weight"),
+        converged=bool(converged),
+        iterations=iterations,
+        max_error=float(err),
+        efficiency=efficiency,
+        design_effect=1 / efficiency,
+        n_eff=n_eff,
+        lang=lang,
+        notes=tuple(notes),
+    )

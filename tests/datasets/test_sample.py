@@ -34,7 +34,9 @@ def test_committed_files_equal_the_generator(tmp_path: Path) -> None:
     assert [p.name for p in paths] == list(FILES)
     for p in paths:
         committed = SAMPLE_DIR / p.name
-        assert committed.exists(), f"{committed} missing: run needlab.datasets.write_sample('data/sample')"
+        assert committed.exists(), (
+            f"{committed} missing: run needlab.datasets.write_sample('data/sample')"
+        )
         assert committed.read_bytes() == p.read_bytes(), (
             f"data/sample/{p.name} differs from the generator; regenerate with "
             "`needlab sample data/sample` (or needlab.datasets.write_sample('data/sample', seed=0))"
@@ -117,7 +119,9 @@ def test_survey_valid_under_codebook(sample: Sample) -> None:
             allowed_missing = set(spec.get("missing", []))
             if "values" in spec:
                 codes = set(spec["values"])
-                labels = {v["zh"] for v in spec["values"].values()} | {v["en"] for v in spec["values"].values()}
+                labels = {v["zh"] for v in spec["values"].values()} | {
+                    v["en"] for v in spec["values"].values()
+                }
                 ok = s.isin(codes | labels | allowed_missing)
                 assert ok.all(), (name, s[~ok].unique()[:5])
             if "range" in spec:
@@ -135,8 +139,13 @@ def test_codebook_schema(sample: Sample) -> None:
     kano_d = [c for c, s in cols.items() if s["type"] == "kano_dysfunctional"]
     assert 10 <= len(kano_f) == len(kano_d) <= 12
     assert {cols[c]["feature"] for c in kano_f} == {cols[c]["feature"] for c in kano_d}
-    assert [cols[kano_f[0]]["values"][k]["zh"] for k in range(1, 6)] == ["我喜欢", "理所当然", "无所谓", "勉强接受",
-                                                                         "我不喜欢"]
+    assert [cols[kano_f[0]]["values"][k]["zh"] for k in range(1, 6)] == [
+        "我喜欢",
+        "理所当然",
+        "无所谓",
+        "勉强接受",
+        "我不喜欢",
+    ]
     sat = [c for c, s in cols.items() if s.get("group") == "sat"]
     assert 12 <= len(sat) <= 16 and all("stage" in cols[c] for c in sat)
     assert any(cols[c].get("missing") == [99] for c in sat)
@@ -158,11 +167,15 @@ def test_codebook_object_when_io_available(sample: Sample) -> None:
 def test_other_files_valid(sample: Sample) -> None:
     tx, fb = sample.transactions, sample.feedback
     assert tx["order_id"].is_unique and (tx["amount"] > 0).all() and (tx["quantity"] >= 1).all()
-    assert set(tx.customer_id) == set(sample.customers.customer_id)  # every customer bought at least once
+    assert set(tx.customer_id) == set(
+        sample.customers.customer_id
+    )  # every customer bought at least once
     assert tx["order_date"].between("2023-01-01", "2024-12-31").all()
     assert fb["feedback_id"].is_unique and set(fb.lang) == {"zh", "en"}
     social = fb.channel.isin(["weibo", "xiaohongshu"])
-    assert fb.loc[social, "customer_id"].isna().all() and fb.loc[~social, "customer_id"].notna().all()
+    assert (
+        fb.loc[social, "customer_id"].isna().all() and fb.loc[~social, "customer_id"].notna().all()
+    )
     assert fb.loc[social, "resolution_hours"].isna().all()
     assert not {"category", "stage", "severity", "segment"} & set(fb.columns)
     assert "segment" not in sample.customers.columns
@@ -185,8 +198,15 @@ def test_planted_quality_problems(sample: Sample, survey: pd.DataFrame) -> None:
 
 
 # ------------------------------------------------------------------ planted truth
-_STANDARD = np.array([  # rows functional 1..5, columns dysfunctional 1..5 (Berger et al. 1993)
-    list("QAAAO"), list("RIIIM"), list("RIIIM"), list("RIIIM"), list("RRRRQ")])
+_STANDARD = np.array(
+    [  # rows functional 1..5, columns dysfunctional 1..5 (Berger et al. 1993)
+        list("QAAAO"),
+        list("RIIIM"),
+        list("RIIIM"),
+        list("RIIIM"),
+        list("RRRRQ"),
+    ]
+)
 _ANSWER = {"我喜欢": 1, "理所当然": 2, "无所谓": 3, "勉强接受": 4, "我不喜欢": 5}
 
 
@@ -242,6 +262,7 @@ def _z_nps(a: np.ndarray, b: np.ndarray) -> float:
     def nps(x: np.ndarray) -> tuple[float, float]:
         pp, pd_ = (x >= 9).mean(), (x <= 6).mean()
         return pp - pd_, (pp * (1 - pp) + pd_ * (1 - pd_) + 2 * pp * pd_) / len(x)
+
     (n1, v1), (n2, v2) = nps(a), nps(b)
     return (n2 - n1) / np.sqrt(v1 + v2)
 
@@ -278,7 +299,9 @@ def test_transactions_ties_churn_and_tiers(sample: Sample) -> None:
     assert 0.08 < tc.churned.mean() < 0.3
     assert (last.loc[ch.index] <= ch.churn_date).all()
     # churn is driven by dissatisfaction and segment; spend by segment
-    assert tc.loc[tc.churned, "satisfaction"].mean() < tc.loc[~tc.churned, "satisfaction"].mean() - 0.2
+    assert (
+        tc.loc[tc.churned, "satisfaction"].mean() < tc.loc[~tc.churned, "satisfaction"].mean() - 0.2
+    )
     by_seg = tc.groupby("segment")["total_spend"].mean()
     assert by_seg.idxmin() == "value" and by_seg["premium"] > 2 * by_seg["value"]
 

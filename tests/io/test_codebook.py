@@ -33,7 +33,9 @@ def test_yaml_round_trip_exact_and_readable(tmp_path) -> None:
 
 
 def test_from_yaml_documented_example(tmp_path) -> None:
-    p = _yaml(tmp_path, """
+    p = _yaml(
+        tmp_path,
+        """
 needlab_codebook: 1
 columns:
   resp_id: {type: id}
@@ -46,7 +48,8 @@ columns:
   channels: {type: multi, delimiter: ";", values: {1: Online store, 2: {en: Retail shop}}}
   kano_app_f: {type: kano_functional, feature: app_control}
   kano_app_d: {type: kano_dysfunctional, feature: app_control}
-""")
+""",
+    )
     cb = Codebook.from_yaml(p)
     assert cb["sat_delivery"].values[5] == {"zh": "非常满意"}
     assert cb["ltr"].range == (0, 10)
@@ -55,19 +58,40 @@ columns:
     assert cb.kano_pairs().values.tolist() == [["app_control", "kano_app_f", "kano_app_d"]]
 
 
-@pytest.mark.parametrize(("text", "match"), [
-    ("columns: {a: {type: single}}", "missing 'needlab_codebook: 1'"),
-    ("needlab_codebook: 2\ncolumns: {a: {type: single}}", "needlab_codebook: 2 is not supported"),
-    ("needlab_codebook: 1\ncolumns: {sat: {type: likret}}", r"'sat'.*unknown type 'likret' \(did you mean 'likert'\?\)"),
-    ("needlab_codebook: 1\ncolumns: {q: {type: single, values: [1, 2]}}", "'q'.*'values' must be a mapping"),
-    ("needlab_codebook: 1\ncolumns: {q: {type: single, values: {1: [a]}}}", "'q'.*label must be a text"),
-    ("needlab_codebook: 1\ncolumns: {q: {type: numeric, range: [5, 1]}}", "'q'.*'range'"),
-    ("needlab_codebook: 1\ncolumns: {q: {label: x}}", "'q'.*'type' is required"),
-    ("needlab_codebook: 1\ncolumns: {q: {type: single, values: {1: {fr: oui}}}}", "unknown label language 'fr'"),
-    ("needlab_codebook: 1\nid: rid\ncolumns: {q: {type: single}}", "id: 'rid' is not one of its columns"),
-    ("needlab_codebook: 1\ncolumns: [a, b]", "'columns' must be a non-empty mapping"),
-    ("needlab_codebook: 1\ncolumns: {a: {type: single}\n", "not valid YAML"),
-])
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("columns: {a: {type: single}}", "missing 'needlab_codebook: 1'"),
+        (
+            "needlab_codebook: 2\ncolumns: {a: {type: single}}",
+            "needlab_codebook: 2 is not supported",
+        ),
+        (
+            "needlab_codebook: 1\ncolumns: {sat: {type: likret}}",
+            r"'sat'.*unknown type 'likret' \(did you mean 'likert'\?\)",
+        ),
+        (
+            "needlab_codebook: 1\ncolumns: {q: {type: single, values: [1, 2]}}",
+            "'q'.*'values' must be a mapping",
+        ),
+        (
+            "needlab_codebook: 1\ncolumns: {q: {type: single, values: {1: [a]}}}",
+            "'q'.*label must be a text",
+        ),
+        ("needlab_codebook: 1\ncolumns: {q: {type: numeric, range: [5, 1]}}", "'q'.*'range'"),
+        ("needlab_codebook: 1\ncolumns: {q: {label: x}}", "'q'.*'type' is required"),
+        (
+            "needlab_codebook: 1\ncolumns: {q: {type: single, values: {1: {fr: oui}}}}",
+            "unknown label language 'fr'",
+        ),
+        (
+            "needlab_codebook: 1\nid: rid\ncolumns: {q: {type: single}}",
+            "id: 'rid' is not one of its columns",
+        ),
+        ("needlab_codebook: 1\ncolumns: [a, b]", "'columns' must be a non-empty mapping"),
+        ("needlab_codebook: 1\ncolumns: {a: {type: single}\n", "not valid YAML"),
+    ],
+)
 def test_from_yaml_errors_name_file_and_problem(tmp_path, text, match) -> None:
     p = _yaml(tmp_path, text)
     with pytest.raises(ConfigError, match=match) as e:
@@ -78,13 +102,17 @@ def test_from_yaml_errors_name_file_and_problem(tmp_path, text, match) -> None:
 def test_from_yaml_missing_file_and_no_unsafe_tags(tmp_path) -> None:
     with pytest.raises(ConfigError, match="not found"):
         Codebook.from_yaml(tmp_path / "none.yaml")
-    p = _yaml(tmp_path, "needlab_codebook: 1\ncolumns: !!python/object/apply:os.system ['echo hi']\n")
+    p = _yaml(
+        tmp_path, "needlab_codebook: 1\ncolumns: !!python/object/apply:os.system ['echo hi']\n"
+    )
     with pytest.raises(ConfigError, match="not valid YAML"):
         Codebook.from_yaml(p)
 
 
 def test_codes_normalised() -> None:
-    c = Column.from_dict("q", {"type": "single", "values": {"1": "a", 2.0: "b", "x": "c"}, "missing": ["99"]})
+    c = Column.from_dict(
+        "q", {"type": "single", "values": {"1": "a", 2.0: "b", "x": "c"}, "missing": ["99"]}
+    )
     assert list(c.values) == [1, 2, "x"] and c.missing == [99]
     with pytest.raises(ConfigError, match="declared twice"):
         Column.from_dict("q", {"type": "single", "values": {1: "a", "1": "b"}})
@@ -108,13 +136,20 @@ def test_accessors_and_fallbacks() -> None:
 
 
 def test_likert_gaps_filled() -> None:
-    c = Column("s", "likert", values={1: {"en": "Bad"}, 5: {"en": "Good"}, 9: {"en": "DK"}}, missing=[9])
+    c = Column(
+        "s", "likert", values={1: {"en": "Bad"}, 5: {"en": "Good"}, 9: {"en": "DK"}}, missing=[9]
+    )
     assert c.value_labels() == {1: "Bad", 2: "2", 3: "3", 4: "4", 5: "Good", 9: "DK"}
 
 
 def test_kano_pairs_errors() -> None:
-    cb = Codebook([Column("a_f", "kano_functional", feature="a"), Column("b_f", "kano_functional", feature="b"),
-                   Column("a_d", "kano_dysfunctional", feature="a")])
+    cb = Codebook(
+        [
+            Column("a_f", "kano_functional", feature="a"),
+            Column("b_f", "kano_functional", feature="b"),
+            Column("a_d", "kano_dysfunctional", feature="a"),
+        ]
+    )
     with pytest.raises(ConfigError, match="'b' has no dysfunctional column"):
         cb.kano_pairs()
     with pytest.raises(ConfigError, match="has no 'feature'"):
@@ -123,7 +158,16 @@ def test_kano_pairs_errors() -> None:
 
 def test_table() -> None:
     t = survey_codebook().table(lang="zh")
-    assert list(t.columns) == ["column", "type", "label", "group", "stage", "n_values", "values", "missing"]
+    assert list(t.columns) == [
+        "column",
+        "type",
+        "label",
+        "group",
+        "stage",
+        "n_values",
+        "values",
+        "missing",
+    ]
     row = t.set_index("column").loc["sat"]
     assert row["label"] == "满意度" and row["n_values"] == 6 and row["missing"] == "99"
     assert row["values"].startswith("1=非常不满意; 2=不满意")
@@ -133,24 +177,36 @@ def test_table() -> None:
 def test_infer_planted_types() -> None:
     rng = np.random.default_rng(1)
     n = 40
-    df = pd.DataFrame({
-        "resp_id": np.arange(1000, 1000 + n),
-        "sat_price": rng.integers(1, 6, n), "sat_service": rng.integers(1, 6, n),
-        "region": rng.choice(["华北", "华东", "华南"], n),
-        "age": rng.integers(18, 80, n),
-        "spend": rng.gamma(2, 100, n),
-        "comment": [f"评论 number {i} about delivery" for i in range(n)],
-        "signup": pd.date_range("2025-01-01", periods=n).strftime("%Y-%m-%d"),
-        "weight": rng.uniform(0.5, 2, n),
-        "gender": rng.choice([1, 2], n),
-    })
+    df = pd.DataFrame(
+        {
+            "resp_id": np.arange(1000, 1000 + n),
+            "sat_price": rng.integers(1, 6, n),
+            "sat_service": rng.integers(1, 6, n),
+            "region": rng.choice(["华北", "华东", "华南"], n),
+            "age": rng.integers(18, 80, n),
+            "spend": rng.gamma(2, 100, n),
+            "comment": [f"评论 number {i} about delivery" for i in range(n)],
+            "signup": pd.date_range("2025-01-01", periods=n).strftime("%Y-%m-%d"),
+            "weight": rng.uniform(0.5, 2, n),
+            "gender": rng.choice([1, 2], n),
+        }
+    )
     df.loc[0, "sat_price"], df.loc[1, "sat_price"] = 1, 5
     df.loc[0, "sat_service"], df.loc[1, "sat_service"] = 1, 5
     cb = Codebook.infer(df)
     types = {c.name: c.type for c in cb}
-    assert types == {"resp_id": "id", "sat_price": "likert", "sat_service": "likert", "region": "single",
-                     "age": "numeric", "spend": "numeric", "comment": "text", "signup": "date",
-                     "weight": "weight", "gender": "single"}
+    assert types == {
+        "resp_id": "id",
+        "sat_price": "likert",
+        "sat_service": "likert",
+        "region": "single",
+        "age": "numeric",
+        "spend": "numeric",
+        "comment": "text",
+        "signup": "date",
+        "weight": "weight",
+        "gender": "single",
+    }
     assert cb.groups() == {"sat": ["sat_price", "sat_service"]}
     assert cb.value_labels("region", "zh") == {1: "华东", 2: "华北", 3: "华南"}
     assert cb.value_labels("gender") == {1: "1", 2: "2"}
@@ -160,24 +216,35 @@ def test_infer_planted_types() -> None:
 
 # ------------------------------------------------------------------ validate
 def _problem_frame() -> tuple[Codebook, pd.DataFrame]:
-    cb = Codebook.from_dict({"needlab_codebook": 1, "columns": {
-        "rid": {"type": "id"},
-        "sat": {"type": "likert", "values": SAT, "missing": [99]},
-        "kano": {"type": "kano_functional", "feature": "f", "values": KANO},
-        "ltr": {"type": "numeric", "range": [0, 10]},
-        "channels": {"type": "multi", "delimiter": ";", "values": {1: "Online", 2: {"zh": "门店"}}},
-        "weight": {"type": "weight"},
-        "absent": {"type": "text"},
-    }})
-    df = pd.DataFrame({
-        "rid": [1, 2, 2, 4, 5, 6],
-        "sat": [5, "非常满意", " very SATISFIED ", 99, 7, "５"],
-        "kano": ["我喜欢", 2, "meh", None, "I dislike it", "I like it"],
-        "ltr": [0, 10, 11, "abc", -1, None],
-        "channels": ["1;2", "online; 门店", "3", None, "1;x;2", "2"],
-        "weight": [1.0, -1.0, 0.5, 1.0, 1.0, 1.0],
-        "extra": [1, 2, 3, 4, 5, 6],
-    })
+    cb = Codebook.from_dict(
+        {
+            "needlab_codebook": 1,
+            "columns": {
+                "rid": {"type": "id"},
+                "sat": {"type": "likert", "values": SAT, "missing": [99]},
+                "kano": {"type": "kano_functional", "feature": "f", "values": KANO},
+                "ltr": {"type": "numeric", "range": [0, 10]},
+                "channels": {
+                    "type": "multi",
+                    "delimiter": ";",
+                    "values": {1: "Online", 2: {"zh": "门店"}},
+                },
+                "weight": {"type": "weight"},
+                "absent": {"type": "text"},
+            },
+        }
+    )
+    df = pd.DataFrame(
+        {
+            "rid": [1, 2, 2, 4, 5, 6],
+            "sat": [5, "非常满意", " very SATISFIED ", 99, 7, "５"],
+            "kano": ["我喜欢", 2, "meh", None, "I dislike it", "I like it"],
+            "ltr": [0, 10, 11, "abc", -1, None],
+            "channels": ["1;2", "online; 门店", "3", None, "1;x;2", "2"],
+            "weight": [1.0, -1.0, 0.5, 1.0, 1.0, 1.0],
+            "extra": [1, 2, 3, 4, 5, 6],
+        }
+    )
     return cb, df
 
 
@@ -212,13 +279,29 @@ def test_apply_codes_and_labels_both_languages() -> None:
     df.loc[0, "sat"] = 99
     out = cb.apply(df, lang="en")
     assert out["sat"].isna().tolist() == [True] + [False] * 5
-    assert out["sat"].tolist()[1:] == ["Satisfied", "Very dissatisfied", "Dissatisfied", "Neutral",
-                                       "Very satisfied"]
-    assert list(out["sat"].cat.categories) == ["Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied",
-                                               "Very satisfied"]
+    assert out["sat"].tolist()[1:] == [
+        "Satisfied",
+        "Very dissatisfied",
+        "Dissatisfied",
+        "Neutral",
+        "Very satisfied",
+    ]
+    assert list(out["sat"].cat.categories) == [
+        "Very dissatisfied",
+        "Dissatisfied",
+        "Neutral",
+        "Satisfied",
+        "Very satisfied",
+    ]
     assert out["sat"].cat.ordered and not out["kano_app_f"].cat.ordered
-    assert out["overall"].tolist() == ["Very satisfied", "Satisfied", "Neutral", "Dissatisfied",
-                                       "Very satisfied", "Satisfied"]
+    assert out["overall"].tolist() == [
+        "Very satisfied",
+        "Satisfied",
+        "Neutral",
+        "Dissatisfied",
+        "Very satisfied",
+        "Satisfied",
+    ]
     zh = cb.apply(df, lang="zh")
     assert zh["kano_app_f"].tolist() == df["kano_app_f"].tolist()
     assert out["comment"].tolist() == df["comment"].tolist()  # untouched

@@ -13,10 +13,13 @@ from hypothesis import strategies as st
 from needlab.io import neutralise, to_csv, to_excel
 from needlab.io.export import FORMULA_PREFIXES
 
-SETTINGS = settings(max_examples=50, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])
-BODY = st.text(alphabet=st.sampled_from(list("abcXYZ019 ,;\"'=+-@") + list("非常满意配送太慢价格偏高你好")),
-               max_size=12)
+SETTINGS = settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+BODY = st.text(
+    alphabet=st.sampled_from(list("abcXYZ019 ,;\"'=+-@") + list("非常满意配送太慢价格偏高你好")),
+    max_size=12,
+)
 PREFIXES = ["", "=", "+", "-", "@", "\t", "=-"]
 CELL = st.builds(lambda p, b: p + b, st.sampled_from([*PREFIXES, "\r"]), BODY)
 # CSV: a bare carriage return is left out, see test_csv_carriage_return_is_quoted below.
@@ -50,7 +53,9 @@ def test_csv_cells_never_start_a_formula(tmp_path, rows) -> None:
             assert not cell.startswith(FORMULA_PREFIXES)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(rows=ROWS)
 def test_excel_cells_never_start_a_formula(tmp_path, rows) -> None:
     path = to_excel({"=sheet": _frame(rows)}, tmp_path / "out.xlsx", index=False)

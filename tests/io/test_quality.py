@@ -28,21 +28,35 @@ def planted(n: int = 200, seed: int = 0) -> tuple[pd.DataFrame, Codebook]:
     df.loc[60, ITEMS] = [4, 4, 4, 4, np.nan]  # not all answered: not a straight-liner
     df["duration"] = rng.uniform(300, 900, n).round()
     df.loc[SPEEDERS, "duration"] = [30, 60]
-    df["comment"] = rng.choice(["配送太慢了", "price is too high", "服务很好", "app crashes 2 times"], n)
+    df["comment"] = rng.choice(
+        ["配送太慢了", "price is too high", "服务很好", "app crashes 2 times"], n
+    )
     df.loc[list(JUNK), "comment"] = ["aaaa", "1234 !!", "x", "   ", "好好好好"]
     df.loc[12, "comment"] = None  # missing is not junk
     df.loc[DUP[1], "rid"] = df.loc[DUP[0], "rid"]
     df["ltr"] = rng.integers(0, 11, n)
     df.loc[30, "ltr"] = 15
     df.loc[31, "sat_3"] = 7
-    cb = Codebook.from_dict({"needlab_codebook": 1, "columns": {
-        "rid": {"type": "id"},
-        **{it: {"type": "likert", "group": "sat", "values": {1: "Bad", 5: "Good"}, "missing": [99]}
-           for it in ITEMS},
-        "duration": {"type": "numeric"},
-        "comment": {"type": "text"},
-        "ltr": {"type": "numeric", "range": [0, 10]},
-    }})
+    cb = Codebook.from_dict(
+        {
+            "needlab_codebook": 1,
+            "columns": {
+                "rid": {"type": "id"},
+                **{
+                    it: {
+                        "type": "likert",
+                        "group": "sat",
+                        "values": {1: "Bad", 5: "Good"},
+                        "missing": [99],
+                    }
+                    for it in ITEMS
+                },
+                "duration": {"type": "numeric"},
+                "comment": {"type": "text"},
+                "ltr": {"type": "numeric", "range": [0, 10]},
+            },
+        }
+    )
     return df, cb
 
 
@@ -60,10 +74,15 @@ def test_finds_exactly_the_planted_rows() -> None:
     assert rep.duplicates.values.tolist() == [[DUP[0] + 1, 2, "20, 21"]]
     oor = rep.out_of_range
     assert oor[["row", "column", "problem"]].values.tolist() == [
-        [31, "sat_3", "not_in_labels"], [30, "ltr", "out_of_range"]]
+        [31, "sat_3", "not_in_labels"],
+        [30, "ltr", "out_of_range"],
+    ]
     errors = rep.table[rep.table["severity"] == "error"]
     assert errors[["check", "column", "n"]].values.tolist() == [
-        ["duplicate_id", "rid", 2], ["out_of_range", "sat_3", 1], ["out_of_range", "ltr", 1]]
+        ["duplicate_id", "rid", 2],
+        ["out_of_range", "sat_3", 1],
+        ["out_of_range", "ltr", 1],
+    ]
     assert rep.n_errors == 3
     missing = rep.missing.set_index("column")
     assert missing.loc["comment", "n_missing"] == 2  # None and the blank answer
@@ -89,8 +108,10 @@ def test_options() -> None:
     assert rep.speeders["row"].tolist() == np.flatnonzero(df["duration"].to_numpy() < 400).tolist()
     df2 = df.rename(columns={"duration": "用时"})
     assert quality(df2, cb).speeders["row"].tolist() == SPEEDERS
-    assert quality(df, cb, duration="ltr", min_duration=1).speeders["row"].tolist() == \
-        np.flatnonzero(df["ltr"].to_numpy() < 1).tolist()
+    assert (
+        quality(df, cb, duration="ltr", min_duration=1).speeders["row"].tolist()
+        == np.flatnonzero(df["ltr"].to_numpy() < 1).tolist()
+    )
     with pytest.raises(ConfigError):
         quality(df, cb, straightline_min_items=1)
     with pytest.raises(SchemaError, match="'durationx'"):

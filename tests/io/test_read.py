@@ -76,23 +76,28 @@ def test_xlsx_round_trip(tmp_path) -> None:
 
 def _write_sav(path, df: pd.DataFrame) -> None:
     pyreadstat.write_sav(
-        df, str(path),
+        df,
+        str(path),
         column_labels={"rid": "Respondent ID", "sat": "满意度", "income": "Monthly income"},
-        variable_value_labels={"sat": {float(k): v["zh"] for k, v in SAT.items()},
-                               "city": {1.0: "北京", 2.0: "上海"}},
+        variable_value_labels={
+            "sat": {float(k): v["zh"] for k, v in SAT.items()},
+            "city": {1.0: "北京", 2.0: "上海"},
+        },
         missing_ranges={"sat": [99], "income": [{"lo": -9, "hi": -1}]},
         variable_measure={"sat": "ordinal", "city": "nominal", "income": "scale"},
     )
 
 
 def test_sav_round_trip_with_user_missing(tmp_path) -> None:
-    df = pd.DataFrame({
-        "rid": [1, 2, 3, 4, 5],
-        "sat": [5.0, 99.0, 1.0, 99.0, 3.0],
-        "city": [1.0, 2.0, 2.0, 1.0, 1.0],
-        "income": [1200.5, -9.0, 800.0, -5.0, np.nan],
-        "comment": ["配送太慢", "非常满意", "", "ok", "服务很好"],
-    })
+    df = pd.DataFrame(
+        {
+            "rid": [1, 2, 3, 4, 5],
+            "sat": [5.0, 99.0, 1.0, 99.0, 3.0],
+            "city": [1.0, 2.0, 2.0, 1.0, 1.0],
+            "income": [1200.5, -9.0, 800.0, -5.0, np.nan],
+            "comment": ["配送太慢", "非常满意", "", "ok", "服务很好"],
+        }
+    )
     path = tmp_path / "s.sav"
     _write_sav(path, df)
     s = read_survey(path)
@@ -115,8 +120,15 @@ def test_sav_round_trip_with_user_missing(tmp_path) -> None:
 
 
 def test_sav_given_codebook_wins(tmp_path) -> None:
-    df = pd.DataFrame({"rid": [1, 2], "sat": [5.0, 99.0], "city": [1.0, 2.0],
-                       "income": [1.0, 2.0], "comment": ["a", "b"]})
+    df = pd.DataFrame(
+        {
+            "rid": [1, 2],
+            "sat": [5.0, 99.0],
+            "city": [1.0, 2.0],
+            "income": [1.0, 2.0],
+            "comment": ["a", "b"],
+        }
+    )
     path = tmp_path / "s.sav"
     _write_sav(path, df)
     cb = Codebook.from_dict({"needlab_codebook": 1, "columns": {"sat": {"type": "numeric"}}})
@@ -183,8 +195,9 @@ def test_duplicate_column_names(tmp_path) -> None:
     with pytest.raises(SchemaError, match=r"duplicate column names: 'q1' \(2 times\)"):
         read_survey(p)
     x = tmp_path / "d.xlsx"
-    pd.DataFrame([[1, 2, 3]], columns=["a", "b", "c"]).set_axis(["a", "满意", "满意"], axis=1).to_excel(
-        x, index=False)
+    pd.DataFrame([[1, 2, 3]], columns=["a", "b", "c"]).set_axis(
+        ["a", "满意", "满意"], axis=1
+    ).to_excel(x, index=False)
     with pytest.raises(SchemaError, match="'满意' \\(2 times\\)"):
         read_survey(x)
 
@@ -237,15 +250,20 @@ def test_values_outside_labels_in_validate(tmp_path) -> None:
     df.to_csv(p, index=False)
     v = read_survey(p, codebook=survey_codebook()).validate()
     assert v[["column", "problem", "n", "rows"]].values.tolist() == [
-        ["sat", "not_in_labels", 1, "1"], ["overall", "not_in_labels", 1, "3"]]
+        ["sat", "not_in_labels", 1, "1"],
+        ["overall", "not_in_labels", 1, "3"],
+    ]
     assert "超级满意" in v.loc[v["column"] == "overall", "examples"].item()
 
 
-@pytest.mark.parametrize(("weights", "what"), [
-    ([1.0, -0.5, 1, 1, 1, 1], "negative"),
-    ([1.0, np.nan, 1, 1, 1, 1], "missing"),
-    ([0.0] * 6, "sum to zero"),
-])
+@pytest.mark.parametrize(
+    ("weights", "what"),
+    [
+        ([1.0, -0.5, 1, 1, 1, 1], "negative"),
+        ([1.0, np.nan, 1, 1, 1, 1], "missing"),
+        ([0.0] * 6, "sum to zero"),
+    ],
+)
 def test_bad_weights(tmp_path, weights, what) -> None:
     df = survey_frame()
     df["weight"] = weights

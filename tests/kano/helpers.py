@@ -53,10 +53,14 @@ def naive_kano(data: pd.DataFrame, pairs: dict, weights=None) -> pd.DataFrame:
             n += 1
         total = sum(tally.values())
         aomi = tally["A"] + tally["O"] + tally["M"] + tally["I"]
-        rows.append({
-            "feature": feat, "n": n, **tally,
-            **{f"share_{k}": v / total for k, v in tally.items()},
-            "better": (tally["A"] + tally["O"]) / aomi if aomi else np.nan,
-            "worse": -(tally["O"] + tally["M"]) / aomi if aomi else np.nan,
-        })
+        rows.append(
+            {
+                "feature": feat,
+                "n": n,
+                **tally,
+                **{f"share_{k}": v / total for k, v in tally.items()},
+                "better": (tally["A"] + tally["O"]) / aomi if aomi else np.nan,
+                "worse": -(tally["O"] + tally["M"]) / aomi if aomi else np.nan,
+            }
+        )
     return pd.DataFrame(rows)

@@ -18,15 +18,29 @@ def test_every_builtin_wording_maps_to_codes_1_to_5(name) -> None:
 
 def test_berger_wordings_present() -> None:
     flat = {normalise_label(x) for v in LABEL_SETS.values() for x in v}
-    for label in ["I like it that way", "It must be that way", "I am neutral",
-                  "I can live with it that way", "I dislike it that way",
-                  "I dislike it, and I can't accept it that way",
-                  "I dislike it but I can live with it that way"]:
+    for label in [
+        "I like it that way",
+        "It must be that way",
+        "I am neutral",
+        "I can live with it that way",
+        "I dislike it that way",
+        "I dislike it, and I can't accept it that way",
+        "I dislike it but I can live with it that way",
+    ]:
         assert normalise_label(label) in flat, label
 
 
 def test_normalisation_fullwidth_apostrophes_case_space() -> None:
-    s = pd.Series(["Ｉ like it", " I dislike it, and I Can\u2019t accept it that way ", "我不喜欢。", "", None, "3"])
+    s = pd.Series(
+        [
+            "Ｉ like it",
+            " I dislike it, and I Can\u2019t accept it that way ",
+            "我不喜欢。",
+            "",
+            None,
+            "3",
+        ]
+    )
     assert to_codes(s).tolist() == [1, 5, 5, 0, 0, 3]
 
 

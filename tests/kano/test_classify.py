@@ -21,6 +21,7 @@ def _row(res, feature="x"):
 
 # --- the evaluation tables -------------------------------------------------------------------
 
+
 def test_standard_table_matches_berger_1993_fig4() -> None:
     # Berger et al. (1993), Fig. 4, row by row: like Q A A A O; must-be, neutral, live-with
     # R I I I M; dislike R R R R Q.
@@ -61,8 +62,12 @@ def test_custom_table_is_used() -> None:
 
 @pytest.mark.parametrize(
     "table, match",
-    [([list("QAAAO")] * 4, "5x5"), ([list("QAAAO")] * 4 + [list("QAAA")], "5x5"),
-     ([list("QAAAX")] * 5, "letters"), ("kano2", "built-in")],
+    [
+        ([list("QAAAO")] * 4, "5x5"),
+        ([list("QAAAO")] * 4 + [list("QAAA")], "5x5"),
+        ([list("QAAAX")] * 5, "letters"),
+        ("kano2", "built-in"),
+    ],
 )
 def test_bad_tables_are_rejected(table, match) -> None:
     with pytest.raises(ConfigError, match=match):
@@ -126,6 +131,7 @@ def test_fong_boundary_case() -> None:
 
 # --- rules ----------------------------------------------------------------------------------
 
+
 def test_tie_is_reported_never_alphabetical() -> None:
     df = frame_from_counts({"x": {"A": 4, "O": 4, "M": 2}})
     p = pairs_of({"x": 0})
@@ -182,11 +188,16 @@ def test_reverse_feature_and_chinese_labels() -> None:
 
 # --- missing data, questionable respondents ---------------------------------------------------
 
+
 def test_missing_answers_drop_only_that_pair() -> None:
-    df = pd.DataFrame({
-        "x_f": [1, 1, np.nan, 3, 1], "x_d": [5, 3, 5, np.nan, 5],
-        "y_f": [3, 3, 3, 3, 3], "y_d": [5, 5, 5, 5, 3],
-    })
+    df = pd.DataFrame(
+        {
+            "x_f": [1, 1, np.nan, 3, 1],
+            "x_d": [5, 3, 5, np.nan, 5],
+            "y_f": [3, 3, 3, 3, 3],
+            "y_d": [5, 5, 5, 5, 3],
+        }
+    )
     res = kano(df, pairs_of({"x": 0, "y": 0}))
     x, y = _row(res, "x"), _row(res, "y")
     assert (x["n"], x["n_missing"], x["O"], x["A"]) == (3, 2, 2, 1)
@@ -195,10 +206,14 @@ def test_missing_answers_drop_only_that_pair() -> None:
 
 
 def test_max_questionable_removes_and_counts() -> None:
-    df = pd.DataFrame({
-        "x_f": [1, 1, 1, 3], "x_d": [1, 5, 1, 5],
-        "y_f": [1, 3, 5, 3], "y_d": [1, 5, 5, 5],
-    })
+    df = pd.DataFrame(
+        {
+            "x_f": [1, 1, 1, 3],
+            "x_d": [1, 5, 1, 5],
+            "y_f": [1, 3, 5, 3],
+            "y_d": [1, 5, 5, 5],
+        }
+    )
     # Q answers per respondent: 2, 0, 2 (x Q, y Q), 0.
     res = kano(df, pairs_of({"x": 0, "y": 0}), max_questionable=1)
     assert res.n_removed_questionable == 2
@@ -208,8 +223,7 @@ def test_max_questionable_removes_and_counts() -> None:
 
 
 def test_empty_feature_is_an_error_or_reported() -> None:
-    df = pd.DataFrame({"x_f": [1, 3], "x_d": [5, 5], "y_f": [np.nan, np.nan],
-                       "y_d": [5, np.nan]})
+    df = pd.DataFrame({"x_f": [1, 3], "x_d": [5, 5], "y_f": [np.nan, np.nan], "y_d": [5, np.nan]})
     with pytest.raises(DataError, match="'y'"):
         kano(df, pairs_of({"x": 0, "y": 0}))
     res = kano(df, pairs_of({"x": 0, "y": 0}), on_empty="report")
@@ -220,12 +234,18 @@ def test_empty_feature_is_an_error_or_reported() -> None:
 
 # --- answers as labels ----------------------------------------------------------------------
 
+
 def test_labels_in_several_wordings_give_the_same_result() -> None:
     codes = pd.DataFrame({"f": [1, 2, 3, 4, 5, 1], "d": [5, 5, 3, 5, 1, 3]})
     expected = kano(codes, {"x": ("f", "d")}).table
     wordings = [
-        ["I like it that way", "It must be that way", "I am neutral", "I can live with it that way",
-         "I dislike it that way"],
+        [
+            "I like it that way",
+            "It must be that way",
+            "I am neutral",
+            "I can live with it that way",
+            "I dislike it that way",
+        ],
         ["我喜欢", "理所当然", "无所谓", "勉强接受", "我不喜欢"],
         ["  I LIKE IT ", "I expect it", "I\u2019m neutral", "I can tolerate it", "I dislike it."],
     ]
@@ -247,9 +267,12 @@ def test_custom_answer_mapping() -> None:
 
 # --- bad input ------------------------------------------------------------------------------
 
+
 def test_codes_outside_scale_name_feature_and_values() -> None:
     df = pd.DataFrame({"f": [1, 6, 0], "d": [5, 5, 5]})
-    with pytest.raises(DataError, match=r"'x'.*functional.*outside.*0.*6|'x'.*functional.*outside.*6.*0"):
+    with pytest.raises(
+        DataError, match=r"'x'.*functional.*outside.*0.*6|'x'.*functional.*outside.*6.*0"
+    ):
         kano(df, {"x": ("f", "d")})
 
 
@@ -280,6 +303,7 @@ def test_bad_options() -> None:
 
 # --- weights --------------------------------------------------------------------------------
 
+
 def test_weighted_counts_by_hand_and_kish_base() -> None:
     df = pd.DataFrame({"f": [1, 1, 3, 3], "d": [3, 5, 5, 3], "w": [2.0, 1.0, 0.5, 0.5]})
     r = _row(kano(df, {"x": ("f", "d")}, weights="w"))
@@ -295,8 +319,20 @@ def test_integer_weights_equal_replicated_rows() -> None:
     rep = df.loc[df.index.repeat(df["w"])].reset_index(drop=True)
     a = kano(df, {"x": ("f", "d")}, weights="w").table
     b = kano(rep, {"x": ("f", "d")}).table
-    cols = ["A", "O", "M", "I", "R", "Q", "better", "worse", "category", "functional_score",
-            "dysfunctional_score", "category_strength"]
+    cols = [
+        "A",
+        "O",
+        "M",
+        "I",
+        "R",
+        "Q",
+        "better",
+        "worse",
+        "category",
+        "functional_score",
+        "dysfunctional_score",
+        "category_strength",
+    ]
     pd.testing.assert_frame_equal(a[cols], b[cols], check_dtype=False)
 
 
@@ -308,20 +344,23 @@ def test_importance_weighted_mean() -> None:
 
 # --- segments -------------------------------------------------------------------------------
 
+
 def test_by_segment_equals_subset_and_chi_square_matches_scipy() -> None:
     rng = np.random.default_rng(3)
     n = 300
     seg = rng.choice(["north", "south"], n)
     # North mostly A, south mostly M.
     cats = np.where(seg == "north", rng.choice(list("AAAOI"), n), rng.choice(list("MMMOI"), n))
-    df = pd.DataFrame({"x_f": [PAIR[c][0] for c in cats], "x_d": [PAIR[c][1] for c in cats],
-                       "seg": seg})
+    df = pd.DataFrame(
+        {"x_f": [PAIR[c][0] for c in cats], "x_d": [PAIR[c][1] for c in cats], "seg": seg}
+    )
     res = kano(df, pairs_of({"x": 0}), by="seg")
     for s in ("north", "south"):
         sub = kano(df[df["seg"] == s], pairs_of({"x": 0})).table
         got = res.by_segment[res.by_segment["seg"] == s].drop(columns="seg").reset_index(drop=True)
-        pd.testing.assert_frame_equal(got[sub.columns.drop("n_missing")],
-                                      sub.drop(columns="n_missing"), check_dtype=False)
+        pd.testing.assert_frame_equal(
+            got[sub.columns.drop("n_missing")], sub.drop(columns="n_missing"), check_dtype=False
+        )
     obs = pd.crosstab(df["seg"], cats).to_numpy()
     ref = chi2_contingency(obs, correction=False)
     t = res.segment_tests.set_index("feature").loc["x"]
@@ -340,16 +379,31 @@ def test_segment_small_cells_flagged() -> None:
 
 # --- long format, respondents, needs by level -----------------------------------------------
 
+
 def test_long_format_equals_wide() -> None:
-    wide = pd.DataFrame({"id": [1, 2, 3], "a_f": [1, 3, 1], "a_d": [5, 5, 3],
-                         "b_f": [3, 3, 1], "b_d": [3, 5, 3], "w": [1.0, 2.0, 1.0]})
-    long = pd.DataFrame({
-        "id": [1, 1, 2, 2, 3, 3], "feat": ["a", "b"] * 3,
-        "fun": [1, 3, 3, 3, 1, 1], "dys": [5, 3, 5, 5, 3, 3], "w": [1.0, 1.0, 2.0, 2.0, 1.0, 1.0],
-    })
+    wide = pd.DataFrame(
+        {
+            "id": [1, 2, 3],
+            "a_f": [1, 3, 1],
+            "a_d": [5, 5, 3],
+            "b_f": [3, 3, 1],
+            "b_d": [3, 5, 3],
+            "w": [1.0, 2.0, 1.0],
+        }
+    )
+    long = pd.DataFrame(
+        {
+            "id": [1, 1, 2, 2, 3, 3],
+            "feat": ["a", "b"] * 3,
+            "fun": [1, 3, 3, 3, 1, 1],
+            "dys": [5, 3, 5, 5, 3, 3],
+            "w": [1.0, 1.0, 2.0, 2.0, 1.0, 1.0],
+        }
+    )
     a = kano(wide, {"a": ("a_f", "a_d"), "b": ("b_f", "b_d")}, weights="w").table
-    b = kano(long, respondent="id", feature="feat", functional="fun", dysfunctional="dys",
-             weights="w").table
+    b = kano(
+        long, respondent="id", feature="feat", functional="fun", dysfunctional="dys", weights="w"
+    ).table
     pd.testing.assert_frame_equal(a, b)
 
 

@@ -12,8 +12,7 @@ from tests.kano.helpers import frame_from_counts, pairs_of
 
 @pytest.fixture
 def result():
-    counts = {"m": {"M": 6, "I": 2, "O": 2}, "o": {"O": 6, "A": 2, "I": 2},
-              "a": {"A": 7, "I": 3}}
+    counts = {"m": {"M": 6, "I": 2, "O": 2}, "o": {"O": 6, "A": 2, "I": 2}, "a": {"A": 7, "I": 3}}
     df = frame_from_counts(counts)
     df["imp"] = np.arange(len(df)) % 9 + 1
     df["seg"] = ["x", "y"] * (len(df) // 2)

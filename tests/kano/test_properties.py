@@ -43,8 +43,9 @@ def test_matches_row_by_row_reference(case) -> None:
     got = kano(df, pairs, weights=w).table
     ref = naive_kano(df, pairs, weights=w)
     for col in ["n", "A", "O", "M", "I", "R", "Q", "share_A", "share_Q", "better", "worse"]:
-        np.testing.assert_allclose(got[col].to_numpy(float), ref[col].to_numpy(float),
-                                   rtol=1e-9, atol=1e-12, err_msg=col)
+        np.testing.assert_allclose(
+            got[col].to_numpy(float), ref[col].to_numpy(float), rtol=1e-9, atol=1e-12, err_msg=col
+        )
 
 
 @SET
@@ -66,8 +67,22 @@ def test_equal_weights_change_nothing(case, c) -> None:
     df, pairs, _ = case
     a = kano(df, pairs).table
     b = kano(df, pairs, weights=np.full(len(df), c)).table
-    cols = ["share_A", "share_O", "share_M", "share_I", "share_R", "share_Q", "better", "worse",
-            "category", "tie", "category_strength", "n_eff", "functional_score", "dysfunctional_sd"]
+    cols = [
+        "share_A",
+        "share_O",
+        "share_M",
+        "share_I",
+        "share_R",
+        "share_Q",
+        "better",
+        "worse",
+        "category",
+        "tie",
+        "category_strength",
+        "n_eff",
+        "functional_score",
+        "dysfunctional_sd",
+    ]
     pd.testing.assert_frame_equal(a[cols], b[cols], check_exact=False, rtol=1e-9)
 
 
@@ -83,6 +98,7 @@ def test_permuting_respondents_changes_nothing(case, rnd) -> None:
 
 
 # --- bootstrap --------------------------------------------------------------------------------
+
 
 def _binary_frame(n: int, p_a: float, seed: int) -> pd.DataFrame:
     """Only A (like, neutral) and M (neutral, dislike) pairs: better is a plain proportion."""

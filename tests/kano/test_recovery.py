@@ -15,7 +15,9 @@ def sample():
 
 def _pairs(codebook: dict) -> dict[str, tuple[str, str]]:
     f = {c["feature"]: n for n, c in codebook["columns"].items() if c["type"] == "kano_functional"}
-    d = {c["feature"]: n for n, c in codebook["columns"].items() if c["type"] == "kano_dysfunctional"}
+    d = {
+        c["feature"]: n for n, c in codebook["columns"].items() if c["type"] == "kano_dysfunctional"
+    }
     return {feat: (f[feat], d[feat]) for feat in f}
 
 
@@ -29,8 +31,9 @@ def test_true_categories_recovered(sample, wave) -> None:
 
 
 def test_segment_differences_recovered_and_tested(sample) -> None:
-    data = sample.survey_wave1.merge(sample.truth.segments.rename("segment"),
-                                     left_on="customer_id", right_index=True, how="left")
+    data = sample.survey_wave1.merge(
+        sample.truth.segments.rename("segment"), left_on="customer_id", right_index=True, how="left"
+    )
     res = kano(data, _pairs(sample.codebook), by="segment")
     got = res.by_segment.set_index(["feature", "segment"])["category"]
     truth = sample.truth.kano_by_segment.set_index(["feature", "segment"])["category"]

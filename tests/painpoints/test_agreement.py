@@ -101,7 +101,9 @@ def test_multilabel_hand_case_and_string_codings():
     assert t.loc["(pooled)", "agreement"] == 0.75
     assert res.exact_agreement == 0.5  # texts 1 and 3 identical
     assert t.loc["delivery", "kappa"] == 1.0
-    assert t.loc["price", "kappa_se"] > 0 and t.loc["price", "kappa_ci_low"] < t.loc["price", "kappa"]
+    assert (
+        t.loc["price", "kappa_se"] > 0 and t.loc["price", "kappa_ci_low"] < t.loc["price", "kappa"]
+    )
 
 
 def test_series_aligned_by_index_and_missing():

@@ -33,13 +33,36 @@ POSITIVE = [  # (text, pain type that must be found)
     ("filters cost 600 yuan a year", "value"),
 ]
 
-NEGATED = ["不慢", "没有问题", "一点也不贵", "不难装", "并不贵", "噪音不大，价格也不贵", "一点也不难装",
-           "不是很贵", "not slow", "no problem", "never late", "wasn't expensive", "not too expensive",
-           "it was not hard to set up", "the purifier is quiet and not expensive"]
+NEGATED = [
+    "不慢",
+    "没有问题",
+    "一点也不贵",
+    "不难装",
+    "并不贵",
+    "噪音不大，价格也不贵",
+    "一点也不难装",
+    "不是很贵",
+    "not slow",
+    "no problem",
+    "never late",
+    "wasn't expensive",
+    "not too expensive",
+    "it was not hard to set up",
+    "the purifier is quiet and not expensive",
+]
 
-NEAR_MISS = ["请问滤网多久换一次？", "支持语音控制吗？", "安装师傅很专业", "服务态度很好",
-             "the installer was very professional", "does it work with voice assistants?",
-             "how long is the battery life?", "noise cancelling headphones", "凉菜很好吃", "慢慢来不着急"]
+NEAR_MISS = [
+    "请问滤网多久换一次？",
+    "支持语音控制吗？",
+    "安装师傅很专业",
+    "服务态度很好",
+    "the installer was very professional",
+    "does it work with voice assistants?",
+    "how long is the battery life?",
+    "noise cancelling headphones",
+    "凉菜很好吃",
+    "慢慢来不着急",
+]
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +75,7 @@ def test_positive(text, ptype):
     r = code_text([text])
     assert ptype in r.table.loc[0, "pain_types"], r.long
     for _, row in r.long.iterrows():
-        assert text[row["start"]:row["end"]] == row["evidence"]
+        assert text[row["start"] : row["end"]] == row["evidence"]
 
 
 @pytest.mark.parametrize("text", NEGATED)
@@ -74,32 +97,70 @@ def test_negated_are_reported():
 
 
 def test_negation_is_clause_bounded_and_false_cues():
-    r = code_text(["不贵，但是物流太慢", "not cheap, and shipping took 9 days to arrive",
-                   "不仅价格太贵，而且很难用", "没想到这么快就坏了"])
+    r = code_text(
+        [
+            "不贵，但是物流太慢",
+            "not cheap, and shipping took 9 days to arrive",
+            "不仅价格太贵，而且很难用",
+            "没想到这么快就坏了",
+        ]
+    )
     assert r.table["coded"].all(), r.negated
     assert "VAL.EXPENSIVE" in r.table.loc[2, "codes"]
 
 
 def test_multilabel():
-    r = code_text(["价格太贵，客服态度很差，物流太慢，用了三天就坏了",
-                   "Overpriced, the support agent was rude and shipping took 10 days to arrive"])
+    r = code_text(
+        [
+            "价格太贵，客服态度很差，物流太慢，用了三天就坏了",
+            "Overpriced, the support agent was rude and shipping took 10 days to arrive",
+        ]
+    )
     for i in range(2):
-        assert set(r.table.loc[i, "pain_types"]) == {"functional", "service", "process", "value"} - (
-            {"functional"} if i else set())
+        assert set(r.table.loc[i, "pain_types"]) == {
+            "functional",
+            "service",
+            "process",
+            "value",
+        } - ({"functional"} if i else set())
     assert (r.table["n_codes"] >= 3).all()
     assert r.long.groupby("row")["code"].apply(lambda c: c.is_unique).all()
 
 
 def test_result_shapes_and_spans():
-    texts = ["说实话，Lumo R7 Pro配网一直失败，试了7次都连不上WiFi。😀", "The app keeps crashing 🙄 and the battery died after 2 months"]
+    texts = [
+        "说实话，Lumo R7 Pro配网一直失败，试了7次都连不上WiFi。😀",
+        "The app keeps crashing 🙄 and the battery died after 2 months",
+    ]
     df = pd.DataFrame({"fid": ["a", "b"], "txt": texts, "seg": ["x", "y"]})
     r = code_text(df, "txt", id="fid", by="seg")
     assert list(r.table["id"]) == ["a", "b"]
     assert r.table["lang"].tolist() == ["zh", "en"]
-    assert {"id", "seg", "text", "lang", "status", "codes", "n_codes", "pain_types", "coded"} <= set(r.table.columns)
-    assert {"row", "id", "code", "name", "pain_type", "stage", "start", "end", "evidence", "seg"} <= set(r.long.columns)
+    assert {
+        "id",
+        "seg",
+        "text",
+        "lang",
+        "status",
+        "codes",
+        "n_codes",
+        "pain_types",
+        "coded",
+    } <= set(r.table.columns)
+    assert {
+        "row",
+        "id",
+        "code",
+        "name",
+        "pain_type",
+        "stage",
+        "start",
+        "end",
+        "evidence",
+        "seg",
+    } <= set(r.long.columns)
     for _, row in r.long.iterrows():
-        assert texts[row["row"]][row["start"]:row["end"]] == row["evidence"]
+        assert texts[row["row"]][row["start"] : row["end"]] == row["evidence"]
     assert isinstance(r.table.loc[0, "codes"], tuple)
     assert set(r.summary["seg"]) == {"x", "y"}
     s = r.summary
@@ -108,10 +169,29 @@ def test_result_shapes_and_spans():
 
 
 def test_skipped_texts_are_counted():
-    vals = ["价格太贵", None, np.nan, "", "   ", 42, "😀😀", "x" * 20000 + " too expensive", "物流太慢"]
+    vals = [
+        "价格太贵",
+        None,
+        np.nan,
+        "",
+        "   ",
+        42,
+        "😀😀",
+        "x" * 20000 + " too expensive",
+        "物流太慢",
+    ]
     r = code_text(pd.Series(vals, dtype=object), max_chars=5000)
-    assert r.table["status"].tolist() == ["ok", "missing", "missing", "empty", "empty", "not_text",
-                                          "no_letters", "truncated", "ok"]
+    assert r.table["status"].tolist() == [
+        "ok",
+        "missing",
+        "missing",
+        "empty",
+        "empty",
+        "not_text",
+        "no_letters",
+        "truncated",
+        "ok",
+    ]
     assert len(r.table) == len(vals)
     assert r.table["coded"].tolist() == [True] + [False] * 7 + [True]
     assert any("2 missing" in n and "2 empty" in n and "1 not_text" in n for n in r.notes)
@@ -152,8 +232,16 @@ def test_python_engine_equals_re2():
 
 
 def test_custom_taxonomy_with_lookaround_falls_back():
-    tx = Taxonomy([{"id": "X", "pain_type": "value", "name": {"en": "x"},
-                    "patterns": {"en": ["cheap(?! enough)"]}}])
+    tx = Taxonomy(
+        [
+            {
+                "id": "X",
+                "pain_type": "value",
+                "name": {"en": "x"},
+                "patterns": {"en": ["cheap(?! enough)"]},
+            }
+        ]
+    )
     r = code_text(["cheap and nasty", "cheap enough"], taxonomy=tx)
     assert r.engine == "zh:re2 en:python"
     assert r.table["coded"].tolist() == [True, False]
@@ -172,13 +260,18 @@ def test_shuffling_changes_nothing(perm):
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.text(alphabet=st.sampled_from(list("不慢贵太价格很 notslowxp，,.!😀物流")), max_size=30),
-                min_size=1, max_size=8))
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from(list("不慢贵太价格很 notslowxp，,.!😀物流")), max_size=30),
+        min_size=1,
+        max_size=8,
+    )
+)
 def test_random_texts_properties(texts):
     r = code_text(texts)
     assert len(r.table) == len(texts)
     for _, row in r.long.iterrows():
-        assert texts[row["row"]][row["start"]:row["end"]] == row["evidence"]
+        assert texts[row["row"]][row["start"] : row["end"]] == row["evidence"]
     c = r.coverage.table["share"].dropna()
     assert ((c >= 0) & (c <= 1)).all()
 
@@ -227,8 +320,12 @@ def test_sample_none_and_rates(sample_coded):
 def test_sample_stage_recovered(sample_coded):
     r, truth = sample_coded
     # where the planted stage is delivery / after_sales, a code of that stage is usually found
-    long = r.long.merge(truth.reset_index()[["feedback_id", "stage"]], left_on="id",
-                        right_on="feedback_id", suffixes=("", "_true"))
+    long = r.long.merge(
+        truth.reset_index()[["feedback_id", "stage"]],
+        left_on="id",
+        right_on="feedback_id",
+        suffixes=("", "_true"),
+    )
     for stage in ("delivery", "installation", "after_sales", "purchase"):
         ids = set(truth.index[truth["stage"] == stage])
         hit = set(long.loc[long["stage"] == stage, "id"])

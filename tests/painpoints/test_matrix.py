@@ -22,8 +22,14 @@ VAL, PRO, SER = "VAL.EXPENSIVE", "PRO.DELIVERY_LATE", "SER.RUDE"
 
 @pytest.fixture(scope="module")
 def frame() -> pd.DataFrame:
-    return pd.DataFrame({"text": TEXTS, "w": [1.0, 2.0, 1.0, 4.0, 2.0], "sev": [3.0, 1.0, 2.0, np.nan, 1.0],
-                         "seg": ["a", "a", "b", "b", "b"]})
+    return pd.DataFrame(
+        {
+            "text": TEXTS,
+            "w": [1.0, 2.0, 1.0, 4.0, 2.0],
+            "sev": [3.0, 1.0, 2.0, np.nan, 1.0],
+            "seg": ["a", "a", "b", "b", "b"],
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -71,11 +77,14 @@ def test_weighted_with_severity_column(coded):
     assert t.loc[[VAL, PRO, SER], "share"].tolist() == pytest.approx([2 / 10, 3 / 10, 2 / 10])
     # VAL: texts 0 (w 1, s 3) and 2 (w 1, s 2); PRO: 1 (w 2, s 1) and 2 (w 1, s 2); SER: 4 (w 2, s 1)
     assert t.loc[[VAL, PRO, SER], "severity"].tolist() == pytest.approx([2.5, 4 / 3, 1.0])
-    assert t.loc[[VAL, PRO, SER], "priority"].tolist() == pytest.approx([100 * 0.2 * 2.5 / 3, 100 * 0.3 * (4 / 3) / 3,
-                                                                        100 * 0.2 / 3])
+    assert t.loc[[VAL, PRO, SER], "priority"].tolist() == pytest.approx(
+        [100 * 0.2 * 2.5 / 3, 100 * 0.3 * (4 / 3) / 3, 100 * 0.2 / 3]
+    )
     # VAL: y = 100 at w 1 and 66.67 at w 1, else 0; E[y^2] = 1444.44, mean 16.67 -> var 1166.67
     neff = 100 / 26
-    assert t.loc[VAL, "priority_se"] == pytest.approx(math.sqrt((1444.444444 - 16.666667**2) / (neff - 1)), rel=1e-6)
+    assert t.loc[VAL, "priority_se"] == pytest.approx(
+        math.sqrt((1444.444444 - 16.666667**2) / (neff - 1)), rel=1e-6
+    )
     assert t.loc[VAL, "priority_se"] == pytest.approx(20.2456, abs=1e-3)
     assert pm.table["code"].tolist() == [VAL, PRO, SER]
     # shares 0.2, 0.3, 0.2 (median 0.2) and severities 2.5, 1.33, 1 (median 1.33)
@@ -112,7 +121,9 @@ def test_by_segment(coded, frame):
     assert t.loc[("a", PRO), "share"] == 0.5
     assert ("a", SER) not in t.index
     assert t.loc[("b", VAL), ["n", "base"]].tolist() == [1, 3]
-    assert t.loc[[("b", VAL), ("b", PRO), ("b", SER)], "share"].tolist() == pytest.approx([1 / 3] * 3)
+    assert t.loc[[("b", VAL), ("b", PRO), ("b", SER)], "share"].tolist() == pytest.approx(
+        [1 / 3] * 3
+    )
     assert pm.table.groupby("seg")["rank"].apply(list).to_dict() == {"a": [1, 2], "b": [1, 2, 3]}
     # SE within segment a: y = [100, 0], var 2500, n_eff 2 -> 50
     assert t.loc[("a", VAL), "priority_se"] == pytest.approx(50.0)
@@ -120,7 +131,9 @@ def test_by_segment(coded, frame):
     assert wide.loc[VAL, "a"] == 0.5 and wide.loc[SER, "b"] == pytest.approx(1 / 3)
     assert np.isnan(wide.loc[SER, "a"])
     # an array segment with a missing value: that text is out, and counted
-    pm2 = pain_matrix(coded, by=np.array(["a", "a", None, "b", "b"], dtype=object), level="pain_type")
+    pm2 = pain_matrix(
+        coded, by=np.array(["a", "a", None, "b", "b"], dtype=object), level="pain_type"
+    )
     t2 = pm2.table.set_index(["segment", "pain_type"])
     assert t2.loc[("b", "service"), ["n", "base", "share"]].tolist() == [1, 2, 0.5]
     assert ("b", "value") not in t2.index
@@ -132,12 +145,19 @@ def test_by_segment(coded, frame):
 
 
 def test_mapping_severity(coded):
-    sev = {"value": 3, "process": 2, "service": 1, "functional": 3}  # functional not mentioned: fine
+    sev = {
+        "value": 3,
+        "process": 2,
+        "service": 1,
+        "functional": 3,
+    }  # functional not mentioned: fine
     pm = pain_matrix(coded, severity=sev, level="pain_type")
     t = rows(pm, "pain_type")
     assert pm.severity_max == 3.0
     assert t.loc[["value", "process", "service"], "severity"].tolist() == [3.0, 2.0, 1.0]
-    assert t.loc[["value", "process", "service"], "priority"].tolist() == pytest.approx([40.0, 80 / 3, 20 / 3])
+    assert t.loc[["value", "process", "service"], "priority"].tolist() == pytest.approx(
+        [40.0, 80 / 3, 20 / 3]
+    )
     assert pm.table["pain_type"].tolist() == ["value", "process", "service"]
     # a code mapping that leaves codes out: their severity is missing, and the note says which
     pm2 = pain_matrix(coded, severity={VAL: 2.0}, severity_max=4)
@@ -146,14 +166,22 @@ def test_mapping_severity(coded):
     assert np.isnan(t2.loc[PRO, "priority"])
     assert any("no severity in the mapping for 2 code(s)" in n and PRO in n for n in pm2.notes)
     # stage mapping
-    t3 = rows(pain_matrix(coded, severity={"delivery": 2, "purchase": 1, "after_sales": 1}, level="stage"), "stage")
+    t3 = rows(
+        pain_matrix(
+            coded, severity={"delivery": 2, "purchase": 1, "after_sales": 1}, level="stage"
+        ),
+        "stage",
+    )
     assert t3.loc["delivery", "priority"] == pytest.approx(100 * 0.4 * 2 / 2)
 
 
 def test_levels_count_a_text_once():
     texts = ["到货就是坏的，外壳有划痕", "到货就是坏的，物流太慢", "很好用", "价格太贵"]
     c = code_text(texts)
-    assert c.table["codes"].tolist()[:2] == [("FUN.DOA", "FUN.DEFECT"), ("FUN.DOA", "PRO.DELIVERY_LATE")]
+    assert c.table["codes"].tolist()[:2] == [
+        ("FUN.DOA", "FUN.DEFECT"),
+        ("FUN.DOA", "PRO.DELIVERY_LATE"),
+    ]
     sev = [3, 1, 2, 2]
     pt = rows(pain_matrix(c, level="pain_type", severity=sev), "pain_type")
     assert pt.loc["functional", ["n", "share"]].tolist() == [2, 0.5]
@@ -201,7 +229,9 @@ def test_min_texts_and_severity_max(coded):
 
 def test_lang_zh_names(coded):
     t = rows(pain_matrix(coded, lang="zh"))
-    assert t.loc[VAL, "name"] != "Price too high" and any("\u4e00" <= ch <= "\u9fff" for ch in t.loc[VAL, "name"])
+    assert t.loc[VAL, "name"] != "Price too high" and any(
+        "\u4e00" <= ch <= "\u9fff" for ch in t.loc[VAL, "name"]
+    )
 
 
 def test_empty_corpus_without_codes():
@@ -220,20 +250,39 @@ def test_sentiment_as_severity_doc_recipe(coded):
 
 
 # ------------------------------------------------------------------ properties
-_POOL = ["价格太贵", "物流太慢", "价格太贵，物流太慢", "很好用", "客服态度很差", "到货就是坏的，外壳有划痕",
-         "the app keeps crashing", "delivery was late and the price is too expensive", "", "退款15天还没到账"]
+_POOL = [
+    "价格太贵",
+    "物流太慢",
+    "价格太贵，物流太慢",
+    "很好用",
+    "客服态度很差",
+    "到货就是坏的，外壳有划痕",
+    "the app keeps crashing",
+    "delivery was late and the price is too expensive",
+    "",
+    "退款15天还没到账",
+]
 
 
 def _frame(idx, seed):
     rng = np.random.default_rng(seed)
     n = len(idx)
-    return pd.DataFrame({"text": [_POOL[i] for i in idx], "w": rng.uniform(0.2, 3, n).round(3),
-                         "sev": rng.integers(1, 4, n).astype(float), "seg": rng.choice(["x", "y"], n)})
+    return pd.DataFrame(
+        {
+            "text": [_POOL[i] for i in idx],
+            "w": rng.uniform(0.2, 3, n).round(3),
+            "sev": rng.integers(1, 4, n).astype(float),
+            "seg": rng.choice(["x", "y"], n),
+        }
+    )
 
 
 @settings(max_examples=15, deadline=None)
-@given(st.lists(st.integers(0, len(_POOL) - 1), min_size=3, max_size=14), st.randoms(use_true_random=False),
-       st.sampled_from(["code", "pain_type", "stage", "stage_type"]))
+@given(
+    st.lists(st.integers(0, len(_POOL) - 1), min_size=3, max_size=14),
+    st.randoms(use_true_random=False),
+    st.sampled_from(["code", "pain_type", "stage", "stage_type"]),
+)
 def test_shuffling_texts_changes_nothing(idx, rnd, level):
     df = _frame(idx, 1)
     if all(_POOL[i] == "" for i in idx):
@@ -247,8 +296,11 @@ def test_shuffling_texts_changes_nothing(idx, rnd, level):
 
 
 @settings(max_examples=15, deadline=None)
-@given(st.lists(st.integers(0, len(_POOL) - 1), min_size=1, max_size=14), st.integers(0, 10_000),
-       st.sampled_from(["code", "pain_type", "stage", "stage_type"]))
+@given(
+    st.lists(st.integers(0, len(_POOL) - 1), min_size=1, max_size=14),
+    st.integers(0, 10_000),
+    st.sampled_from(["code", "pain_type", "stage", "stage_type"]),
+)
 def test_bounds(idx, seed, level):
     df = _frame(idx, seed)
     c = code_text(df, "text")
@@ -257,11 +309,15 @@ def test_bounds(idx, seed, level):
     t = pain_matrix(c, severity="sev", weights="w", level=level, severity_max=3).table
     assert ((t["share"] > 0) & (t["share"] <= 1)).all()
     assert ((t["priority"] >= 0) & (t["priority"] <= 100 * t["share"] + 1e-9)).all()
-    assert ((t["severity"] >= 1 - 1e-12) & (t["severity"] <= 3 + 1e-12)).all()  # a mean of 1-3 ratings
+    assert (
+        (t["severity"] >= 1 - 1e-12) & (t["severity"] <= 3 + 1e-12)
+    ).all()  # a mean of 1-3 ratings
     assert (t["n"] <= t["base"]).all()
     assert t["quadrant"].isin(["fix first", "frequent", "severe", "monitor"]).all()
     if level == "pain_type" and len(t):  # no type is in more texts than have any code
-        coded_share = np.average(c.table["coded"][c.table["status"] == "ok"], weights=df["w"][c.table["status"] == "ok"])
+        coded_share = np.average(
+            c.table["coded"][c.table["status"] == "ok"], weights=df["w"][c.table["status"] == "ok"]
+        )
         assert t["share"].max() <= coded_share + 1e-12
 
 
@@ -311,7 +367,9 @@ def test_errors(coded):
         pain_matrix(coded, severity=["low", "high", "low", None, "low"])
     with pytest.raises(DataError, match=r"mapping values.*-1.*'value'"):
         pain_matrix(coded, severity={"value": -1}, level="pain_type")
-    with pytest.raises(SchemaError, match=r"severity column 'seve' \(did you mean 'sev'\?\) not found"):
+    with pytest.raises(
+        SchemaError, match=r"severity column 'seve' \(did you mean 'sev'\?\) not found"
+    ):
         pain_matrix(coded, severity="seve")
     with pytest.raises(SchemaError, match="weights column 'weight'"):
         pain_matrix(coded, weights="weight")
@@ -325,12 +383,16 @@ def test_errors(coded):
         pain_matrix(coded, severity={"value": 1})
     with pytest.raises(ConfigError, match="stage_type"):
         pain_matrix(coded, severity={"delivery": 1}, level="stage_type")
-    with pytest.raises(DataError, match=r"severity_max=2 is below the largest severity given \(3\)"):
+    with pytest.raises(
+        DataError, match=r"severity_max=2 is below the largest severity given \(3\)"
+    ):
         pain_matrix(coded, severity="sev", severity_max=2)
     with pytest.raises(DataError, match="severity_max must be a positive number"):
         pain_matrix(coded, severity="sev", severity_max=0)
     with pytest.raises(ConfigError, match="'stage' has the name of a column"):
-        pain_matrix(code_text(pd.DataFrame({"text": TEXTS, "stage": list("abcde")}), "text"), by="stage")
+        pain_matrix(
+            code_text(pd.DataFrame({"text": TEXTS, "stage": list("abcde")}), "text"), by="stage"
+        )
     with pytest.raises(SchemaError, match="value='prio'"):
         pain_matrix(coded).wide("prio")
     with pytest.raises(ConfigError, match="kind='pie'"):
@@ -347,8 +409,10 @@ def sample():
     s = load_sample()
     truth = s.truth.painpoints
     assert (s.feedback["feedback_id"] == truth["feedback_id"]).all()
-    fb = s.feedback.assign(segment=truth["segment"].to_numpy(),
-                           severity=truth["severity"].where(truth["severity"] > 0).to_numpy())
+    fb = s.feedback.assign(
+        segment=truth["segment"].to_numpy(),
+        severity=truth["severity"].where(truth["severity"] > 0).to_numpy(),
+    )
     return s, code_text(fb, "text", id="feedback_id"), truth
 
 
@@ -363,7 +427,9 @@ def test_sample_planted_type_rates_by_segment(sample):
         # measured on seed 0: identical (the rule coder finds every planted type and nothing else)
         assert row["share"] == pytest.approx(observed[(seg, pt)], abs=0.01), (seg, pt)
         assert row["severity"] == pytest.approx(sev[(seg, pt)], abs=0.03), (seg, pt)
-        assert row["priority"] == pytest.approx(100 * observed[(seg, pt)] * sev[(seg, pt)] / 3, abs=0.5)
+        assert row["priority"] == pytest.approx(
+            100 * observed[(seg, pt)] * sev[(seg, pt)] / 3, abs=0.5
+        )
     # the biggest pain per segment, as planted: service for premium, functional for tech, value for value
     top = pm.table[pm.table["rank"] == 1].set_index("segment")["pain_type"].to_dict()
     assert top["premium"] == "service" and top["tech"] == "functional" and top["value"] == "value"
@@ -373,8 +439,12 @@ def test_sample_planted_population_rates_within_se(sample):
     s, coded, truth = sample
     t = pain_matrix(coded, by=truth["segment"].to_numpy(), level="pain_type").table
     rates = s.truth.painpoint_rates.groupby(["segment", "category"])["rate"].sum()
-    z = np.array([(r["priority"] - 100 * rates[(r["segment"], r["pain_type"])]) / r["priority_se"]
-                  for _, r in t.iterrows()])
+    z = np.array(
+        [
+            (r["priority"] - 100 * rates[(r["segment"], r["pain_type"])]) / r["priority_se"]
+            for _, r in t.iterrows()
+        ]
+    )
     # measured on seed 0: max |z| 1.7, sum z^2 10.9 on 16 cells (chi-square 16 df: 99.9% point 39.3)
     assert np.abs(z).max() < 3.5
     assert (z**2).sum() < 39.3
@@ -389,7 +459,9 @@ def test_sample_weighted_survey_comments(sample):
     coded = code_text(survey, "comment", id="resp_id")
     pm = pain_matrix(coded, level="pain_type", weights="weight")
     ok = coded.table["status"].isin(["ok", "truncated"]).to_numpy()
-    assert pm.table["base"].iloc[0] == ok.sum() == 1149  # 839 empty and 12 junk without letters are out
+    assert (
+        pm.table["base"].iloc[0] == ok.sum() == 1149
+    )  # 839 empty and 12 junk without letters are out
     w = survey["weight"].to_numpy()[ok]
     cat = truth["category"].to_numpy()[ok]
     t = rows(pm, "pain_type")

@@ -18,7 +18,14 @@ from needlab.painpoints.matrix import pain_matrix  # noqa: E402
 from needlab.painpoints.plot import PAIN_COLORS, journey_map, problem_tree, severity_matrix  # noqa: E402
 
 # codes: 0 FUN.DOA + FUN.DEFECT | 1 FUN.DOA | 2 VAL.EXPENSIVE | 3 VAL + PRO.DELIVERY_LATE | 4 SER.RUDE | 5 none
-TEXTS = ["到货就是坏的，外壳有划痕", "到货就是坏的", "价格太贵", "价格太贵，物流太慢", "客服态度很差", "很好用"]
+TEXTS = [
+    "到货就是坏的，外壳有划痕",
+    "到货就是坏的",
+    "价格太贵",
+    "价格太贵，物流太慢",
+    "客服态度很差",
+    "很好用",
+]
 SEV = [3.0, 1.0, 2.0, 2.0, 1.0, np.nan]
 SEG = ["a", "a", "a", "b", "b", "b"]
 
@@ -26,8 +33,14 @@ SEG = ["a", "a", "a", "b", "b", "b"]
 @pytest.fixture(scope="module")
 def coded():
     c = code_text(pd.DataFrame({"text": TEXTS, "sev": SEV, "seg": SEG}), "text")
-    assert c.table["codes"].tolist() == [("FUN.DOA", "FUN.DEFECT"), ("FUN.DOA",), ("VAL.EXPENSIVE",),
-                                         ("PRO.DELIVERY_LATE", "VAL.EXPENSIVE"), ("SER.RUDE",), ()]
+    assert c.table["codes"].tolist() == [
+        ("FUN.DOA", "FUN.DEFECT"),
+        ("FUN.DOA",),
+        ("VAL.EXPENSIVE",),
+        ("PRO.DELIVERY_LATE", "VAL.EXPENSIVE"),
+        ("SER.RUDE",),
+        (),
+    ]
     return c
 
 
@@ -39,7 +52,10 @@ def _close():
 
 def _bars(ax):
     """(y, width, colour) of the horizontal bars, top first."""
-    out = [(p.get_y() + p.get_height() / 2, p.get_width(), to_hex(p.get_facecolor())) for p in ax.patches]
+    out = [
+        (p.get_y() + p.get_height() / 2, p.get_width(), to_hex(p.get_facecolor()))
+        for p in ax.patches
+    ]
     return sorted(out, key=lambda r: -r[0])
 
 
@@ -55,15 +71,22 @@ def test_problem_tree_bars_equal_table(coded):
     # five codes -> five bars (the pain-type headings have none), blocks in type order
     assert len(bars) == 5
     assert [w for _, w, _ in bars] == pytest.approx([2 / 6, 1 / 6, 1 / 6, 1 / 6, 2 / 6])
-    assert [c for _, _, c in bars] == [PAIN_COLORS[p] for p in
-                                       ("functional", "functional", "service", "process", "value")]
+    assert [c for _, _, c in bars] == [
+        PAIN_COLORS[p] for p in ("functional", "functional", "service", "process", "value")
+    ]
     assert list(ax.get_yticks()) == list(range(8, -1, -1))  # first label on top
     labels = _ticks(ax)
-    assert labels == ["functional (3 mentions)", "  FUN.DOA Dead or broken on arrival",
-                      "  FUN.DEFECT Visible defect / poor finish", "service (1 mentions)",
-                      "  SER.RUDE Rude or poor attitude", "process (1 mentions)",
-                      "  PRO.DELIVERY_LATE Late or slow delivery", "value (2 mentions)",
-                      "  VAL.EXPENSIVE Price too high"]
+    assert labels == [
+        "functional (3 mentions)",
+        "  FUN.DOA Dead or broken on arrival",
+        "  FUN.DEFECT Visible defect / poor finish",
+        "service (1 mentions)",
+        "  SER.RUDE Rude or poor attitude",
+        "process (1 mentions)",
+        "  PRO.DELIVERY_LATE Late or slow delivery",
+        "value (2 mentions)",
+        "  VAL.EXPENSIVE Price too high",
+    ]
     bold = [t.get_fontweight() == "bold" for t in ax.get_yticklabels()]
     assert bold == [True, False, False, True, False, True, False, True, False]
     # each bar sits at the height of its own label
@@ -79,8 +102,9 @@ def test_problem_tree_top_and_value(coded):
     bars = _bars(ax)
     assert len(bars) == 4  # one code per type
     t = pm.table.set_index("code")["priority"]
-    assert [w for _, w, _ in bars] == pytest.approx(t[["FUN.DOA", "SER.RUDE", "PRO.DELIVERY_LATE",
-                                                       "VAL.EXPENSIVE"]].tolist())
+    assert [w for _, w, _ in bars] == pytest.approx(
+        t[["FUN.DOA", "SER.RUDE", "PRO.DELIVERY_LATE", "VAL.EXPENSIVE"]].tolist()
+    )
     # FUN.DOA: texts 0 (s 3) and 1 (s 1) of 6 -> 100 * (3 + 1) / (3 * 6)
     assert bars[0][1] == pytest.approx(100 * 4 / 18)
     assert "functional (2 mentions)" in _ticks(ax)
@@ -108,10 +132,14 @@ def test_journey_map_cells_equal_table(coded):
     assert _ticks(ax, "x") == ["purchase", "delivery", "after_sales"]
     assert _ticks(ax, "y") == ["functional", "service", "process", "value"]
     img = ax.get_images()[0].get_array()
-    expected = np.array([[0, 2 / 6, 0],       # functional at delivery: texts 0 and 1 (once each)
-                         [0, 0, 1 / 6],       # service at after_sales
-                         [0, 1 / 6, 0],       # process at delivery
-                         [2 / 6, 0, 0]])      # value at purchase
+    expected = np.array(
+        [
+            [0, 2 / 6, 0],  # functional at delivery: texts 0 and 1 (once each)
+            [0, 0, 1 / 6],  # service at after_sales
+            [0, 1 / 6, 0],  # process at delivery
+            [2 / 6, 0, 0],
+        ]
+    )  # value at purchase
     assert np.asarray(img) == pytest.approx(expected)
     texts = sorted(t.get_text() for t in ax.texts)
     assert texts == sorted(["33.3%", "16.7%", "16.7%", "33.3%"])
@@ -122,9 +150,15 @@ def test_journey_map_cells_equal_table(coded):
 def test_journey_map_missing_value_is_not_annotated_as_zero(coded):
     sev = np.array([3.0, np.nan, 2.0, 2.0, np.nan, np.nan])  # SER.RUDE (text 4) has no severity
     pm = pain_matrix(coded, level="stage_type", severity=sev)
-    assert np.isnan(pm.table.set_index(["stage", "pain_type"]).loc[("after_sales", "service"), "severity"])
+    assert np.isnan(
+        pm.table.set_index(["stage", "pain_type"]).loc[("after_sales", "service"), "severity"]
+    )
     ax = journey_map(pm, value="severity")
-    assert sorted(t.get_text() for t in ax.texts) == ["2", "2", "3"]  # three cells, not a fourth "0"
+    assert sorted(t.get_text() for t in ax.texts) == [
+        "2",
+        "2",
+        "3",
+    ]  # three cells, not a fourth "0"
     with pytest.raises(ConfigError, match="level='stage_type'"):
         journey_map(pain_matrix(coded))
     with pytest.raises(SchemaError, match="value='rank'"):
@@ -155,7 +189,9 @@ def test_severity_matrix_by_segment_and_other_levels(coded):
     assert len(ax.collections) == 2
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b"]
     b = pm.table[pm.table["seg"] == "b"]
-    assert np.asarray(ax.collections[1].get_offsets()) == pytest.approx(b[["share", "severity"]].to_numpy())
+    assert np.asarray(ax.collections[1].get_offsets()) == pytest.approx(
+        b[["share", "severity"]].to_numpy()
+    )
     ax2 = severity_matrix(pain_matrix(coded, level="stage_type"))
     assert "delivery / functional" in [a.get_text() for a in ax2.texts]
 

@@ -25,29 +25,32 @@ def _label(text: str) -> str:
     return sentiment([text]).table["label"].iloc[0]
 
 
-@pytest.mark.parametrize(("text", "label"), [
-    ("不好", "negative"),
-    ("不错", "positive"),          # not 不 + 错: the longest lexicon term wins
-    ("这个价格一点也不贵", "positive"),
-    ("一点也不难装", "positive"),
-    ("质量很差，要求退货", "negative"),
-    ("没问题", "positive"),
-    ("不是很好", "negative"),
-    ("配网一直失败，试了7次都连不上WiFi", "negative"),
-    ("送货很快，客服态度也很好", "positive"),
-    ("not bad", "positive"),
-    ("not good", "negative"),
-    ("The app keeps crashing and support never replied", "negative"),
-    ("The robot vacuum is quiet and not expensive. Thanks!", "positive"),
-    ("It isn\u2019t good", "negative"),
-    ("I want a full refund, terrible service", "negative"),
-    ("The filter arrived on Monday.", "neutral"),
-    ("滤网周一到的", "neutral"),
-    ("请问滤网多久换一次？", "neutral"),   # 多久 is a question, not 久 (long wait)
-    ("加湿器噪音不大，价格也不贵！", "positive"),  # the noise compound is praise
-    ("扫地机噪音很大", "negative"),
-    ("电池很持久", "positive"),
-])
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("不好", "negative"),
+        ("不错", "positive"),  # not 不 + 错: the longest lexicon term wins
+        ("这个价格一点也不贵", "positive"),
+        ("一点也不难装", "positive"),
+        ("质量很差，要求退货", "negative"),
+        ("没问题", "positive"),
+        ("不是很好", "negative"),
+        ("配网一直失败，试了7次都连不上WiFi", "negative"),
+        ("送货很快，客服态度也很好", "positive"),
+        ("not bad", "positive"),
+        ("not good", "negative"),
+        ("The app keeps crashing and support never replied", "negative"),
+        ("The robot vacuum is quiet and not expensive. Thanks!", "positive"),
+        ("It isn\u2019t good", "negative"),
+        ("I want a full refund, terrible service", "negative"),
+        ("The filter arrived on Monday.", "neutral"),
+        ("滤网周一到的", "neutral"),
+        ("请问滤网多久换一次？", "neutral"),  # 多久 is a question, not 久 (long wait)
+        ("加湿器噪音不大，价格也不贵！", "positive"),  # the noise compound is praise
+        ("扫地机噪音很大", "negative"),
+        ("电池很持久", "positive"),
+    ],
+)
 def test_hand_cases(text, label):
     assert _label(text) == label
 
@@ -107,8 +110,9 @@ def test_forced_language_and_extra_lexicon():
 
 
 def test_detect_lang_mixed():
-    assert detect_lang(["Lumo R7 Pro配网一直失败", "Lumo R7 Pro keeps failing", "", None]).tolist() == [
-        "zh", "en", "", ""]
+    assert detect_lang(
+        ["Lumo R7 Pro配网一直失败", "Lumo R7 Pro keeps failing", "", None]
+    ).tolist() == ["zh", "en", "", ""]
 
 
 def test_lexicon_sizes_and_no_duplicates():

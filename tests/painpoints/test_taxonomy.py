@@ -26,7 +26,9 @@ def test_default_size_and_coverage(tx):
         for lg in ("zh", "en"):
             assert c.keywords[lg] or c.patterns[lg], (cid, lg)
     assert t["code"].is_unique
-    assert {"code", "parent", "level", "leaf", "pain_type", "stage", "name", "definition"} <= set(t.columns)
+    assert {"code", "parent", "level", "leaf", "pain_type", "stage", "name", "definition"} <= set(
+        t.columns
+    )
 
 
 def test_default_examples_are_coded(tx):
@@ -35,8 +37,11 @@ def test_default_examples_are_coded(tx):
     rows = [(c.id, lg, ex) for c in tx for lg in ("zh", "en") for ex in c.examples[lg]]
     assert len(rows) > 60
     r = code_text([ex for _, _, ex in rows])
-    missing = [(cid, ex) for (cid, _, ex), codes in zip(rows, r.table["codes"], strict=True)
-               if cid not in codes]
+    missing = [
+        (cid, ex)
+        for (cid, _, ex), codes in zip(rows, r.table["codes"], strict=True)
+        if cid not in codes
+    ]
     assert not missing
 
 
@@ -54,13 +59,26 @@ def test_children_ancestors(tx):
 
 
 def test_add_and_merge(tx):
-    t2 = tx.add("FUN.GLITCH", parent="FUN", name={"en": "Glitch", "zh": "小故障"},
-                keywords={"zh": ["小毛病"], "en": ["glitchy"]})
+    t2 = tx.add(
+        "FUN.GLITCH",
+        parent="FUN",
+        name={"en": "Glitch", "zh": "小故障"},
+        keywords={"zh": ["小毛病"], "en": ["glitchy"]},
+    )
     assert t2["FUN.GLITCH"].pain_type == "functional"
     assert "FUN.GLITCH" not in tx
-    extra = Taxonomy([{"id": "VAL", "pain_type": "value", "name": {"en": "Value"}},
-                      {"id": "VAL.EXPENSIVE", "parent": "VAL", "pain_type": "value",
-                       "name": {"en": "Price"}, "keywords": {"en": ["costs an arm and a leg"]}}])
+    extra = Taxonomy(
+        [
+            {"id": "VAL", "pain_type": "value", "name": {"en": "Value"}},
+            {
+                "id": "VAL.EXPENSIVE",
+                "parent": "VAL",
+                "pain_type": "value",
+                "name": {"en": "Price"},
+                "keywords": {"en": ["costs an arm and a leg"]},
+            },
+        ]
+    )
     with pytest.raises(ConfigError, match="in both taxonomies"):
         tx.merge(extra)
     ext = tx.merge(extra, on_conflict="extend")
@@ -76,19 +94,22 @@ def _code(cid, **kw):
     return d
 
 
-@pytest.mark.parametrize(("codes", "match"), [
-    ([_code("A"), _code("A")], "duplicate code ids 'A'"),
-    ([_code("A", parent="B"), _code("B", parent="A")], "cycle of parents"),
-    ([_code("A", parent="Z")], "'A' has parent 'Z'"),
-    ([_code("A", patterns={"en": ["(unclosed"]})], "'A': patterns.en pattern"),
-    ([_code("A", patterns={"en": ["(x)"]})], "capturing group"),
-    ([_code("A", pain_type="emotional")], "'A' has unknown pain_type 'emotional'"),
-    ([_code("A", stage="checkout")], "'A' has unknown stage 'checkout'"),
-    ([_code("A"), _code("A.B", parent="A", pain_type="value")], "shares its parent"),
-    ([_code("bad id!")], "code id 'bad id!' is invalid"),
-    ([_code("A", color="red")], "unknown fields 'color'"),
-    ([_code("A", keywords={"fr": ["cher"]})], "unknown language keys 'fr'"),
-])
+@pytest.mark.parametrize(
+    ("codes", "match"),
+    [
+        ([_code("A"), _code("A")], "duplicate code ids 'A'"),
+        ([_code("A", parent="B"), _code("B", parent="A")], "cycle of parents"),
+        ([_code("A", parent="Z")], "'A' has parent 'Z'"),
+        ([_code("A", patterns={"en": ["(unclosed"]})], "'A': patterns.en pattern"),
+        ([_code("A", patterns={"en": ["(x)"]})], "capturing group"),
+        ([_code("A", pain_type="emotional")], "'A' has unknown pain_type 'emotional'"),
+        ([_code("A", stage="checkout")], "'A' has unknown stage 'checkout'"),
+        ([_code("A"), _code("A.B", parent="A", pain_type="value")], "shares its parent"),
+        ([_code("bad id!")], "code id 'bad id!' is invalid"),
+        ([_code("A", color="red")], "unknown fields 'color'"),
+        ([_code("A", keywords={"fr": ["cher"]})], "unknown language keys 'fr'"),
+    ],
+)
 def test_validation_errors(codes, match):
     with pytest.raises(ConfigError, match=match):
         Taxonomy(codes)

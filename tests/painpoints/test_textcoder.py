@@ -25,7 +25,14 @@ def sample():
 
 def test_parse_labels_forms():
     sets, codes = parse_labels(["a;b", ["b"], (), None, "", 3])
-    assert sets == [frozenset("ab"), frozenset("b"), frozenset(), None, frozenset(), frozenset(["3"])]
+    assert sets == [
+        frozenset("ab"),
+        frozenset("b"),
+        frozenset(),
+        None,
+        frozenset(),
+        frozenset(["3"]),
+    ]
     assert codes == ["3", "a", "b"]
     df = pd.DataFrame({"a": [1, 0, np.nan], "b": [True, False, np.nan]})
     sets, codes = parse_labels(df)
@@ -59,25 +66,28 @@ def test_recovers_sample_pain_types(sample):
 
 def test_multilabel_type_and_stage(sample):
     text, truth = sample
-    labels = [[c] + ([s] if isinstance(s, str) else []) for c, s in
-              zip(truth["category"], truth["stage"], strict=True)]
+    labels = [
+        [c] + ([s] if isinstance(s, str) else [])
+        for c, s in zip(truth["category"], truth["stage"], strict=True)
+    ]
     n = 1500
     coder = TextCoder().fit(text.iloc[:n], labels[:n])
     assert coder.multi_label_ is True
-    proba = coder.predict_proba(text.iloc[n:n + 600])
+    proba = coder.predict_proba(text.iloc[n : n + 600])
     assert proba.shape == (600, len(coder.codes_)) and ((proba >= 0) & (proba <= 1)).all()
-    d = coder.decision_function(text.iloc[n:n + 600])
+    d = coder.decision_function(text.iloc[n : n + 600])
     assert np.allclose(1 / (1 + np.exp(-d)), proba)
-    m = coder.predict_matrix(text.iloc[n:n + 600])
-    truth_m = np.array([[c in set(lab) for c in coder.codes_] for lab in labels[n:n + 600]])
+    m = coder.predict_matrix(text.iloc[n : n + 600])
+    truth_m = np.array([[c in set(lab) for c in coder.codes_] for lab in labels[n : n + 600]])
     micro = 2 * (m & truth_m).sum() / (m.sum() + truth_m.sum())
     assert micro > 0.85
 
 
 def test_cross_validate_table(sample):
     text, truth = sample
-    res = TextCoder().cross_validate(text.iloc[:900], truth["category"].iloc[:900].tolist(),
-                                                cv=3, random_state=1)
+    res = TextCoder().cross_validate(
+        text.iloc[:900], truth["category"].iloc[:900].tolist(), cv=3, random_state=1
+    )
     assert isinstance(res, CrossValidationResult)
     t = res.table
     assert list(t.columns) == ["code", "precision", "recall", "f1", "support"]
@@ -86,13 +96,21 @@ def test_cross_validate_table(sample):
     assert res.macro_f1 == pytest.approx(t["f1"].iloc[:-2].mean())
     assert res.macro_f1 > 0.9
     # reproducible
-    again = TextCoder().cross_validate(text.iloc[:900], truth["category"].iloc[:900].tolist(), cv=3,
-                                       random_state=1)
+    again = TextCoder().cross_validate(
+        text.iloc[:900], truth["category"].iloc[:900].tolist(), cv=3, random_state=1
+    )
     assert again.macro_f1 == res.macro_f1
 
 
 def test_suggest_uncertainty_sampling():
-    texts = ["配网失败", "客服态度差", "配网一直失败", "客服不理人", "app crashes", "rude service"] * 3
+    texts = [
+        "配网失败",
+        "客服态度差",
+        "配网一直失败",
+        "客服不理人",
+        "app crashes",
+        "rude service",
+    ] * 3
     labels = ["app", "service", "app", "service", "app", "service"] * 3
     coder = TextCoder().fit(texts, labels)
     pool = ["配网又失败了", "客服配网", None, "rude"]
@@ -107,7 +125,14 @@ def test_suggest_uncertainty_sampling():
 
 
 def test_svm_model_and_binary_frame():
-    texts = ["配网失败", "客服态度差", "配网一直失败", "客服不理人", "app crashes", "rude service"] * 4
+    texts = [
+        "配网失败",
+        "客服态度差",
+        "配网一直失败",
+        "客服不理人",
+        "app crashes",
+        "rude service",
+    ] * 4
     frame = pd.DataFrame({"app": [1, 0] * 12, "service": [0, 1] * 12})
     coder = TextCoder(model="svm").fit(texts, frame)
     assert coder.codes_ == ["app", "service"] and coder.multi_label_ is False

@@ -138,10 +138,13 @@ def test_bootstrap_interval() -> None:
     b = key_drivers(SWISS, "Fertility", PREDS, n_boot=60, random_state=2)
     pd.testing.assert_frame_equal(a.table, b.table)
     t = a.table
-    assert (t["importance_low"] <= t["importance"]).all() and (t["importance"] <= t["importance_high"]).all()
+    assert (t["importance_low"] <= t["importance"]).all() and (
+        t["importance"] <= t["importance_high"]
+    ).all()
 
 
 # --- bad input ---------------------------------------------------------------------------------
+
 
 def test_bad_input() -> None:
     df = SWISS.copy()
@@ -150,8 +153,11 @@ def test_bad_input() -> None:
     with pytest.raises(DataError, match="constant"):
         key_drivers(df.assign(k=1.0), "Fertility", ["Agriculture", "k"])
     with pytest.raises(DataError, match="collinear") as err:
-        key_drivers(df.assign(s=df["Agriculture"] + df["Education"]), "Fertility",
-                    ["Agriculture", "Education", "s", "Catholic"])
+        key_drivers(
+            df.assign(s=df["Agriculture"] + df["Education"]),
+            "Fertility",
+            ["Agriculture", "Education", "s", "Catholic"],
+        )
     assert "'s'" in str(err.value) and "Catholic" not in str(err.value)
     with pytest.raises(DataError, match="more rows"):
         key_drivers(df.head(5), "Fertility", PREDS)
@@ -169,6 +175,7 @@ def test_bad_input() -> None:
 
 
 # --- properties -----------------------------------------------------------------------------
+
 
 @st.composite
 def regressions(draw):
@@ -205,7 +212,9 @@ def test_orthogonal_drivers_importance_is_squared_correlation() -> None:
         pytest.skip("columns not exactly orthogonal after centring")
     for method in ("shapley", "relative_weights"):
         res = key_drivers(df, "y", list("abcd"), method=method).table.set_index("driver")
-        np.testing.assert_allclose(res.loc[list("abcd"), "importance"], corr[:4, 4] ** 2, atol=1e-10)
+        np.testing.assert_allclose(
+            res.loc[list("abcd"), "importance"], corr[:4, 4] ** 2, atol=1e-10
+        )
 
 
 def test_driver_bars_show_shares() -> None:
@@ -222,13 +231,108 @@ def test_relative_weights_match_published_rwa_example() -> None:
     from tests.tables.test_crosstab import MTCARS
 
     df = MTCARS.assign(
-        disp=[160, 160, 108, 258, 360, 225, 360, 146.7, 140.8, 167.6, 167.6, 275.8, 275.8, 275.8, 472,
-              460, 440, 78.7, 75.7, 71.1, 120.1, 318, 304, 350, 400, 79, 120.3, 95.1, 351, 145, 301, 121],
-        hp=[110, 110, 93, 110, 175, 105, 245, 62, 95, 123, 123, 180, 180, 180, 205, 215, 230, 66, 52, 65,
-            97, 150, 150, 245, 175, 66, 91, 113, 264, 175, 335, 109],
-        wt=[2.62, 2.875, 2.32, 3.215, 3.44, 3.46, 3.57, 3.19, 3.15, 3.44, 3.44, 4.07, 3.73, 3.78, 5.25,
-            5.424, 5.345, 2.2, 1.615, 1.835, 2.465, 3.52, 3.435, 3.84, 3.845, 1.935, 2.14, 1.513, 3.17,
-            2.77, 3.57, 2.78],
+        disp=[
+            160,
+            160,
+            108,
+            258,
+            360,
+            225,
+            360,
+            146.7,
+            140.8,
+            167.6,
+            167.6,
+            275.8,
+            275.8,
+            275.8,
+            472,
+            460,
+            440,
+            78.7,
+            75.7,
+            71.1,
+            120.1,
+            318,
+            304,
+            350,
+            400,
+            79,
+            120.3,
+            95.1,
+            351,
+            145,
+            301,
+            121,
+        ],
+        hp=[
+            110,
+            110,
+            93,
+            110,
+            175,
+            105,
+            245,
+            62,
+            95,
+            123,
+            123,
+            180,
+            180,
+            180,
+            205,
+            215,
+            230,
+            66,
+            52,
+            65,
+            97,
+            150,
+            150,
+            245,
+            175,
+            66,
+            91,
+            113,
+            264,
+            175,
+            335,
+            109,
+        ],
+        wt=[
+            2.62,
+            2.875,
+            2.32,
+            3.215,
+            3.44,
+            3.46,
+            3.57,
+            3.19,
+            3.15,
+            3.44,
+            3.44,
+            4.07,
+            3.73,
+            3.78,
+            5.25,
+            5.424,
+            5.345,
+            2.2,
+            1.615,
+            1.835,
+            2.465,
+            3.52,
+            3.435,
+            3.84,
+            3.845,
+            1.935,
+            2.14,
+            1.513,
+            3.17,
+            2.77,
+            3.57,
+            2.78,
+        ],
     )
     res = key_drivers(df, "mpg", ["cyl", "disp", "hp", "wt"], method="relative_weights")
     got = res.table.set_index("driver").loc[["cyl", "disp", "hp", "wt"], "importance"]

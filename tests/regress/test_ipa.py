@@ -18,9 +18,12 @@ STATED = {"price": 0.4, "speed": 0.3, "design": 0.1, "app": 0.05}
 def frame(n: int = 400, seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     centre = {"price": 2.5, "speed": 4.2, "design": 4.0, "app": 2.2}
-    df = pd.DataFrame({d: np.clip(np.round(rng.normal(c, 0.8, n)), 1, 5) for d, c in centre.items()})
-    df["overall"] = (0.6 * df["price"] + 0.4 * df["speed"] + 0.1 * df["design"]
-                     + rng.normal(0, 0.5, n))
+    df = pd.DataFrame(
+        {d: np.clip(np.round(rng.normal(c, 0.8, n)), 1, 5) for d, c in centre.items()}
+    )
+    df["overall"] = (
+        0.6 * df["price"] + 0.4 * df["speed"] + 0.1 * df["design"] + rng.normal(0, 0.5, n)
+    )
     df["w"] = rng.uniform(0.5, 2, n)
     df["imp_price"] = rng.integers(3, 6, n)
     return df
@@ -34,10 +37,20 @@ def test_stated_importance_quadrants_mean_cross():
     assert res.importance_cross == pytest.approx(np.mean(list(STATED.values())))
     assert res.performance_cross == pytest.approx(df[DRIVERS].mean().mean())
     assert t["quadrant"].to_dict() == {
-        "price": "concentrate here", "speed": "keep up the good work",
-        "design": "possible overkill", "app": "low priority"}
+        "price": "concentrate here",
+        "speed": "keep up the good work",
+        "design": "possible overkill",
+        "app": "low priority",
+    }
     assert res.importance_source == "stated"
-    assert list(res.table.columns) == ["driver", "importance", "performance", "quadrant", "gap", "n"]
+    assert list(res.table.columns) == [
+        "driver",
+        "importance",
+        "performance",
+        "quadrant",
+        "gap",
+        "n",
+    ]
     assert (t["n"] == len(df)).all()
 
 
@@ -69,9 +82,13 @@ def test_weighted_performance_missing_ratings_and_column_importance():
     res = ipa(df, DRIVERS, importance={**STATED, "price": "imp_price"}, weights="w")
     t = res.table.set_index("driver")
     ok = df["speed"].notna()
-    assert t.loc["speed", "performance"] == pytest.approx(np.average(df.loc[ok, "speed"], weights=df.loc[ok, "w"]))
+    assert t.loc["speed", "performance"] == pytest.approx(
+        np.average(df.loc[ok, "speed"], weights=df.loc[ok, "w"])
+    )
     assert t.loc["speed", "n"] == len(df) - 10
-    assert t.loc["price", "importance"] == pytest.approx(np.average(df["imp_price"], weights=df["w"]))
+    assert t.loc["price", "importance"] == pytest.approx(
+        np.average(df["imp_price"], weights=df["w"])
+    )
     assert any("10 of 400 rows" in n for n in res.notes)
 
 
@@ -90,8 +107,14 @@ def test_derived_importance_calls_key_drivers(monkeypatch):
 
     def fake(data, outcome, drivers, *, weights=None, **kwargs):
         calls.update(outcome=outcome, drivers=list(drivers), weights=weights)
-        table = pd.DataFrame({"driver": drivers[::-1], "importance": [0.05, 0.1, 0.2, 0.3],
-                              "share": [0.1, 0.15, 0.3, 0.45], "rank": [4, 3, 2, 1]})
+        table = pd.DataFrame(
+            {
+                "driver": drivers[::-1],
+                "importance": [0.05, 0.1, 0.2, 0.3],
+                "share": [0.1, 0.15, 0.3, 0.45],
+                "rank": [4, 3, 2, 1],
+            }
+        )
         return types.SimpleNamespace(table=table, notes=("stand-in",))
 
     monkeypatch.setattr(drivers_mod, "key_drivers", fake)
@@ -114,8 +137,10 @@ def test_derived_importance_real_key_drivers():
     res = ipa(df, DRIVERS, "overall")
     expect = kd.table.set_index("driver")["importance"].reindex(DRIVERS).to_numpy()
     np.testing.assert_allclose(res.table["importance"], expect)
-    assert res.table.set_index("driver")["quadrant"]["price"] in {"concentrate here",
-                                                                 "keep up the good work"}
+    assert res.table.set_index("driver")["quadrant"]["price"] in {
+        "concentrate here",
+        "keep up the good work",
+    }
 
 
 def test_stated_importance_wins_over_outcome():
@@ -170,8 +195,12 @@ def test_plot_labels_do_not_collide_and_are_deterministic():
     ax2 = res.plot()
     pos2 = [t.get_position() for t in ax2.texts if t.get_text() in names]
     np.testing.assert_allclose(pos1, pos2)
-    quads = {t.get_text() for t in ax.texts} & {"concentrate here", "keep up the good work",
-                                               "low priority", "possible overkill"}
+    quads = {t.get_text() for t in ax.texts} & {
+        "concentrate here",
+        "keep up the good work",
+        "low priority",
+        "possible overkill",
+    }
     assert len(quads) == 4
     plt.close("all")
 

@@ -15,10 +15,16 @@ def planted(n: int = 3000, seed: int = 0) -> pd.DataFrame:
     df = pd.DataFrame(rng.integers(1, 6, size=(n, 4)), columns=["a", "b", "c", "d"])
     low = df <= 2
     high = df >= 4
-    df["overall"] = (6.0 - 1.0 * low["a"] + 0.0 * high["a"]      # basic
-                     + 0.0 * low["b"] + 0.8 * high["b"]          # excitement
-                     - 0.6 * low["c"] + 0.6 * high["c"]          # performance
-                     + rng.normal(0, 0.5, n))                    # d: neutral
+    df["overall"] = (
+        6.0
+        - 1.0 * low["a"]
+        + 0.0 * high["a"]  # basic
+        + 0.0 * low["b"]
+        + 0.8 * high["b"]  # excitement
+        - 0.6 * low["c"]
+        + 0.6 * high["c"]  # performance
+        + rng.normal(0, 0.5, n)
+    )  # d: neutral
     df["w"] = rng.uniform(0.5, 2.0, n)
     return df
 
@@ -27,15 +33,26 @@ def test_planted_classes_recovered():
     df = planted()
     res = kda(df, "overall", ["a", "b", "c", "d"], weights="w")
     t = res.table.set_index("driver")
-    assert t["class"].to_dict() == {"a": "basic", "b": "excitement", "c": "performance",
-                                    "d": "neutral"}
+    assert t["class"].to_dict() == {
+        "a": "basic",
+        "b": "excitement",
+        "c": "performance",
+        "d": "neutral",
+    }
     assert t["kano"].tolist() == ["M", "A", "O", "I"]
     assert t.loc["a", "penalty"] == pytest.approx(-1.0, abs=0.06)
     assert t.loc["b", "reward"] == pytest.approx(0.8, abs=0.06)
     assert t.loc["c", "penalty"] == pytest.approx(-0.6, abs=0.06)
     assert t.loc["c", "reward"] == pytest.approx(0.6, abs=0.06)
-    assert list(res.table.columns[:7]) == ["driver", "penalty", "penalty_p", "reward", "reward_p",
-                                           "class", "kano"]
+    assert list(res.table.columns[:7]) == [
+        "driver",
+        "penalty",
+        "penalty_p",
+        "reward",
+        "reward_p",
+        "class",
+        "kano",
+    ]
 
 
 def test_coefficients_equal_statsmodels_wls():
@@ -43,18 +60,27 @@ def test_coefficients_equal_statsmodels_wls():
     df = planted(800, seed=3)
     drivers = ["a", "b", "c", "d"]
     res = kda(df, "overall", drivers, weights="w")
-    X = pd.concat([(df[drivers] <= 2).add_suffix("_low"), (df[drivers] >= 4).add_suffix("_high")],
-                  axis=1).astype(float)
+    X = pd.concat(
+        [(df[drivers] <= 2).add_suffix("_low"), (df[drivers] >= 4).add_suffix("_high")], axis=1
+    ).astype(float)
     fit = sm.WLS(df["overall"], sm.add_constant(X), weights=df["w"]).fit()
     m = res.model.set_index("term")
     np.testing.assert_allclose(m["coef"].to_numpy(), fit.params.to_numpy(), rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(m["se"].to_numpy(), fit.bse.to_numpy(), rtol=1e-9)
-    np.testing.assert_allclose(m["p_value"].to_numpy(), fit.pvalues.to_numpy(), rtol=1e-7, atol=1e-300)
-    np.testing.assert_allclose(res.table["penalty"], fit.params[[f"{d}_low" for d in drivers]], rtol=1e-10)
-    np.testing.assert_allclose(res.table["reward"], fit.params[[f"{d}_high" for d in drivers]], rtol=1e-10)
+    np.testing.assert_allclose(
+        m["p_value"].to_numpy(), fit.pvalues.to_numpy(), rtol=1e-7, atol=1e-300
+    )
+    np.testing.assert_allclose(
+        res.table["penalty"], fit.params[[f"{d}_low" for d in drivers]], rtol=1e-10
+    )
+    np.testing.assert_allclose(
+        res.table["reward"], fit.params[[f"{d}_high" for d in drivers]], rtol=1e-10
+    )
     assert res.r2 == pytest.approx(fit.rsquared, rel=1e-10)
     # shares of the boxes are weighted
-    assert res.table["share_low"].iloc[0] == pytest.approx(np.average(df["a"] <= 2, weights=df["w"]))
+    assert res.table["share_low"].iloc[0] == pytest.approx(
+        np.average(df["a"] <= 2, weights=df["w"])
+    )
 
 
 def test_unweighted_equals_unit_weights_and_array_weights():

@@ -18,13 +18,20 @@ sm = pytest.importorskip("statsmodels.api")
 def df() -> pd.DataFrame:
     rng = np.random.default_rng(7)
     n = 240
-    d = pd.DataFrame({
-        "a": rng.normal(size=n),
-        "b": rng.normal(2, 3, size=n),
-        "region": rng.choice(["North", "East", "South"], size=n),
-    })
-    d["y"] = 1 + d["a"] - 0.3 * d["b"] + 0.8 * (d["region"] == "South") + rng.normal(size=n) * (
-        1 + 0.5 * np.abs(d["a"]))
+    d = pd.DataFrame(
+        {
+            "a": rng.normal(size=n),
+            "b": rng.normal(2, 3, size=n),
+            "region": rng.choice(["North", "East", "South"], size=n),
+        }
+    )
+    d["y"] = (
+        1
+        + d["a"]
+        - 0.3 * d["b"]
+        + 0.8 * (d["region"] == "South")
+        + rng.normal(size=n) * (1 + 0.5 * np.abs(d["a"]))
+    )
     d["yb"] = (d["y"] + rng.logistic(size=n) > 0.5).astype(int)
     d["yo"] = np.digitize(d["y"] + rng.logistic(size=n), [-1.5, 0.0, 1.5, 3.0]) + 1
     d["w"] = rng.integers(1, 4, size=n).astype(float)
@@ -120,8 +127,10 @@ def test_dummy_coding_with_named_reference(df):
     # default reference: first in sorted order; category dtype: category order
     assert regress(df, "y", ["region"]).table["term"].tolist()[1] == "region[North]"
     d2 = df.assign(region=pd.Categorical(df["region"], ["South", "North", "East"]))
-    assert regress(d2, "y", ["region"]).table["term"].tolist()[1:] == ["region[North]",
-                                                                       "region[East]"]
+    assert regress(d2, "y", ["region"]).table["term"].tolist()[1:] == [
+        "region[North]",
+        "region[East]",
+    ]
     # bool predictors are dummies too
     d3 = df.assign(flag=df["a"] > 0)
     assert "flag[True]" in regress(d3, "y", ["flag", "b"]).table["term"].tolist()
@@ -162,8 +171,9 @@ def test_logit_odds_ratios_equal_statsmodels(df):
     assert res.fit["bic"] == pytest.approx(ref.bic, rel=1e-10)
     assert res.fit["p"] == pytest.approx(ref.llr_pvalue, rel=1e-6)
     # std_coef for logit = coef * sd(x)
-    assert res.table["std_coef"].iloc[1] == pytest.approx(res.table["coef"].iloc[1]
-                                                          * df["a"].std(ddof=0), rel=1e-12)
+    assert res.table["std_coef"].iloc[1] == pytest.approx(
+        res.table["coef"].iloc[1] * df["a"].std(ddof=0), rel=1e-12
+    )
 
 
 def test_logit_named_event_level(df):
@@ -200,13 +210,15 @@ def test_unweighted_ordinal_equals_ordered_model(df):
     from statsmodels.miscmodels.ordinal_model import OrderedModel
 
     res = regress(df, "yo", ["a", "b", "region"], kind="ordinal")
-    ref = OrderedModel(df["yo"], _design(df), distr="logit").fit(method="bfgs", disp=0,
-                                                                 maxiter=5000, gtol=1e-8)
+    ref = OrderedModel(df["yo"], _design(df), distr="logit").fit(
+        method="bfgs", disp=0, maxiter=5000, gtol=1e-8
+    )
     k = 4
     np.testing.assert_allclose(res.table["coef"], ref.params.iloc[:k], rtol=1e-5)
     np.testing.assert_allclose(res.table["se"], ref.bse.iloc[:k], rtol=1e-4)
-    np.testing.assert_allclose(res.thresholds["value"],
-                               ref.model.transform_threshold_params(ref.params)[1:-1], rtol=1e-5)
+    np.testing.assert_allclose(
+        res.thresholds["value"], ref.model.transform_threshold_params(ref.params)[1:-1], rtol=1e-5
+    )
     assert res.fit["loglik"] == pytest.approx(ref.llf, rel=1e-9)
     assert res.fit["pseudo_r2"] == pytest.approx(ref.prsquared, rel=1e-7)
     assert res.table["term"].tolist() == ["a", "b", "region[North]", "region[South]"]
@@ -219,16 +231,18 @@ def test_weighted_ordinal_equals_expanded_rows(df):
     exp = regress(_expand(df), "yo", ["a", "b", "region"], kind="ordinal")
     np.testing.assert_allclose(res.table["coef"], exp.table["coef"], rtol=1e-6, atol=1e-9)
     np.testing.assert_allclose(res.table["se"], exp.table["se"], rtol=1e-6)
-    np.testing.assert_allclose(res.thresholds[["value", "se"]], exp.thresholds[["value", "se"]],
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        res.thresholds[["value", "se"]], exp.thresholds[["value", "se"]], rtol=1e-6
+    )
     for key in ("loglik", "loglik_null", "pseudo_r2", "aic", "bic"):
         assert res.fit[key] == pytest.approx(exp.fit[key], rel=1e-9)
     # and independently of needlab: statsmodels' own OrderedModel on the expanded rows
     from statsmodels.miscmodels.ordinal_model import OrderedModel
 
     ex = _expand(df)
-    ref = OrderedModel(ex["yo"], _design(ex), distr="logit").fit(method="bfgs", disp=0,
-                                                                 maxiter=5000, gtol=1e-8)
+    ref = OrderedModel(ex["yo"], _design(ex), distr="logit").fit(
+        method="bfgs", disp=0, maxiter=5000, gtol=1e-8
+    )
     np.testing.assert_allclose(res.table["coef"], ref.params.iloc[:4], rtol=1e-5)
     np.testing.assert_allclose(res.table["se"], ref.bse.iloc[:4], rtol=1e-4)
     # non-integer weights that are a multiple of integer ones give the same coefficients
@@ -247,13 +261,132 @@ def test_weighted_ordinal_equals_expanded_rows(df):
 #                 4), ordered=TRUE)
 #   f <- polr(y ~ x1 + x2, Hess=TRUE); coef(f); f$zeta; sqrt(diag(vcov(f))); logLik(f)
 POLR_DATA = {
-    "x1": [0.3, -1.0, 0.8, 0.9, -2.0, -1.3, 0.1, -0.3, 0.0, -0.9, 0.9, 0.8, 0.1, 1.1, 0.5, -0.9, 0.4,
-           -1.0, 0.9, 0.0, -0.2, -0.7, 1.2, -0.2, -0.4, -0.4, 0.5, 0.4, 0.4, 0.4, 2.1, -0.4, -0.5,
-           -0.8, 0.6, 1.1, -0.1, -0.8, -0.8, 0.7],
-    "x2": [1, 0, 0, 1, 1, 1, 0, 0, 1, 1, 0, 1, 1, 0, 1, 0, 0, 1, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 0, 1,
-           0, 1, 1, 0, 1, 1, 0, 0, 0, 0],
-    "y": [2, 1, 3, 3, 1, 1, 3, 1, 1, 1, 2, 2, 3, 2, 1, 1, 2, 2, 3, 3, 2, 1, 4, 1, 1, 1, 3, 2, 1, 2, 2,
-          2, 1, 1, 1, 3, 2, 1, 1, 4],
+    "x1": [
+        0.3,
+        -1.0,
+        0.8,
+        0.9,
+        -2.0,
+        -1.3,
+        0.1,
+        -0.3,
+        0.0,
+        -0.9,
+        0.9,
+        0.8,
+        0.1,
+        1.1,
+        0.5,
+        -0.9,
+        0.4,
+        -1.0,
+        0.9,
+        0.0,
+        -0.2,
+        -0.7,
+        1.2,
+        -0.2,
+        -0.4,
+        -0.4,
+        0.5,
+        0.4,
+        0.4,
+        0.4,
+        2.1,
+        -0.4,
+        -0.5,
+        -0.8,
+        0.6,
+        1.1,
+        -0.1,
+        -0.8,
+        -0.8,
+        0.7,
+    ],
+    "x2": [
+        1,
+        0,
+        0,
+        1,
+        1,
+        1,
+        0,
+        0,
+        1,
+        1,
+        0,
+        1,
+        1,
+        0,
+        1,
+        0,
+        0,
+        1,
+        1,
+        0,
+        1,
+        0,
+        1,
+        0,
+        1,
+        1,
+        1,
+        1,
+        0,
+        1,
+        0,
+        1,
+        1,
+        0,
+        1,
+        1,
+        0,
+        0,
+        0,
+        0,
+    ],
+    "y": [
+        2,
+        1,
+        3,
+        3,
+        1,
+        1,
+        3,
+        1,
+        1,
+        1,
+        2,
+        2,
+        3,
+        2,
+        1,
+        1,
+        2,
+        2,
+        3,
+        3,
+        2,
+        1,
+        4,
+        1,
+        1,
+        1,
+        3,
+        2,
+        1,
+        2,
+        2,
+        2,
+        1,
+        1,
+        1,
+        3,
+        2,
+        1,
+        1,
+        4,
+    ],
 }
 POLR_COEF = [1.9002286958, 0.5633796036]
 POLR_ZETA = [0.1240792922, 2.0091858811, 4.1422507177]
@@ -304,8 +437,9 @@ def survey() -> pd.DataFrame:
     import needlab
 
     root = Path(__file__).resolve().parents[2]
-    return needlab.read_survey(root / "data/sample/survey_wave1.csv",
-                               codebook=root / "data/sample/codebook.yaml").data
+    return needlab.read_survey(
+        root / "data/sample/survey_wave1.csv", codebook=root / "data/sample/codebook.yaml"
+    ).data
 
 
 def test_planted_driver_recovery(survey):

@@ -11,8 +11,12 @@ from needlab.regress.trend import trend
 
 
 def kpi() -> pd.DataFrame:
-    return pd.DataFrame({"year": [2017, 2018, 2019, 2020, 2021, 2022, 2023],
-                         "share": [21.0, 22.5, 22.1, 24.0, 25.2, 25.0, 27.1]})
+    return pd.DataFrame(
+        {
+            "year": [2017, 2018, 2019, 2020, 2021, 2022, 2023],
+            "share": [21.0, 22.5, 22.1, 24.0, 25.2, 25.0, 27.1],
+        }
+    )
 
 
 def test_slope_and_prediction_interval_equal_statsmodels():
@@ -81,7 +85,9 @@ def test_planted_trend_recovered_from_respondent_rows():
 
 def test_by_groups_and_missing_rows():
     rng = np.random.default_rng(2)
-    df = pd.DataFrame({"month": np.tile(np.arange(12), 2), "region": np.repeat(["north", "south"], 12)})
+    df = pd.DataFrame(
+        {"month": np.tile(np.arange(12), 2), "region": np.repeat(["north", "south"], 12)}
+    )
     df["kpi"] = np.where(df["region"] == "north", 10 + 0.5 * df["month"], 20 - 0.3 * df["month"])
     df["kpi"] += rng.normal(0, 0.05, len(df))
     df.loc[3, "kpi"] = np.nan
@@ -123,8 +129,12 @@ def test_period_dtype_order_and_categorical():
     b = trend(df2, "v", "w")
     assert b.table["slope"].iloc[0] == pytest.approx(0.925)
     with pytest.raises(DataError, match="'winter'"):
-        trend(pd.DataFrame({"w": ["winter", "spring"], "v": [1, 2]}), "v", "w",
-              order=["spring", "summer"])
+        trend(
+            pd.DataFrame({"w": ["winter", "spring"], "v": [1, 2]}),
+            "v",
+            "w",
+            order=["spring", "summer"],
+        )
 
 
 def test_errors():
@@ -154,7 +164,8 @@ def test_plot_and_repr():
     assert res._repr_html_() == res._repr_html_()
     assert "slope" in repr(res)
     assert set(res.tables()) == {"trend", "predictions"}
-    df = pd.DataFrame({"w": ["w1", "w2", "w3"] * 2, "g": ["a"] * 3 + ["b"] * 3,
-                       "v": [1.0, 2, 3, 2, 2, 3]})
+    df = pd.DataFrame(
+        {"w": ["w1", "w2", "w3"] * 2, "g": ["a"] * 3 + ["b"] * 3, "v": [1.0, 2, 3, 2, 2, 3]}
+    )
     trend(df, "v", "w", by="g", forecast=1).plot()
     plt.close("all")

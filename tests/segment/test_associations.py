@@ -12,7 +12,9 @@ from needlab.errors import ConfigError, DataError, SchemaError
 from needlab.segment.associations import RULE_COLUMNS, associations
 
 
-def _naive(baskets: list[set], min_support: float, min_confidence: float, max_len: int) -> pd.DataFrame:
+def _naive(
+    baskets: list[set], min_support: float, min_confidence: float, max_len: int
+) -> pd.DataFrame:
     """Brute force over all itemsets, in plain Python (independent of the sparse algebra)."""
     n = len(baskets)
     items = sorted(set().union(*baskets))
@@ -24,23 +26,36 @@ def _naive(baskets: list[set], min_support: float, min_confidence: float, max_le
     for k in range(2, max_len + 1):
         for s in combinations(items, k):
             ss = supp(s)
-            if ss < min_support or any(supp(sub) < min_support for j in range(1, k) for sub in combinations(s, j)):
+            if ss < min_support or any(
+                supp(sub) < min_support for j in range(1, k) for sub in combinations(s, j)
+            ):
                 continue
             for j in range(1, k):
                 for a in combinations(s, j):
                     b = tuple(x for x in s if x not in a)
                     conf = ss / supp(a)
                     if conf >= min_confidence:
-                        rows.append({"antecedent": " + ".join(a), "consequent": " + ".join(b), "support": ss,
-                                     "confidence": conf, "lift": conf / supp(b),
-                                     "leverage": ss - supp(a) * supp(b)})
+                        rows.append(
+                            {
+                                "antecedent": " + ".join(a),
+                                "consequent": " + ".join(b),
+                                "support": ss,
+                                "confidence": conf,
+                                "lift": conf / supp(b),
+                                "leverage": ss - supp(a) * supp(b),
+                            }
+                        )
     return pd.DataFrame(rows)
 
 
 def test_hand_case() -> None:
     # 5 baskets: {bread, milk}, {bread, butter}, {bread, milk, butter}, {milk}, {eggs}
-    tx = pd.DataFrame({"b": [1, 1, 2, 2, 3, 3, 3, 4, 5],
-                       "i": ["bread", "milk", "bread", "butter", "bread", "milk", "butter", "milk", "eggs"]})
+    tx = pd.DataFrame(
+        {
+            "b": [1, 1, 2, 2, 3, 3, 3, 4, 5],
+            "i": ["bread", "milk", "bread", "butter", "bread", "milk", "butter", "milk", "eggs"],
+        }
+    )
     res = associations(tx, basket="b", item="i", min_support=0.2, min_confidence=0.0)
     assert list(res.table.columns) == RULE_COLUMNS
     assert res.n_baskets == 5 and res.n_items == 4
@@ -76,8 +91,9 @@ def test_against_naive_python() -> None:
     tx = pd.DataFrame({"basket": rows, "item": items[cols]})
     baskets = [set(items[inc[i]]) for i in range(300) if inc[i].any()]
     for max_len in (2, 3):
-        res = associations(tx, basket="basket", item="item", min_support=0.03, min_confidence=0.1,
-                           max_len=max_len)
+        res = associations(
+            tx, basket="basket", item="item", min_support=0.03, min_confidence=0.1, max_len=max_len
+        )
         naive = _naive(baskets, 0.03, 0.1, max_len)
         got = res.table.set_index(["antecedent", "consequent"]).sort_index()
         exp = naive.set_index(["antecedent", "consequent"]).sort_index()
@@ -98,8 +114,10 @@ def test_against_mlxtend_if_installed() -> None:
     fi = mlx.apriori(inc[inc.any(axis=1)], min_support=0.05, use_colnames=True, max_len=3)
     ref = mlx.association_rules(fi, metric="confidence", min_threshold=0.2)
     assert len(ref) == len(res.table)
-    key = ref.assign(antecedent=ref["antecedents"].map(lambda f: " + ".join(sorted(f))),
-                     consequent=ref["consequents"].map(lambda f: " + ".join(sorted(f))))
+    key = ref.assign(
+        antecedent=ref["antecedents"].map(lambda f: " + ".join(sorted(f))),
+        consequent=ref["consequents"].map(lambda f: " + ".join(sorted(f))),
+    )
     exp = key.set_index(["antecedent", "consequent"]).sort_index()
     got = res.table.set_index(["antecedent", "consequent"]).sort_index()
     assert got.index.equals(exp.index)
@@ -129,7 +147,9 @@ def test_sample_transactions_fast() -> None:
     from needlab.datasets import load_sample
 
     s = load_sample()
-    res = associations(s.transactions, basket="customer_id", item="category", min_support=0.01, max_len=3)
+    res = associations(
+        s.transactions, basket="customer_id", item="category", min_support=0.01, max_len=3
+    )
     assert res.n_baskets == s.transactions["customer_id"].nunique()
     assert len(res.table) > 0 and (res.table["support"] >= 0.01).all()
     assert (res.table["confidence"] >= 0.2).all()

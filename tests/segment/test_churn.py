@@ -15,11 +15,21 @@ from needlab.segment.churn import churn_risk
 def planted() -> tuple[pd.DataFrame, dict[str, float]]:
     rng = np.random.default_rng(11)
     n = 6000
-    x = pd.DataFrame({"recency": rng.uniform(0, 200, n), "orders": rng.poisson(4, n).astype(float),
-                      "tier": rng.choice(["gold", "silver", "basic"], n)})
+    x = pd.DataFrame(
+        {
+            "recency": rng.uniform(0, 200, n),
+            "orders": rng.poisson(4, n).astype(float),
+            "tier": rng.choice(["gold", "silver", "basic"], n),
+        }
+    )
     beta = {"recency": 0.015, "orders": -0.3, "tier = gold": -0.8, "tier = silver": -0.4}
-    logit = (-1.0 + beta["recency"] * x["recency"] + beta["orders"] * x["orders"]
-             + beta["tier = gold"] * (x["tier"] == "gold") + beta["tier = silver"] * (x["tier"] == "silver"))
+    logit = (
+        -1.0
+        + beta["recency"] * x["recency"]
+        + beta["orders"] * x["orders"]
+        + beta["tier = gold"] * (x["tier"] == "gold")
+        + beta["tier = silver"] * (x["tier"] == "silver")
+    )
     x["churned"] = rng.random(n) < 1 / (1 + np.exp(-logit))
     return x, beta
 
@@ -34,8 +44,13 @@ def test_recovers_logistic_coefficients(planted: tuple[pd.DataFrame, dict[str, f
     np.testing.assert_allclose(res.table["odds_ratio"], np.exp(res.table["coef"]))
     assert res.table["importance"].is_monotonic_decreasing
     # the AUC of the true risk is the ceiling; the model should be near it
-    true_logit = (-1.0 + 0.015 * x["recency"] - 0.3 * x["orders"] - 0.8 * (x["tier"] == "gold")
-                  - 0.4 * (x["tier"] == "silver"))
+    true_logit = (
+        -1.0
+        + 0.015 * x["recency"]
+        - 0.3 * x["orders"]
+        - 0.8 * (x["tier"] == "gold")
+        - 0.4 * (x["tier"] == "silver")
+    )
     ceiling = roc_auc_score(x["churned"], true_logit)
     assert res.auc_mean > ceiling - 0.02
     assert len(res.auc_folds) == 3 and res.auc_sd >= 0
@@ -79,8 +94,12 @@ def _sample_features() -> pd.DataFrame:
     tx = s.transactions.assign(order_date=pd.to_datetime(s.transactions["order_date"]))
     cut = pd.Timestamp("2024-01-01")
     early = tx[tx["order_date"] < cut]
-    g = early.groupby("customer_id").agg(orders=("order_id", "size"), spend=("amount", "sum"),
-                                         last=("order_date", "max"), first=("order_date", "min"))
+    g = early.groupby("customer_id").agg(
+        orders=("order_id", "size"),
+        spend=("amount", "sum"),
+        last=("order_date", "max"),
+        first=("order_date", "min"),
+    )
     g["days_since_last"] = (cut - g["last"]).dt.days
     g["tenure"] = (cut - g["first"]).dt.days
     recent = early[early["order_date"] >= cut - pd.Timedelta(days=90)]
@@ -97,7 +116,10 @@ def test_sample_churn_auc_above_chance() -> None:
     # most of it from latent satisfaction that behaviour shows only weakly
     assert res.auc_mean > 0.58
     assert res.auc_mean - 3 * res.auc_sd > 0.5
-    top, bottom = res.calibration["observed_rate"].iloc[-1], res.calibration["observed_rate"].iloc[0]
+    top, bottom = (
+        res.calibration["observed_rate"].iloc[-1],
+        res.calibration["observed_rate"].iloc[0],
+    )
     assert top > 1.8 * bottom
     assert "CV AUC" in res._repr_html_()
     ax = res.plot()

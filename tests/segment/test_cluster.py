@@ -66,8 +66,15 @@ def test_five_blobs_numeric(blob_fit):
     assert ari(y, seg.labels_) > 0.99
     crit = seg.criteria_
     assert list(crit.index) == list(range(2, 9))
-    assert {"silhouette", "davies_bouldin", "calinski_harabasz", "cost", "min_share",
-            "eligible", "chosen"} <= set(crit.columns)
+    assert {
+        "silhouette",
+        "davies_bouldin",
+        "calinski_harabasz",
+        "cost",
+        "min_share",
+        "eligible",
+        "chosen",
+    } <= set(crit.columns)
     assert crit["chosen"].sum() == 1 and crit.loc[5, "chosen"]
     assert crit["silhouette"].idxmax() == 5
     assert "k=5" in seg.reason_
@@ -138,8 +145,11 @@ def test_kprototypes_cost_hand_and_brute_force():
     seg = Segmenter(k=2, k_range=(2, 2), n_init=5, random_state=0).fit(X)
     assert seg.cost_ == pytest.approx(hand_cost(x, c, seg.labels_))
     # brute force over every split into two non-empty groups
-    best = min(hand_cost(x, c, np.array((0, *bits)))
-               for bits in itertools.product((0, 1), repeat=len(x) - 1) if any(bits))
+    best = min(
+        hand_cost(x, c, np.array((0, *bits)))
+        for bits in itertools.product((0, 1), repeat=len(x) - 1)
+        if any(bits)
+    )
     assert seg.cost_ <= best + 1e-9
     # the public cost of any partition equals the hand computation
     rng = np.random.default_rng(3)
@@ -152,8 +162,10 @@ def test_kprototypes_no_worse_than_naive_loop():
     """The vectorised batch algorithm reaches a cost no worse than a row-by-row Huang loop."""
     X, _ = mixed(200, seed=5, flip=0.3)
     seg = Segmenter(k=5, k_range=(5, 5), random_state=0).fit(X)
-    z = ((X[["spend", "visits", "age"]] - X[["spend", "visits", "age"]].mean())
-         / X[["spend", "visits", "age"]].std(ddof=0)).to_numpy()
+    z = (
+        (X[["spend", "visits", "age"]] - X[["spend", "visits", "age"]].mean())
+        / X[["spend", "visits", "age"]].std(ddof=0)
+    ).to_numpy()
     cat = X[["channel", "region", "device"]].to_numpy()
     rng = np.random.default_rng(0)
     naive = np.inf
@@ -404,8 +416,9 @@ def test_select_stability_options():
         Segmenter(select="stability", n_boot=1).fit(X)
     # structureless noise reaches no high bar: the most stable weakest segment wins, said so
     noise = pd.DataFrame(np.random.default_rng(3).normal(size=(300, 3)), columns=list("abc"))
-    seg = Segmenter(select="stability", stable_at=0.99, n_boot=5, k_range=(2, 5),
-                    random_state=0).fit(noise)
+    seg = Segmenter(
+        select="stability", stable_at=0.99, n_boot=5, k_range=(2, 5), random_state=0
+    ).fit(noise)
     st = seg.criteria_["stability"]
     assert st.max() < 0.99
     assert seg.k_ == int(st.idxmax())

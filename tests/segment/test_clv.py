@@ -18,6 +18,7 @@ CDNOW = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
 # ----------------------------------------------------------------- independent hand formulas
 def hand_loglik(r, alpha, a, b, x, tx, T):
     """BG/NBD likelihood, eq. (6) of Fader, Hardie & Lee (2005), written term by term."""
+
     def lbeta(u, v):
         return math.lgamma(u) + math.lgamma(v) - math.lgamma(u + v)
 
@@ -25,7 +26,9 @@ def hand_loglik(r, alpha, a, b, x, tx, T):
     l1 = math.exp(lbeta(a, b + x) - lbeta(a, b) + common - (r + x) * math.log(alpha + T))
     l2 = 0.0
     if x > 0:
-        l2 = math.exp(lbeta(a + 1, b + x - 1) - lbeta(a, b) + common - (r + x) * math.log(alpha + tx))
+        l2 = math.exp(
+            lbeta(a + 1, b + x - 1) - lbeta(a, b) + common - (r + x) * math.log(alpha + tx)
+        )
     return math.log(l1 + l2)
 
 
@@ -48,9 +51,15 @@ def hand_palive(r, alpha, a, b, x, tx, T):
 
 def hand_expected(t, r, alpha, a, b, x, tx, T):
     """Eq. (10): E[Y(t) | x, t_x, T]."""
-    num = (a + b + x - 1) / (a - 1) * (
-        1 - ((alpha + T) / (alpha + T + t)) ** (r + x)
-        * hand_2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t)))
+    num = (
+        (a + b + x - 1)
+        / (a - 1)
+        * (
+            1
+            - ((alpha + T) / (alpha + T + t)) ** (r + x)
+            * hand_2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t))
+        )
+    )
     den = 1.0 + (a / (b + x - 1) * ((alpha + T) / (alpha + tx)) ** (r + x) if x > 0 else 0.0)
     return num / den
 
@@ -112,7 +121,9 @@ def test_fit_loglik_is_sum_of_hand_terms(sim):
         m = BetaGeo().fit(x, tx, T)
     assert m.converged_
     p = m.params_
-    hand = sum(hand_loglik(p["r"], p["alpha"], p["a"], p["b"], *c) for c in zip(x, tx, T, strict=True))
+    hand = sum(
+        hand_loglik(p["r"], p["alpha"], p["a"], p["b"], *c) for c in zip(x, tx, T, strict=True)
+    )
     assert m.log_likelihood_ == pytest.approx(hand, rel=1e-10)
 
 
@@ -160,21 +171,34 @@ def test_conditional_expectation_vs_monte_carlo():
     assert abs(x2[sel].mean() - want) < 4 * se
 
 
-@pytest.mark.parametrize("x, tx, T", [(0, 0.0, 38.86), (1, 1.71, 38.86), (2, 30.43, 38.86),
-                                      (5, 20.0, 30.0), (10, 35.0, 38.0), (4, 5.0, 38.86)])
+@pytest.mark.parametrize(
+    "x, tx, T",
+    [
+        (0, 0.0, 38.86),
+        (1, 1.71, 38.86),
+        (2, 30.43, 38.86),
+        (5, 20.0, 30.0),
+        (10, 35.0, 38.0),
+        (4, 5.0, 38.86),
+    ],
+)
 def test_cdnow_parameters_match_hand_formula(x, tx, T):
     m = with_params(**CDNOW)
     h = hand_expected(39.0, *CDNOW.values(), x, tx, T)
     assert float(m.expected_purchases(39.0, x, tx, T)) == pytest.approx(h, rel=1e-9)
     assert float(m.probability_alive(x, tx, T)) == pytest.approx(
-        hand_palive(*CDNOW.values(), x, tx, T), rel=1e-12)
+        hand_palive(*CDNOW.values(), x, tx, T), rel=1e-12
+    )
 
 
 def test_expected_new_matches_hand_formula():
     r, alpha, a, b = CDNOW.values()
     for t in (1.0, 39.0, 78.0):
-        h = (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r
-                                     * hand_2f1(r, b, a + b - 1, t / (alpha + t)))
+        h = (
+            (a + b - 1)
+            / (a - 1)
+            * (1 - (alpha / (alpha + t)) ** r * hand_2f1(r, b, a + b - 1, t / (alpha + t)))
+        )
         assert float(with_params(**CDNOW).expected_purchases_new(t)) == pytest.approx(h, rel=1e-9)
 
 
@@ -223,7 +247,9 @@ def test_gamma_gamma_recovery():
     z = (gg.summary_["estimate"].to_numpy() - np.array(list(true.values()))) / se
     assert np.all(np.abs(z) < 3.5), z
     # the population mean spend p v / (q - 1) = 10 is recovered tightly
-    assert gg.params_["p"] * gg.params_["v"] / (gg.params_["q"] - 1) == pytest.approx(10.0, rel=0.05)
+    assert gg.params_["p"] * gg.params_["v"] / (gg.params_["q"] - 1) == pytest.approx(
+        10.0, rel=0.05
+    )
     # expected spend shrinks the own mean towards the population mean p v / (q - 1)
     pop = gg.params_["p"] * gg.params_["v"] / (gg.params_["q"] - 1)
     e = gg.expected_spend(np.array([1.0, 20.0, 0.0]), np.array([3 * pop, 3 * pop, 99.0]))
@@ -235,8 +261,15 @@ def test_gamma_gamma_loglik_hand():
     p, q, v, x, m = 2.0, 3.0, 10.0, 3.0, 7.5
     gg = GammaGamma()
     gg.params_ = {"p": p, "q": q, "v": v}
-    hand = (math.lgamma(p * x + q) - math.lgamma(p * x) - math.lgamma(q) + q * math.log(v)
-            + (p * x - 1) * math.log(m) + p * x * math.log(x) - (p * x + q) * math.log(v + m * x))
+    hand = (
+        math.lgamma(p * x + q)
+        - math.lgamma(p * x)
+        - math.lgamma(q)
+        + q * math.log(v)
+        + (p * x - 1) * math.log(m)
+        + p * x * math.log(x)
+        - (p * x + q) * math.log(v + m * x)
+    )
     assert float(gg.log_likelihood(x, m)) == pytest.approx(hand, rel=1e-12)
 
 
@@ -251,12 +284,24 @@ def test_gamma_gamma_correlation_warning():
 
 # ----------------------------------------------------------------- summary
 def tx_table():
-    return pd.DataFrame({
-        "cid": ["a", "a", "a", "a", "b", "b", "c", "c", "c", "d"],
-        "when": ["2024-01-01", "2024-01-01", "2024-01-04", "2024-01-08", "2024-01-02",
-                 "2024-01-05", "2024-01-03", "2024-01-06", "2024-01-06", "2024-01-09"],
-        "amt": [10.0, 5.0, 0.0, 30.0, 8.0, -8.0, 4.0, 20.0, -5.0, 12.0],
-    })
+    return pd.DataFrame(
+        {
+            "cid": ["a", "a", "a", "a", "b", "b", "c", "c", "c", "d"],
+            "when": [
+                "2024-01-01",
+                "2024-01-01",
+                "2024-01-04",
+                "2024-01-08",
+                "2024-01-02",
+                "2024-01-05",
+                "2024-01-03",
+                "2024-01-06",
+                "2024-01-06",
+                "2024-01-09",
+            ],
+            "amt": [10.0, 5.0, 0.0, 30.0, 8.0, -8.0, 4.0, 20.0, -5.0, 12.0],
+        }
+    )
 
 
 def test_summary_hand_case():
@@ -265,9 +310,15 @@ def test_summary_hand_case():
     # b: occasion 02 (8); 05 holds only a refund -> dropped
     # c: occasion 03 (4), 06 (20 - 5 = 15, refund netted)
     # d: occasion 09
-    exp = pd.DataFrame({"frequency": [2, 0, 1, 0], "recency": [7, 0, 3, 0], "age": [9, 8, 7, 1],
-                        "monetary": [15.0, 0.0, 15.0, 0.0]},
-                       index=pd.Index(["a", "b", "c", "d"], name="cid"))
+    exp = pd.DataFrame(
+        {
+            "frequency": [2, 0, 1, 0],
+            "recency": [7, 0, 3, 0],
+            "age": [9, 8, 7, 1],
+            "monetary": [15.0, 0.0, 15.0, 0.0],
+        },
+        index=pd.Index(["a", "b", "c", "d"], name="cid"),
+    )
     pd.testing.assert_frame_equal(s[exp.columns], exp, check_dtype=False)
     assert s.loc["a", "first"] == pd.Timestamp("2024-01-01")
     assert s.loc["a", "last"] == pd.Timestamp("2024-01-08")
@@ -322,8 +373,9 @@ def sample():
 
 
 def test_sample_churned_lower_probability_alive(sample):
-    s = clv_summary(sample.transactions, customer="customer_id", date="order_date",
-                    amount="amount", freq="W")
+    s = clv_summary(
+        sample.transactions, customer="customer_id", date="order_date", amount="amount", freq="W"
+    )
     bg = BetaGeo().fit(s)
     pa = pd.Series(bg.probability_alive(s), index=s.index)
     truth = sample.truth.customers.set_index("customer_id")["churned"].reindex(s.index)
@@ -344,14 +396,20 @@ def test_clv_sums_discounted_increments():
     bg = with_params(**CDNOW)
     gg = GammaGamma()
     gg.params_ = {"p": 6.25, "q": 3.74, "v": 15.44}
-    s = pd.DataFrame({"frequency": [0, 2, 5], "recency": [0, 30.43, 20.0], "age": [38.86] * 3,
-                      "monetary": [0.0, 40.0, 25.0]})
+    s = pd.DataFrame(
+        {
+            "frequency": [0, 2, 5],
+            "recency": [0, 30.43, 20.0],
+            "age": [38.86] * 3,
+            "monetary": [0.0, 40.0, 25.0],
+        }
+    )
     out = clv(bg, gg, s, horizon=6, discount_rate=0.1)
     for i in range(3):
         x, tx, T, m = s.iloc[i]
         cum = [0.0] + [hand_expected(k, *CDNOW.values(), x, tx, T) for k in range(1, 7)]
         spend = (15.44 + m * x) * 6.25 / (6.25 * x + 3.74 - 1)
-        want = spend * sum((cum[k] - cum[k - 1]) / 1.1 ** k for k in range(1, 7))
+        want = spend * sum((cum[k] - cum[k - 1]) / 1.1**k for k in range(1, 7))
         assert out["clv"].iloc[i] == pytest.approx(want, rel=1e-9)
     # no discounting: clv = spend * expected purchases over the horizon
     flat = clv(bg, gg, s, horizon=6, discount_rate=0.0)
@@ -384,8 +442,14 @@ def test_matches_lifetimes_on_the_sample(sample):
     weekly summary (``BetaGeoFitter().fit(frequency, recency, age)``, then
     ``conditional_probability_alive``, ``conditional_expected_number_of_purchases_up_to_time(52, ...)``;
     ``GammaGammaFitter().fit`` on repeat customers and ``conditional_expected_average_profit``)."""
-    summary = clv_summary(sample.transactions, customer="customer_id", date="order_date",
-                          amount="amount", asof="2025-01-01", freq="W")
+    summary = clv_summary(
+        sample.transactions,
+        customer="customer_id",
+        date="order_date",
+        amount="amount",
+        asof="2025-01-01",
+        freq="W",
+    )
     bg = BetaGeo().fit(summary)
     ref = {"r": 0.447524, "alpha": 9.924164, "a": 0.700499, "b": 15.566197}
     for k, v in ref.items():
@@ -394,12 +458,18 @@ def test_matches_lifetimes_on_the_sample(sample):
     for k, v in ref_se.items():  # both from numerical Hessians: agree to 0.1%
         assert bg.standard_errors_[k] == pytest.approx(v, rel=1e-3), k
     q = summary.loc[["C00001", "C00002", "C00005", "C00010"]]
-    np.testing.assert_allclose(bg.probability_alive(q), [0.177721, 0.96106, 0.900421, 1.0], atol=2e-6)
-    np.testing.assert_allclose(bg.expected_purchases(52, q), [0.371462, 2.712493, 4.835015, 1.42377],
-                               rtol=2e-5)
+    np.testing.assert_allclose(
+        bg.probability_alive(q), [0.177721, 0.96106, 0.900421, 1.0], atol=2e-6
+    )
+    np.testing.assert_allclose(
+        bg.expected_purchases(52, q), [0.371462, 2.712493, 4.835015, 1.42377], rtol=2e-5
+    )
     gg = GammaGamma().fit(summary[summary["frequency"] > 0])
     assert gg.params_["p"] == pytest.approx(0.899956, rel=1e-4)
     assert gg.params_["q"] == pytest.approx(127.60744, rel=1e-3)
     assert gg.params_["v"] == pytest.approx(191972.29, rel=1e-3)
-    np.testing.assert_allclose(gg.expected_spend(q["frequency"], q["monetary"]),
-                               [1347.7925, 1348.2742, 1372.9077, 1364.5847], rtol=1e-5)
+    np.testing.assert_allclose(
+        gg.expected_spend(q["frequency"], q["monetary"]),
+        [1347.7925, 1348.2742, 1372.9077, 1364.5847],
+        rtol=1e-5,
+    )

@@ -15,42 +15,65 @@ from needlab.segment.profile import profile
 def prof():
     # segment a: young, big city, app users; b: older, small city; c: average (no trait)
     n = 60
-    df = pd.DataFrame({
-        "seg": np.repeat(["a", "b", "c"], n),
-        "age": np.r_[20 + np.arange(n) % 6, 50 + np.arange(n) % 6, 34 + np.arange(n) % 6].astype(float),
-        "city": np.r_[["big"] * 55 + ["small"] * 5, ["small"] * 55 + ["big"] * 5,
-                      ["big"] * 30 + ["small"] * 30],
-        "app": np.r_[[True] * 50 + [False] * 10, [False] * 60, [True] * 30 + [False] * 30],
-    })
+    df = pd.DataFrame(
+        {
+            "seg": np.repeat(["a", "b", "c"], n),
+            "age": np.r_[
+                20 + np.arange(n) % 6, 50 + np.arange(n) % 6, 34 + np.arange(n) % 6
+            ].astype(float),
+            "city": np.r_[
+                ["big"] * 55 + ["small"] * 5,
+                ["small"] * 55 + ["big"] * 5,
+                ["big"] * 30 + ["small"] * 30,
+            ],
+            "app": np.r_[[True] * 50 + [False] * 10, [False] * 60, [True] * 30 + [False] * 30],
+        }
+    )
     return profile(df, "seg", ["age", "city", "app"])
 
 
 def test_names_from_traits(prof) -> None:
     res = personas(prof, labels={"age-": "Young", "age+": "Older", "city = big": "Big city"})
     t = res.table.set_index("segment")
-    assert list(res.table.columns) == ["segment", "name", "size", "share", "traits", "needs", "pains"]
+    assert list(res.table.columns) == [
+        "segment",
+        "name",
+        "size",
+        "share",
+        "traits",
+        "needs",
+        "pains",
+    ]
     # a: app (index 83.3/44.4 = 188) > big city (91.7/50 = 183) > young (22.5/37.2 = 61, |log| 0.49)
     assert t.loc["a", "name"] == "app · Big city · Young"
     assert t.loc["b", "name"] == "small · not app · Older"
     assert t.loc["c", "name"] == "Segment c"  # no significant trait
     assert any("'c'" in n for n in res.notes)
     assert t.loc["a", "size"] == 60 and t.loc["a", "share"] == pytest.approx(1 / 3)
-    assert res.cards[0]["traits"] == ["app: 83% vs 44% (index 188)", "Big city: 92% vs 50% (index 183)",
-                                      "Young: 22.5 vs 37.2 (index 61)"]
+    assert res.cards[0]["traits"] == [
+        "app: 83% vs 44% (index 188)",
+        "Big city: 92% vs 50% (index 183)",
+        "Young: 22.5 vs 37.2 (index 61)",
+    ]
     assert t.loc["a", "traits"] == "; ".join(res.cards[0]["traits"])
 
 
 def test_large_means_read_as_plain_numbers() -> None:
     # spend in yuan reads "7,546 vs 5,046", never "7.55e+03 vs 5.05e+03"
-    df = pd.DataFrame({"seg": ["a"] * 30 + ["b"] * 30,
-                       "spend": [7500.0 + 10 * (i % 11) for i in range(30)]
-                       + [2500.0 + 10 * (i % 11) for i in range(30)],
-                       "small": [0.0012 + 0.0001 * (i % 3) for i in range(30)]
-                       + [0.0042 + 0.0001 * (i % 3) for i in range(30)]})
+    df = pd.DataFrame(
+        {
+            "seg": ["a"] * 30 + ["b"] * 30,
+            "spend": [7500.0 + 10 * (i % 11) for i in range(30)]
+            + [2500.0 + 10 * (i % 11) for i in range(30)],
+            "small": [0.0012 + 0.0001 * (i % 3) for i in range(30)]
+            + [0.0042 + 0.0001 * (i % 3) for i in range(30)],
+        }
+    )
     res = personas(profile(df, "seg", ["spend", "small"]))
     t = res.table.set_index("segment")
-    assert t.loc["a", "traits"] == ("low small: 0.0013 vs 0.0028 (index 46); "
-                                    "high spend: 7,546 vs 5,046 (index 150)")
+    assert t.loc["a", "traits"] == (
+        "low small: 0.0013 vs 0.0028 (index 46); high spend: 7,546 vs 5,046 (index 150)"
+    )
     assert "e+" not in res.to_markdown()
 
 
@@ -63,12 +86,21 @@ def test_top_and_names_override(prof) -> None:
 
 
 def test_needs_and_pains(prof) -> None:
-    kano = pd.DataFrame({"segment": ["a", "a", "a", "b", "b"],
-                         "feature": ["app control", "quiet", "voice", "quiet", "price"],
-                         "category": ["A", "O", "A", "M", "O"],
-                         "better": [0.8, 0.3, 0.6, 0.7, 0.9]})
-    pains = pd.DataFrame({"segment": ["a", "b", "b", "zz"], "code": ["bugs", "delivery", "price", "x"],
-                          "share": [0.2, 0.15, 0.35, 0.5]})
+    kano = pd.DataFrame(
+        {
+            "segment": ["a", "a", "a", "b", "b"],
+            "feature": ["app control", "quiet", "voice", "quiet", "price"],
+            "category": ["A", "O", "A", "M", "O"],
+            "better": [0.8, 0.3, 0.6, 0.7, 0.9],
+        }
+    )
+    pains = pd.DataFrame(
+        {
+            "segment": ["a", "b", "b", "zz"],
+            "code": ["bugs", "delivery", "price", "x"],
+            "share": [0.2, 0.15, 0.35, 0.5],
+        }
+    )
     res = personas(prof, top=2, needs=kano, pains=pains)
     t = res.table.set_index("segment")
     assert t.loc["a", "needs"] == "app control (0.80); voice (0.60)"
@@ -83,11 +115,14 @@ def test_needs_and_pains(prof) -> None:
 
 def test_html_and_markdown_escape_user_text() -> None:
     evil = "<script>alert(1)</script>"
-    df = pd.DataFrame({"seg": ["x"] * 40 + ["y"] * 40,
-                       "q": [evil] * 38 + ["ok"] * 2 + ["ok"] * 38 + [evil] * 2})
-    res = personas(profile(df, "seg", ["q"]), pains=pd.DataFrame({"segment": ["x"], "label": [evil],
-                                                                   "share": [0.5]}),
-                   names={"y": "<b>bold</b>"})
+    df = pd.DataFrame(
+        {"seg": ["x"] * 40 + ["y"] * 40, "q": [evil] * 38 + ["ok"] * 2 + ["ok"] * 38 + [evil] * 2}
+    )
+    res = personas(
+        profile(df, "seg", ["q"]),
+        pains=pd.DataFrame({"segment": ["x"], "label": [evil], "share": [0.5]}),
+        names={"y": "<b>bold</b>"},
+    )
     page = res._repr_html_()
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "<b>bold</b>" not in page and "&lt;b&gt;bold&lt;/b&gt;" in page
@@ -108,7 +143,9 @@ def test_planted_sample_personas() -> None:
 
     s = load_sample()
     data = s.customers.assign(segment=s.truth.customers["segment"].to_numpy())
-    res = personas(profile(data, "segment", ["age", "city_tier", "income_band"]), labels={"age-": "Young"})
+    res = personas(
+        profile(data, "segment", ["age", "city_tier", "income_band"]), labels={"age-": "Young"}
+    )
     t = res.table.set_index("segment")
     assert t.loc["premium", "name"].split(" · ")[0] == "4万以上"
     assert "Young" in t.loc["tech", "traits"]
@@ -125,8 +162,13 @@ def test_bad_input(prof) -> None:
 
 def test_no_significant_trait_anywhere() -> None:
     rng = np.random.default_rng(0)
-    df = pd.DataFrame({"k": rng.choice([3, 1, 2], 150), "x": rng.normal(size=150) + 5,
-                       "r": rng.choice(["u", "v"], 150)})
+    df = pd.DataFrame(
+        {
+            "k": rng.choice([3, 1, 2], 150),
+            "x": rng.normal(size=150) + 5,
+            "r": rng.choice(["u", "v"], 150),
+        }
+    )
     res = personas(profile(df, "k", ["x", "r"], alpha=1e-9))
     assert res.table["name"].tolist() == ["Segment 1", "Segment 2", "Segment 3"]
     assert (res.table["traits"] == "").all() and len(res.notes) == 3
@@ -137,10 +179,13 @@ def test_pains_from_a_pain_matrix_result() -> None:
     from needlab.painpoints.coding import code_text
     from needlab.painpoints.matrix import pain_matrix
 
-    fb = pd.DataFrame({
-        "seg": ["x"] * 40 + ["y"] * 40,
-        "age": [25 + i % 7 for i in range(40)] + [50 + i % 7 for i in range(40)],
-        "text": ["物流太慢了"] * 30 + ["很好用"] * 10 + ["客服态度很差"] * 20 + ["很好用"] * 20})
+    fb = pd.DataFrame(
+        {
+            "seg": ["x"] * 40 + ["y"] * 40,
+            "age": [25 + i % 7 for i in range(40)] + [50 + i % 7 for i in range(40)],
+            "text": ["物流太慢了"] * 30 + ["很好用"] * 10 + ["客服态度很差"] * 20 + ["很好用"] * 20,
+        }
+    )
     pm = pain_matrix(code_text(fb, "text", by="seg"), by="seg")
     res = personas(profile(fb, "seg", ["age"]), pains=pm)
     t = res.table.set_index("segment")

@@ -46,7 +46,9 @@ def test_hand_values_index_and_tests(hand: pd.DataFrame) -> None:
         assert c["rest"] == pytest.approx(rest.age.mean())
         assert c["index"] == pytest.approx(inside.age.mean() / hand.age.mean() * 100)
         # independent: scipy's Welch test
-        assert c["p"] == pytest.approx(stats.ttest_ind(inside.age, rest.age, equal_var=False).pvalue, rel=1e-8)
+        assert c["p"] == pytest.approx(
+            stats.ttest_ind(inside.age, rest.age, equal_var=False).pvalue, rel=1e-8
+        )
         s = _cell(res, seg, "city", "big")
         k_in, k_out = (inside.city == "big").sum(), (rest.city == "big").sum()
         assert s["value"] == pytest.approx(k_in / len(inside))

@@ -40,8 +40,11 @@ def test_tie_scores_no_ties_are_quintiles():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.integers(0, 6), min_size=1, max_size=60), st.integers(2, 9),
-       st.sampled_from(["min", "average", "max", "dense"]))
+@given(
+    st.lists(st.integers(0, 6), min_size=1, max_size=60),
+    st.integers(2, 9),
+    st.sampled_from(["min", "average", "max", "dense"]),
+)
 def test_tie_scores_properties(values, bins, ties):
     x = np.array(values)
     s = tie_scores(x, bins, ties)
@@ -60,12 +63,20 @@ def test_tie_scores_properties(values, bins, ties):
 # ----------------------------------------------------------------- rfm values
 def test_rfm_hand_case_with_heavy_ties():
     # 6 customers, asof 2024-01-11; a..d bought once (frequency ties), e twice, f three times
-    t = tx([
-        ("a", "2024-01-10", 10.0), ("b", "2024-01-10", 10.0), ("c", "2024-01-05", 10.0),
-        ("d", "2024-01-01", 50.0), ("e", "2024-01-02", 20.0), ("e", "2024-01-09", 20.0),
-        ("e", "2024-01-09", 5.0), ("f", "2024-01-03", 30.0), ("f", "2024-01-06", 30.0),
-        ("f", "2024-01-08", 30.0),
-    ])
+    t = tx(
+        [
+            ("a", "2024-01-10", 10.0),
+            ("b", "2024-01-10", 10.0),
+            ("c", "2024-01-05", 10.0),
+            ("d", "2024-01-01", 50.0),
+            ("e", "2024-01-02", 20.0),
+            ("e", "2024-01-09", 20.0),
+            ("e", "2024-01-09", 5.0),
+            ("f", "2024-01-03", 30.0),
+            ("f", "2024-01-06", 30.0),
+            ("f", "2024-01-08", 30.0),
+        ]
+    )
     res = rfm(t, customer="cust", date="day", amount="amt")
     tab = res.table.set_index("cust")
     assert res.asof == pd.Timestamp("2024-01-11")  # day after the last transaction
@@ -84,16 +95,29 @@ def test_rfm_hand_case_with_heavy_ties():
     assert tab["score"].tolist() == [7, 7, 4, 7, 13, 13]
     # standard grid, FM = (f + m + 1) // 2: a/b R5 FM1 New; c R2 FM1 Hibernating;
     # d R1 FM3 At risk; e R4 FM5 Loyal; f R3 FM5 Loyal
-    assert tab["segment"].astype(str).tolist() == ["New", "New", "Hibernating", "At risk",
-                                                   "Loyal", "Loyal"]
+    assert tab["segment"].astype(str).tolist() == [
+        "New",
+        "New",
+        "Hibernating",
+        "At risk",
+        "Loyal",
+        "Loyal",
+    ]
     assert res.levels["f"] == [1, 5]
     assert any("F 2 of 5 (1, 5)" in n for n in res.notes)
 
 
 def test_rfm_average_ties_one_time_buyers_never_score_1():
-    t = tx([(c, "2024-01-01", 10.0) for c in "abcdefg"]
-           + [("h", "2024-01-01", 1.0), ("h", "2024-01-02", 1.0),
-              ("i", "2024-01-01", 1.0), ("i", "2024-01-03", 1.0), ("i", "2024-01-04", 1.0)])
+    t = tx(
+        [(c, "2024-01-01", 10.0) for c in "abcdefg"]
+        + [
+            ("h", "2024-01-01", 1.0),
+            ("h", "2024-01-02", 1.0),
+            ("i", "2024-01-01", 1.0),
+            ("i", "2024-01-03", 1.0),
+            ("i", "2024-01-04", 1.0),
+        ]
+    )
     res = rfm(t, customer="cust", date="day", amount="amt", ties="average")
     f = res.table.set_index("cust")["f"]
     # 7 of 9 bought once: midrank 4 -> ceil(20/9) = 3; h midrank 8 -> 5; i -> 5
@@ -104,18 +128,22 @@ def test_rfm_average_ties_one_time_buyers_never_score_1():
 def test_rfm_matches_independent_pandas_groupby():
     rng = np.random.default_rng(7)
     n = 3000
-    t = pd.DataFrame({
-        "cust": rng.integers(0, 400, n).astype(str),
-        "day": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 90, n), unit="D"),
-        "amt": np.round(rng.gamma(2, 20, n)),
-    })
+    t = pd.DataFrame(
+        {
+            "cust": rng.integers(0, 400, n).astype(str),
+            "day": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 90, n), unit="D"),
+            "amt": np.round(rng.gamma(2, 20, n)),
+        }
+    )
     res = rfm(t, customer="cust", date="day", amount="amt", asof="2024-04-30")
     g = t.groupby("cust")
-    ref = pd.DataFrame({
-        "recency": (pd.Timestamp("2024-04-30") - g["day"].max()).dt.days,
-        "frequency": g["day"].nunique(),
-        "monetary": g["amt"].sum(),
-    }).sort_index()
+    ref = pd.DataFrame(
+        {
+            "recency": (pd.Timestamp("2024-04-30") - g["day"].max()).dt.days,
+            "frequency": g["day"].nunique(),
+            "monetary": g["amt"].sum(),
+        }
+    ).sort_index()
     tab = res.table.set_index("cust")
     assert tab.index.tolist() == ref.index.tolist()
     np.testing.assert_array_equal(tab["recency"], ref["recency"])
@@ -129,12 +157,15 @@ def test_rfm_matches_independent_pandas_groupby():
 
 def _random_tx(seed, n=400, customers=60):
     rng = np.random.default_rng(seed)
-    return pd.DataFrame({
-        "cust": rng.integers(0, customers, n).astype(str),
-        "day": (pd.Timestamp("2024-01-01")
-                + pd.to_timedelta(rng.integers(0, 30, n), unit="D")).astype("datetime64[ns]"),
-        "amt": rng.choice([5.0, 10.0, 20.0], n),
-    })
+    return pd.DataFrame(
+        {
+            "cust": rng.integers(0, customers, n).astype(str),
+            "day": (
+                pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 30, n), unit="D")
+            ).astype("datetime64[ns]"),
+            "amt": rng.choice([5.0, 10.0, 20.0], n),
+        }
+    )
 
 
 @settings(max_examples=25, deadline=None)
@@ -142,8 +173,12 @@ def _random_tx(seed, n=400, customers=60):
 def test_rfm_permutation_invariance_and_sizes(seed):
     t = _random_tx(seed)
     a = rfm(t, customer="cust", date="day", amount="amt")
-    b = rfm(t.sample(frac=1, random_state=seed).reset_index(drop=True), customer="cust",
-            date="day", amount="amt")
+    b = rfm(
+        t.sample(frac=1, random_state=seed).reset_index(drop=True),
+        customer="cust",
+        date="day",
+        amount="amt",
+    )
     pd.testing.assert_frame_equal(a.table, b.table)
     seg = a.segments()
     assert seg["count"].sum() == len(a.table) == t["cust"].nunique()
@@ -153,7 +188,9 @@ def test_rfm_permutation_invariance_and_sizes(seed):
 def test_identical_customers_identical_scores():
     base = _random_tx(1, n=200, customers=20)
     clone = base.assign(cust=base["cust"] + "_clone")
-    res = rfm(pd.concat([base, clone], ignore_index=True), customer="cust", date="day", amount="amt")
+    res = rfm(
+        pd.concat([base, clone], ignore_index=True), customer="cust", date="day", amount="amt"
+    )
     tab = res.table.set_index("cust")
     orig = tab.loc[[c for c in tab.index if not c.endswith("_clone")]]
     twin = tab.loc[[c + "_clone" for c in orig.index]]
@@ -162,8 +199,14 @@ def test_identical_customers_identical_scores():
 
 
 def test_order_column_counts_orders():
-    t = pd.DataFrame({"c": ["a", "a", "a", "b"], "d": ["2024-01-01"] * 3 + ["2024-01-02"],
-                      "o": ["o1", "o1", "o2", "o3"], "v": [1.0, 2.0, 3.0, 4.0]})
+    t = pd.DataFrame(
+        {
+            "c": ["a", "a", "a", "b"],
+            "d": ["2024-01-01"] * 3 + ["2024-01-02"],
+            "o": ["o1", "o1", "o2", "o3"],
+            "v": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
     by_day = rfm(t, customer="c", date="d", amount="v").table.set_index("c")
     by_order = rfm(t, customer="c", date="d", amount="v", order="o").table.set_index("c")
     assert by_day.loc["a", "frequency"] == 1 and by_order.loc["a", "frequency"] == 2
@@ -178,14 +221,26 @@ def test_standard_grid_is_a_partition_of_eleven_segments():
 
 def test_custom_scheme_dict_and_callable():
     t = _random_tx(2)
-    res = rfm(t, customer="cust", date="day", amount="amt",
-              scheme={"best": "r >= 4 and fm >= 4", "asleep": "r <= 2"})
+    res = rfm(
+        t,
+        customer="cust",
+        date="day",
+        amount="amt",
+        scheme={"best": "r >= 4 and fm >= 4", "asleep": "r <= 2"},
+    )
     tab = res.table
     fm = (tab["f"] + tab["m"] + 1) // 2
-    expect = np.where((tab["r"] >= 4) & (fm >= 4), "best", np.where(tab["r"] <= 2, "asleep", "other"))
+    expect = np.where(
+        (tab["r"] >= 4) & (fm >= 4), "best", np.where(tab["r"] <= 2, "asleep", "other")
+    )
     assert (tab["segment"].astype(str).to_numpy() == expect).all()
-    res2 = rfm(t, customer="cust", date="day", amount="amt",
-               scheme=lambda d: np.where(d["score"] >= 10, "hi", "lo"))
+    res2 = rfm(
+        t,
+        customer="cust",
+        date="day",
+        amount="amt",
+        scheme=lambda d: np.where(d["score"] >= 10, "hi", "lo"),
+    )
     assert set(res2.table["segment"].astype(str)) <= {"hi", "lo"}
     with pytest.raises(ConfigError, match="returned"):
         rfm(t, customer="cust", date="day", amount="amt", scheme=lambda d: ["x"])
@@ -199,8 +254,14 @@ def test_bins_other_than_5_names_no_segments():
 
 # ----------------------------------------------------------------- data policies
 def test_refund_policies():
-    t = tx([("a", "2024-01-01", 50.0), ("a", "2024-01-05", -20.0), ("b", "2024-01-03", 10.0),
-            ("c", "2024-01-04", -5.0)])
+    t = tx(
+        [
+            ("a", "2024-01-01", 50.0),
+            ("a", "2024-01-05", -20.0),
+            ("b", "2024-01-03", 10.0),
+            ("c", "2024-01-04", -5.0),
+        ]
+    )
     net = rfm(t, customer="cust", date="day", amount="amt").table.set_index("cust")
     assert net.loc["a", "monetary"] == 30.0 and net.loc["a", "frequency"] == 1
     assert net.loc["a", "recency"] == 5  # the refund day is not a purchase occasion
@@ -215,8 +276,14 @@ def test_refund_policies():
 
 
 def test_duplicates_counted_and_dropped():
-    t = pd.DataFrame({"cust": ["a", "a", "a", "b"], "day": ["2024-01-01"] * 4,
-                      "amt": [10.0, 10.0, 10.0, 10.0], "sku": ["x", "x", "y", "x"]})
+    t = pd.DataFrame(
+        {
+            "cust": ["a", "a", "a", "b"],
+            "day": ["2024-01-01"] * 4,
+            "amt": [10.0, 10.0, 10.0, 10.0],
+            "sku": ["x", "x", "y", "x"],
+        }
+    )
     keep = rfm(t, customer="cust", date="day", amount="amt")
     assert keep.table.set_index("cust").loc["a", "monetary"] == 30.0
     assert any("1 exact duplicate rows kept" in n for n in keep.notes)
@@ -226,9 +293,13 @@ def test_duplicates_counted_and_dropped():
 
 
 def test_missing_customer_and_date_excluded_and_counted():
-    t = pd.DataFrame({"cust": ["a", None, "b", "b"], "day": ["2024-01-01", "2024-01-02", None,
-                                                          "2024-01-03"],
-                      "amt": [1.0, 2.0, 3.0, 4.0]})
+    t = pd.DataFrame(
+        {
+            "cust": ["a", None, "b", "b"],
+            "day": ["2024-01-01", "2024-01-02", None, "2024-01-03"],
+            "amt": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
     res = rfm(t, customer="cust", date="day", amount="amt")
     assert len(res.table) == 2
     assert any("1 rows with a missing customer id ('cust') excluded" in n for n in res.notes)
@@ -278,8 +349,13 @@ def test_sample_rfm_and_plot():
     s = load_sample()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        res = rfm(s.transactions, customer="customer_id", date="order_date", amount="amount",
-                  order="order_id")
+        res = rfm(
+            s.transactions,
+            customer="customer_id",
+            date="order_date",
+            amount="amount",
+            order="order_id",
+        )
     truth = s.truth.customers.set_index("customer_id")
     tab = res.table.set_index("customer_id")
     assert len(tab) == len(truth)
@@ -304,17 +380,33 @@ def test_sample_rfm_and_plot():
 def test_at_risk_flags_the_quiet_good_customers() -> None:
     from needlab.errors import ConfigError as _ConfigError
 
-    tx = pd.DataFrame({
-        "c": ["a", "a", "a", "b", "c", "c", "d", "e", "e", "e", "e"],
-        "d": ["2024-01-02", "2024-01-05", "2024-01-09", "2024-06-20", "2024-06-01", "2024-06-25",
-              "2024-03-01", "2024-06-26", "2024-06-27", "2024-06-28", "2024-06-29"],
-        "v": [500, 400, 600, 20, 50, 60, 30, 300, 200, 400, 500]})
+    tx = pd.DataFrame(
+        {
+            "c": ["a", "a", "a", "b", "c", "c", "d", "e", "e", "e", "e"],
+            "d": [
+                "2024-01-02",
+                "2024-01-05",
+                "2024-01-09",
+                "2024-06-20",
+                "2024-06-01",
+                "2024-06-25",
+                "2024-03-01",
+                "2024-06-26",
+                "2024-06-27",
+                "2024-06-28",
+                "2024-06-29",
+            ],
+            "v": [500, 400, 600, 20, 50, 60, 30, 300, 200, 400, 500],
+        }
+    )
     res = rfm(tx, customer="c", date="d", amount="v", asof="2024-07-01")
     seg = res.table.set_index("c")["segment"].astype(str)
     flag = res.at_risk()
     assert flag.index.tolist() == ["a", "b", "c", "d", "e"]
-    assert flag.to_dict() == {c: seg[c] in ("About to sleep", "At risk", "Can't lose them") for c in seg.index}
-    assert bool(flag["a"])   # bought much and often, long ago
+    assert flag.to_dict() == {
+        c: seg[c] in ("About to sleep", "At risk", "Can't lose them") for c in seg.index
+    }
+    assert bool(flag["a"])  # bought much and often, long ago
     assert not bool(flag["e"])  # bought much and often, just now
     only_lost = res.at_risk(["Lost"])
     assert only_lost.to_dict() == {c: seg[c] == "Lost" for c in seg.index}

@@ -12,15 +12,20 @@ from needlab.segment.rules import age_bands, city_tier_bands, income_bands, segm
 
 @pytest.fixture
 def people():
-    return pd.DataFrame({"age": [22, 41, 67, 30, 55, np.nan],
-                         "spend": [50, 900, 120, 600, 40, 10],
-                         "city": ["一线", "二线", "一线", "新一线", "三线", "一线"]},
-                        index=[10, 11, 12, 13, 14, 15])
+    return pd.DataFrame(
+        {
+            "age": [22, 41, 67, 30, 55, np.nan],
+            "spend": [50, 900, 120, 600, 40, 10],
+            "city": ["一线", "二线", "一线", "新一线", "三线", "一线"],
+        },
+        index=[10, 11, 12, 13, 14, 15],
+    )
 
 
 def test_first_rule_wins_counts_and_overlaps(people):
-    res = segment_rules(people, {"big": "spend >= 500", "young": "age < 35",
-                                 "tier1": lambda d: d["city"] == "一线"})
+    res = segment_rules(
+        people, {"big": "spend >= 500", "young": "age < 35", "tier1": lambda d: d["city"] == "一线"}
+    )
     # rows: 22/50/一线 -> young (also tier1); 41/900 -> big; 67/一线 -> tier1; 30/600 -> big (also
     # young); 55/三线 -> other; NaN/一线 -> tier1 (NaN < 35 is False)
     assert res.labels.tolist() == ["young", "big", "tier1", "big", "other", "tier1"]
@@ -69,8 +74,9 @@ def test_rule_segments_on_sample_reproduce_manual_masks():
     from needlab.datasets import load_sample
 
     c = load_sample().customers
-    res = segment_rules(c, {"young tier1": "age < 30 and city_tier == '一线'",
-                            "senior": "age >= 55"})
+    res = segment_rules(
+        c, {"young tier1": "age < 30 and city_tier == '一线'", "senior": "age >= 55"}
+    )
     young = (c["age"] < 30) & (c["city_tier"] == "一线")
     senior = (c["age"] >= 55) & ~young
     t = res.table.set_index("segment")["count"]
@@ -85,11 +91,28 @@ def test_rule_segments_on_sample_reproduce_manual_masks():
 
 def test_age_bands_labels_and_missing():
     out = age_bands(pd.Series([17, 18, 24, 24.9, 25, 34, 35, 64, 65, 99, np.nan], name="age"))
-    assert out.tolist()[:-1] == ["under 18", "18-24", "18-24", "18-24", "25-34", "25-34",
-                                 "35-44", "55-64", "65+", "65+"]
+    assert out.tolist()[:-1] == [
+        "under 18",
+        "18-24",
+        "18-24",
+        "18-24",
+        "25-34",
+        "25-34",
+        "35-44",
+        "55-64",
+        "65+",
+        "65+",
+    ]
     assert pd.isna(out.iloc[-1]) and out.attrs["n_missing"] == 1
     assert out.cat.ordered and out.cat.categories.tolist() == [
-        "under 18", "18-24", "25-34", "35-44", "45-54", "55-64", "65+"]
+        "under 18",
+        "18-24",
+        "25-34",
+        "35-44",
+        "45-54",
+        "55-64",
+        "65+",
+    ]
     with pytest.raises(DataError, match=r"'age'.*-3"):
         age_bands(pd.Series([20, -3], name="age"))
     with pytest.raises(DataError, match=r"'age'.*'old'.*rows 1"):
@@ -99,19 +122,45 @@ def test_age_bands_labels_and_missing():
 
 
 def test_income_bands():
-    out = income_bands([0, 9999, 10000, 25000, 1_500_000, None], [10000, 20000, 50000],
-                       unit="元")
-    assert out.tolist()[:5] == ["under 10k元", "under 10k元", "10k元-20k元", "20k元-50k元",
-                                "50k元+"]
+    out = income_bands([0, 9999, 10000, 25000, 1_500_000, None], [10000, 20000, 50000], unit="元")
+    assert out.tolist()[:5] == [
+        "under 10k元",
+        "under 10k元",
+        "10k元-20k元",
+        "20k元-50k元",
+        "50k元+",
+    ]
     assert out.attrs["n_missing"] == 1
 
 
 def test_city_tier_bands_zh_en_and_folding():
-    out = city_tier_bands(pd.Series(["一线城市", " tier 1 ", "New Tier 1", "新一线", "二线",
-                                     "Second-tier", "三线", "Tier 4", None], name="city"))
+    out = city_tier_bands(
+        pd.Series(
+            [
+                "一线城市",
+                " tier 1 ",
+                "New Tier 1",
+                "新一线",
+                "二线",
+                "Second-tier",
+                "三线",
+                "Tier 4",
+                None,
+            ],
+            name="city",
+        )
+    )
     assert out.cat.categories.tolist() == ["Tier 1", "New tier 1", "Tier 2", "Tier 3", "Tier 4"]
-    assert out.tolist()[:-1] == ["Tier 1", "Tier 1", "New tier 1", "New tier 1", "Tier 2",
-                                 "Tier 2", "Tier 3", "Tier 4"]
+    assert out.tolist()[:-1] == [
+        "Tier 1",
+        "Tier 1",
+        "New tier 1",
+        "New tier 1",
+        "Tier 2",
+        "Tier 2",
+        "Tier 3",
+        "Tier 4",
+    ]
     assert out.attrs["n_missing"] == 1
     fold = city_tier_bands(["三线及以下", "四线", "一线"], lang="zh")
     assert fold.tolist() == ["三线及以下", "三线及以下", "一线"]

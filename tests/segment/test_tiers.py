@@ -45,7 +45,12 @@ def test_value_tiers_thresholds_and_missing():
     v = pd.Series([5000, 1000, 999, np.nan, 20], index=list("abcde"), name="spend")
     res = value_tiers(v, thresholds=(5000, 1000))
     assert res.tiers.astype(object).where(res.tiers.notna(), None).tolist() == [
-        "high", "medium", "low", None, "low"]
+        "high",
+        "medium",
+        "low",
+        None,
+        "low",
+    ]
     assert res.n_missing == 1 and any("1 customers with a missing 'spend'" in n for n in res.notes)
     with pytest.raises(ConfigError):
         value_tiers(v, thresholds=(1000, 5000))
@@ -56,8 +61,9 @@ def test_value_tiers_thresholds_and_missing():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.integers(0, 8), min_size=1, max_size=80),
-       st.sampled_from(["up", "down", "average"]))
+@given(
+    st.lists(st.integers(0, 8), min_size=1, max_size=80), st.sampled_from(["up", "down", "average"])
+)
 def test_value_tiers_never_split_ties(values, ties):
     v = pd.Series(values, dtype=float)
     res = value_tiers(v, ties=ties)
@@ -89,15 +95,25 @@ def test_value_tiers_reproduce_sample_truth():
 
 
 def test_tier_migration_hand_case():
-    before = pd.Series(["high", "high", "medium", "medium", "low", "low", "low", "medium"],
-                       index=["a", "b", "c", "d", "e", "f", "g", "h"])
-    after = pd.Series(["high", "medium", "high", "medium", "low", "medium", "high", "low"],
-                      index=["a", "b", "c", "d", "e", "f", "i", "j"])
+    before = pd.Series(
+        ["high", "high", "medium", "medium", "low", "low", "low", "medium"],
+        index=["a", "b", "c", "d", "e", "f", "g", "h"],
+    )
+    after = pd.Series(
+        ["high", "medium", "high", "medium", "low", "medium", "high", "low"],
+        index=["a", "b", "c", "d", "e", "f", "i", "j"],
+    )
     res = tier_migration(before, after, order=["low", "medium", "high"])
     # a stays high; b high->medium (down); c medium->high (up); d stays; e stays low;
     # f low->medium (up); g, h lost; i, j new
-    assert res.counts == {"upgraded": 2, "downgraded": 1, "stayed": 3, "new": 2, "lost": 2,
-                          "customers": 10}
+    assert res.counts == {
+        "upgraded": 2,
+        "downgraded": 1,
+        "stayed": 3,
+        "new": 2,
+        "lost": 2,
+        "customers": 10,
+    }
     m = res.table
     assert m.index.tolist() == ["high", "medium", "low", "new"]
     assert m.columns.tolist() == ["high", "medium", "low", "lost", "total"]
@@ -121,11 +137,15 @@ def test_tier_migration_uses_categorical_order_and_validates():
     with pytest.raises(ConfigError, match="no order"):
         tier_migration(pd.Series(["a"], index=[1]), pd.Series(["b"], index=[1]))
     with pytest.raises(ConfigError, match="not in order"):
-        tier_migration(pd.Series(["x"], index=[1]), pd.Series(["low"], index=[1]),
-                       order=["low", "high"])
+        tier_migration(
+            pd.Series(["x"], index=[1]), pd.Series(["low"], index=[1]), order=["low", "high"]
+        )
     with pytest.raises(DataError, match="duplicated customer ids"):
-        tier_migration(pd.Series(["low", "high"], index=[1, 1]), pd.Series(["low"], index=[1]),
-                       order=["low", "high"])
+        tier_migration(
+            pd.Series(["low", "high"], index=[1, 1]),
+            pd.Series(["low"], index=[1]),
+            order=["low", "high"],
+        )
     import matplotlib.pyplot as plt
 
     ax = res.plot()

@@ -25,11 +25,15 @@ from needlab.tables.weighting import rake
 def df() -> pd.DataFrame:
     rng = np.random.default_rng(3)
     n = 120
-    return pd.DataFrame({
-        "sat": rng.choice(["lo", "mid", "hi"], n), "region": rng.choice(["N", "S", "E"], n),
-        "score": rng.integers(1, 6, n).astype(float), "ltr": rng.integers(0, 11, n),
-        "w": rng.uniform(0.5, 2.0, n),
-    })
+    return pd.DataFrame(
+        {
+            "sat": rng.choice(["lo", "mid", "hi"], n),
+            "region": rng.choice(["N", "S", "E"], n),
+            "score": rng.integers(1, 6, n).astype(float),
+            "ltr": rng.integers(0, 11, n),
+            "w": rng.uniform(0.5, 2.0, n),
+        }
+    )
 
 
 CALLS = {
@@ -46,23 +50,28 @@ WITH_ALPHA = ("crosstab", "banner", "compare_means")
 
 # --- unknown columns ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("call", [
-    lambda d: crosstab(d, "sat", "regoin"),
-    lambda d: crosstab(d, "sta", "region"),
-    lambda d: banner(d, ["sat"], ["regoin"]),
-    lambda d: banner(d, ["sat"], ["region"], means=["scroe"]),
-    lambda d: compare_means(d, "scroe", "region"),
-    lambda d: freq(d, "sta"),
-    lambda d: nps(d, "ltr", by="regoin"),
-    lambda d: top_box(d, ["scroe"]),
-    lambda d: rake(d, {"regoin": {"N": 0.5, "S": 0.5}}),
-])
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda d: crosstab(d, "sat", "regoin"),
+        lambda d: crosstab(d, "sta", "region"),
+        lambda d: banner(d, ["sat"], ["regoin"]),
+        lambda d: banner(d, ["sat"], ["region"], means=["scroe"]),
+        lambda d: compare_means(d, "scroe", "region"),
+        lambda d: freq(d, "sta"),
+        lambda d: nps(d, "ltr", by="regoin"),
+        lambda d: top_box(d, ["scroe"]),
+        lambda d: rake(d, {"regoin": {"N": 0.5, "S": 0.5}}),
+    ],
+)
 def test_unknown_column_named_with_suggestion(df, call) -> None:
     with pytest.raises(SchemaError, match=r"'(regoin|sta|scroe)'.*did you mean"):
         call(df)
 
 
 # --- weights --------------------------------------------------------------------------------
+
 
 def _bad_weights(kind: str, n: int):
     w = np.ones(n)
@@ -80,13 +89,16 @@ def _bad_weights(kind: str, n: int):
 
 
 @pytest.mark.parametrize("name", sorted(CALLS))
-@pytest.mark.parametrize(("kind", "pattern"), [
-    ("negative", r"1 negative values: -0\.5 at rows 7"),
-    ("nan", r"1 missing \(NaN\) values: nan at rows 7"),
-    ("inf", r"1 infinite values: inf at rows 7"),
-    ("zero total", r"sum to zero"),
-    ("length", r"has 119 values but the data has 120 rows"),
-])
+@pytest.mark.parametrize(
+    ("kind", "pattern"),
+    [
+        ("negative", r"1 negative values: -0\.5 at rows 7"),
+        ("nan", r"1 missing \(NaN\) values: nan at rows 7"),
+        ("inf", r"1 infinite values: inf at rows 7"),
+        ("zero total", r"sum to zero"),
+        ("length", r"has 119 values but the data has 120 rows"),
+    ],
+)
 def test_bad_weights(df, name, kind, pattern) -> None:
     with pytest.raises(DataError, match=pattern):
         CALLS[name](df, weights=_bad_weights(kind, len(df)))
@@ -105,17 +117,26 @@ def test_positive_weights_only_outside_the_table(df) -> None:
     d["w"] = 0.0
     d.loc[0, "w"] = 1.0
     d.loc[0, "sat"] = None
-    with pytest.raises(DataError, match=r"no row answers both 'sat' and 'region' with a "
-                                        r"positive weight \(119 rows answer both"):
+    with pytest.raises(
+        DataError,
+        match=r"no row answers both 'sat' and 'region' with a "
+        r"positive weight \(119 rows answer both",
+    ):
         crosstab(d, "sat", "region", weights="w")
     with pytest.raises(DataError, match="positive weight"):
-        compare_means(d.assign(score=np.where(d["sat"].isna(), 1.0, np.nan)), "score", "region",
-                      weights=np.where(d["sat"].isna(), 0.0, 1.0))
+        compare_means(
+            d.assign(score=np.where(d["sat"].isna(), 1.0, np.nan)),
+            "score",
+            "region",
+            weights=np.where(d["sat"].isna(), 0.0, 1.0),
+        )
 
 
 def test_no_row_answers_both(df) -> None:
-    d = df.assign(sat=np.where(np.arange(len(df)) < 60, "lo", None),
-                  region=np.where(np.arange(len(df)) < 60, None, "N"))
+    d = df.assign(
+        sat=np.where(np.arange(len(df)) < 60, "lo", None),
+        region=np.where(np.arange(len(df)) < 60, None, "N"),
+    )
     d.loc[60, "region"] = "S"
     d.loc[0, "sat"] = "hi"
     d.loc[0, "region"] = None
@@ -125,13 +146,17 @@ def test_no_row_answers_both(df) -> None:
 
 # --- one category ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("call", [
-    lambda d: crosstab(d.assign(sat="lo"), "sat", "region"),
-    lambda d: crosstab(d.assign(region="N"), "sat", "region"),
-    lambda d: banner(d.assign(region="N"), ["sat"], ["region"]),
-    lambda d: banner(d.assign(region="N"), [], ["region"], means=["score"]),
-    lambda d: compare_means(d.assign(region="N"), "score", "region"),
-])
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda d: crosstab(d.assign(sat="lo"), "sat", "region"),
+        lambda d: crosstab(d.assign(region="N"), "sat", "region"),
+        lambda d: banner(d.assign(region="N"), ["sat"], ["region"]),
+        lambda d: banner(d.assign(region="N"), [], ["region"], means=["score"]),
+        lambda d: compare_means(d.assign(region="N"), "score", "region"),
+    ],
+)
 def test_one_category_is_an_error(df, call) -> None:
     with pytest.raises(DataError, match=r"has 1 category \('(lo|N)'\).*at least two"):
         call(df)
@@ -143,6 +168,7 @@ def test_all_missing_is_an_error(df) -> None:
 
 
 # --- empty columns: not testable, reported ---------------------------------------------------
+
 
 def test_empty_column_not_testable_everywhere(df) -> None:
     d = df.copy()
@@ -161,15 +187,17 @@ def test_empty_column_not_testable_everywhere(df) -> None:
     pd.testing.assert_frame_equal(res.chi2, ref.chi2)
     assert res.cramers_v == pytest.approx(ref.cramers_v)
     # The other columns are still tested.
-    assert res.pvalues[(res.pvalues["column_a"] != "W") & (res.pvalues["column_b"] != "W")
-                       ]["testable"].all()
+    assert res.pvalues[(res.pvalues["column_a"] != "W") & (res.pvalues["column_b"] != "W")][
+        "testable"
+    ].all()
     m = compare_means(d, "score", "region", weights="w")
     wm = m.pvalues[(m.pvalues["column_a"] == "W") | (m.pvalues["column_b"] == "W")]
     assert len(wm) == 4 and not wm["testable"].any()
     assert any("not testable" in n for n in m.notes)
     b = banner(d, ["sat"], ["region"], means=["score"], weights="w")
-    assert not b.pvalues[(b.pvalues["column_a"] == "W") | (b.pvalues["column_b"] == "W")
-                         ]["testable"].any()
+    assert not b.pvalues[(b.pvalues["column_a"] == "W") | (b.pvalues["column_b"] == "W")][
+        "testable"
+    ].any()
     assert "W (D)" in b.display().columns.get_level_values(1)
 
 
@@ -201,19 +229,26 @@ def test_one_respondent_column_mean_not_testable() -> None:
 
 # --- mixed types ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("call", [
-    lambda d: crosstab(d.assign(sat=[5, "5"] * 60), "sat", "region"),
-    lambda d: crosstab(d.assign(region=[1, "1", 2] * 40), "sat", "region"),
-    lambda d: banner(d.assign(region=[1, "1", 2] * 40), ["sat"], ["region"]),
-    lambda d: compare_means(d.assign(region=[1, "1", 2] * 40), "score", "region"),
-    lambda d: nps(d.assign(region=[1, "1", 2] * 40), "ltr", by="region"),
-])
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda d: crosstab(d.assign(sat=[5, "5"] * 60), "sat", "region"),
+        lambda d: crosstab(d.assign(region=[1, "1", 2] * 40), "sat", "region"),
+        lambda d: banner(d.assign(region=[1, "1", 2] * 40), ["sat"], ["region"]),
+        lambda d: compare_means(d.assign(region=[1, "1", 2] * 40), "score", "region"),
+        lambda d: nps(d.assign(region=[1, "1", 2] * 40), "ltr", by="region"),
+    ],
+)
 def test_mixed_types_in_a_category_column(df, call) -> None:
-    with pytest.raises(DataError, match=r"'(sat|region)' mixes value types \(number, text\).*astype"):
+    with pytest.raises(
+        DataError, match=r"'(sat|region)' mixes value types \(number, text\).*astype"
+    ):
         call(df)
 
 
 # --- alpha and other options ---------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", WITH_ALPHA)
 @pytest.mark.parametrize("alpha", [0, 1, -0.05, 1.5, float("nan"), "0.05", None])
@@ -230,12 +265,15 @@ def test_alpha2_must_exceed_alpha(df, name) -> None:
         CALLS[name](df, alpha2=1.2)
 
 
-@pytest.mark.parametrize(("kwargs", "pattern"), [
-    ({"method": "z"}, "method='z'"),
-    ({"adjust": "holm"}, "adjust='holm'"),
-    ({"test": "chi2"}, "test='chi2'"),
-    ({"lang": "fr"}, "lang='fr'"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "pattern"),
+    [
+        ({"method": "z"}, "method='z'"),
+        ({"adjust": "holm"}, "adjust='holm'"),
+        ({"test": "chi2"}, "test='chi2'"),
+        ({"lang": "fr"}, "lang='fr'"),
+    ],
+)
 def test_bad_options(df, kwargs, pattern) -> None:
     with pytest.raises(ConfigError, match=pattern):
         crosstab(df, "sat", "region", **kwargs)
@@ -251,8 +289,11 @@ def test_banner_needs_rows_and_cols(df) -> None:
 
 
 def test_every_error_is_a_needlab_error_and_a_value_error(df) -> None:
-    for call in (lambda: crosstab(df, "sat", "nope"), lambda: crosstab(df, "sat", "region", alpha=2),
-                 lambda: crosstab(df.assign(region="N"), "sat", "region")):
+    for call in (
+        lambda: crosstab(df, "sat", "nope"),
+        lambda: crosstab(df, "sat", "region", alpha=2),
+        lambda: crosstab(df.assign(region="N"), "sat", "region"),
+    ):
         with pytest.raises(NeedlabError):
             call()
         with pytest.raises(ValueError):

@@ -17,9 +17,15 @@ from needlab.tables.means import compare_means
 def survey() -> pd.DataFrame:
     rng = np.random.default_rng(4)
     n = 600
-    df = pd.DataFrame({"sat": rng.integers(1, 6, n), "g": rng.choice(["m", "f"], n),
-                       "r": rng.choice(list("NSE"), n), "ltr": rng.integers(0, 11, n).astype(float),
-                       "w": rng.uniform(0.5, 2.0, n)})
+    df = pd.DataFrame(
+        {
+            "sat": rng.integers(1, 6, n),
+            "g": rng.choice(["m", "f"], n),
+            "r": rng.choice(list("NSE"), n),
+            "ltr": rng.integers(0, 11, n).astype(float),
+            "w": rng.uniform(0.5, 2.0, n),
+        }
+    )
     df.loc[df["g"] == "m", "sat"] = np.minimum(5, df.loc[df["g"] == "m", "sat"] + 1)
     df.loc[:9, "ltr"] = np.nan
     return df
@@ -53,7 +59,9 @@ def test_unweighted_means_match_scipy_welch(survey) -> None:
 
 
 def test_weighted_mean_by_hand() -> None:
-    df = pd.DataFrame({"x": [1.0, 3.0, 2.0, 4.0], "g": ["a", "a", "b", "b"], "w": [1.0, 3.0, 1.0, 1.0]})
+    df = pd.DataFrame(
+        {"x": [1.0, 3.0, 2.0, 4.0], "g": ["a", "a", "b", "b"], "w": [1.0, 3.0, 1.0, 1.0]}
+    )
     t = compare_means(df, "x", "g", weights="w").table.set_index("column")
     assert t.loc["a", "mean"] == pytest.approx(2.5)  # (1 + 9) / 4
     e = 16 / 10
@@ -95,7 +103,10 @@ def test_banner_planted_difference_found(survey) -> None:
     shown = res.display()
     assert shown.loc[("sat", "Top 2"), ("g", "m (B)")].endswith("A")
     assert shown.loc[("sat", "Mean"), ("g", "m (B)")].endswith("A")
-    assert shown.loc[("sat", "Mean"), ("g", "f (A)")] == f"{survey.loc[survey.g == 'f', 'sat'].mean():.2f}"
+    assert (
+        shown.loc[("sat", "Mean"), ("g", "f (A)")]
+        == f"{survey.loc[survey.g == 'f', 'sat'].mean():.2f}"
+    )
 
 
 def test_mean_score_of_an_ordered_scale(survey) -> None:
@@ -105,10 +116,13 @@ def test_mean_score_of_an_ordered_scale(survey) -> None:
     b = compare_means(survey, "sat", "r", weights="w")
     pd.testing.assert_frame_equal(a.table, b.table)
     pd.testing.assert_frame_equal(a.pvalues, b.pvalues)
-    assert any("scored 1 to 5 in order (Very dissatisfied=1, ..., Very satisfied=5)" in n
-               for n in a.notes)
+    assert any(
+        "scored 1 to 5 in order (Very dissatisfied=1, ..., Very satisfied=5)" in n for n in a.notes
+    )
     # Explicit scores, e.g. a -2..2 coding: the mean shifts by 3, tests are unchanged.
-    c = compare_means(lab, "sat", "r", weights="w", scores=dict(zip(labels, range(-2, 3), strict=True)))
+    c = compare_means(
+        lab, "sat", "r", weights="w", scores=dict(zip(labels, range(-2, 3), strict=True))
+    )
     np.testing.assert_allclose(c.table["mean"], b.table["mean"] - 3)
     np.testing.assert_allclose(c.pvalues["p_value"], b.pvalues["p_value"])
     # A banner takes the labelled item as a mean row too, Total cell included.
@@ -119,12 +133,17 @@ def test_mean_score_of_an_ordered_scale(survey) -> None:
     np.testing.assert_allclose(m1["value"], m2["value"])
     assert m1["sig"].tolist() == m2["sig"].tolist()
     assert m1.loc[m1["banner"] == "Total", "value"].iloc[0] == pytest.approx(
-        np.average(survey["sat"], weights=survey["w"]))
+        np.average(survey["sat"], weights=survey["w"])
+    )
 
 
 def test_numeric_categories_use_their_values() -> None:
-    df = pd.DataFrame({"q": pd.Categorical([0, 10, 10, 5], categories=[0, 5, 10], ordered=True),
-                       "g": ["a", "a", "b", "b"]})
+    df = pd.DataFrame(
+        {
+            "q": pd.Categorical([0, 10, 10, 5], categories=[0, 5, 10], ordered=True),
+            "g": ["a", "a", "b", "b"],
+        }
+    )
     t = compare_means(df, "q", "g").table.set_index("column")
     assert t.loc["a", "mean"] == 5 and t.loc["b", "mean"] == 7.5
 

@@ -36,14 +36,18 @@ def _pair(res, row, a, b):
     return hit.iloc[0]
 
 
-def by_hand(method: str, pa: float, pb: float, ea: float, eb: float, wa: float, wb: float
-            ) -> tuple[float, float]:
+def by_hand(
+    method: str, pa: float, pb: float, ea: float, eb: float, wa: float, wb: float
+) -> tuple[float, float]:
     """The three formulas of the module docstring, written once more for the tests."""
     if method == "unpooled_z":
         se = math.sqrt(pa * (1 - pa) / ea + pb * (1 - pb) / eb)
     else:
-        pool = (pa * wa + pb * wb) / (wa + wb) if method == "dimensions" else \
-            (pa * ea + pb * eb) / (ea + eb)
+        pool = (
+            (pa * wa + pb * wb) / (wa + wb)
+            if method == "dimensions"
+            else (pa * ea + pb * eb) / (ea + eb)
+        )
         se = math.sqrt(pool * (1 - pool) * (1 / ea + 1 / eb))
     z = (pa - pb) / se
     if method == "dimensions":
@@ -53,24 +57,32 @@ def by_hand(method: str, pa: float, pb: float, ea: float, eb: float, wa: float, 
 
 # --- 2x2 ------------------------------------------------------------------------------------
 
+
 def two_by_two() -> pd.DataFrame:
     # N: 60 yes of 100; S: 40 yes of 100.
-    return pd.DataFrame({"sat": ["yes"] * 60 + ["no"] * 40 + ["yes"] * 40 + ["no"] * 60,
-                         "region": ["N"] * 100 + ["S"] * 100})
+    return pd.DataFrame(
+        {
+            "sat": ["yes"] * 60 + ["no"] * 40 + ["yes"] * 40 + ["no"] * 60,
+            "region": ["N"] * 100 + ["S"] * 100,
+        }
+    )
 
 
 # Fixed values from R 4.2:
 #   prop.test(c(60, 40), c(100, 100), correct = FALSE)$p.value     # 0.00467773498105
 #   2 * pt(-0.2 / sqrt(0.25 * 0.02), 198)                          # 0.00515884891203
 #   z <- 0.2 / sqrt(2 * 0.24 / 100); 2 * pnorm(-z)                 # 2.88675134595, 0.00389241712278
-@pytest.mark.parametrize(("method", "z", "p"), [
-    # pooled 0.5: se = sqrt(.25 * .02) = 0.0707107, z = 0.2 / se
-    ("pooled_z", 2.8284271247, 0.00467773498105),
-    # the same SE, t on 198 df
-    ("dimensions", 2.8284271247, 0.00515884891203),
-    # se = sqrt(2 * .24 / 100) = 0.0692820
-    ("unpooled_z", 2.8867513459, 0.00389241712278),
-])
+@pytest.mark.parametrize(
+    ("method", "z", "p"),
+    [
+        # pooled 0.5: se = sqrt(.25 * .02) = 0.0707107, z = 0.2 / se
+        ("pooled_z", 2.8284271247, 0.00467773498105),
+        # the same SE, t on 198 df
+        ("dimensions", 2.8284271247, 0.00515884891203),
+        # se = sqrt(2 * .24 / 100) = 0.0692820
+        ("unpooled_z", 2.8867513459, 0.00389241712278),
+    ],
+)
 def test_two_by_two_unweighted_all_variants(method, z, p) -> None:
     r = _pair(crosstab(two_by_two(), "sat", "region", method=method), "yes", "N", "S")
     assert r["statistic"] == pytest.approx(z, abs=1e-9)
@@ -82,9 +94,13 @@ def test_two_by_two_unweighted_all_variants(method, z, p) -> None:
 def weighted_two_by_two() -> pd.DataFrame:
     # A: y weights 2, 1; n weights 1, 1 -> W 5, sum w^2 7, e 25/7, p(y) 3/5.
     # B: y weight 1;    n weights 1, 1, 3 -> W 6, sum w^2 12, e 3, p(y) 1/6.
-    return pd.DataFrame({"r": ["y", "y", "n", "n", "y", "n", "n", "n"],
-                         "c": ["A", "A", "A", "A", "B", "B", "B", "B"],
-                         "w": [2.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 3.0]})
+    return pd.DataFrame(
+        {
+            "r": ["y", "y", "n", "n", "y", "n", "n", "n"],
+            "c": ["A", "A", "A", "A", "B", "B", "B", "B"],
+            "w": [2.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 3.0],
+        }
+    )
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -96,8 +112,11 @@ def test_two_by_two_weighted_all_variants(method) -> None:
         pool = (pa * ea + pb * eb) / (ea + eb)
     elif method == "dimensions":
         pool = (3 + 1) / (5 + 6)
-    se = (math.sqrt(pa * (1 - pa) / ea + pb * (1 - pb) / eb) if method == "unpooled_z"
-          else math.sqrt(pool * (1 - pool) * (7 / 25 + 1 / 3)))
+    se = (
+        math.sqrt(pa * (1 - pa) / ea + pb * (1 - pb) / eb)
+        if method == "unpooled_z"
+        else math.sqrt(pool * (1 - pool) * (7 / 25 + 1 / 3))
+    )
     z = (pa - pb) / se
     p = 2 * (stats.t.sf(z, 25 / 7 + 3 - 2) if method == "dimensions" else stats.norm.sf(z))
     r = _pair(res, "y", "A", "B")
@@ -110,12 +129,14 @@ def test_two_by_two_weighted_all_variants(method) -> None:
 def test_two_by_two_weighted_unpooled_fixed_value() -> None:
     # se = sqrt(.6 * .4 * 7/25 + (1/6)(5/6)/3) = sqrt(0.0672 + 0.0462963) = 0.336892114,
     # z = (0.6 - 1/6) / se = 1.28626737067 (R: se <- sqrt(0.6*0.4*7/25 + (1/6)*(5/6)/3))
-    r = _pair(crosstab(weighted_two_by_two(), "r", "c", weights="w", method="unpooled_z"),
-              "y", "A", "B")
+    r = _pair(
+        crosstab(weighted_two_by_two(), "r", "c", weights="w", method="unpooled_z"), "y", "A", "B"
+    )
     assert r["statistic"] == pytest.approx(1.28626737067, rel=1e-10)
 
 
 # --- 3x3 unweighted -------------------------------------------------------------------------
+
 
 def three_by_three() -> pd.DataFrame:
     # Column X: 30 a, 10 b, 10 c (50); Y: 20 a, 20 b, 10 c (50); Z: 10 a, 20 b, 30 c (60).
@@ -135,8 +156,7 @@ UNWEIGHTED_3X3 = {"X": (30, 10, 10), "Y": (20, 20, 10), "Z": (10, 20, 30)}
 def test_three_by_three_unweighted_every_pair(method) -> None:
     res = crosstab(three_by_three(), "r", "c", method=method)
     base = {c: sum(v) for c, v in UNWEIGHTED_3X3.items()}
-    for (i, row), (a, b) in itertools.product(enumerate("abc"),
-                                              itertools.combinations("XYZ", 2)):
+    for (i, row), (a, b) in itertools.product(enumerate("abc"), itertools.combinations("XYZ", 2)):
         pa, pb = UNWEIGHTED_3X3[a][i] / base[a], UNWEIGHTED_3X3[b][i] / base[b]
         z, p = by_hand(method, pa, pb, base[a], base[b], base[a], base[b])
         got = _pair(res, row, a, b)
@@ -170,8 +190,8 @@ def test_three_by_three_fixed_values() -> None:
 # column -> row -> (rows with weight 1, rows with weight 2)
 WEIGHTED_CELLS = {
     "X": {"a": (10, 5), "b": (5, 5), "c": (10, 0)},  # W 45, sum w^2 65
-    "Y": {"a": (4, 8), "b": (10, 2), "c": (6, 4)},   # W 48, sum w^2 76
-    "Z": {"a": (2, 1), "b": (8, 6), "c": (10, 8)},   # W 50, sum w^2 80
+    "Y": {"a": (4, 8), "b": (10, 2), "c": (6, 4)},  # W 48, sum w^2 76
+    "Z": {"a": (2, 1), "b": (8, 6), "c": (10, 8)},  # W 50, sum w^2 80
 }
 
 
@@ -187,8 +207,9 @@ def test_weighted_three_by_three_bases() -> None:
     res = crosstab(weighted_three_by_three(), "r", "c", weights="w")
     assert res.bases.loc["weighted"].tolist() == [45, 48, 50, 143]
     assert res.bases.loc["unweighted"].tolist() == [35, 34, 35, 104]
-    np.testing.assert_allclose(res.bases.loc["effective"],
-                               [45**2 / 65, 48**2 / 76, 50**2 / 80, 143**2 / 221])
+    np.testing.assert_allclose(
+        res.bases.loc["effective"], [45**2 / 65, 48**2 / 76, 50**2 / 80, 143**2 / 221]
+    )
     assert res.counts.loc["a", "X"] == 20 and res.unweighted.loc["a", "X"] == 15
 
 
@@ -197,7 +218,9 @@ def test_weighted_three_by_three_every_pair(method) -> None:
     res = crosstab(weighted_three_by_three(), "r", "c", weights="w", method=method)
     W = {"X": 45, "Y": 48, "Z": 50}
     E = {"X": 45**2 / 65, "Y": 48**2 / 76, "Z": 50**2 / 80}
-    x = {c: {r: n1 + 2 * n2 for r, (n1, n2) in cells.items()} for c, cells in WEIGHTED_CELLS.items()}
+    x = {
+        c: {r: n1 + 2 * n2 for r, (n1, n2) in cells.items()} for c, cells in WEIGHTED_CELLS.items()
+    }
     for row, (a, b) in itertools.product("abc", itertools.combinations("XYZ", 2)):
         z, p = by_hand(method, x[a][row] / W[a], x[b][row] / W[b], E[a], E[b], W[a], W[b])
         got = _pair(res, row, a, b)
@@ -212,8 +235,9 @@ def test_weighted_three_by_three_written_out() -> None:
     px, py = 20 / 45, 20 / 48
     pool = (px * ex + py * ey) / (ex + ey)
     se = math.sqrt(pool * (1 - pool) * (1 / ex + 1 / ey))
-    assert _pair(crosstab(df, "r", "c", weights="w"), "a", "X", "Y")["statistic"] == \
-        pytest.approx((px - py) / se)
+    assert _pair(crosstab(df, "r", "c", weights="w"), "a", "X", "Y")["statistic"] == pytest.approx(
+        (px - py) / se
+    )
     pool = 40 / 93  # (20 + 20) / (45 + 48): pooled on weighted counts
     t = (px - py) / math.sqrt(pool * (1 - pool) * (1 / ex + 1 / ey))
     r = _pair(crosstab(df, "r", "c", weights="w", method="dimensions"), "a", "X", "Y")
@@ -230,8 +254,10 @@ def test_weighted_three_by_three_written_out() -> None:
     assert _pair(res, "c", "Y", "Z")["p_value"] == pytest.approx(2 * stats.norm.sf(abs(z_yz)))
     assert 0.05 < 2 * stats.norm.sf(abs(z_yz)) < 0.07
     assert res.letters.loc["c"].tolist() == ["", "", "A"]
-    assert crosstab(df, "r", "c", weights="w", method="unpooled_z", alpha2=0.1
-                    ).letters.loc["c", "Z"] == "Ab"
+    assert (
+        crosstab(df, "r", "c", weights="w", method="unpooled_z", alpha2=0.1).letters.loc["c", "Z"]
+        == "Ab"
+    )
 
 
 def test_weighted_three_by_three_against_total_is_against_the_rest() -> None:
@@ -255,12 +281,14 @@ def test_weighted_three_by_three_against_total_is_against_the_rest() -> None:
 
 # --- adjustment -----------------------------------------------------------------------------
 
+
 def test_adjust_none_bonferroni_bh_by_hand() -> None:
     df = weighted_three_by_three()
     plain = crosstab(df, "r", "c", weights="w")
     none = crosstab(df, "r", "c", weights="w", adjust=None)
-    pd.testing.assert_series_equal(none.pvalues["p_adjusted"], plain.pvalues["p_value"],
-                                   check_names=False)
+    pd.testing.assert_series_equal(
+        none.pvalues["p_adjusted"], plain.pvalues["p_value"], check_names=False
+    )
     bonf = crosstab(df, "r", "c", weights="w", adjust="bonferroni")
     bh = crosstab(df, "r", "c", weights="w", adjust="bh")
     for row in "abc":
@@ -278,20 +306,40 @@ def test_adjust_none_bonferroni_bh_by_hand() -> None:
         np.testing.assert_allclose(bh.pvalues.loc[sel, "p_adjusted"], np.minimum(expected, 1))
         # Against Total: a family of its own (three columns).
         tot = (plain.pvalues["row"] == row) & (plain.pvalues["column_b"] == "Total")
-        np.testing.assert_allclose(bonf.pvalues.loc[tot, "p_adjusted"],
-                                   np.minimum(3 * plain.pvalues.loc[tot, "p_value"], 1))
+        np.testing.assert_allclose(
+            bonf.pvalues.loc[tot, "p_adjusted"],
+            np.minimum(3 * plain.pvalues.loc[tot, "p_value"], 1),
+        )
 
 
 def test_bh_published_example() -> None:
     # Benjamini & Hochberg (1995), section 4: 15 p values; at q = 0.05 the first four are
     # rejected (the step-up threshold 4/15 * 0.05 = 0.0133 passes p_(4) = 0.0095).
-    p = np.array([0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459,
-                  0.3240, 0.4262, 0.5719, 0.6528, 0.7590, 1.0000])
+    p = np.array(
+        [
+            0.0001,
+            0.0004,
+            0.0019,
+            0.0095,
+            0.0201,
+            0.0278,
+            0.0298,
+            0.0344,
+            0.0459,
+            0.3240,
+            0.4262,
+            0.5719,
+            0.6528,
+            0.7590,
+            1.0000,
+        ]
+    )
     q = adjust_pvalues(p, "bh")
     assert (q < 0.05).sum() == 4
     assert q[3] == pytest.approx(0.0095 * 15 / 4)
-    assert q[4] == pytest.approx(min(0.0201 * 15 / 5, 0.0278 * 15 / 6, 0.0298 * 15 / 7,
-                                     0.0344 * 15 / 8, 0.0459 * 15 / 9))
+    assert q[4] == pytest.approx(
+        min(0.0201 * 15 / 5, 0.0278 * 15 / 6, 0.0298 * 15 / 7, 0.0344 * 15 / 8, 0.0459 * 15 / 9)
+    )
     from statsmodels.stats.multitest import multipletests
 
     np.testing.assert_allclose(q, multipletests(p, method="fdr_bh")[1])
@@ -308,11 +356,17 @@ def test_letters_follow_adjusted_p_values() -> None:
 
 # --- multi-response column against Total ---------------------------------------------------
 
+
 def test_multi_column_against_total_uses_overlap() -> None:
     # Respondents may be in both banner columns; each column is tested against the
     # respondents outside it (the overlap-free split), with the linearised variance.
-    df = pd.DataFrame({"q": ["y", "y", "n", "y", "n", "n", "y", "n"],
-                       "a": [1, 1, 1, 1, 0, 0, 0, 0], "b": [0, 0, 1, 1, 1, 1, 0, 0]})
+    df = pd.DataFrame(
+        {
+            "q": ["y", "y", "n", "y", "n", "n", "y", "n"],
+            "a": [1, 1, 1, 1, 0, 0, 0, 0],
+            "b": [0, 0, 1, 1, 1, 1, 0, 0],
+        }
+    )
     res = crosstab(df, "q", multi(["a", "b"], name="grp"))
     r = _pair(res, "y", "a", "Total")
     # a: y in 3 of 4; outside a: y in 1 of 4. Unpooled linearised: var = p(1-p)/n.
@@ -323,10 +377,15 @@ def test_multi_column_against_total_uses_overlap() -> None:
 
 # --- numeric rows: Welch ---------------------------------------------------------------------
 
+
 def test_weighted_welch_by_hand() -> None:
-    df = pd.DataFrame({"x": [1.0, 3.0, 2.0, 4.0, 5.0, 2.0, 3.0],
-                       "g": ["a", "a", "a", "b", "b", "b", "b"],
-                       "w": [1.0, 3.0, 2.0, 1.0, 1.0, 2.0, 2.0]})
+    df = pd.DataFrame(
+        {
+            "x": [1.0, 3.0, 2.0, 4.0, 5.0, 2.0, 3.0],
+            "g": ["a", "a", "a", "b", "b", "b", "b"],
+            "w": [1.0, 3.0, 2.0, 1.0, 1.0, 2.0, 2.0],
+        }
+    )
     res = compare_means(df, "x", "g", weights="w")
 
     def group(x, w):
@@ -348,7 +407,9 @@ def test_weighted_welch_by_hand() -> None:
     assert r["df"] == pytest.approx(df_w)
     assert r["p_value"] == pytest.approx(2 * stats.t.sf(abs(t), df_w))
     t_tab = res.table.set_index("column")
-    assert t_tab.loc["a", "se"] == pytest.approx(sa) and t_tab.loc["b", "n_eff"] == pytest.approx(eb)
+    assert t_tab.loc["a", "se"] == pytest.approx(sa) and t_tab.loc["b", "n_eff"] == pytest.approx(
+        eb
+    )
     # Each group against the rest: with two groups the rest of a is b.
     r = res.pvalues[(res.pvalues["column_a"] == "a") & (res.pvalues["column_b"] == "Total")].iloc[0]
     assert r["statistic"] == pytest.approx(t)
@@ -357,13 +418,17 @@ def test_weighted_welch_by_hand() -> None:
 
 def test_means_letters_and_alpha2() -> None:
     rng = np.random.default_rng(9)
-    df = pd.DataFrame({"x": np.r_[rng.normal(5.0, 1, 80), rng.normal(4.7, 1, 80),
-                                  rng.normal(4.0, 1, 80)],
-                       "g": ["a"] * 80 + ["b"] * 80 + ["c"] * 80})
+    df = pd.DataFrame(
+        {
+            "x": np.r_[rng.normal(5.0, 1, 80), rng.normal(4.7, 1, 80), rng.normal(4.0, 1, 80)],
+            "g": ["a"] * 80 + ["b"] * 80 + ["c"] * 80,
+        }
+    )
     res = compare_means(df, "x", "g", alpha=0.01, alpha2=0.2)
     for _, p in res.pvalues[res.pvalues["column_b"] != "Total"].iterrows():
-        ref = stats.ttest_ind(df.loc[df.g == p["column_a"], "x"], df.loc[df.g == p["column_b"], "x"],
-                              equal_var=False)
+        ref = stats.ttest_ind(
+            df.loc[df.g == p["column_a"], "x"], df.loc[df.g == p["column_b"], "x"], equal_var=False
+        )
         assert p["p_value"] == pytest.approx(ref.pvalue)
     sig = res.table.set_index("column")["sig"]
     pab = res.pvalues.set_index(["column_a", "column_b"]).loc[("a", "b"), "p_value"]
@@ -391,8 +456,9 @@ def test_means_equal_weights_and_permutation(df, c, rnd) -> None:
     a = compare_means(df, "x", "g")
     b = compare_means(df, "x", "g", weights=np.full(len(df), c))
     cols = ["statistic", "df", "p_value"]
-    np.testing.assert_allclose(a.pvalues[cols].to_numpy(float), b.pvalues[cols].to_numpy(float),
-                               rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(
+        a.pvalues[cols].to_numpy(float), b.pvalues[cols].to_numpy(float), rtol=1e-8, atol=1e-12
+    )
     pd.testing.assert_series_equal(a.table["sig"], b.table["sig"])
     order = list(range(len(df)))
     rnd.shuffle(order)

@@ -17,8 +17,12 @@ from needlab.tables.crosstab import crosstab
 
 
 def two_by_two() -> pd.DataFrame:
-    return pd.DataFrame({"sat": ["yes"] * 60 + ["no"] * 40 + ["yes"] * 40 + ["no"] * 60,
-                         "region": ["N"] * 100 + ["S"] * 100})
+    return pd.DataFrame(
+        {
+            "sat": ["yes"] * 60 + ["no"] * 40 + ["yes"] * 40 + ["no"] * 60,
+            "region": ["N"] * 100 + ["S"] * 100,
+        }
+    )
 
 
 def _pair(res, row, a, b):
@@ -27,6 +31,7 @@ def _pair(res, row, a, b):
 
 
 # --- 2x2 by hand ----------------------------------------------------------------------------
+
 
 def test_two_by_two_pooled_z_by_hand() -> None:
     res = crosstab(two_by_two(), "sat", "region")
@@ -51,8 +56,9 @@ def test_two_by_two_unpooled_and_dimensions_by_hand() -> None:
 
 def test_chi_square_and_cramers_v_match_scipy() -> None:
     rng = np.random.default_rng(0)
-    df = pd.DataFrame({"a": rng.choice(list("xyz"), 500, p=[0.5, 0.3, 0.2]),
-                       "b": rng.choice(list("pqr"), 500)})
+    df = pd.DataFrame(
+        {"a": rng.choice(list("xyz"), 500, p=[0.5, 0.3, 0.2]), "b": rng.choice(list("pqr"), 500)}
+    )
     df.loc[df["b"] == "p", "a"] = rng.choice(list("xyz"), (df["b"] == "p").sum(), p=[0.2, 0.3, 0.5])
     res = crosstab(df, "a", "b")
     table = pd.crosstab(df["a"], df["b"]).to_numpy()
@@ -61,7 +67,9 @@ def test_chi_square_and_cramers_v_match_scipy() -> None:
     pear = res.chi2.set_index("test").loc["Pearson chi-square"]
     assert pear["statistic"] == pytest.approx(ref.statistic)
     assert pear["p_value"] == pytest.approx(ref.pvalue) and pear["df"] == 4
-    assert res.chi2.set_index("test").loc["Likelihood ratio (G)", "statistic"] == pytest.approx(g.statistic)
+    assert res.chi2.set_index("test").loc["Likelihood ratio (G)", "statistic"] == pytest.approx(
+        g.statistic
+    )
     assert res.cramers_v == pytest.approx(association(table, method="cramer"))
     # Bergsma (2013) by hand.
     n, k = 500, 3
@@ -72,10 +80,20 @@ def test_chi_square_and_cramers_v_match_scipy() -> None:
 
 # --- 3x3, weights, totals, adjustment -----------------------------------------------------
 
+
 def _three_by_three() -> pd.DataFrame:
     # Column X: 30 a, 10 b, 10 c; Y: 20 a, 20 b, 10 c; Z: 10 a, 20 b, 30 c.
-    rows = ["a"] * 30 + ["b"] * 10 + ["c"] * 10 + ["a"] * 20 + ["b"] * 20 + ["c"] * 10 \
-        + ["a"] * 10 + ["b"] * 20 + ["c"] * 30
+    rows = (
+        ["a"] * 30
+        + ["b"] * 10
+        + ["c"] * 10
+        + ["a"] * 20
+        + ["b"] * 20
+        + ["c"] * 10
+        + ["a"] * 10
+        + ["b"] * 20
+        + ["c"] * 30
+    )
     cols = ["X"] * 50 + ["Y"] * 50 + ["Z"] * 60
     return pd.DataFrame({"r": rows, "c": cols})
 
@@ -115,9 +133,13 @@ def test_adjustment_and_lower_case_letters() -> None:
 
 
 def test_weighted_effective_base_by_hand() -> None:
-    df = pd.DataFrame({"r": ["y", "y", "n", "n", "y", "n", "n", "n"],
-                       "c": ["A", "A", "A", "A", "B", "B", "B", "B"],
-                       "w": [2.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 3.0]})
+    df = pd.DataFrame(
+        {
+            "r": ["y", "y", "n", "n", "y", "n", "n", "n"],
+            "c": ["A", "A", "A", "A", "B", "B", "B", "B"],
+            "w": [2.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 3.0],
+        }
+    )
     res = crosstab(df, "r", "c", weights="w")
     # A: weights 2,1,1,1 -> W 5, e = 25/7; p(y) = 3/5. B: 1,1,1,3 -> W 6, e = 36/12 = 3; p(y) = 1/6.
     assert res.bases.loc["effective", "A"] == pytest.approx(25 / 7)
@@ -138,23 +160,42 @@ def _rao_scott_data(seed: int) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     if seed == 21:  # 2 x 2, 50 rows
         n = 50
-        return pd.DataFrame({"r": rng.choice(["no", "yes"], n, p=[0.45, 0.55]),
-                             "c": rng.choice(["A", "B"], n),
-                             "w": np.round(rng.uniform(0.2, 4.0, n), 2)})
+        return pd.DataFrame(
+            {
+                "r": rng.choice(["no", "yes"], n, p=[0.45, 0.55]),
+                "c": rng.choice(["A", "B"], n),
+                "w": np.round(rng.uniform(0.2, 4.0, n), 2),
+            }
+        )
     if seed == 33:  # 3 x 3 with an empty cell (s, Z) and four rows of weight 0
         n = 90
-        df = pd.DataFrame({"r": rng.choice(["p", "q", "s"], n), "c": rng.choice(["X", "Y", "Z"], n),
-                           "w": np.round(rng.lognormal(0, 0.7, n), 2)})
+        df = pd.DataFrame(
+            {
+                "r": rng.choice(["p", "q", "s"], n),
+                "c": rng.choice(["X", "Y", "Z"], n),
+                "w": np.round(rng.lognormal(0, 0.7, n), 2),
+            }
+        )
         df.loc[(df["r"] == "s") & (df["c"] == "Z"), "r"] = "q"
         df.loc[:3, "w"] = 0.0
         return df
     if seed == 11:
         n = 62
-        return pd.DataFrame({"r": rng.choice(["lo", "mid", "hi"], n), "c": rng.choice(["u", "v"], n),
-                             "w": np.round(rng.uniform(0.3, 3.0, n), 2)})
+        return pd.DataFrame(
+            {
+                "r": rng.choice(["lo", "mid", "hi"], n),
+                "c": rng.choice(["u", "v"], n),
+                "w": np.round(rng.uniform(0.3, 3.0, n), 2),
+            }
+        )
     n = 400
-    return pd.DataFrame({"r": rng.choice(list("abcd"), n), "c": rng.choice(list("xyz"), n),
-                         "w": np.round(rng.lognormal(0, 0.6, n), 3)})
+    return pd.DataFrame(
+        {
+            "r": rng.choice(list("abcd"), n),
+            "c": rng.choice(list("xyz"), n),
+            "w": np.round(rng.lognormal(0, 0.6, n), 3),
+        }
+    )
 
 
 # Reference values from R 4.2 with survey 4.1 (Debian r-cran-survey), the data above written
@@ -188,8 +229,13 @@ def test_rao_scott_undefined_table_is_reported_not_crashed() -> None:
     # (b, Y), (b, Z), (c, Y), (c, Z) carry no data, C' D C is singular. R 4.2 / survey 4.1:
     #   svychisq(~r + c, svydesign(ids = ~1, weights = ~w, data = x))
     #   Error in solve.default(denom, numr): system is computationally singular
-    df = pd.DataFrame({"r": ["a"] * 25 + ["b"] * 4 + ["c"] * 3,
-                       "c": ["X"] * 14 + ["Y"] * 7 + ["Z"] * 4 + ["X"] * 7, "w": 1.0})
+    df = pd.DataFrame(
+        {
+            "r": ["a"] * 25 + ["b"] * 4 + ["c"] * 3,
+            "c": ["X"] * 14 + ["Y"] * 7 + ["Z"] * 4 + ["X"] * 7,
+            "w": 1.0,
+        }
+    )
     res = crosstab(df, "r", "c", weights="w")
     row = res.chi2.iloc[0]
     assert row["test"].startswith("Rao-Scott") and np.isnan(row["p_value"])
@@ -214,6 +260,7 @@ def test_rao_scott_reduces_to_pearson_scale_without_weights() -> None:
 
 
 # --- nets, empty columns, bad input --------------------------------------------------------
+
 
 def test_nets_are_sums_and_tested() -> None:
     df = pd.DataFrame({"q": [1, 2, 3, 4, 5, 5, 4, 1, 2, 5] * 10, "g": ["m", "f"] * 50})
@@ -242,7 +289,9 @@ def test_missing_values_are_counted() -> None:
     df.loc[199, "region"] = None
     res = crosstab(df, "sat", "region")
     assert res.bases.loc["unweighted", "Total"] == 194
-    assert any("6 of 200 rows excluded: 5 missing 'sat', 1 missing 'region'" in n for n in res.notes)
+    assert any(
+        "6 of 200 rows excluded: 5 missing 'sat', 1 missing 'region'" in n for n in res.notes
+    )
 
 
 def test_bad_input() -> None:
@@ -273,6 +322,7 @@ def test_display_and_html_escape() -> None:
 
 
 # --- properties -----------------------------------------------------------------------------
+
 
 @st.composite
 def tables(draw):
@@ -319,13 +369,146 @@ def test_heatmap_shows_percent_and_letters() -> None:
 #   prop.test(t(table(mtcars$am, mtcars$vs)), correct = FALSE)$p.value          # 0.340942914274
 #   prop.test(t(table(mtcars$cyl == 4, mtcars$am))[, 2:1], correct = FALSE)$p.value  # 0.007448903532
 #   t.test(mpg ~ am, data = mtcars)$p.value                                       # 0.001373638333
-MTCARS = pd.DataFrame({
-    "vs": [0, 0, 1, 1, 0, 1, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1],
-    "am": [1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1],
-    "cyl": [6, 6, 4, 6, 8, 6, 8, 4, 4, 6, 6, 8, 8, 8, 8, 8, 8, 4, 4, 4, 4, 8, 8, 8, 8, 4, 4, 4, 8, 6, 8, 4],
-    "mpg": [21, 21, 22.8, 21.4, 18.7, 18.1, 14.3, 24.4, 22.8, 19.2, 17.8, 16.4, 17.3, 15.2, 10.4, 10.4,
-            14.7, 32.4, 30.4, 33.9, 21.5, 15.5, 15.2, 13.3, 19.2, 27.3, 26, 30.4, 15.8, 19.7, 15, 21.4],
-})
+MTCARS = pd.DataFrame(
+    {
+        "vs": [
+            0,
+            0,
+            1,
+            1,
+            0,
+            1,
+            0,
+            1,
+            1,
+            1,
+            1,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            1,
+            1,
+            1,
+            1,
+            0,
+            0,
+            0,
+            0,
+            1,
+            0,
+            1,
+            0,
+            0,
+            0,
+            1,
+        ],
+        "am": [
+            1,
+            1,
+            1,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            1,
+            1,
+            1,
+            0,
+            0,
+            0,
+            0,
+            0,
+            1,
+            1,
+            1,
+            1,
+            1,
+            1,
+            1,
+        ],
+        "cyl": [
+            6,
+            6,
+            4,
+            6,
+            8,
+            6,
+            8,
+            4,
+            4,
+            6,
+            6,
+            8,
+            8,
+            8,
+            8,
+            8,
+            8,
+            4,
+            4,
+            4,
+            4,
+            8,
+            8,
+            8,
+            8,
+            4,
+            4,
+            4,
+            8,
+            6,
+            8,
+            4,
+        ],
+        "mpg": [
+            21,
+            21,
+            22.8,
+            21.4,
+            18.7,
+            18.1,
+            14.3,
+            24.4,
+            22.8,
+            19.2,
+            17.8,
+            16.4,
+            17.3,
+            15.2,
+            10.4,
+            10.4,
+            14.7,
+            32.4,
+            30.4,
+            33.9,
+            21.5,
+            15.5,
+            15.2,
+            13.3,
+            19.2,
+            27.3,
+            26,
+            30.4,
+            15.8,
+            19.7,
+            15,
+            21.4,
+        ],
+    }
+)
 
 
 def test_mtcars_matches_r_prop_test_and_t_test() -> None:
@@ -355,6 +538,7 @@ def test_crosstab_to_excel_and_bars(tmp_path) -> None:
 
 # --- test=None, expected counts, weighted Cramer's V, HTML ---------------------------------
 
+
 def test_test_none_gives_tables_without_letters() -> None:
     res = crosstab(_three_by_three(), "r", "c", test=None)
     assert res.pvalues.empty and list(res.pvalues.columns)[:3] == ["row", "column_a", "column_b"]
@@ -369,8 +553,12 @@ def test_test_none_gives_tables_without_letters() -> None:
 def test_expected_count_rule_by_hand() -> None:
     # Row totals 6 and 54, column totals 20, 20, 20: expected counts of row "rare" are
     # 6 * 20 / 60 = 2 in every column: 3 of 6 cells below 5 (50%), smallest 2.
-    df = pd.DataFrame({"r": ["rare"] * 6 + ["common"] * 54,
-                       "c": ["A", "B", "C"] * 2 + ["A"] * 18 + ["B"] * 18 + ["C"] * 18})
+    df = pd.DataFrame(
+        {
+            "r": ["rare"] * 6 + ["common"] * 54,
+            "c": ["A", "B", "C"] * 2 + ["A"] * 18 + ["B"] * 18 + ["C"] * 18,
+        }
+    )
     res = crosstab(df, "r", "c")
     row = res.chi2.iloc[0]
     assert row["small_expected"] == pytest.approx(0.5)
@@ -386,7 +574,7 @@ def test_expected_below_one_triggers_the_note_alone() -> None:
     # 10 rows x 2 columns; row "x" has 1 respondent: expected 0.5 in both of its cells, which
     # is 2 of 20 cells (10%, under the 20% rule) but below 1.
     rows = ["x"] + [f"r{i}" for i in range(9) for _ in range(22)]
-    df = pd.DataFrame({"r": rows, "c": (["A", "B"] * 200)[:len(rows)]})
+    df = pd.DataFrame({"r": rows, "c": (["A", "B"] * 200)[: len(rows)]})
     res = crosstab(df, "r", "c")
     assert res.chi2.iloc[0]["small_expected"] == pytest.approx(0.1)
     assert res.chi2.iloc[0]["min_expected"] < 1
@@ -411,8 +599,17 @@ def test_weighted_cramers_v_by_hand() -> None:
 
 def test_html_shows_letters_and_bases() -> None:
     html = crosstab(_three_by_three(), "r", "c", weights=np.ones(160))._repr_html_()
-    for text in ("X (A)", "Y (B)", "Z (C)", "60 BC", "50 AB", "Base (unweighted)",
-                 "Base (weighted)", "Base (effective)", "Rao-Scott"):
+    for text in (
+        "X (A)",
+        "Y (B)",
+        "Z (C)",
+        "60 BC",
+        "50 AB",
+        "Base (unweighted)",
+        "Base (weighted)",
+        "Base (effective)",
+        "Rao-Scott",
+    ):
         assert text in html, text
     assert html.index("60 BC") < html.index("Base (unweighted)")
 
@@ -423,8 +620,7 @@ def test_equal_weights_change_nothing_for_every_method(df, c, method) -> None:
     a = crosstab(df, "r", "c", method=method, alpha2=0.1)
     b = crosstab(df, "r", "c", method=method, alpha2=0.1, weights=np.full(len(df), c))
     np.testing.assert_allclose(a.pvalues["p_value"], b.pvalues["p_value"], rtol=1e-9)
-    np.testing.assert_allclose(a.pvalues["statistic"], b.pvalues["statistic"], rtol=1e-9,
-                               atol=1e-9)
+    np.testing.assert_allclose(a.pvalues["statistic"], b.pvalues["statistic"], rtol=1e-9, atol=1e-9)
     pd.testing.assert_frame_equal(a.letters, b.letters)
     np.testing.assert_allclose(a.percent, b.percent, rtol=1e-12)
 

@@ -19,11 +19,13 @@ from needlab.tables.freq import freq
 @pytest.fixture
 def df() -> pd.DataFrame:
     # sat "yes" 60% in N, 40% in S: N is significantly higher (letter B in the N column).
-    return pd.DataFrame({
-        "sat": ["yes"] * 60 + ["=SUM(A1)"] * 40 + ["yes"] * 40 + ["=SUM(A1)"] * 60,
-        "region": ["N"] * 100 + ["S"] * 100,
-        "gender": ["女", "男"] * 100,
-    })
+    return pd.DataFrame(
+        {
+            "sat": ["yes"] * 60 + ["=SUM(A1)"] * 40 + ["yes"] * 40 + ["=SUM(A1)"] * 60,
+            "region": ["N"] * 100 + ["S"] * 100,
+            "gender": ["女", "男"] * 100,
+        }
+    )
 
 
 def rows_of(ws) -> list[tuple]:
@@ -98,7 +100,9 @@ def test_banner_mean_rows_and_decimals(tmp_path: Path) -> None:
 
 def test_control_characters_dropped(tmp_path: Path) -> None:
     d = pd.DataFrame({"q": ["a\x01b", "c"] * 20, "g": ["x"] * 20 + ["y"] * 20})
-    ws = openpyxl.load_workbook(write_banner_excel(crosstab(d, "q", "g"), tmp_path / "c.xlsx"))["crosstab"]
+    ws = openpyxl.load_workbook(write_banner_excel(crosstab(d, "q", "g"), tmp_path / "c.xlsx"))[
+        "crosstab"
+    ]
     assert ws["A3"].value == "ab"
 
 

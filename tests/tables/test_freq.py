@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from statsmodels.stats.proportion import proportion_confint
 
+from needlab._stats import effective_n, wilson_interval
 from needlab.errors import ConfigError, DataError, SchemaError
-from needlab.tables._stats import effective_n, wilson_interval
 from needlab.tables.freq import MISSING_LABEL, FreqResult, freq
 
 Z95 = 1.959963984540054
@@ -79,8 +79,9 @@ def test_dropna_and_no_ci(weighted: pd.DataFrame) -> None:
 
 
 def test_categorical_order_unused_and_count_sort() -> None:
-    s = pd.Categorical(["low", "high", "high", "low", "high"],
-                       categories=["low", "mid", "high"], ordered=True)
+    s = pd.Categorical(
+        ["low", "high", "high", "low", "high"], categories=["low", "mid", "high"], ordered=True
+    )
     t = freq(pd.DataFrame({"q": s}), "q").table
     assert t["value"].tolist() == ["low", "mid", "high"]
     assert t["n"].tolist() == [2, 0, 3]

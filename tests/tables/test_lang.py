@@ -15,13 +15,15 @@ from needlab.tables.weighting import rake
 
 @pytest.fixture
 def df() -> pd.DataFrame:
-    return pd.DataFrame({
-        "ltr": [10, 9, 8, 7, 3, 0, 10, np.nan],
-        "sat": [5, 4, 3, 2, 1, 5, np.nan, 4],
-        "speed": [5, 5, 4, 1, 2, 3, 4, 4],
-        "region": ["北", "南", "北", "南", "北", "南", "北", "南"],
-        "w": [1.0, 2.0, 1.0, 1.0, 0.5, 1.0, 1.5, 1.0],
-    })
+    return pd.DataFrame(
+        {
+            "ltr": [10, 9, 8, 7, 3, 0, 10, np.nan],
+            "sat": [5, 4, 3, 2, 1, 5, np.nan, 4],
+            "speed": [5, 5, 4, 1, 2, 3, 4, 4],
+            "region": ["北", "南", "北", "南", "北", "南", "北", "南"],
+            "w": [1.0, 2.0, 1.0, 1.0, 0.5, 1.0, 1.5, 1.0],
+        }
+    )
 
 
 def test_total_label_is_shared_with_crosstab() -> None:
@@ -49,7 +51,9 @@ def test_nps_csat_zh_total_row_and_title(df: pd.DataFrame) -> None:
         assert zh.table["group"].tolist() == ["北", "南", "合计"]
         assert zh.title == title and en.title != title
         assert list(zh.table.columns) == list(en.table.columns)
-        pd.testing.assert_frame_equal(zh.table.drop(columns="group"), en.table.drop(columns="group"))
+        pd.testing.assert_frame_equal(
+            zh.table.drop(columns="group"), en.table.drop(columns="group")
+        )
         assert zh.summary() == en.summary()  # the total row is still found
         # Without groups the only row is the total.
         assert fn(df, col, lang="zh").table["group"].tolist() == ["合计"]
@@ -90,15 +94,18 @@ def test_rake_zh_title(df: pd.DataFrame) -> None:
     pd.testing.assert_series_equal(zh.weights, en.weights)
 
 
-@pytest.mark.parametrize("call", [
-    lambda d: freq(d, "sat", lang="fr"),
-    lambda d: nps(d, "ltr", lang="de"),
-    lambda d: csat(d, "sat", lang="EN"),
-    lambda d: top_box(d, ["sat"], lang="cn"),
-    lambda d: compare_nps(d, d, col="ltr", lang="jp"),
-    lambda d: compare_csat(d, d, col="sat", lang="jp"),
-    lambda d: rake(d, {"region": {"北": 0.5, "南": 0.5}}, lang="x"),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda d: freq(d, "sat", lang="fr"),
+        lambda d: nps(d, "ltr", lang="de"),
+        lambda d: csat(d, "sat", lang="EN"),
+        lambda d: top_box(d, ["sat"], lang="cn"),
+        lambda d: compare_nps(d, d, col="ltr", lang="jp"),
+        lambda d: compare_csat(d, d, col="sat", lang="jp"),
+        lambda d: rake(d, {"region": {"北": 0.5, "南": 0.5}}, lang="x"),
+    ],
+)
 def test_bad_lang(df: pd.DataFrame, call) -> None:
     with pytest.raises(ConfigError, match="lang"):
         call(df)

@@ -16,19 +16,22 @@ from needlab.tables.multi import indicators, multi, overlap_test
 @pytest.fixture
 def data() -> pd.DataFrame:
     # 8 respondents; channels chosen (0/1) and the same as a delimited column.
-    return pd.DataFrame({
-        "on": [1, 1, 0, 1, 0, 1, np.nan, 1],
-        "shop": [0, 1, 1, 1, 0, 0, np.nan, 0],
-        "tv": [0, 0, 1, 0, 1, 1, np.nan, 0],
-        "codes": ["1", "1;2", "2;3", "1;2", "3", "1;3", None, "1"],
-        "g": ["m", "m", "m", "m", "f", "f", "f", "f"],
-    })
+    return pd.DataFrame(
+        {
+            "on": [1, 1, 0, 1, 0, 1, np.nan, 1],
+            "shop": [0, 1, 1, 1, 0, 0, np.nan, 0],
+            "tv": [0, 0, 1, 0, 1, 1, np.nan, 0],
+            "codes": ["1", "1;2", "2;3", "1;2", "3", "1;3", None, "1"],
+            "g": ["m", "m", "m", "m", "f", "f", "f", "f"],
+        }
+    )
 
 
 def test_indicators_from_columns_and_delimited_agree(data) -> None:
     a, va, la = indicators(data, multi(["on", "shop", "tv"], labels={"on": "Online"}))
-    b, vb, lb = indicators(data, multi("codes", delimiter=";", labels={1: "Online", 2: "shop",
-                                                                        3: "tv"}))
+    b, vb, lb = indicators(
+        data, multi("codes", delimiter=";", labels={1: "Online", 2: "shop", 3: "tv"})
+    )
     np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(va, vb)
     assert la == lb == ["Online", "shop", "tv"]

@@ -57,7 +57,9 @@ def test_planted_changes_found_and_non_changes_not(waves) -> None:
     for row in truth.itertuples():
         res = compare(row.kpi, w1, w2)
         if row.changed:
-            assert res.p_value < ALPHA, f"{row.kpi}: planted change {row.diff} not found (p={res.p_value:.3g})"
+            assert res.p_value < ALPHA, (
+                f"{row.kpi}: planted change {row.diff} not found (p={res.p_value:.3g})"
+            )
             assert res.diff * row.diff > 0, f"{row.kpi}: wrong direction {res.diff:.2f}"
         else:
             assert res.p_value > ALPHA, f"{row.kpi}: no change planted, yet p={res.p_value:.3g}"
@@ -66,6 +68,7 @@ def test_planted_changes_found_and_non_changes_not(waves) -> None:
 
 
 # --- segments: a planted ranking and a planted tie ------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def wave1_by_segment() -> pd.DataFrame:
@@ -78,12 +81,18 @@ def test_planted_segment_means_of_quality_first(wave1_by_segment) -> None:
     # The generator's latent means of att_quality_first by segment (tech, value, family,
     # premium) are 0.2, -0.7, 0.2, 1.2: premium above everyone, value below everyone, and
     # tech and family exactly equal.
-    planted = dict(zip(["tech", "value", "family", "premium"],
-                       next(a for a in ATT_ITEMS if a[0] == "att_quality_first")[3], strict=True))
+    planted = dict(
+        zip(
+            ["tech", "value", "family", "premium"],
+            next(a for a in ATT_ITEMS if a[0] == "att_quality_first")[3],
+            strict=True,
+        )
+    )
     assert planted["tech"] == planted["family"]
     d = wave1_by_segment
-    ct = crosstab(d, "att_quality_first", "segment", weights="weight",
-                  nets={"Top 2": [4, 5]}, alpha=ALPHA)
+    ct = crosstab(
+        d, "att_quality_first", "segment", weights="weight", nets={"Top 2": [4, 5]}, alpha=ALPHA
+    )
     letter = ct.column_letters
     sig = ct.letters.loc["Top 2"]
     assert set(sig["premium"]) == {letter["family"], letter["tech"], letter["value"]}
@@ -99,9 +108,19 @@ def test_planted_segment_means_of_quality_first(wave1_by_segment) -> None:
     means = compare_means(d, "att_quality_first", "segment", weights="weight", alpha=ALPHA)
     mp = means.pvalues.set_index(["column_a", "column_b"])["p_value"]
     assert mp[("family", "tech")] > ALPHA
-    assert (mp.drop(("family", "tech")).drop(
-        [k for k in mp.index if k[1] == "Total" and k[0] in ("family", "tech")]) < ALPHA).all()
-    b = banner(d, ["att_quality_first"], ["segment"], weights="weight",
-               nets={"att_quality_first": {"Top 2": [4, 5]}}, alpha=ALPHA)
+    assert (
+        mp.drop(("family", "tech")).drop(
+            [k for k in mp.index if k[1] == "Total" and k[0] in ("family", "tech")]
+        )
+        < ALPHA
+    ).all()
+    b = banner(
+        d,
+        ["att_quality_first"],
+        ["segment"],
+        weights="weight",
+        nets={"att_quality_first": {"Top 2": [4, 5]}},
+        alpha=ALPHA,
+    )
     cells = b.table[(b.table["row"] == "Top 2") & (b.table["banner"] == "segment")]
     assert cells.set_index("column")["sig"].to_dict() == sig.to_dict()

@@ -62,8 +62,7 @@ def test_nps_weighted_by_hand() -> None:
 
 
 def test_nps_by_group_total_and_missing_group() -> None:
-    df = pd.DataFrame({"ltr": [10, 10, 3, 7, 9, 0, 5],
-                       "g": ["x", "x", "x", "y", "y", "y", None]})
+    df = pd.DataFrame({"ltr": [10, 10, 3, 7, 9, 0, 5], "g": ["x", "x", "x", "y", "y", "y", None]})
     r = nps(df, "ltr", by="g")
     t = r.table
     assert t["group"].tolist() == ["x", "y", "Total"]
@@ -189,8 +188,14 @@ def test_compare_csat_by_hand() -> None:
 
 
 def test_top_box_by_hand() -> None:
-    df = pd.DataFrame({"a": [5, 4, 3, 2, 1, np.nan], "b": [5, 5, 5, 1, 1, 2],
-                       "g": ["x", "x", "x", "y", "y", "y"], "w": [1, 1, 2, 1, 1, 4.0]})
+    df = pd.DataFrame(
+        {
+            "a": [5, 4, 3, 2, 1, np.nan],
+            "b": [5, 5, 5, 1, 1, 2],
+            "g": ["x", "x", "x", "y", "y", "y"],
+            "w": [1, 1, 2, 1, 1, 4.0],
+        }
+    )
     r = top_box(df, ["a", "b"], scale_max=5)
     t = r.table
     assert t["item"].tolist() == ["a", "b"]
@@ -246,20 +251,29 @@ def surveys(draw):
     w = draw(st.lists(st.floats(0.1, 10.0), min_size=n, max_size=n))
     sat = [None if v is None else v // 2 for v in ltr]
     sat = [None if v is None else max(1, v) for v in sat]
-    return pd.DataFrame({"ltr": pd.array(ltr, dtype="Float64"), "g": g, "w": w,
-                         "sat": pd.array(sat, dtype="Float64")})
+    return pd.DataFrame(
+        {
+            "ltr": pd.array(ltr, dtype="Float64"),
+            "g": g,
+            "w": w,
+            "sat": pd.array(sat, dtype="Float64"),
+        }
+    )
 
 
 @SET
 @given(surveys(), st.floats(0.01, 100.0))
 def test_equal_weights_change_no_score(df: pd.DataFrame, c: float) -> None:
     cw = np.full(len(df), c)
-    for fn, col, cols in ((nps, "ltr", ["promoters", "passives", "detractors", "nps", "se", "n_eff"]),
-                          (csat, "sat", ["satisfied", "ci_low", "mean", "se_mean", "n_eff"])):
+    for fn, col, cols in (
+        (nps, "ltr", ["promoters", "passives", "detractors", "nps", "se", "n_eff"]),
+        (csat, "sat", ["satisfied", "ci_low", "mean", "se_mean", "n_eff"]),
+    ):
         a = fn(df, col, by="g").table
         b = fn(df, col, by="g", weights=cw).table
-        np.testing.assert_allclose(a[cols].to_numpy(float), b[cols].to_numpy(float),
-                                   rtol=1e-9, atol=1e-9)
+        np.testing.assert_allclose(
+            a[cols].to_numpy(float), b[cols].to_numpy(float), rtol=1e-9, atol=1e-9
+        )
     t = nps(df, "ltr", by="g").table.dropna(subset=["nps"])
     np.testing.assert_allclose(t[["promoters", "passives", "detractors"]].sum(axis=1), 100)
 
@@ -270,8 +284,13 @@ def test_permutation_changes_nothing(df: pd.DataFrame, rnd) -> None:
     perm = list(range(len(df)))
     rnd.shuffle(perm)
     p = df.iloc[perm]
-    pd.testing.assert_frame_equal(nps(df, "ltr", by="g", weights="w").table,
-                                  nps(p, "ltr", by="g", weights="w").table, rtol=1e-9)
-    pd.testing.assert_frame_equal(top_box(df, ["ltr", "sat"], weights="w", scale_max=10).table,
-                                  top_box(p, ["ltr", "sat"], weights="w", scale_max=10).table,
-                                  rtol=1e-9)
+    pd.testing.assert_frame_equal(
+        nps(df, "ltr", by="g", weights="w").table,
+        nps(p, "ltr", by="g", weights="w").table,
+        rtol=1e-9,
+    )
+    pd.testing.assert_frame_equal(
+        top_box(df, ["ltr", "sat"], weights="w", scale_max=10).table,
+        top_box(p, ["ltr", "sat"], weights="w", scale_max=10).table,
+        rtol=1e-9,
+    )

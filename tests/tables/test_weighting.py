@@ -33,11 +33,13 @@ def loop_ipf(df: pd.DataFrame, targets: dict, iters: int = 500) -> np.ndarray:
 def sample() -> pd.DataFrame:
     rng = np.random.default_rng(7)
     n = 300
-    return pd.DataFrame({
-        "sex": rng.choice(["f", "m"], n, p=[0.65, 0.35]),
-        "age": rng.choice(["18-34", "35-54", "55+"], n, p=[0.5, 0.3, 0.2]),
-        "region": rng.choice([1, 2, 3, 4], n),
-    })
+    return pd.DataFrame(
+        {
+            "sex": rng.choice(["f", "m"], n, p=[0.65, 0.35]),
+            "age": rng.choice(["18-34", "35-54", "55+"], n, p=[0.5, 0.3, 0.2]),
+            "region": rng.choice([1, 2, 3, 4], n),
+        }
+    )
 
 
 TARGETS = {"sex": {"f": 0.5, "m": 0.5}, "age": {"18-34": 0.3, "35-54": 0.35, "55+": 0.35}}
@@ -76,8 +78,9 @@ def test_two_by_two_closed_form() -> None:
     r = rake(df, {"sex": {"f": 0.5, "m": 0.5}, "age": {"y": 0.5, "o": 0.5}}, tol=1e-12)
     # The data already meet these targets, so IPF keeps every weight at 1.
     np.testing.assert_allclose(r.weights, 1.0)
-    r = rake(df, {"sex": {"f": 0.5, "m": 0.5}, "age": {"y": 2 / 3, "o": 1 / 3}}, tol=1e-12,
-             max_iter=1000)
+    r = rake(
+        df, {"sex": {"f": 0.5, "m": 0.5}, "age": {"y": 2 / 3, "o": 1 / 3}}, tol=1e-12, max_iter=1000
+    )
     # Per-row weights a (f,y), b (f,o), c (m,y), d (m,o); cell totals a, 2b, 2c, d must give
     # a + 2b = 3, 2c + d = 3, a + 2c = 4, 2b + d = 2, and IPF keeps the data's cross-product
     # ratio a d / (2b 2c) = 1 / 4, i.e. a d = b c. Then b = (3 - a)/2, c = (4 - a)/2,
@@ -141,17 +144,26 @@ def test_categorical_unused_category_needs_no_target() -> None:
     np.testing.assert_allclose(r.weights, [0.75, 1.5, 0.75])
 
 
-@pytest.mark.parametrize(("targets", "exc", "pattern"), [
-    ({"sex": {"f": 0.5, "m": 0.4, "x": 0.1}, }, ConfigError, r"'x'.*'sex'.*no rows"),
-    ({"sex": {"f": 1.0}}, ConfigError, r"'m'.*'sex'.*no target"),
-    ({"sex": {"f": 0.5, "m": 0.3}}, ConfigError, r"'sex' sum to 0.8"),
-    ({"sex": {"f": 1.2, "m": -0.2}}, ConfigError, r"negative for 'm': -0.2"),
-    ({"sex": {"f": "half", "m": 0.5}}, ConfigError, "numbers"),
-    ({"sex": [0.5, 0.5]}, ConfigError, "mapping"),
-    ({}, ConfigError, "non-empty"),
-    ({"gender": {"f": 0.5, "m": 0.5}}, SchemaError, "'gender'"),
-    ({"age": {"18-34": 0.5, "35-54": 0.5, "55+": 0.0}, "sex": {"f": 0.5, "m": 0.5}}, None, ""),
-])
+@pytest.mark.parametrize(
+    ("targets", "exc", "pattern"),
+    [
+        (
+            {
+                "sex": {"f": 0.5, "m": 0.4, "x": 0.1},
+            },
+            ConfigError,
+            r"'x'.*'sex'.*no rows",
+        ),
+        ({"sex": {"f": 1.0}}, ConfigError, r"'m'.*'sex'.*no target"),
+        ({"sex": {"f": 0.5, "m": 0.3}}, ConfigError, r"'sex' sum to 0.8"),
+        ({"sex": {"f": 1.2, "m": -0.2}}, ConfigError, r"negative for 'm': -0.2"),
+        ({"sex": {"f": "half", "m": 0.5}}, ConfigError, "numbers"),
+        ({"sex": [0.5, 0.5]}, ConfigError, "mapping"),
+        ({}, ConfigError, "non-empty"),
+        ({"gender": {"f": 0.5, "m": 0.5}}, SchemaError, "'gender'"),
+        ({"age": {"18-34": 0.5, "35-54": 0.5, "55+": 0.0}, "sex": {"f": 0.5, "m": 0.5}}, None, ""),
+    ],
+)
 def test_target_errors(sample: pd.DataFrame, targets, exc, pattern) -> None:
     if exc is None:
         assert rake(sample, targets).converged
@@ -168,9 +180,13 @@ def test_missing_values_in_raking_column(sample: pd.DataFrame) -> None:
 
 
 def test_option_errors(sample: pd.DataFrame) -> None:
-    for kwargs, pattern in (({"trim": (2, 3)}, "trim"), ({"trim": 3}, "trim"),
-                            ({"tol": 0}, "tol"), ({"max_iter": 0}, "max_iter"),
-                            ({"total": -5}, "total")):
+    for kwargs, pattern in (
+        ({"trim": (2, 3)}, "trim"),
+        ({"trim": 3}, "trim"),
+        ({"tol": 0}, "tol"),
+        ({"max_iter": 0}, "max_iter"),
+        ({"total": -5}, "total"),
+    ):
         with pytest.raises(ConfigError, match=pattern):
             rake(sample, TARGETS, **kwargs)
     with pytest.raises(DataError, match="negative"):

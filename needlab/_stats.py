@@ -1,4 +1,7 @@
-"""Shared statistics for the survey tables: Kish effective base, Wilson interval, grouping.
+"""Shared weighted statistics for every module: Kish effective base, Wilson interval, grouping.
+
+Every module that needs a Kish base, a weighted mean or SD by group, or a normal critical value
+imports it from here; none recomputes them inline.
 
 Everything here is vectorised: grouped sums are one :func:`numpy.bincount` over integer codes.
 
@@ -40,7 +43,9 @@ def z_value(ci: float) -> float:
     1.96
     """
     if not (isinstance(ci, (int, float)) and not isinstance(ci, bool) and 0 < float(ci) < 1):
-        raise ConfigError(f"ci must be a confidence level strictly between 0 and 1 (e.g. 0.95), got {ci!r}.")
+        raise ConfigError(
+            f"ci must be a confidence level strictly between 0 and 1 (e.g. 0.95), got {ci!r}."
+        )
     from scipy.stats import norm
 
     return float(norm.ppf(0.5 + float(ci) / 2))
@@ -62,7 +67,9 @@ def effective_n(w: np.ndarray) -> float:
 def grouped_sum(codes: np.ndarray, k: int, w: np.ndarray | None = None) -> np.ndarray:
     """Sum of *w* (or counts) per code ``0..k-1``; codes < 0 (missing) are ignored."""
     keep = codes >= 0
-    return np.bincount(codes[keep], weights=None if w is None else w[keep], minlength=k)[:k].astype(float)
+    return np.bincount(codes[keep], weights=None if w is None else w[keep], minlength=k)[:k].astype(
+        float
+    )
 
 
 def effective_n_by(codes: np.ndarray, k: int, w: np.ndarray) -> np.ndarray:
@@ -73,8 +80,9 @@ def effective_n_by(codes: np.ndarray, k: int, w: np.ndarray) -> np.ndarray:
         return np.where(s2 > 0, s * s / np.where(s2 > 0, s2, 1.0), 0.0)
 
 
-def wilson_interval(p: np.ndarray | float, n: np.ndarray | float, ci: float = 0.95
-                    ) -> tuple[np.ndarray, np.ndarray]:
+def wilson_interval(
+    p: np.ndarray | float, n: np.ndarray | float, ci: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]:
     """Wilson (1927) score interval for a proportion *p* on a base *n* (may be fractional).
 
     ``(p + z^2/(2n) -+ z sqrt(p(1-p)/n + z^2/(4n^2))) / (1 + z^2/n)``; NaN where ``n <= 0``.
@@ -100,8 +108,9 @@ def wilson_interval(p: np.ndarray | float, n: np.ndarray | float, ci: float = 0.
     return lo, hi
 
 
-def weighted_mean_se(codes: np.ndarray, k: int, x: np.ndarray, w: np.ndarray
-                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def weighted_mean_se(
+    codes: np.ndarray, k: int, x: np.ndarray, w: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per-group weighted mean, weighted SD and SE of the mean (SD / sqrt(n_eff)).
 
     The variance is ``sum w (x - m)^2 / (V1 - V2 / V1)`` with ``V1 = sum w`` and
@@ -125,8 +134,9 @@ def weighted_mean_se(codes: np.ndarray, k: int, x: np.ndarray, w: np.ndarray
     return mean, sd, se
 
 
-def codes_of(s: pd.Series, name: Hashable, *, keep_unused: bool = True, allow_mixed: bool = False
-             ) -> tuple[np.ndarray, pd.Index]:
+def codes_of(
+    s: pd.Series, name: Hashable, *, keep_unused: bool = True, allow_mixed: bool = False
+) -> tuple[np.ndarray, pd.Index]:
     """Integer codes (-1 = missing) and the categories of *s*.
 
     A categorical keeps its category order (all categories when *keep_unused*, else only the
@@ -165,8 +175,10 @@ def codes_of(s: pd.Series, name: Hashable, *, keep_unused: bool = True, allow_mi
         # The types of the distinct values (a few), not of every row.
         note = _mixed_note(cats, name)
         if note:
-            raise DataError(note.split(";")[0] + "; convert it to one type, e.g. "
-                            f"data[{name!r}].astype(str), or make it a categorical.")
+            raise DataError(
+                note.split(";")[0] + "; convert it to one type, e.g. "
+                f"data[{name!r}].astype(str), or make it a categorical."
+            )
     return np.asarray(codes, dtype=np.int64), pd.Index(cats)
 
 
@@ -179,9 +191,17 @@ def mixed_types_note(s: pd.Series, name: Hashable) -> str | None:
 
 def _mixed_note(values: Iterable[Any], name: Hashable) -> str | None:
     """The mixed-types note for the distinct non-missing *values* of a column."""
-    kinds = {"text" if isinstance(v, str) else "number" if isinstance(v, (int, float, np.number))
-             else type(v).__name__ for v in values}
+    kinds = {
+        "text"
+        if isinstance(v, str)
+        else "number"
+        if isinstance(v, (int, float, np.number))
+        else type(v).__name__
+        for v in values
+    }
     if len(kinds) > 1:
-        return (f"column {name!r} mixes value types ({', '.join(sorted(kinds))}); numbers are "
-                "listed before text. Check the coding (e.g. 5 and '5' count as different values).")
+        return (
+            f"column {name!r} mixes value types ({', '.join(sorted(kinds))}); numbers are "
+            "listed before text. Check the coding (e.g. 5 and '5' count as different values)."
+        )
     return None
