@@ -12,7 +12,7 @@ __all__ = [
     "DataError",
     "NeedlabError",
     "NeedlabWarning",
-    "NotFittedError",
+    "NotFittedError",  # noqa: F822 (created on first use by __getattr__)
     "SchemaError",
 ]
 
