@@ -11,11 +11,14 @@ heavy library, and ``nl.crosstab`` imports the tables package the first time it 
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
 _EXPORTS: dict[str, tuple[str, ...]] = {
+    "needlab._i18n": ("detect_lang",),
     "needlab._result": ("Result",),
     "needlab.datasets": (
         "load_sample",
@@ -52,7 +55,6 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "cohen_kappa",
         "Coverage",
         "CrossValidationResult",
-        "detect_lang",
         "discover_topics",
         "implicit_needs",
         "krippendorff_alpha",
@@ -152,7 +154,24 @@ def __dir__() -> list[str]:
     return sorted([*globals(), *_WHERE])
 
 
+class _Package(types.ModuleType):
+    """The package module. Importing a subpackage sets it as an attribute of its parent; when a
+    public function has the subpackage's name (``nl.regress`` in ``needlab.regress``), the
+    function is kept, so ``nl.regress`` is the function whatever was imported first."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and _WHERE.get(name) == value.__name__:
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
+
 if TYPE_CHECKING:  # pragma: no cover
+    from needlab._i18n import (
+        detect_lang,
+    )
     from needlab._result import (
         Result,
     )
@@ -197,7 +216,6 @@ if TYPE_CHECKING:  # pragma: no cover
         agreement,
         code_text,
         cohen_kappa,
-        detect_lang,
         discover_topics,
         implicit_needs,
         krippendorff_alpha,

@@ -34,6 +34,7 @@ __all__ = [
     "check_unique",
     "check_unique_columns",
     "check_weights",
+    "complete_rows",
     "preview",
 ]
 
@@ -86,7 +87,7 @@ def check_frame(data: Any, *, name: str = "data", min_rows: int = 1) -> pd.DataF
     return data
 
 
-def check_unique_columns(columns: Sequence[Hashable], *, source: str = "data") -> None:
+def check_unique_columns(columns: Iterable[Hashable], *, source: str = "data") -> None:
     """Raise :class:`SchemaError` when a column name occurs more than once.
 
     Examples
@@ -96,7 +97,7 @@ def check_unique_columns(columns: Sequence[Hashable], *, source: str = "data") -
     ...
     needlab.errors.SchemaError: data has duplicate column names: 'a' (2 times). Rename ...
     """
-    idx = pd.Index(columns)
+    idx = pd.Index(list(columns), dtype=object)
     if idx.is_unique:
         return
     counts = idx.value_counts()
@@ -166,28 +167,29 @@ def check_numeric(data: pd.DataFrame, column: Hashable) -> pd.Series:
     return conv.astype(float)
 
 
-def check_dates(data: pd.DataFrame, column: Hashable) -> pd.Series:
-    """The column parsed as naive datetimes (time zones dropped); missing values stay NaT.
+def check_dates(
+    data: pd.DataFrame,
+    column: Hashable,
+    *,
+    date_format: str | None = None,
+    dayfirst: bool | None = None,
+) -> pd.Series:
+    """The column parsed as naive datetimes by the one date parser, :func:`needlab._dates.parse_dates`.
+
+    ``YYYYMMDD`` integers and text, ISO and Chinese dates are read as written; day/month text is
+    read by ``dayfirst=`` or by the evidence of the values, never guessed; ``date_format=`` is
+    applied strictly. Missing values stay ``NaT``; time zones are dropped (local wall time).
 
     Raises
     ------
     DataError
-        Values that are present but do not parse as dates, with a few of them and their rows.
+        Values that do not parse, ambiguous or mixed day/month columns, integers that are not
+        ``YYYYMMDD``: the message shows a few values with their rows and names the option.
     """
-    raw = data[column]
-    if isinstance(raw.dtype, pd.DatetimeTZDtype):
-        return raw.dt.tz_localize(None)
-    if pd.api.types.is_datetime64_any_dtype(raw):
-        return raw
-    dates = pd.to_datetime(raw, errors="coerce", format="mixed")
-    bad = (dates.isna() & raw.notna()).to_numpy()
-    if bad.any():
-        raise DataError(
-            f"column {column!r} has {int(bad.sum())} values that are not dates: "
-            f"{preview(raw[bad])} at rows {_rows(bad)}. Fix or remove them "
-            "(ISO format YYYY-MM-DD is safest)."
-        )
-    return dates
+    from needlab._dates import parse_dates
+
+    check_columns(data, column)
+    return parse_dates(data[column], column=column, date_format=date_format, dayfirst=dayfirst)
 
 
 def check_allowed(
@@ -429,3 +431,54 @@ def as_series(data: Any, var: Hashable | None = None, *, name: str = "data") -> 
             f"{name} must be one-dimensional (a Series or a list), got shape {arr.shape}."
         )
     return pd.Series(arr)
+
+
+def complete_rows(
+    data: pd.DataFrame,
+    columns: Iterable[Hashable],
+    weights: np.ndarray | None = None,
+) -> tuple[np.ndarray, int, str | None]:
+    """The missing-value policy of the model functions: listwise, over *columns* and weights.
+
+    A row is used when none of *columns* is missing in it and (with *weights*, an array already
+    resolved by :func:`check_weights`) its weight is positive; zero-weight rows count for
+    nothing and are excluded.
+
+    Returns
+    -------
+    mask : numpy.ndarray of bool
+        True for the rows used.
+    n_excluded : int
+        Rows left out.
+    note : str or None
+        Why they were left out (missing values by column, zero weights), or ``None``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"y": [1.0, None, 3.0, 4.0], "x": [1, 2, None, 4]})
+    >>> mask, n_excluded, note = complete_rows(df, ["y", "x"], np.array([1.0, 1.0, 1.0, 0.0]))
+    >>> mask.tolist(), n_excluded
+    ([True, False, False, False], 3)
+    >>> note
+    "3 of 4 rows excluded (listwise): missing values in 'y' 1, 'x' 1; zero weight 1."
+    """
+    cols = list(dict.fromkeys(columns))
+    missing = {c: data[c].isna().to_numpy() for c in cols}
+    drop = np.zeros(len(data), dtype=bool)
+    for m in missing.values():
+        drop |= m
+    zero = np.zeros(len(data), dtype=bool)
+    if weights is not None:
+        zero = np.asarray(weights, dtype=float) <= 0
+        drop |= zero
+    n_excluded = int(drop.sum())
+    if not n_excluded:
+        return ~drop, 0, None
+    parts = []
+    per = ", ".join(f"{c!r} {int(m.sum())}" for c, m in missing.items() if m.any())
+    if per:
+        parts.append(f"missing values in {per}")
+    if zero.any():
+        parts.append(f"zero weight {int(zero.sum())}")
+    note = f"{n_excluded} of {len(data)} rows excluded (listwise): {'; '.join(parts)}."
+    return ~drop, n_excluded, note

@@ -40,7 +40,7 @@ def _check(args: argparse.Namespace) -> int:
     _print_table("load report", survey.load_report)
     problems = survey.codebook.validate(data)
     _print_table("codebook validation", problems)
-    report = quality(data, survey.codebook)
+    report = quality(survey)
     _print_table("data quality", report.table)
     # Duplicate ids and out-of-range values appear in both reports: count each finding once.
     same = {

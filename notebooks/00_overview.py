@@ -66,7 +66,7 @@ problems
 # The data-quality report.
 
 # %%
-report = nl.quality(survey.data, survey.codebook)
+report = nl.quality(survey)
 report.table
 
 # %%

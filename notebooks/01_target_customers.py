@@ -81,7 +81,7 @@ crm = customers.assign(
     tier=nl.city_tier_bands(customers["city_tier"]),
     spend=customers["customer_id"].map(spend),
 )
-crm["spend_band"] = nl.income_bands(crm["spend"], [1000, 3000, 10000], unit=" yuan")
+crm["spend_band"] = nl.income_bands(crm, "spend", edges=[1000, 3000, 10000], unit=" yuan")
 pd.concat({c: crm[c].value_counts(sort=False) for c in ["age_band", "tier", "spend_band"]}).to_frame()
 
 # %%
@@ -160,7 +160,8 @@ tiers.table.round(3)
 year = tx["order_date"].dt.year
 before, after = (nl.value_tiers(tx[year == y].groupby("customer_id")["amount"].sum())
                  for y in PERIODS)
-moves = nl.tier_migration(before.tiers, after.tiers)
+moves = nl.tier_migration(pd.DataFrame({"before": before.tiers, "after": after.tiers}),
+                          "before", "after")
 moves.counts
 
 # %%
@@ -205,7 +206,7 @@ pd.concat({"BG/NBD": bgnbd.summary_, "Gamma-Gamma": gamma.summary_}).round(4)
 
 # %%
 weekly = (1 + ANNUAL_DISCOUNT) ** (1 / 52) - 1
-value = nl.clv(bgnbd, gamma, summary, horizon=HORIZON, discount_rate=weekly)
+value = nl.clv(summary, purchases=bgnbd, spend=gamma, horizon=HORIZON, discount_rate=weekly)
 by_tier = value.join(tiers.tiers).groupby("tier", observed=True).agg(
     customers=("clv", "size"), p_alive=("probability_alive", "mean"),
     purchases=("expected_purchases", "mean"), spend=("expected_spend", "mean"),
@@ -367,7 +368,7 @@ seg.centers().set_index("segment").rename(index=dict(enumerate(names))).T.round(
 # selection with a discriminant classifier), with the accuracy on held-out respondents.
 
 # %%
-typing = seg.typing_tool(X, 6, random_state=SEED)
+typing = seg.typing_tool(X, n_questions=6, random_state=SEED)
 print(f"held-out accuracy {typing.accuracy:.3f} (chance {typing.chance:.3f})")
 typing.table.round(3)
 
@@ -405,7 +406,7 @@ people = people.join(data[attitudes]).assign(
     clv=data["customer_id"].map(value["clv"]))
 cols = ["age", "gender", "city_tier", "income_band", "channel", "spend", "price_paid_pct", "clv",
         *attitudes]
-prof = nl.profile(people, "segment", cols, weights=WEIGHT)
+prof = nl.profile(people, cols, by="segment", weights=WEIGHT)
 prof.display()
 
 # %%

@@ -138,7 +138,7 @@ nl.kda(survey.data, "overall_sat", items, weights=WEIGHT).table.round(3)
 # the means.
 
 # %%
-grid = nl.ipa(survey.data, items, "overall_sat", weights=WEIGHT)
+grid = nl.ipa(survey.data, "overall_sat", items, weights=WEIGHT)
 grid.table.round(3)
 
 # %%
@@ -151,7 +151,7 @@ ax = grid.plot()
 
 # %%
 attitudes = [c for c in survey.data if c.startswith("att_")]
-fa = nl.factors(survey.data, attitudes, weights=WEIGHT)
+fa = nl.factors(survey.data, attitudes, weights=WEIGHT, random_state=0)
 fa.table.round(2)
 
 # %% [markdown]
@@ -161,7 +161,7 @@ fa.table.round(2)
 wave2 = nl.read_survey(Path(DATA) / "survey_wave2.csv", codebook=Path(DATA) / CODEBOOK).data
 both = pd.concat([survey.data, wave2], ignore_index=True)
 both["month"] = pd.to_datetime(both["date"]).dt.to_period("M")
-kpi = nl.trend(both, "overall_sat", "month", weights=WEIGHT, forecast=2)
+kpi = nl.trend(both, "overall_sat", time="month", weights=WEIGHT, forecast=2)
 kpi.table.round(4)
 
 # %%

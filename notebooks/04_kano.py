@@ -57,8 +57,8 @@ pairs
 # numbers are reproducible).
 
 # %%
-res = nl.kano(survey.data, pairs, weights=WEIGHT, importance=importance, rule=RULE,
-              n_boot=N_BOOT, random_state=1)
+res = nl.kano(survey, weights=WEIGHT, importance=importance, rule=RULE, n_boot=N_BOOT,
+              random_state=1)  # the Kano pairs come from the survey's codebook
 res
 
 # %%

@@ -21,6 +21,9 @@ from needlab.datasets import _text as T
 
 __all__ = ["FILES", "Truth", "render"]
 
+_NONE = np.array(None, dtype=object)
+"""A missing cell of an object column, as an array (for ``np.where``)."""
+
 FILES = (
     "customers.csv",
     "transactions.csv",
@@ -273,7 +276,7 @@ def _transactions(c: _Ctx, cu: dict[str, Any]) -> dict[str, Any]:
             "satisfaction": sat.round(4),
             "repeat_rate": rate.round(4),
             "churned": churned,
-            "churn_date": np.where(churned, _dates(churn_day), None),
+            "churn_date": np.where(churned, _dates(churn_day), _NONE),
             "p_churn": p_churn.round(4),
             "n_orders": n_orders,
             "total_spend": total.round(2),
@@ -429,9 +432,9 @@ def _comments(c: _Ctx, seg: np.ndarray, prod: np.ndarray) -> tuple[np.ndarray, p
     lab = pd.DataFrame(
         {
             "category": np.where(empty, "empty", np.where(junk, "junk", cat)),
-            "stage": np.where(empty | junk | (cat == "none"), None, stage),
+            "stage": np.where(empty | junk | (cat == "none"), _NONE, stage),
             "severity": np.where(empty | junk, 0, sev),
-            "lang": np.where(empty, None, lang),
+            "lang": np.where(empty, _NONE, lang),
             "junk": junk,
         }
     )
@@ -717,7 +720,7 @@ def _feedback(c: _Ctx, cu: dict[str, Any], tr: dict[str, Any]) -> dict[str, Any]
             "lang": lang,
             "category": cat,
             "category_zh": np.array([T.CATEGORY_ZH[x] for x in cat], dtype=object),
-            "stage": np.where(cat == "none", None, stage),
+            "stage": np.where(cat == "none", _NONE, stage),
             "severity": sev,
         }
     )

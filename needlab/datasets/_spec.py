@@ -288,7 +288,7 @@ PAIN_COMBOS = [  # (category, stage, base rate)
 ]
 P_NONE = 0.17
 # multipliers by segment: {segment: {(category, stage or None): factor}}
-PAIN_MULT = {
+PAIN_MULT: dict[str, dict[tuple[str, str | None], float]] = {
     "tech": {("functional", None): 1.4, ("functional", "installation"): 1.6},
     "value": {("value", None): 2.2, ("process", "purchase"): 1.4},
     "family": {("process", None): 1.4, ("service", "installation"): 1.8},

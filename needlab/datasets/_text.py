@@ -56,7 +56,7 @@ PRODUCT_REFS = {
 }
 
 # (category, stage) -> language -> phrases; ("functional", "use") is split by product key.
-PAIN: dict[tuple[str, str], dict[str, list[str]]] = {
+PAIN: dict[tuple[str, ...], dict[str, list[str]]] = {
     ("functional", "installation"): {
         "zh": [
             "{p}配网一直失败，试了{n:3-9}次都连不上WiFi",

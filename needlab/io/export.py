@@ -23,9 +23,11 @@ __all__ = [
     "FORMULA_PREFIXES",
     "neutralise",
     "neutralise_frame",
+    "sheet_name",
     "to_csv",
     "to_excel",
     "write_sheets",
+    "xlsx_path",
 ]
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -74,7 +76,11 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
         if isinstance(s.dtype, pd.CategoricalDtype):
             s = s.astype(object)
         if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
-            is_str = s.map(type).eq(str).to_numpy() if s.dtype == object else s.notna().to_numpy()
+            is_str = (
+                s.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+                if s.dtype == object
+                else s.notna().to_numpy()
+            )
             if not is_str.any():
                 continue
             txt = s.where(is_str).astype("string")
@@ -82,18 +88,18 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
             if bad.any():
                 s = s.astype(object).copy()
                 s[bad] = "'" + txt[bad].astype(object)
-            out.isetitem(j, s)
+            out.isetitem(j, s.array)
     out.columns = _neutralise_index(out.columns)
     out.index = _neutralise_index(out.index)
     return out
 
 
-def to_csv(df: pd.DataFrame, path: str | Path, *, index: bool = False, **kwargs: Any) -> Path:
-    """Write *df* to a CSV file with spreadsheet formulas neutralised.
+def to_csv(data: pd.DataFrame, path: str | Path, *, index: bool = False, **kwargs: Any) -> Path:
+    """Write the table *data* to a CSV file with spreadsheet formulas neutralised.
 
     Parameters
     ----------
-    df : DataFrame
+    data : DataFrame
         The table.
     path : str or Path
         Where to write. The file is UTF-8 with a byte-order mark (``utf-8-sig``) so that Excel
@@ -114,11 +120,22 @@ def to_csv(df: pd.DataFrame, path: str | Path, *, index: bool = False, **kwargs:
     # CRLF rows (RFC 4180): the csv writer then quotes any cell holding a CR or LF, so a stray
     # carriage return inside a comment cannot split the row in Excel or another reader.
     kwargs.setdefault("lineterminator", "\r\n")
-    neutralise_frame(df).to_csv(path, index=index, **kwargs)
+    neutralise_frame(data).to_csv(path, index=index, **kwargs)
     return path
 
 
-def _sheet_name(name: Any, used: set[str]) -> str:
+def sheet_name(name: Any, used: set[str]) -> str:
+    """A valid Excel sheet name for *name*, unique (case-insensitively) among *used*.
+
+    Characters Excel forbids (``[]:*?/\\``) become ``_``, the name is cut to 31 characters, and
+    a clash gets a ``" (2)"`` suffix. The name is added to *used*.
+
+    Examples
+    --------
+    >>> used = set()
+    >>> sheet_name("a/b", used), sheet_name("A_B", used)
+    ('a_b', 'A_B (2)')
+    """
     bad = "[]:*?/\\"
     text = "".join("_" if ch in bad else ch for ch in str(name)).strip("'") or "Sheet"
     text = text[:31]
@@ -132,7 +149,7 @@ def _sheet_name(name: Any, used: set[str]) -> str:
 
 
 def to_excel(
-    tables: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | Path, *, index: bool = True
+    data: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | Path, *, index: bool = True
 ) -> Path:
     """Write one table or a mapping of sheet name -> table to an .xlsx file, safely.
 
@@ -142,7 +159,7 @@ def to_excel(
 
     Parameters
     ----------
-    tables : DataFrame or mapping of str to DataFrame
+    data : DataFrame or mapping of str to DataFrame
         The table(s). A single DataFrame goes to a sheet named ``"table"``.
     path : str or Path
         Target ``.xlsx`` file.
@@ -159,15 +176,26 @@ def to_excel(
     ConfigError
         When *path* does not end in ``.xlsx`` or a value is not a DataFrame.
     """
-    path = _xlsx_path(path)
-    if isinstance(tables, pd.DataFrame):
-        tables = {"table": tables}
+    path = xlsx_path(path)
+    tables = {"table": data} if isinstance(data, pd.DataFrame) else data
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         write_sheets(writer, tables, index=index)
     return path
 
 
-def _xlsx_path(path: str | Path) -> Path:
+def xlsx_path(path: str | Path) -> Path:
+    """*path* as a Path, checked to end in ``.xlsx``.
+
+    Raises
+    ------
+    ConfigError
+        Any other extension (openpyxl writes .xlsx only).
+
+    Examples
+    --------
+    >>> xlsx_path("out.xlsx").name
+    'out.xlsx'
+    """
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise ConfigError(
@@ -200,7 +228,7 @@ def write_sheets(
     for name, df in tables.items():
         if not isinstance(df, pd.DataFrame):
             raise ConfigError(f"sheet {name!r}: expected a DataFrame, got {type(df).__name__}.")
-        sheet = _sheet_name(name, used)
+        sheet = sheet_name(name, used)
         safe = neutralise_frame(df)
         safe.to_excel(writer, sheet_name=sheet, index=index)
         ws = writer.sheets[sheet]

@@ -16,12 +16,16 @@ import numpy as np
 import pandas as pd
 
 from needlab._result import Result
-from needlab._validate import check_columns, check_frame, preview
+from needlab._validate import as_design, check_columns, preview
 from needlab.errors import ConfigError
-from needlab.io.codebook import Codebook, _map_codes, _user_missing
+from needlab.io.codebook import Codebook
+from needlab.io.codes import map_codes, user_missing
+from needlab.io.validation import problems
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
+
+    from needlab.io.read import Survey
 
 __all__ = ["DURATION_NAMES", "QualityReport", "quality"]
 
@@ -82,8 +86,11 @@ class QualityReport(Result):
         ``row``, ``id``, ``column``, ``value`` and ``problem`` (``not_in_labels``: a code or
         label the codebook does not declare; ``out_of_range``: a number outside the declared
         range).
-    n_rows : int
-        Number of respondents.
+    n_used : int
+        Respondents (rows of ``data``) checked: every row given. Quality checks flag rows for
+        review and never leave one out.
+    n_excluded : int
+        Always 0 (see *n_used*).
     """
 
     missing: pd.DataFrame
@@ -92,7 +99,6 @@ class QualityReport(Result):
     junk_text: pd.DataFrame
     duplicates: pd.DataFrame
     out_of_range: pd.DataFrame
-    n_rows: int = 0
 
     title = "Data quality"
 
@@ -102,9 +108,8 @@ class QualityReport(Result):
         return int((self.table["severity"] == "error").sum())
 
     def summary(self) -> dict[str, Any]:
-        """Key figures: respondents, errors, warnings and the flagged respondents by check."""
+        """Key figures: errors, warnings and the flagged respondents by check."""
         return {
-            "respondents": self.n_rows,
             "errors": self.n_errors,
             "warnings": int((self.table["severity"] == "warning").sum()),
             "straight-liners": int(self.straightliners["row"].nunique()),
@@ -127,7 +132,12 @@ class QualityReport(Result):
         }
 
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
-        """Bar chart of the share of missing answers per column (columns with any missing).
+        """Bar chart of the findings: the share of respondents each one concerns.
+
+        One bar per row of :attr:`table` (``check: column``), coloured by severity (error,
+        warning, info), errors on top. At most 30 bars: errors and warnings first, then the
+        largest ``info`` findings (missing answers); the title says when some are left out. A
+        report without findings says so in the middle of the Axes.
 
         Parameters
         ----------
@@ -140,16 +150,9 @@ class QualityReport(Result):
         -------
         matplotlib Axes
         """
-        import matplotlib.pyplot as plt
+        from needlab.io.plot import plot_quality
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, max(2.0, 0.3 * len(self.missing) + 1)))
-        m = self.missing[self.missing["n_missing"] > 0].iloc[::-1]
-        ax.barh(m["column"].astype(str), m["share_missing"], **kwargs)
-        ax.set_xlabel("share missing")
-        ax.set_xlim(0, 1)
-        ax.set_title("Missing answers by column")
-        return ax
+        return plot_quality(self, ax=ax, **kwargs)
 
 
 def _find_duration(data: pd.DataFrame, cb: Codebook) -> Hashable | None:
@@ -174,7 +177,7 @@ def _codes_matrix(data: pd.DataFrame, cb: Codebook, cols: list[str]) -> np.ndarr
         if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
             v = s.to_numpy(dtype=float, na_value=np.nan)
         elif col is not None and col.values:
-            codes, _ = _map_codes(
+            codes, _ = map_codes(
                 s.astype(object) if isinstance(s.dtype, pd.CategoricalDtype) else s, col
             )
             v = pd.to_numeric(codes, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
@@ -187,7 +190,7 @@ def _codes_matrix(data: pd.DataFrame, cb: Codebook, cols: list[str]) -> np.ndarr
         else:
             v = pd.Series(pd.factorize(s)[0], dtype=float).where(s.notna().to_numpy()).to_numpy()
         if col is not None and col.missing:
-            v = np.where(_user_missing(s, col), np.nan, v)
+            v = np.where(user_missing(s, col), np.nan, v)
         out[:, j] = v
     return out
 
@@ -199,9 +202,9 @@ def _ids(data: pd.DataFrame, id_col: Hashable | None, rows: np.ndarray) -> np.nd
 
 
 def quality(
-    data: pd.DataFrame,
-    codebook: Codebook | None = None,
+    data: pd.DataFrame | Survey,
     *,
+    codebook: Codebook | None = None,
     id: Hashable | None = None,
     duration: Hashable | None = None,
     min_duration: float | None = None,
@@ -226,11 +229,13 @@ def quality(
 
     Parameters
     ----------
-    data : DataFrame
-        The survey answers, one row per respondent (codes or labels).
+    data : DataFrame or Survey
+        The survey answers, one row per respondent (codes or labels). A
+        :class:`~needlab.Survey` brings its codebook and id column.
     codebook : Codebook, optional
-        Column types, batteries, value labels and ranges; inferred with :meth:`Codebook.infer`
-        when omitted (then batteries come from shared name stems such as ``sat_1``, ``sat_2``).
+        Column types, batteries, value labels and ranges; by default the Survey's, else inferred
+        with :meth:`Codebook.infer` (then batteries come from shared name stems such as
+        ``sat_1``, ``sat_2``).
     id : str, optional
         The respondent id column; defaults to the codebook's.
     duration : str, optional
@@ -245,7 +250,8 @@ def quality(
     Returns
     -------
     QualityReport
-        ``table`` (one row per finding: ``check``, ``column``, ``n``, ``share``, ``severity``,
+        ``n_used`` is the number of respondents (rows) checked, all of them; ``n_excluded`` is
+        0. ``table`` (one row per finding: ``check``, ``column``, ``n``, ``share``, ``severity``,
         ``detail``), ``missing``, ``straightliners``, ``speeders``, ``junk_text``,
         ``duplicates`` and ``out_of_range``; see :class:`QualityReport`. ``n_errors`` counts
         error findings.
@@ -270,7 +276,7 @@ def quality(
     ...     **{f"sat_{k}": {"type": "likert", "group": "sat", "values": {1: "Bad", 5: "Good"}}
     ...        for k in "abcd"},
     ...     "duration": {"type": "numeric"}, "comment": {"type": "text"}}})
-    >>> rep = quality(df, cb)
+    >>> rep = quality(df, codebook=cb)
     >>> rep.table[["check", "column", "n", "severity"]]
                 check    column  n severity
     0    duplicate_id       rid  2    error
@@ -287,18 +293,22 @@ def quality(
     0    1  aaaa  repeated_char
     1    3     ?       one_char
     """
-    data = check_frame(data)
+    # The weights play no part in quality checks: a Survey's weight column is not resolved.
+    design = as_design(data, weights=False, id=id)
+    data = design.data
     if straightline_min_items < 2:
         raise ConfigError(f"straightline_min_items must be >= 2, got {straightline_min_items}.")
     if min_duration is not None and not min_duration >= 0:
         raise ConfigError(f"min_duration must be a number >= 0, got {min_duration!r}.")
+    if codebook is None:
+        codebook = design.codebook
     cb = codebook if codebook is not None else Codebook.infer(data)
     if not isinstance(cb, Codebook):
         raise ConfigError(
             f"codebook must be a Codebook, got {type(cb).__name__}; use Codebook.from_yaml(path)."
         )
     n = len(data)
-    id_col: Hashable | None = id if id is not None else cb.id
+    id_col: Hashable | None = design.id if design.id is not None else cb.id
     if id_col is not None:
         if id is None and id_col not in data.columns:
             id_col = None
@@ -348,7 +358,7 @@ def quality(
 
     # out of range -----------------------------------------------------------------------
     oor_parts = []
-    for column, problem, mask, _ in cb._problems(data):
+    for column, problem, mask, _ in problems(cb, data):
         if problem not in ("not_in_labels", "out_of_range"):
             continue
         pos = np.flatnonzero(mask)
@@ -506,7 +516,7 @@ def quality(
         s = data[name]
         miss = s.isna().to_numpy()
         if name in cb and cb[name].missing:
-            miss = miss | _user_missing(s, cb[name])
+            miss = miss | user_missing(s, cb[name])
         if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
             miss = (
                 miss | s.astype(object).where(~miss, "x").astype(str).str.strip().eq("").to_numpy()
@@ -514,14 +524,16 @@ def quality(
         n_missing.append(int(miss.sum()))
     missing = pd.DataFrame({"column": [str(c) for c in data.columns], "n_missing": n_missing})
     missing["share_missing"] = missing["n_missing"] / n
-    for row in missing.itertuples(index=False):
-        if row.n_missing:
+    for column, k, share in zip(
+        missing["column"], n_missing, missing["share_missing"].to_numpy(dtype=float), strict=True
+    ):
+        if k:
             add(
                 "missing",
-                row.column,
-                row.n_missing,
-                "warning" if row.share_missing >= 0.5 else "info",
-                f"{row.share_missing:.1%} of answers missing",
+                column,
+                k,
+                "warning" if share >= 0.5 else "info",
+                f"{share:.1%} of answers missing",
             )
 
     order = {"error": 0, "warning": 1, "info": 2}
@@ -537,5 +549,6 @@ def quality(
         junk_text=junk_text,
         duplicates=duplicates,
         out_of_range=out_of_range,
-        n_rows=n,
+        n_used=n,
+        n_excluded=0,
     )

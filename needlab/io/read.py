@@ -24,6 +24,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from needlab._i18n import lang_of
+from needlab._types import Lang
 from needlab._validate import (
     check_columns,
     check_unique,
@@ -32,17 +34,10 @@ from needlab._validate import (
     preview,
 )
 from needlab.errors import ConfigError, DataError, NeedlabError, SchemaError
-from needlab.io.codebook import (
-    Code,
-    Codebook,
-    Column,
-    Lang,
-    _assign_groups,
-    _infer_columns,
-    _user_missing,
-    as_code,
-    detect_lang,
-)
+from needlab.io.codebook import Codebook
+from needlab.io.codes import row_list, user_missing
+from needlab.io.column import Code, Column, as_code, check_lang
+from needlab.io.infer import assign_groups, infer_columns
 
 __all__ = ["LOAD_REPORT_COLUMNS", "SUPPORTED", "Survey", "read_survey"]
 
@@ -147,8 +142,8 @@ class _Report:
 
 def read_survey(
     path: str | Path,
-    codebook: Codebook | str | Path | Mapping[str, Any] | None = None,
     *,
+    codebook: Codebook | str | Path | Mapping[str, Any] | None = None,
     sheet: int | str = 0,
     encoding: str | None = None,
     sep: str | None = None,
@@ -216,7 +211,7 @@ def read_survey(
     >>> s.codebook["sat"].type, s.codebook["city"].values
     ('single', {1: {'zh': '上海'}, 2: {'zh': '北京'}})
     """
-    _check_lang(lang)
+    check_lang(lang)
     path = Path(path)
     fmt = SUPPORTED.get(path.suffix.lower())
     if fmt is None:
@@ -258,17 +253,12 @@ def read_survey(
         },
     )
     if cb is None:
-        cb = Codebook(_infer_columns(df, levels=levels))
+        cb = Codebook(infer_columns(df, levels=levels))
     else:
         df = _apply_codebook(df, cb, report, strict=strict)
     return Survey(
         data=df, codebook=cb, load_report=report.frame(), path=path, format=fmt, lang=lang
     )
-
-
-def _check_lang(lang: str) -> None:
-    if lang not in ("en", "zh"):
-        raise ConfigError(f"lang={lang!r} is not valid; choose 'en' or 'zh'.")
 
 
 def _resolve_codebook(codebook: Any) -> Codebook | None:
@@ -523,7 +513,8 @@ def _read_sav(path: Path, report: _Report) -> tuple[pd.DataFrame, Codebook]:
         codes: list[Code] = []
         if pd.api.types.is_numeric_dtype(s):
             vals = s.to_numpy(dtype=float, na_value=np.nan)
-            for r in (meta.missing_ranges or {}).get(name, []):
+            ranges: Mapping[str, list[Any]] = meta.missing_ranges or {}
+            for r in ranges.get(name, []):
                 lo, hi = float(r["lo"]), float(r["hi"])
                 with np.errstate(invalid="ignore"):
                     hit = (vals >= lo) & (vals <= hi)
@@ -551,9 +542,9 @@ def _read_sav(path: Path, report: _Report) -> tuple[pd.DataFrame, Codebook]:
     for name in df.columns:  # SPSS stores every number as double: give whole numbers back as int
         s = df[name]
         if s.dtype == np.float64 and s.notna().all():
-            v = s.to_numpy()
-            if np.all(v == np.round(v)) and np.all(np.abs(v) < 2**53):
-                df[name] = v.astype(np.int64)
+            arr = s.to_numpy()
+            if np.all(arr == np.round(arr)) and np.all(np.abs(arr) < 2**53):
+                df[name] = arr.astype(np.int64)
     inferred = Codebook.infer(df)
     labels: Mapping[str, str | None] = meta.column_names_to_labels or {}
     measures: Mapping[str, str] = meta.variable_measure or {}
@@ -570,19 +561,19 @@ def _read_sav(path: Path, report: _Report) -> tuple[pd.DataFrame, Codebook]:
                 if measures.get(name) == "ordinal"
                 else (base.type if base.type in ("likert", "single") else "single")
             )
-            values = {as_code(k): {detect_lang(str(v)): str(v)} for k, v in vl.items()}
+            values = {as_code(k): {lang_of(str(v)): str(v)} for k, v in vl.items()}
         elif measures.get(name) == "scale" and base.type in ("single", "likert"):
             ctype, values = "numeric", {}
         cols.append(
             Column(
                 name,
                 ctype,
-                label={detect_lang(label): label} if label else {},
+                label={lang_of(label): label} if label else {},
                 values=values if ctype in ("single", "likert", "multi") else {},
                 missing=missing_codes.get(name, []),
             )
         )
-    _assign_groups(cols)
+    assign_groups(cols)
     if vlabels:
         report.add(
             None,
@@ -642,14 +633,14 @@ def _numeric_text(
                     )
                 )
             )
-            if not kinds.all() or not head.map(type).eq(str).any():
+            if not kinds.all() or not head.map(lambda v: isinstance(v, str)).any():
                 return None, [], None  # not text, or no text at all
             head = head.astype(str).str.strip()
             head = head[head != ""]
             if len(head) and pd.to_numeric(head, errors="coerce").isna().any():
                 return None, [], None  # text column: leave it
-            codes, uniq = pd.factorize(s)
-            uniq = np.asarray(uniq, dtype=object)
+            codes, levels = pd.factorize(s)
+            uniq = np.asarray(levels, dtype=object)
         u = pd.Series(uniq, dtype=object).astype(str).str.strip()
         num = pd.to_numeric(u, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         bad_u = np.isnan(num)
@@ -735,7 +726,7 @@ def _apply_codebook(
             )
     for col in cb:
         if col.missing and col.name in df.columns:
-            mask = _user_missing(df[col.name], col)
+            mask = user_missing(df[col.name], col)
             if mask.any():
                 df[col.name] = df[col.name].mask(mask)
                 report.add(
@@ -761,7 +752,7 @@ def _apply_codebook(
                     "id_duplicates",
                     int(dup.sum()),
                     f"{int(s[dup].nunique())} ids repeated: {preview(s[dup].tolist())} at rows "
-                    f"{_rows(dup)}",
+                    f"{row_list(dup)}",
                 )
     if cb.weight is not None and cb.weight in df.columns:
         try:
@@ -771,10 +762,3 @@ def _apply_codebook(
                 raise
             report.add(cb.weight, "bad_weight", len(df), str(exc))
     return df
-
-
-def _rows(mask: np.ndarray, n: int = 5) -> str:
-    pos = np.flatnonzero(mask)
-    return ", ".join(str(p) for p in pos[:n]) + (
-        f" (and {len(pos) - n} more)" if len(pos) > n else ""
-    )

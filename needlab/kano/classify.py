@@ -14,13 +14,17 @@ import numpy as np
 import pandas as pd
 
 from needlab._result import Result
-from needlab._validate import check_columns, check_frame, check_option, check_weights, preview
+from needlab._types import Lang, RandomState, Weights
+from needlab._validate import as_design, check_columns, check_option, check_weights, preview
 from needlab.errors import ConfigError, DataError
 from needlab.kano.answers import to_codes
 from needlab.kano.tables import ALLOWED, CATEGORIES, evaluation_table, lookup_array
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
+
+    from needlab.io.codebook import Codebook
+    from needlab.io.read import Survey
 
 __all__ = ["NEED_LABELS", "KanoResult", "kano"]
 
@@ -57,6 +61,12 @@ Rule = Literal["mode", "mooi", "group"]
 class KanoResult(Result):
     """Result of :func:`kano`.
 
+    The counting unit is the respondent: ``n_used`` respondents have at least one complete
+    (functional, dysfunctional) answer pair that entered the counts; ``n_excluded`` respondents
+    were left out, each reason in :attr:`notes`: no complete answer pair at all, more than
+    ``max_questionable`` questionable answers, or a weight of zero. In long format the
+    respondents are the distinct ids.
+
     Attributes
     ----------
     table : DataFrame
@@ -67,16 +77,13 @@ class KanoResult(Result):
         Per feature: chi-square test of the category distribution across segments.
     respondents : DataFrame
         Respondent x feature category letter (missing where the pair was incomplete or the
-        respondent was removed), to crosstab categories by any variable.
+        respondent was excluded), to crosstab categories by any variable; indexed by the id
+        column when there is one (``id=``, the Survey's id, or long format), else like the data.
     evaluation : DataFrame
         The 5x5 evaluation table used.
     rule : str
         The classification rule.
-    n_respondents : int
-        Rows in the data.
-    n_removed_questionable : int
-        Respondents removed by ``max_questionable``.
-    lang : str
+    lang : {"en", "zh"}
         Language of the ``need`` labels.
     """
 
@@ -85,21 +92,14 @@ class KanoResult(Result):
     respondents: pd.DataFrame | None = None
     evaluation: pd.DataFrame | None = None
     rule: str = "mode"
-    n_respondents: int = 0
-    n_removed_questionable: int = 0
-    lang: str = "en"
+    lang: Lang = "en"
 
     title = "Kano classification"
 
     def summary(self) -> dict[str, Any]:
+        """Key figures: the number of features, the rule and the features of each need level."""
         t = self.table
-        out: dict[str, Any] = {
-            "features": len(t),
-            "respondents": self.n_respondents,
-            "rule": self.rule,
-        }
-        if self.n_removed_questionable:
-            out["removed (too many Q)"] = self.n_removed_questionable
+        out: dict[str, Any] = {"features": len(t), "rule": self.rule}
         for letter in LEVEL_ORDER:
             names = t.loc[t["category"] == letter, "feature"].astype(str).tolist()
             if names:
@@ -107,6 +107,7 @@ class KanoResult(Result):
         return out
 
     def tables(self) -> dict[str, pd.DataFrame]:
+        """All tables by name, for :meth:`to_excel`."""
         out = {"kano": self.table}
         if self.by_segment is not None:
             out["kano by segment"] = self.by_segment
@@ -150,7 +151,22 @@ class KanoResult(Result):
     ) -> Axes:
         """Draw the Better-Worse diagram, the continuous-analysis plot or stacked category bars.
 
-        See :mod:`needlab.kano.plot`.
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+            Where to draw; a new figure when omitted.
+        kind : {"better_worse", "continuous", "bars"}, default "better_worse"
+            ``"better_worse"``: one point per feature at (abs(worse), better) with the four
+            quadrants (:func:`needlab.kano.plot.better_worse`); ``"continuous"``: DuMouchel's
+            mean dysfunctional and functional scores with standard errors
+            (:func:`~needlab.kano.plot.continuous`); ``"bars"``: stacked category shares per
+            feature (:func:`~needlab.kano.plot.category_bars`).
+        **kwargs
+            Passed to the drawing function (e.g. ``segment=`` for one segment of ``by``).
+
+        Returns
+        -------
+        matplotlib Axes
         """
         from needlab.kano import plot as kplot
 
@@ -164,6 +180,7 @@ class KanoResult(Result):
 
 
 def _resolve_pairs(data: pd.DataFrame, pairs: Any) -> dict[str, tuple[Hashable, Hashable]]:
+    """``feature -> (functional column, dysfunctional column)`` from any accepted *pairs*."""
     if hasattr(pairs, "kano_pairs"):
         pairs = pairs.kano_pairs()
     if isinstance(pairs, pd.DataFrame):
@@ -175,8 +192,8 @@ def _resolve_pairs(data: pd.DataFrame, pairs: Any) -> dict[str, tuple[Hashable, 
     if not isinstance(pairs, Mapping) or not pairs:
         raise ConfigError(
             "pairs must map each feature to its (functional column, dysfunctional column), e.g. "
-            "{'app control': ('q5a', 'q5b')}; or pass a Codebook with Kano items, or long-format "
-            "columns respondent=, feature=, functional=, dysfunctional=."
+            "{'app control': ('q5a', 'q5b')}; or pass a Codebook with Kano items (or a Survey as "
+            "data), or long-format columns id=, feature=, functional=, dysfunctional=."
         )
     out: dict[str, tuple[Hashable, Hashable]] = {}
     for feat, cols in pairs.items():
@@ -198,22 +215,23 @@ def _resolve_pairs(data: pd.DataFrame, pairs: Any) -> dict[str, tuple[Hashable, 
 
 def _from_long(
     data: pd.DataFrame,
-    respondent: Hashable,
+    id_col: Hashable,
     feature: Hashable,
     functional: Hashable,
     dysfunctional: Hashable,
     extra: Sequence[Hashable],
 ) -> tuple[pd.DataFrame, dict]:
-    check_columns(data, [respondent, feature, functional, dysfunctional, *extra])
-    dup = data.duplicated([respondent, feature], keep=False).to_numpy()
+    """Wide frame (one row per id) and its pairs from long-format Kano answers."""
+    check_columns(data, [id_col, feature, functional, dysfunctional, *extra])
+    dup = data.duplicated([id_col, feature], keep=False).to_numpy()
     if dup.any():
-        rows = data.loc[dup, [respondent, feature]].head(5).itertuples(index=False)
+        rows = data.loc[dup, [id_col, feature]].head(5).itertuples(index=False)
         raise DataError(
             f"long-format Kano data has {int(dup.sum())} rows repeating a (respondent, feature) "
             f"pair, e.g. {preview([tuple(r) for r in rows])}; keep one answer pair per respondent "
             "and feature."
         )
-    wide = data.pivot(index=respondent, columns=feature, values=[functional, dysfunctional])
+    wide = data.pivot(index=id_col, columns=feature, values=[functional, dysfunctional])
     feats = list(pd.unique(data[feature]))
     frame = pd.DataFrame(index=wide.index)
     pairs = {}
@@ -222,7 +240,7 @@ def _from_long(
         frame[f"__d{k}"] = wide[(dysfunctional, feat)]
         pairs[str(feat)] = (f"__f{k}", f"__d{k}")
     if extra:
-        per = data.groupby(respondent, sort=False)[list(extra)]
+        per = data.groupby(data[id_col], sort=False)[list(extra)]
         varying = [c for c, v in per.nunique(dropna=False).max().items() if v > 1]
         if varying:
             raise DataError(
@@ -254,7 +272,9 @@ def _cell_matrices(lut: np.ndarray) -> dict[str, np.ndarray]:
     }
 
 
-def _cell_mean_sd(weights: np.ndarray, n: np.ndarray, score: np.ndarray):
+def _cell_mean_sd(
+    weights: np.ndarray, n: np.ndarray, score: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Weighted mean and SD of a cell score per row of a (K, 36) weighted cell count array.
 
     The variance is the weighted mean squared deviation times n / (n - 1), with n the
@@ -355,23 +375,23 @@ def _indices(
 
 
 def kano(
-    data: pd.DataFrame,
-    pairs: Mapping[str, tuple[Hashable, Hashable]] | Any = None,
+    data: pd.DataFrame | Survey,
+    pairs: Mapping[str, tuple[Hashable, Hashable]] | pd.DataFrame | Codebook | None = None,
     *,
     table: str | Sequence[Sequence[str]] | pd.DataFrame = "standard",
     rule: Rule = "mode",
-    weights: Hashable | np.ndarray | None = None,
+    weights: Weights = None,
     importance: Mapping[str, Hashable] | None = None,
     by: Hashable | None = None,
     answers: Mapping[Hashable, int] | None = None,
     max_questionable: int | None = None,
     n_boot: int = 0,
     ci: float = 0.95,
-    random_state: int | np.random.Generator | None = None,
-    lang: Literal["en", "zh"] = "en",
+    random_state: RandomState = None,
+    lang: Lang = "en",
     threshold: float = 0.06,
     on_empty: Literal["error", "report"] = "error",
-    respondent: Hashable | None = None,
+    id: Hashable | None = None,
     feature: Hashable | None = None,
     functional: Hashable | None = None,
     dysfunctional: Hashable | None = None,
@@ -385,14 +405,16 @@ def kano(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame or Survey
         One row per respondent (wide format), or one row per respondent and feature (long
-        format, with ``respondent=``, ``feature=``, ``functional=``, ``dysfunctional=``).
-    pairs : mapping, DataFrame or Codebook
+        format, with ``id=``, ``feature=``, ``functional=``, ``dysfunctional=``). A
+        :class:`~needlab.Survey` brings its Kano pairs, weight column and id column (its answer
+        codes are used; a ``by`` column with value labels shows its labels in *lang*).
+    pairs : mapping, DataFrame or Codebook, optional
         ``feature -> (functional column, dysfunctional column)``; or a table with columns
         ``feature``, ``functional``, ``dysfunctional``; or a :class:`needlab.Codebook` whose
-        ``kano_functional`` / ``kano_dysfunctional`` items share a ``feature``. Not used with
-        long format.
+        ``kano_functional`` / ``kano_dysfunctional`` items share a ``feature``. Default: the
+        Survey's codebook. Not used with long format.
     table : {"standard", "pouliot", "short3"} or 5x5 table
         The evaluation table (see :mod:`needlab.kano.tables`).
     rule : {"mode", "mooi", "group"}
@@ -407,8 +429,10 @@ def kano(
         Ties are never broken alphabetically: a tie gives the tied letters joined by ``/``
         (e.g. ``"A/O"``) and ``tie=True``; ``"mooi"`` resolves ties it covers by its order and
         still reports ``tie=True``.
-    weights : str or array, optional
-        Survey weights (column name or array); counts become weighted counts.
+    weights : str, array, False or None
+        Survey weights (column name or array); counts become weighted counts. ``None``: the
+        Survey's weight column (unweighted for a DataFrame); ``False``: unweighted. Respondents
+        with weight 0 are excluded (counted in ``n_excluded``).
     importance : mapping, optional
         ``feature -> column`` of self-stated importance; its (weighted) mean is reported.
     by : str, optional
@@ -417,8 +441,8 @@ def kano(
         Extra ``label -> code`` answer mappings (codes 1 like .. 5 dislike); see
         :mod:`needlab.kano.answers` for the built-in wordings in English and Chinese.
     max_questionable : int, optional
-        Remove respondents with more than this many Q answers (over all features); the number
-        removed is reported.
+        Exclude respondents with more than this many Q answers (over all features); they are
+        counted in ``n_excluded``, with a note.
     n_boot : int, default 0
         Bootstrap replicates for intervals of ``better`` and ``worse`` (respondents resampled,
         weights kept: each replicate's weight is the survey weight times the multinomial
@@ -435,17 +459,23 @@ def kano(
     on_empty : {"error", "report"}
         A feature with no complete answer pair raises (default) or is kept as a row with
         ``n = 0`` and missing indices, with a note.
-    respondent, feature, functional, dysfunctional : str, optional
-        Column names of long-format input.
+    id : str, optional
+        The respondent id column: indexes :attr:`KanoResult.respondents`; default the Survey's
+        id column. Required with long format (one id per respondent).
+    feature, functional, dysfunctional : str, optional
+        Column names of long-format input (with ``id``).
 
     Returns
     -------
     KanoResult
-        ``.table`` has one row per feature with columns:
+        ``n_used``: respondents with at least one complete answer pair counted; ``n_excluded``:
+        respondents without any complete pair, above ``max_questionable`` or with weight 0
+        (each reason in ``notes``). ``.table`` has one row per feature with columns:
 
         - ``feature``; ``n``: complete answer pairs (unweighted); ``n_eff``: Kish effective
           base (sum w)^2 / sum w^2 of those pairs (equals ``n`` without weights);
-          ``n_missing``: respondents without a complete pair.
+          ``n_missing``: respondents without a complete pair for this feature (excluded
+          respondents not counted).
         - ``A, O, M, I, R, Q``: (weighted) category counts; ``share_A`` .. ``share_Q``: each
           count over all six (A+O+M+I+R+Q).
         - ``category``: the category by ``rule`` (tied letters joined by ``/``); ``tie``;
@@ -496,8 +526,9 @@ def kano(
     >>> res.table[["feature", "n", "A", "O", "M", "category", "better", "worse"]]
       feature  n    A    O    M category  better  worse
     0     app  4  2.0  1.0  1.0        A    0.75   -0.5
+    >>> res.n_used, res.n_excluded
+    (4, 0)
     """
-    check_frame(data)
     check_option(rule, ("mode", "mooi", "group"), "rule")
     check_option(lang, ("en", "zh"), "lang")
     check_option(on_empty, ("error", "report"), "on_empty")
@@ -505,28 +536,43 @@ def kano(
         raise ConfigError(f"ci must be strictly between 0 and 1, got {ci!r}.")
     if int(n_boot) < 0:
         raise ConfigError(f"n_boot must be >= 0, got {n_boot!r}.")
-    long_cols = (respondent, feature, functional, dysfunctional)
+    design = as_design(data, weights=weights, id=id)
+    data = design.data
+    w_spec: Any = design.weights  # a column name or array, resolved by check_weights below
+    if pairs is None and design.codebook is not None:
+        pairs = design.codebook
+    if by is not None and design.codebook is not None and by in design.codebook:
+        check_columns(data, by)
+        data = data.copy()
+        data[by] = design.codebook.apply(data[[by]], lang=lang)[by]
+    id_col = design.id
+    long_cols = (feature, functional, dysfunctional)
     if any(c is not None for c in long_cols):
-        if any(c is None for c in long_cols) or pairs is not None:
+        if any(c is None for c in long_cols) or id_col is None or pairs is not None:
             raise ConfigError(
-                "long-format input needs all of respondent=, feature=, functional=, "
-                "dysfunctional= and no pairs."
+                "long-format input needs all of id=, feature=, functional=, dysfunctional= "
+                "and no pairs."
             )
         extra = [
             c
-            for c in (by, weights)
+            for c in (by, w_spec)
             if isinstance(c, Hashable) and c is not None and not isinstance(c, np.ndarray)
         ]
         if importance:
             raise ConfigError("importance= is supported with wide-format data only.")
-        data, pairs = _from_long(data, respondent, feature, functional, dysfunctional, extra)
+        data, pairs = _from_long(data, id_col, feature, functional, dysfunctional, extra)
+    elif id_col is not None:
+        if id is not None:
+            check_columns(data, id_col, what="id column")
+        if id_col in data.columns:
+            data = data.set_index(id_col, drop=False)
     pairs = _resolve_pairs(data, pairs)
     evaluation = evaluation_table(table)
     lut = lookup_array(evaluation)
     allowed = ALLOWED.get(table, (1, 2, 3, 4, 5)) if isinstance(table, str) else (1, 2, 3, 4, 5)
     features = list(pairs)
     n_rows, n_feat = len(data), len(features)
-    w = check_weights(data, weights)
+    w = check_weights(data, w_spec)
     weighted = w is not None
     w = np.ones(n_rows) if w is None else w
 
@@ -551,16 +597,24 @@ def kano(
     cat = lut[fcodes, dcodes]  # (n, F), -1 where either answer is missing
 
     notes: list[str] = []
+    # Respondents left out: no complete pair at all, too many Q answers, weight 0. Each is
+    # counted once, in that order, in n_excluded.
+    no_pair = ~(cat >= 0).any(axis=1)
     too_many = np.zeros(n_rows, dtype=bool)
     if max_questionable is not None:
         too_many = (cat == CATEGORIES.index("Q")).sum(axis=1) > int(max_questionable)
-        cat[too_many] = -1
-        if too_many.any():
-            notes.append(
-                f"{int(too_many.sum())} respondents removed: more than {max_questionable} "
-                "questionable (Q) answers."
-            )
-    removed = int(too_many.sum())
+    zero_weight = (w == 0) & ~no_pair & ~too_many if weighted else np.zeros(n_rows, dtype=bool)
+    for mask, why in (
+        (no_pair, "no complete (functional, dysfunctional) answer pair"),
+        (too_many, f"more than {max_questionable} questionable (Q) answers"),
+        (zero_weight, "weight 0"),
+    ):
+        if mask.any():
+            notes.append(f"{int(mask.sum())} of {n_rows} respondents excluded: {why}.")
+    dropped = too_many | zero_weight
+    cat[dropped] = -1
+    removed = int(dropped.sum())
+    n_excluded = int((no_pair | dropped).sum())
     n_missing = (cat < 0).sum(axis=0) - removed
     empty = [f for f, k in zip(features, (cat >= 0).sum(axis=0), strict=True) if k == 0]
     if empty:
@@ -574,7 +628,9 @@ def kano(
         )
 
     # Segments.
-    groups = [(None, np.zeros(n_rows, dtype=np.int64), 1, [None])]
+    groups: list[tuple[Hashable | None, np.ndarray, int, list[Any]]] = [
+        (None, np.zeros(n_rows, dtype=np.int64), 1, [None])
+    ]
     if by is not None:
         check_columns(data, by)
         seg_codes, seg_levels = pd.factorize(data[by], sort=True)
@@ -596,7 +652,7 @@ def kano(
     # feature, so nothing else touches the n x F answer matrix.
     combo = fcodes.astype(np.int32) * 6 + dcodes
     if removed:
-        combo[too_many] = 0
+        combo[dropped] = 0
     cells = _cell_matrices(lut)
     imp_cols = {
         j: pd.to_numeric(data[importance[f]], errors="coerce").to_numpy(float)
@@ -627,7 +683,7 @@ def kano(
         if name is not None:
             out.insert(0, name, np.repeat(np.array(levels, dtype=object), n_feat))
         else:
-            out.insert(out.columns.get_loc("n_eff") + 1, "n_missing", n_missing)
+            out.insert(list(out.columns).index("n_eff") + 1, "n_missing", n_missing)
         for side in ("functional", "dysfunctional"):
             mean, sd = _cell_mean_sd(
                 cw * cells["consistent"], c1 @ cells["consistent"], cells[side]
@@ -637,7 +693,7 @@ def kano(
         if importance:
             imp = np.full(size, np.nan)
             for j, x in imp_cols.items():
-                ok = np.isfinite(x) & (g >= 0)
+                ok = np.isfinite(x) & (g >= 0) & ~dropped
                 with np.errstate(invalid="ignore", divide="ignore"):
                     imp[j::n_feat] = np.bincount(
                         g[ok], weights=w[ok] * x[ok], minlength=n_groups
@@ -645,7 +701,7 @@ def kano(
             out["importance"] = imp
         if n_boot:
             cat = lut[fcodes, dcodes]
-            cat[too_many] = -1
+            cat[dropped] = -1
             key = g[:, None] * n_feat + np.arange(n_feat)[None, :]
             valid = (cat >= 0) & (g[:, None] >= 0)
             lo_hi = _bootstrap(cat, w, key, valid, size, int(n_boot), ci, random_state)
@@ -671,7 +727,9 @@ def kano(
         )
     resp = pd.DataFrame(
         {
-            feat: pd.Categorical.from_codes(cat[:, j], categories=list(CATEGORIES))
+            feat: pd.Categorical.from_codes(
+                cat[:, j].astype(np.int64, copy=False), categories=pd.Index(CATEGORIES)
+            )
             for j, feat in enumerate(features)
         },
         index=data.index,
@@ -683,9 +741,9 @@ def kano(
         respondents=resp,
         evaluation=evaluation,
         rule=rule,
-        n_respondents=n_rows,
-        n_removed_questionable=removed,
         lang=lang,
+        n_used=n_rows - n_excluded,
+        n_excluded=n_excluded,
         notes=tuple(notes),
     )
 

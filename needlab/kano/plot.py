@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from needlab._plotting import PALETTE, axes
+from needlab.errors import ConfigError
 from needlab.kano.tables import CATEGORIES
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -21,25 +23,18 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["better_worse", "category_bars", "continuous"]
 
 _COLOURS = {
-    "A": "#2ca02c",
-    "O": "#1f77b4",
-    "M": "#d62728",
-    "I": "#7f7f7f",
-    "R": "#9467bd",
-    "Q": "#bcbd22",
+    "A": PALETTE[2],
+    "O": PALETTE[0],
+    "M": PALETTE[3],
+    "I": PALETTE[7],
+    "R": PALETTE[4],
+    "Q": PALETTE[8],
 }
+"""Colour of each Kano category (green delight, blue expected, red basic, grey indifferent)."""
 _QUADRANTS = {
     "en": ("attractive (delight)", "one-dimensional (expected)", "must-be (basic)", "indifferent"),
     "zh": ("兴奋需求", "期望需求", "基本需求", "无差异需求"),
 }
-
-
-def _axes(ax: Axes | None, figsize: tuple[float, float] = (7, 6)) -> Axes:
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
 
 
 def _table(result: KanoResult, segment: Any) -> pd.DataFrame:
@@ -47,7 +42,7 @@ def _table(result: KanoResult, segment: Any) -> pd.DataFrame:
         return result.table
     seg = result.by_segment
     if seg is None:
-        raise ValueError("segment= needs a result computed with by=.")
+        raise ConfigError("segment= needs a result computed with by=.")
     col = seg.columns[0]
     return seg[seg[col] == segment]
 
@@ -67,10 +62,10 @@ def better_worse(
     self-stated importance when the result has it. Bootstrap intervals are drawn as error bars
     when present.
     """
-    ax = _axes(ax)
+    ax = axes(ax, figsize=(7, 6))
     t = _table(result, segment)
     x, y = t["worse"].abs().to_numpy(float), t["better"].to_numpy(float)
-    size = 60.0
+    size: float | np.ndarray = 60.0
     if "importance" in t and t["importance"].notna().any():
         imp = t["importance"].to_numpy(float)
         span = np.nanmax(imp) - np.nanmin(imp)
@@ -119,7 +114,7 @@ def continuous(result: KanoResult, ax: Axes | None = None, *, segment: Any = Non
     Error bars are one standard error (SD / sqrt(n_eff)). Axes span the score range -2 to 4;
     the quadrant lines are at 2 (midpoint), as in Berger et al. (1993).
     """
-    ax = _axes(ax)
+    ax = axes(ax, figsize=(7, 6))
     t = _table(result, segment)
     x, y = t["dysfunctional_score"].to_numpy(float), t["functional_score"].to_numpy(float)
     n = t["n_eff"].to_numpy(float)
@@ -144,7 +139,7 @@ def continuous(result: KanoResult, ax: Axes | None = None, *, segment: Any = Non
 def category_bars(result: KanoResult, ax: Axes | None = None, *, segment: Any = None) -> Axes:
     """Horizontal stacked bars of the category shares per feature."""
     t = _table(result, segment)
-    ax = _axes(ax, figsize=(8, 0.45 * len(t) + 1.5))
+    ax = axes(ax, figsize=(8, 0.45 * len(t) + 1.5))
     left = np.zeros(len(t))
     names = t["feature"].astype(str).to_numpy()
     for c in CATEGORIES:

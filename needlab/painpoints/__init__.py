@@ -10,7 +10,6 @@ from needlab.painpoints.matrix import PainMatrixResult, pain_matrix
 from needlab.painpoints.sentiment import (
     SentimentModel,
     SentimentResult,
-    detect_lang,
     implicit_needs,
     sentiment,
 )
@@ -33,7 +32,6 @@ __all__ = [
     "agreement",
     "code_text",
     "cohen_kappa",
-    "detect_lang",
     "discover_topics",
     "implicit_needs",
     "krippendorff_alpha",

@@ -20,7 +20,7 @@ import math
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -28,6 +28,9 @@ import pandas as pd
 from needlab._result import Result
 from needlab._validate import check_alpha, check_columns, check_option, preview
 from needlab.errors import ConfigError, DataError, SchemaError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
 
 __all__ = ["AgreementResult", "agreement", "cohen_kappa", "krippendorff_alpha"]
 
@@ -52,7 +55,7 @@ class AgreementResult(Result):
         The codes, in table order.
     coders : tuple
         The coder names.
-    n_units : int
+    n_used : int
         Texts coded by at least two coders (the texts every statistic uses).
     n_excluded : int
         Texts coded by fewer than two coders (left out).
@@ -76,8 +79,6 @@ class AgreementResult(Result):
 
     codes: tuple = ()
     coders: tuple = ()
-    n_units: int = 0
-    n_excluded: int = 0
     kappa_pooled: float = math.nan
     kappa_mean: float = math.nan
     alpha_pooled: float = math.nan
@@ -92,7 +93,6 @@ class AgreementResult(Result):
     def summary(self) -> dict[str, Any]:
         return {
             "coders": len(self.coders),
-            "texts": self.n_units,
             "codes": len(self.codes),
             "exact agreement": self.exact_agreement,
             "kappa (pooled)": self.kappa_pooled,
@@ -101,16 +101,25 @@ class AgreementResult(Result):
             f"alpha ({self.level}, whole coding)": self.alpha,
         }
 
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """Kappa per code with its interval (pooled kappa last), 0 and the usual 0.6 / 0.8 marks.
+
+        See :func:`needlab.painpoints.plot.kappa_intervals`.
+        """
+        from needlab.painpoints.plot import kappa_intervals
+
+        return kappa_intervals(self, ax=ax, **kwargs)
+
 
 # ----------------------------------------------------------------------------- statistics
 
 
-def cohen_kappa(table: np.ndarray, ci: float = 0.95) -> tuple[float, float, float, float]:
+def cohen_kappa(data: Any, *, ci: float = 0.95) -> tuple[float, float, float, float]:
     """Cohen's kappa of a k x k contingency table with the Fleiss-Cohen-Everitt standard error.
 
     Parameters
     ----------
-    table : array of shape (k, k)
+    data : array or DataFrame of shape (k, k)
         Counts: rows coder A's categories, columns coder B's (same order).
     ci : float
         Confidence level of the interval.
@@ -120,6 +129,13 @@ def cohen_kappa(table: np.ndarray, ci: float = 0.95) -> tuple[float, float, floa
     kappa, se, ci_low, ci_high : float
         Kappa, its large-sample standard error (not under the null), and the Wald interval
         ``kappa +- z * se``. NaN when the table is empty or chance agreement is 1.
+
+    Raises
+    ------
+    DataError
+        The table is not square, or has negative or non-finite counts.
+    ConfigError
+        *ci* is not strictly between 0 and 1.
 
     References
     ----------
@@ -134,9 +150,18 @@ def cohen_kappa(table: np.ndarray, ci: float = 0.95) -> tuple[float, float, floa
     >>> round(k, 3), round(se, 3)
     (0.4, 0.127)
     """
-    from scipy.stats import norm
+    from needlab._stats import z_value
 
-    t = np.asarray(table, dtype=float)
+    z = z_value(ci)
+    t = np.asarray(data, dtype=float)
+    if t.ndim != 2 or t.shape[0] != t.shape[1]:
+        raise DataError(
+            f"cohen_kappa needs a square k x k table (coder A's categories in rows, coder B's "
+            f"in columns, same order), got shape {t.shape}; add the missing categories as "
+            "zero rows or columns."
+        )
+    if not np.isfinite(t).all() or (t < 0).any():
+        raise DataError("cohen_kappa needs finite counts >= 0 in the table.")
     n = t.sum()
     if n <= 0:
         return (math.nan,) * 4
@@ -156,7 +181,6 @@ def cohen_kappa(table: np.ndarray, ci: float = 0.95) -> tuple[float, float, floa
     c = (po * pe - 2 * pe + po) ** 2
     var = max(a + b - c, 0.0) / (n * (1 - pe) ** 4)
     se = math.sqrt(var)
-    z = float(norm.ppf(0.5 + ci / 2))
     return float(kappa), se, float(kappa - z * se), float(kappa + z * se)
 
 
@@ -197,7 +221,7 @@ def _alpha_from_coincidence(
     return float(1.0 - (n - 1) * d_o / d_e)
 
 
-def krippendorff_alpha(data: Any, level: Level = "nominal") -> float:
+def krippendorff_alpha(data: Any, *, level: Level = "nominal") -> float:
     """Krippendorff's alpha of a coders x units (or DataFrame units x coders) reliability matrix.
 
     Parameters
@@ -236,7 +260,7 @@ def krippendorff_alpha(data: Any, level: Level = "nominal") -> float:
     ...        [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, nan, 3],
     ...        [nan, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, nan],
     ...        [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, nan]]
-    >>> round(krippendorff_alpha(rel), 3), round(krippendorff_alpha(rel, "interval"), 3)
+    >>> round(krippendorff_alpha(rel), 3), round(krippendorff_alpha(rel, level="interval"), 3)
     (0.743, 0.849)
     """
     check_option(level, ["nominal", "interval"], "level")
@@ -310,13 +334,13 @@ def _as_series(x: Any, name: str) -> pd.Series:
 
 
 def _parse(
-    coder_a: Any, coder_b: Any, *, text: Hashable, coder: Hashable, code: Hashable, sep: str
+    data: Any, other: Any, *, text: Hashable, coder: Hashable, code: Hashable, sep: str
 ) -> pd.DataFrame:
     """Return a units x coders DataFrame of frozensets (None = missing coding)."""
-    if isinstance(coder_a, pd.DataFrame) and coder_b is None:
-        df = coder_a
+    if isinstance(data, pd.DataFrame) and other is None:
+        df = data
         if not df.columns.is_unique:
-            raise SchemaError("coder_a has duplicate column names; give every coder one column.")
+            raise SchemaError("data has duplicate column names; give every coder one column.")
         if {text, coder, code} <= set(df.columns):
             check_columns(df, [text, coder, code])
             long = df[[text, coder, code]]
@@ -331,19 +355,19 @@ def _parse(
             return wide.astype(object).where(wide.notna(), None)
         if df.shape[1] < 2:
             raise SchemaError(
-                f"coder_a is a DataFrame with {df.shape[1]} column(s) ({preview(df.columns)}); give "
+                f"data is a DataFrame with {df.shape[1]} column(s) ({preview(df.columns)}); give "
                 f"one column per coder (texts x coders), or a long table with columns {text!r}, "
                 f"{coder!r}, {code!r}."
             )
         return df.astype(object).map(lambda v: _to_set(v, sep))
-    if coder_b is None:
+    if other is None:
         raise SchemaError(
-            "coder_b is missing: pass two codings (coder_a, coder_b), a DataFrame of texts x coders, "
+            "other is missing: pass two codings (data, other), a DataFrame of texts x coders, "
             f"or a long table with columns {text!r}, {coder!r}, {code!r}."
         )
-    a, b = _as_series(coder_a, "coder_a"), _as_series(coder_b, "coder_b")
-    if isinstance(coder_a, pd.Series) and isinstance(coder_b, pd.Series):
-        for s, nm in ((a, "coder_a"), (b, "coder_b")):
+    a, b = _as_series(data, "data"), _as_series(other, "other")
+    if isinstance(data, pd.Series) and isinstance(other, pd.Series):
+        for s, nm in ((a, "data"), (b, "other")):
             if not s.index.is_unique:
                 dup = s.index[s.index.duplicated()]
                 raise DataError(
@@ -354,13 +378,13 @@ def _parse(
         a, b = a.reindex(idx), b.reindex(idx)
     elif len(a) != len(b):
         raise DataError(
-            f"coder_a has {len(a)} codings but coder_b has {len(b)}; pass aligned codings (same "
+            f"data has {len(a)} codings but other has {len(b)}; pass aligned codings (same "
             "texts in the same order) or two Series indexed by text id."
         )
     else:
         b.index = a.index
-    na = getattr(coder_a, "name", None) or "A"
-    nb = getattr(coder_b, "name", None) or "B"
+    na = getattr(data, "name", None) or "A"
+    nb = getattr(other, "name", None) or "B"
     if na == nb:
         na, nb = "A", "B"
     return pd.DataFrame(
@@ -375,8 +399,8 @@ def _parse(
 
 
 def agreement(
-    coder_a: Any,
-    coder_b: Any = None,
+    data: Any,
+    other: Any = None,
     *,
     codes: Sequence[Hashable] | None = None,
     level: Level = "nominal",
@@ -390,10 +414,10 @@ def agreement(
 
     Parameters
     ----------
-    coder_a : Series, list, or DataFrame
+    data : Series, list, or DataFrame
         One of three shapes:
 
-        * with *coder_b*: the first coder's codings, one per text. A coding is a list / tuple /
+        * with *other*: the first coder's codings, one per text. A coding is a list / tuple /
           set of codes (multi-label), a string ``"a;b"`` split on *sep*, or one label. An empty
           list or ``""`` is a text coded with no code; ``None`` / NaN is a text this coder did
           not code. Two Series are aligned by their index (the text id); lists by position.
@@ -401,8 +425,8 @@ def agreement(
         * a long DataFrame with columns *text*, *coder*, *code* (one row per code given; a row
           with a missing code is a text coded with no code; a text a coder never mentions is a
           missing coding).
-    coder_b : Series or list, optional
-        The second coder's codings when *coder_a* is the first coder's.
+    other : Series or list, optional
+        The second coder's codings when *data* is the first coder's.
     codes : sequence, optional
         The codes to report, in this order (default: every code used, sorted). Codes outside
         this list still count for the whole-coding statistics.
@@ -420,7 +444,8 @@ def agreement(
     Returns
     -------
     AgreementResult
-        ``.table`` has one row per code and a final ``"(pooled)"`` row, with columns:
+        ``.table`` has one row per code and a final ``"(pooled)"`` row (``n_used`` counts the
+        texts coded by at least two coders, ``n_excluded`` the others), with columns:
 
         * ``code``: the code (``"(pooled)"`` for the pooled row);
         * ``n_units``: texts coded by at least two coders;
@@ -474,7 +499,7 @@ def agreement(
     """
     check_option(level, ["nominal", "interval"], "level")
     check_alpha(ci, "ci")
-    wide = _parse(coder_a, coder_b, text=text, coder=coder, code=code, sep=sep)
+    wide = _parse(data, other, text=text, coder=coder, code=code, sep=sep)
     coders = tuple(wide.columns)
     present = wide.map(lambda v: v is not None).to_numpy(dtype=bool)
     m = present.sum(1)
@@ -543,8 +568,8 @@ def agreement(
             np.add.at(tab, (pres[both, i], pres[both, j]), 1.0)
             if k == 2:
                 pooled_tables += tab
-                stats = cohen_kappa(tab, ci)
-            kappas.append(cohen_kappa(tab, ci)[0])
+                stats = cohen_kappa(tab, ci=ci)
+            kappas.append(cohen_kappa(tab, ci=ci)[0])
         kappa_c = (
             stats[0]
             if k == 2
@@ -566,7 +591,7 @@ def agreement(
             }
         )
     if k == 2 and codes_list:
-        pk = cohen_kappa(pooled_tables, ci)
+        pk = cohen_kappa(pooled_tables, ci=ci)
     elif codes_list:
         pk = (_light_pooled(cube, pairs), math.nan, math.nan, math.nan)
     else:
@@ -617,13 +642,13 @@ def agreement(
     if k == 2:
         tab = np.zeros((len(cats), len(cats)))
         np.add.at(tab, (values[:, 0], values[:, 1]), 1.0)
-        kappa_all = cohen_kappa(tab, ci)[0]
+        kappa_all = cohen_kappa(tab, ci=ci)[0]
 
     return AgreementResult(
         table=table,
         codes=tuple(codes_list),
         coders=coders,
-        n_units=n_units,
+        n_used=n_units,
         n_excluded=n_excluded,
         kappa_pooled=float(pk[0]),
         kappa_mean=kappa_mean,

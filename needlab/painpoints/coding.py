@@ -30,10 +30,11 @@ same clause:
 Keywords that contain their own negation ("not working", "不好用", "没反应") are matched as a whole
 and code as usual. Negated matches are kept in :attr:`CodingResult.negated` for inspection.
 
-**Language.** ``lang="auto"`` decides per text: Chinese when the text has at least one CJK
-character and 3 x (CJK characters) >= (Latin letters) (a Chinese character carries about as much as
-a short English word, so "Lumo R7 Pro坏了" is Chinese); English when it has Latin letters
-otherwise; texts with neither (emoji, digits, punctuation) are not coded (status ``no_letters``).
+**Language.** ``text_lang="auto"`` decides per text by the one rule of
+:func:`needlab._i18n.detect_lang`: Chinese when Chinese characters make up at least 20% of
+``han + latin / 4`` (about four Latin letters per English word, so "Lumo R7 Pro坏了" is Chinese),
+else English; texts with neither Chinese characters nor Latin letters (emoji, digits,
+punctuation) are not coded (status ``no_letters``).
 
 **Skipped texts** (missing, empty or blank, not a string) stay in the table with their status and
 ``coded=False``; they are counted in the notes, never dropped.
@@ -44,15 +45,20 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from needlab._result import Result
-from needlab._validate import check_columns, check_frame, check_unique, preview
-from needlab.errors import ConfigError, DataError, SchemaError
+from needlab._types import TextLang
+from needlab._validate import check_columns, check_unique
+from needlab.errors import ConfigError, SchemaError
 from needlab.painpoints.taxonomy import PAIN_TYPE_ZH, STAGE_ZH, Taxonomy
+from needlab.painpoints.texts import text_column, text_langs
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
 
 __all__ = ["CodingResult", "Coverage", "code_text", "compile_taxonomy"]
 
@@ -195,15 +201,6 @@ def _scan_python(texts: list[str], src: str) -> tuple[np.ndarray, np.ndarray, np
 
 # ---------------------------------------------------------------------- results
 @dataclass(frozen=True, repr=False)
-class _Shown(Result):
-    figures: dict[str, Any] = field(default_factory=dict)
-    title: str = "Result"  # type: ignore[misc]
-
-    def summary(self) -> dict[str, Any]:
-        return self.figures
-
-
-@dataclass(frozen=True, repr=False)
 class Coverage(Result):
     """How much of the text the taxonomy codes, and what the uncoded residue talks about.
 
@@ -220,6 +217,9 @@ class Coverage(Result):
         ``share_docs`` (n_docs / uncoded texts of that language); ``rank`` within the language.
     longest : DataFrame
         The longest uncoded texts: ``id``, ``lang``, ``n_chars``, ``text``.
+    n_used, n_excluded : int
+        Codable texts (status ok or truncated), and texts that could not be coded (missing,
+        empty, not text, no letters); together the texts given to :func:`code_text`.
     """
 
     share: float = float("nan")
@@ -230,6 +230,13 @@ class Coverage(Result):
 
     def summary(self) -> dict[str, Any]:
         return {"share coded": self.share}
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """Share coded per language, then the top terms of the uncoded texts (share of the uncoded
+        texts containing each). See :func:`needlab.painpoints.plot.coverage_bars`."""
+        from needlab.painpoints.plot import coverage_bars
+
+        return coverage_bars(self, ax=ax, **kwargs)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {
@@ -258,7 +265,7 @@ class CodingResult(Result):
         ``start``, ``end`` (character offsets of the first evidence, ``text[start:end] ==
         evidence``), ``evidence`` and ``n_hits`` (matches of this code in the text); plus the
         ``by`` columns.
-    summary : DataFrame
+    frequencies : DataFrame
         Frequencies: ``level`` (``code``, ``pain_type``, ``stage``); ``key``; ``name`` and
         ``name_zh``; ``pain_type`` (for codes); ``n_texts`` (texts with at least one code of
         that key); ``n_base`` (codable texts in the segment); ``share`` (n_texts / n_base). The
@@ -278,15 +285,22 @@ class CodingResult(Result):
         The frame the texts came from (None for a list or Series), so that later steps
         (:func:`needlab.painpoints.matrix.pain_matrix`) can take severity, segment and weight
         columns by name.
+    weights : column name or None
+        The codebook's weight column when the texts came from a :class:`~needlab.Survey`:
+        :func:`~needlab.painpoints.matrix.pain_matrix` uses it when ``weights=None``.
+    n_used, n_excluded : int
+        Codable texts (status ``ok`` or ``truncated``), and texts that could not be coded
+        (missing, empty, not text, no letters; they stay in ``table`` with ``coded=False``).
     """
 
     long: pd.DataFrame = field(default_factory=pd.DataFrame)
-    summary: pd.DataFrame = field(default_factory=pd.DataFrame)  # type: ignore[assignment]
+    frequencies: pd.DataFrame = field(default_factory=pd.DataFrame)
     coverage: Coverage | None = None
     negated: pd.DataFrame = field(default_factory=pd.DataFrame)
     taxonomy: Taxonomy | None = None
     engine: str = ""
     data: pd.DataFrame | None = None
+    weights: Hashable | None = None
 
     title = "Pain-point coding"
 
@@ -299,46 +313,43 @@ class CodingResult(Result):
             }
         )
 
-    def figures(self) -> dict[str, Any]:
-        """Key figures: texts, codable, coded share, codes used, negated matches."""
+    def summary(self) -> dict[str, Any]:
+        """Key figures: share of the codable texts coded, codes used, negated matches."""
         ok = self.table["status"].isin(["ok", "truncated"])
         return {
-            "texts": len(self.table),
-            "codable": int(ok.sum()),
             "share coded": float(self.table.loc[ok, "coded"].mean()) if ok.any() else float("nan"),
             "codes used": int(self.long["code"].nunique()) if len(self.long) else 0,
             "negated matches": len(self.negated),
         }
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        out = {"texts": self.table, "codes": self.long, "summary": self.summary}
+        out = {"texts": self.table, "codes": self.long, "frequencies": self.frequencies}
         if self.coverage is not None:
             out.update({"coverage": self.coverage.table, "uncoded_terms": self.coverage.terms})
         return out
 
-    def _shown(self) -> _Shown:
-        return _Shown(
-            table=self.display(), notes=self.notes, figures=self.figures(), title=self.title
-        )
-
     def display(self) -> pd.DataFrame:
-        s = self.summary
+        """The pain-type rows of :attr:`frequencies` (what the views show)."""
+        s = self.frequencies
         return s[s["level"] == "pain_type"] if "level" in s else s
 
-    def _repr_html_(self) -> str:
-        return self._shown()._repr_html_()
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """Share of texts per code, grouped and coloured by pain type.
 
-    def __repr__(self) -> str:
-        return repr(self._shown())
+        See :func:`needlab.painpoints.plot.code_frequencies`.
+        """
+        from needlab.painpoints.plot import code_frequencies
+
+        return code_frequencies(self, ax=ax, **kwargs)
 
 
 # ---------------------------------------------------------------------- main function
 def code_text(
-    data: pd.DataFrame | pd.Series | Sequence[Any],
+    data: Any,
     text: Hashable | None = None,
     *,
     taxonomy: Taxonomy | None = None,
-    lang: Literal["auto", "zh", "en"] | str = "auto",
+    text_lang: TextLang = "auto",
     id: Hashable | None = None,
     by: Hashable | Sequence[Hashable] | None = None,
     max_chars: int | None = 5000,
@@ -350,19 +361,21 @@ def code_text(
 
     Parameters
     ----------
-    data : DataFrame, Series or list
-        The texts, or a frame holding them in column *text*.
+    data : DataFrame, Survey, Series or list
+        The texts, or a frame (or :class:`~needlab.Survey`) holding them in column *text*.
     text : column name, optional
-        Column of *data* with the texts (required when *data* is a DataFrame).
+        Column of *data* with the texts (required when *data* is a DataFrame or Survey).
     taxonomy : Taxonomy, optional
         Defaults to :meth:`Taxonomy.default`.
-    lang : {"auto", "zh", "en"} or column name
-        Language of every text, decided per text (``"auto"``, see the module docstring), or a
-        column of *data* holding ``zh``/``en`` (missing values are detected).
+    text_lang : {"auto", "zh", "en"} or column name
+        Language of the texts: decided per text (``"auto"``, see the module docstring), the same
+        for every text, or a column of *data* holding ``zh``/``en`` (missing values are
+        detected).
     id : column name, optional
-        Column of unique text ids; defaults to the index of *data* (positions for a list).
+        Column of unique text ids; defaults to a Survey's id column, else the index of *data*
+        (positions for a list).
     by : column name or list of names, optional
-        Segment columns of *data*; ``summary`` is then computed per segment.
+        Segment columns of *data*; ``frequencies`` is then computed per segment.
     max_chars : int or None
         Longer texts are coded on their first *max_chars* characters (status ``truncated``).
     engine : {"auto", "re2", "python"}
@@ -374,15 +387,16 @@ def code_text(
     -------
     CodingResult
         ``table`` (one row per text), ``long`` (one row per text x code with the evidence span),
-        ``summary`` (frequencies and shares by code, pain type and stage), ``coverage`` and
-        ``negated``; every column is described in :class:`CodingResult`.
+        ``frequencies`` (counts and shares by code, pain type and stage), ``coverage`` and
+        ``negated``; every column is described in :class:`CodingResult`. ``n_used`` counts the
+        codable texts, ``n_excluded`` the others (kept in ``table`` with their status).
 
     Raises
     ------
     SchemaError
-        *text*, *id*, *lang* or *by* columns missing; a DataFrame without *text*.
+        *text*, *id*, *text_lang* or *by* columns missing; a DataFrame without *text*.
     DataError
-        Duplicate ids; a *lang* column with values other than zh/en.
+        Duplicate ids; a *text_lang* column with values other than zh/en.
     ConfigError
         Unknown option values.
 
@@ -421,20 +435,12 @@ def code_text(
     )
 
     # ---- inputs
-    if isinstance(data, pd.DataFrame):
-        check_frame(data, min_rows=0)
-        if text is None:
-            raise SchemaError(
-                "text= is required when data is a DataFrame: name the column with the texts."
-            )
-        check_columns(data, text, what="text column")
-        values = data[text]
-        frame = data
-    else:
-        if by_cols:
-            raise SchemaError("by= needs a DataFrame: pass data=DataFrame and text='column'.")
-        values = data if isinstance(data, pd.Series) else pd.Series(list(data), dtype=object)
-        frame = None
+    given = text_column(data, text)
+    values, frame = given.values, given.frame
+    if frame is None and by_cols:
+        raise SchemaError("by= needs a DataFrame: pass data=DataFrame and text='column'.")
+    if id is None and given.design is not None:
+        id = given.design.id
     n = len(values)
     if frame is not None and id is not None:
         check_columns(frame, id, what="id column")
@@ -465,27 +471,11 @@ def code_text(
     if pc.any(pc.match_substring_regex(arr, "[\x01-\x03]")).as_py():
         arr = pc.replace_substring_regex(arr, "[\x01-\x03]", " ")  # our match markers
 
-    # ---- language
+    # ---- language (one rule, needlab._i18n.detect_lang); no letters at all: not coded
     n_cjk = pc.count_substring_regex(arr, _CJK).to_numpy()
     n_lat = pc.count_substring_regex(arr, "[A-Za-z]").to_numpy()
-    auto = np.where((n_cjk >= 1) & (3 * n_cjk >= n_lat), "zh", np.where(n_lat >= 1, "en", ""))
-    if lang in ("auto", "zh", "en"):
-        langs = auto if lang == "auto" else np.where((n_cjk + n_lat) > 0, lang, "")
-    elif frame is not None and lang in frame.columns:
-        given = frame[lang].astype(object)
-        bad = given.notna() & ~given.isin(["zh", "en"])
-        if bad.any():
-            raise DataError(
-                f"language column {lang!r} has values other than 'zh'/'en': "
-                f"{preview(given[bad])}; recode them or use lang='auto'."
-            )
-        langs = np.where(given.isna().to_numpy(), auto, given.to_numpy())
-        langs = np.where((n_cjk + n_lat) > 0, langs, "")
-    else:
-        raise ConfigError(
-            f"lang={lang!r} is neither 'auto', 'zh', 'en' nor a column of data; "
-            "pass one of those or the name of a column holding zh/en."
-        )
+    langs = text_langs(pd.Series(arr.to_pylist(), dtype=object), text_lang, frame)
+    langs = np.where((n_cjk + n_lat) > 0, langs, "")
     ok_text = np.isin(status, ["ok", "truncated"])
     status[ok_text & (langs == "")] = "no_letters"
     ok_text = np.isin(status, ["ok", "truncated"])
@@ -630,17 +620,18 @@ def code_text(
     table["pain_types"] = types_t
     table["coded"] = n_codes > 0
 
-    summary = _summary(table, long, tx, by_cols)
-    coverage = _coverage(table, top_terms, n_longest)
+    frequencies = _frequencies(table, long, tx, by_cols)
     counts = pd.Series(status).value_counts()
     notes = []
     skipped = {k: int(counts.get(k, 0)) for k in ("missing", "empty", "not_text", "no_letters")}
-    if sum(skipped.values()):
+    n_excluded = sum(skipped.values())
+    if n_excluded:
         notes.append(
             "not coded: "
             + ", ".join(f"{v} {k}" for k, v in skipped.items() if v)
             + " (kept in the table with coded=False)"
         )
+    coverage = _coverage(table, top_terms, n_longest, notes[:1])
     if counts.get("truncated", 0):
         notes.append(
             f"{int(counts['truncated'])} texts longer than {max_chars} characters were coded "
@@ -651,12 +642,15 @@ def code_text(
     return CodingResult(
         table=table,
         long=long,
-        summary=summary,
+        frequencies=frequencies,
         coverage=coverage,
         negated=negated,
         taxonomy=tx,
         engine=" ".join(engines),
         data=frame,
+        weights=given.design.weights if given.design is not None else None,
+        n_used=n - n_excluded,
+        n_excluded=n_excluded,
         notes=tuple(notes),
     )
 
@@ -695,7 +689,7 @@ def _tuples(rows: np.ndarray, values: np.ndarray, n: int) -> list[tuple]:
     return [tuple(vals[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
-def _summary(
+def _frequencies(
     table: pd.DataFrame, long: pd.DataFrame, tx: Taxonomy, by: list[Hashable]
 ) -> pd.DataFrame:
     ok = table["status"].isin(["ok", "truncated"]).to_numpy()
@@ -766,7 +760,7 @@ def _summary(
     return s[cols].reset_index(drop=True)
 
 
-def _coverage(table: pd.DataFrame, top_terms: int, n_longest: int) -> Coverage:
+def _coverage(table: pd.DataFrame, top_terms: int, n_longest: int, notes: list[str]) -> Coverage:
     ok = table["status"].isin(["ok", "truncated"])
     rows = []
     for lg in ("zh", "en", "all"):
@@ -814,4 +808,13 @@ def _coverage(table: pd.DataFrame, top_terms: int, n_longest: int) -> Coverage:
         .head(n_longest)[["id", "lang", "n_chars", "text"]]
         .reset_index(drop=True)
     )
-    return Coverage(table=cov, share=share, terms=terms_df, longest=longest)
+    n_used = int(ok.sum())
+    return Coverage(
+        table=cov,
+        share=share,
+        terms=terms_df,
+        longest=longest,
+        n_used=n_used,
+        n_excluded=len(table) - n_used,
+        notes=tuple(notes),
+    )

@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 
 from needlab._result import Result
+from needlab._stats import effective_n_by
+from needlab._types import Lang, Weights
 from needlab._validate import check_columns, check_weights, preview
 from needlab.errors import ConfigError, DataError, SchemaError
 
@@ -44,21 +46,20 @@ class PainMatrixResult(Result):
         What a row is: ``"code"``, ``"pain_type"``, ``"stage"`` or ``"stage_type"``.
     by : str or None
         The segment column, when given.
-    n_texts : int
-        Texts in the base (codable texts, or every text with ``base="all"``), over all segments.
+    n_used, n_excluded : int
+        Texts in the base (codable texts, or every text with ``base="all"``, with a segment and
+        a positive weight), over all segments; and the other texts coded.
     severity_max : float
         The top of the severity scale used to normalise the priority.
     """
 
     level: str = "code"
     by: str | None = None
-    n_texts: int = 0
     severity_max: float = 1.0
     title = "Pain matrix: frequency x severity"
 
     def summary(self) -> dict[str, Any]:
         return {
-            "texts": self.n_texts,
             "rows": self.level,
             "by": self.by or "(all texts)",
             "severity scale top": self.severity_max,
@@ -167,35 +168,35 @@ def _nonneg(values: np.ndarray, what: str, where: Sequence[Any] | None = None) -
     return num
 
 
-def _pairs_of(coded: Any) -> tuple[pd.DataFrame, Any, pd.DataFrame, pd.DataFrame | None]:
+def _pairs_of(data: Any) -> tuple[pd.DataFrame, Any, pd.DataFrame, pd.DataFrame | None]:
     """Normalise the input: (pairs [pos, code], taxonomy, text table, data)."""
     from needlab.painpoints.coding import CodingResult
 
-    if not isinstance(coded, CodingResult):
+    if not isinstance(data, CodingResult):
         raise ConfigError(
-            f"pain_matrix needs the result of code_text (a CodingResult), got {type(coded).__name__}; "
+            f"pain_matrix needs the result of code_text (a CodingResult), got {type(data).__name__}; "
             "code the texts first: coded = nl.code_text(data, 'text')."
         )
-    return coded.pairs(), coded.taxonomy, coded.table, coded.data
+    return data.pairs(), data.taxonomy, data.table, data.data
 
 
 def pain_matrix(
-    coded: Any,
+    data: Any,
     *,
     severity: Hashable | Sequence[float] | np.ndarray | Mapping[str, float] | None = None,
     by: Hashable | Sequence[Any] | np.ndarray | None = None,
-    weights: Hashable | Sequence[float] | np.ndarray | None = None,
+    weights: Weights = None,
     level: Level = "code",
     severity_max: float | None = None,
     min_texts: int = 0,
     base: Literal["codable", "all"] = "codable",
-    lang: Literal["en", "zh"] = "en",
+    lang: Lang = "en",
 ) -> PainMatrixResult:
     r"""Frequency x severity of every pain point, with a priority score.
 
     Parameters
     ----------
-    coded : CodingResult
+    data : CodingResult
         The result of :func:`needlab.painpoints.coding.code_text`.
     severity : column name, array, mapping or None
         How severe each mention is (finite numbers >= 0, higher = more severe):
@@ -213,9 +214,11 @@ def pain_matrix(
     by : column name or array, optional
         Segment of each text; the matrix is computed within each segment (texts with a missing
         segment are excluded and counted).
-    weights : column name or array, optional
-        Text weights (e.g. survey weights): finite, >= 0, default 1. Texts of weight 0 are out of
-        the analysis (in no count).
+    weights : column name, array, None or False
+        Text weights (e.g. survey weights): finite, >= 0. ``None`` takes the codebook's weight
+        column when the texts were coded from a :class:`~needlab.Survey` (else every text
+        weighs 1); ``False`` is unweighted. Texts of weight 0 are out of the base (counted in
+        ``n_excluded``).
     level : {"code", "pain_type", "stage", "stage_type"}
         Row unit: one pain code, a pain type, a journey stage, or stage x pain type. A text that
         mentions two codes of the same type counts once for that type (with its severity once).
@@ -229,7 +232,7 @@ def pain_matrix(
     base : {"codable", "all"}
         The texts that count in the base (the denominator of ``share``): ``"codable"`` (default)
         the texts ``code_text`` could code (status ``ok`` or ``truncated``; as in its
-        ``summary`` and ``coverage``), so missing, empty and emoji-only answers are left out and
+        ``frequencies`` and ``coverage``), so missing, empty and emoji-only answers are left out and
         counted in ``notes``; ``"all"`` every text, e.g. for shares of all survey respondents.
     lang : {"en", "zh"}
         Language of the ``name`` column (level ``"code"``).
@@ -269,7 +272,7 @@ def pain_matrix(
     Raises
     ------
     ConfigError
-        ``coded`` is not a coding result, an unknown option, or a mapping severity has keys that
+        *data* is not a coding result, an unknown option, or a mapping severity has keys that
         are not values of the taxonomy.
     SchemaError
         A named column is not in the coded data (or the texts were not given as a DataFrame).
@@ -298,18 +301,22 @@ def pain_matrix(
         raise ConfigError(f"lang={lang!r} is not one of 'en', 'zh'.")
     if isinstance(min_texts, bool) or not isinstance(min_texts, int | np.integer) or min_texts < 0:
         raise ConfigError(f"min_texts={min_texts!r} must be a whole number >= 0.")
-    pairs, tx, texts, data = _pairs_of(coded)
+    pairs, tx, texts, frame = _pairs_of(data)
+    if weights is None:
+        weights = data.weights
+    elif weights is False:
+        weights = None
     n = len(texts)
     notes: list[str] = []
     keys = _LEVEL_KEYS[level]
 
     # ---- weights and the base
-    w_arr = _per_text(weights, n, data, "weights")
+    w_arr = _per_text(weights, n, frame, "weights")
     checked = (
         None
         if w_arr is None
-        else check_weights(data, weights, n)
-        if _is_name(weights, data)
+        else check_weights(frame, weights, n)
+        if _is_name(weights, frame)
         else check_weights(None, _numbers(w_arr, "weights"), n)
     )
     w: np.ndarray = np.ones(n) if checked is None else checked
@@ -321,15 +328,20 @@ def pain_matrix(
                 "letters) left out of the base; base='all' keeps them."
             )
             w = np.where(out_base, 0.0, w)
+    zero_w = (w <= 0) & (checked is not None)
+    if base == "codable":
+        zero_w &= ~out_base
+    if zero_w.any():
+        notes.append(f"{int(zero_w.sum())} text(s) of weight 0 left out of the base.")
 
     # ---- segments
-    g: Any = _per_text(by, n, data, "by")
+    g: Any = _per_text(by, n, frame, "by")
     by_name: Any = None
     if g is not None:
-        if _is_name(by, data) and data is not None:
+        if _is_name(by, frame) and frame is not None:
             by_name = by
-            if isinstance(data[by].dtype, pd.CategoricalDtype):
-                g = data[by].array  # keep the category order of the segments
+            if isinstance(frame[by].dtype, pd.CategoricalDtype):
+                g = frame[by].array  # keep the category order of the segments
         else:
             by_name = (
                 getattr(by, "name", None) if getattr(by, "name", None) is not None else "segment"
@@ -409,7 +421,7 @@ def pain_matrix(
                 "their severity and priority are missing."
             )
     else:
-        s_text = _per_text(severity, n, data, "severity")
+        s_text = _per_text(severity, n, frame, "severity")
         if s_text is None:
             sev = np.ones(len(p))
         else:
@@ -459,7 +471,7 @@ def pain_matrix(
     # segment totals
     valid = w > 0
     W = np.bincount(g_codes[valid], weights=w[valid], minlength=len(g_levels))
-    W2 = np.bincount(g_codes[valid], weights=w[valid] ** 2, minlength=len(g_levels))
+    neff_g = effective_n_by(g_codes[valid], len(g_levels), w[valid])
     nbase = np.bincount(g_codes[valid], minlength=len(g_levels))
     gi = agg["_g"].to_numpy()
     Wg = W[gi]
@@ -476,7 +488,7 @@ def pain_matrix(
             / smax**2
         )
         var = np.clip(ey2 - y_mean**2, 0, None)
-        neff = Wg**2 / W2[gi]
+        neff = neff_g[gi]
         se = np.where(neff > 1 + 1e-9, np.sqrt(var / (neff - 1)), np.nan)
     out = agg[["_g", *keys, "n"]].copy()
     out["base"] = nbase[gi].astype(int)
@@ -540,6 +552,7 @@ def pain_matrix(
         notes=tuple(notes),
         level=level,
         by=by_name,
-        n_texts=int(valid.sum()),
         severity_max=smax,
+        n_used=int(valid.sum()),
+        n_excluded=n - int(valid.sum()),
     )

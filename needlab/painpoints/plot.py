@@ -1,8 +1,9 @@
-"""Plots of pain points: the problem tree, the journey map and the frequency-severity matrix.
+"""Plots of pain points: the problem tree, the journey map and the frequency-severity matrix of a
+:class:`~needlab.painpoints.matrix.PainMatrixResult`, and one picture for every other pain-point
+result (code frequencies, coverage, topics, sentiment, agreement, cross-validated F1).
 
-matplotlib is imported inside each function so that ``import needlab`` stays light. The plots
-draw what a :class:`~needlab.painpoints.matrix.PainMatrixResult` holds; they compute no
-statistics.
+matplotlib is imported inside each function (through :func:`needlab._plotting.axes`) so that
+``import needlab`` stays light. The plots draw what a result holds; they compute no statistics.
 """
 
 from __future__ import annotations
@@ -12,35 +13,49 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from needlab._plotting import PALETTE, axes
 from needlab._validate import preview
 from needlab.errors import ConfigError, SchemaError
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
+    from needlab.painpoints.agreement import AgreementResult
+    from needlab.painpoints.coding import CodingResult, Coverage
     from needlab.painpoints.matrix import PainMatrixResult
+    from needlab.painpoints.sentiment import SentimentResult
+    from needlab.painpoints.textcoder import CrossValidationResult
+    from needlab.painpoints.topics import TopicResult
 
-__all__ = ["PAIN_COLORS", "STAGES", "journey_map", "problem_tree", "severity_matrix"]
+__all__ = [
+    "PAIN_COLORS",
+    "SENTIMENT_COLORS",
+    "STAGES",
+    "code_frequencies",
+    "coverage_bars",
+    "f1_bars",
+    "journey_map",
+    "kappa_intervals",
+    "problem_tree",
+    "sentiment_hist",
+    "severity_matrix",
+    "topic_sizes",
+]
 
 #: One colour per pain type, used by every pain-point plot.
 PAIN_COLORS = {
-    "functional": "#4c72b0",
-    "service": "#dd8452",
-    "process": "#55a868",
-    "value": "#c44e52",
+    "functional": PALETTE[0],
+    "service": PALETTE[1],
+    "process": PALETTE[2],
+    "value": PALETTE[3],
 }
+#: One colour per sentiment label.
+SENTIMENT_COLORS = {"negative": PALETTE[3], "neutral": PALETTE[7], "positive": PALETTE[2]}
+_OTHER = PALETTE[7]
 #: Journey stages in customer order (unknown stages are drawn after these, in order of appearance).
 STAGES = ("awareness", "purchase", "delivery", "installation", "use", "after_sales", "renewal")
 _TYPES = tuple(PAIN_COLORS)
 _VALUES = ("share", "severity", "priority", "n")
-
-
-def _axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
 
 
 def _need(result: PainMatrixResult, level: str, plot: str, segment: Any = None) -> pd.DataFrame:
@@ -98,7 +113,7 @@ def problem_tree(
     _check_value(t, value)
     if not (isinstance(top, int) and top >= 1):
         raise ConfigError(f"top={top!r} must be a positive whole number.")
-    ax = _axes(ax, (8, 0.32 * min(len(t) + 4, top * 4 + 4) + 1.5))
+    ax = axes(ax, (8, 0.32 * min(len(t) + 4, top * 4 + 4) + 1.5))
     labels, widths, colors, heading = [], [], [], []
     for ptype in _ordered(t["pain_type"], _TYPES):
         block = (
@@ -114,7 +129,7 @@ def problem_tree(
         heading.append(True)
         labels += [f"  {c} {n}" for c, n in zip(block["code"], block["name"], strict=True)]
         widths += block[value].tolist()
-        colors += [PAIN_COLORS.get(ptype, "#8c8c8c")] * len(block)
+        colors += [PAIN_COLORS.get(ptype, _OTHER)] * len(block)
         heading += [False] * len(block)
     y = np.arange(len(labels))[::-1]
     bars = ~np.asarray(heading, dtype=bool)
@@ -163,7 +178,7 @@ def journey_map(
         .pivot(index="pain_type", columns="stage", values=value)
         .reindex(index=types, columns=stages)
     )
-    ax = _axes(ax, (1.3 * len(stages) + 2, 0.7 * len(types) + 1.5))
+    ax = axes(ax, (1.3 * len(stages) + 2, 0.7 * len(types) + 1.5))
     arr = m.to_numpy(float)
     im = ax.imshow(np.nan_to_num(arr), cmap=cmap, aspect="auto")
     ax.set_xticks(range(len(stages)), stages, rotation=30, ha="right")
@@ -200,7 +215,7 @@ def severity_matrix(
     no lines). Rows without a severity are not drawn.
     """
     t = result.table.dropna(subset=["share", "severity"])
-    ax = _axes(ax, (7.5, 5.5))
+    ax = axes(ax, (7.5, 5.5))
     key = {"code": "code", "pain_type": "pain_type", "stage": "stage"}.get(result.level)
     names = (
         t[key].astype(str) if key else t["stage"].astype(str) + " / " + t["pain_type"].astype(str)
@@ -208,9 +223,9 @@ def severity_matrix(
     size = 30 + 400 * t["n"] / max(float(t["n"].max()) if len(t) else 1.0, 1.0)
     if result.by is None:
         color = (
-            [PAIN_COLORS.get(str(p), "#8c8c8c") for p in t["pain_type"]]
+            [PAIN_COLORS.get(str(p), _OTHER) for p in t["pain_type"]]
             if "pain_type" in t
-            else "#4c72b0"
+            else PALETTE[0]
         )
         ax.scatter(
             t["share"],
@@ -249,4 +264,218 @@ def severity_matrix(
     ax.set_xlabel("share of texts mentioning it")
     ax.set_ylabel("mean severity")
     ax.set_title("Frequency x severity")
+    return ax
+
+
+def _check_top(top: Any) -> int:
+    if isinstance(top, bool) or not (isinstance(top, (int, np.integer)) and top >= 1):
+        raise ConfigError(f"top={top!r} must be a positive whole number.")
+    return int(top)
+
+
+def code_frequencies(
+    result: CodingResult, ax: Axes | None = None, *, top: int = 20, lang: str = "en"
+) -> Axes:
+    """Share of the codable texts mentioning each code, horizontal bars coloured by pain type.
+
+    The ``top`` codes with the largest share (codes with no mention are left out), grouped by
+    pain type in the order functional, service, process, value, largest first within a type.
+    Labels are the code names in *lang* (``"en"`` or ``"zh"``). A result coded with ``by=``
+    draws the shares over all texts (from ``result.table``) the same way.
+    """
+    top = _check_top(top)
+    if lang not in ("en", "zh"):
+        raise ConfigError(f"lang={lang!r} is not one of 'en', 'zh'.")
+    f = result.frequencies
+    if result.frequencies.columns[0] != "level":  # by= segments: pool them
+        ok = result.table["status"].isin(["ok", "truncated"])
+        base = int(ok.sum())
+        codes = result.long.drop_duplicates(["row", "code"])
+        cnt = codes.groupby(["code", "name", "name_zh", "pain_type"], sort=False).size()
+        f = cnt.rename("n_texts").reset_index().rename(columns={"code": "key"})
+        f["share"] = f["n_texts"] / base if base else np.nan
+    else:
+        f = f[f["level"] == "code"]
+    f = f[f["n_texts"] > 0].nlargest(top, "share", keep="first")
+    name = "name" if lang == "en" else "name_zh"
+    rows = []
+    for ptype in _ordered(f["pain_type"], _TYPES):
+        rows.append(f[f["pain_type"].astype(str) == ptype].sort_values("share", ascending=False))
+    g = pd.concat(rows) if rows else f
+    ax = axes(ax, (7.5, 0.3 * len(g) + 1.5))
+    y = np.arange(len(g))[::-1]
+    ax.barh(
+        y,
+        g["share"].to_numpy(float),
+        color=[PAIN_COLORS.get(str(p), _OTHER) for p in g["pain_type"]],
+    )
+    ax.set_yticks(y, [f"{k} {n}" for k, n in zip(g["key"], g[name], strict=True)])
+    from matplotlib.patches import Patch
+
+    present = [p for p in _TYPES if p in set(g["pain_type"].astype(str))]
+    if present:
+        ax.legend(
+            handles=[Patch(color=PAIN_COLORS[p], label=p) for p in present],
+            title="pain type",
+            fontsize=8,
+        )
+    ax.set_xlabel("share of codable texts")
+    ax.set_title(f"Pain-point codes ({result.n_used} codable texts)")
+    return ax
+
+
+def coverage_bars(result: Coverage, ax: Axes | None = None, *, top: int = 10) -> Axes:
+    """Share of the codable texts coded per language (``zh``, ``en``, ``all``), then the ``top``
+    terms of the uncoded texts per language, as the share of the uncoded texts containing them.
+
+    Both blocks are shares (0-1) on the same axis; bold labels head the blocks.
+    """
+    top = _check_top(top)
+    cov = result.table[result.table["n_texts"] > 0]
+    labels: list[str] = ["coded share"]
+    widths: list[float] = [np.nan]
+    colors: list[str] = ["none"]
+    heading = [True]
+    for lg, share in zip(cov["lang"], cov["share"], strict=True):
+        labels.append(f"  {lg}")
+        widths.append(float(share))
+        colors.append(PALETTE[0])
+        heading.append(False)
+    terms = result.terms
+    for lg in ("zh", "en"):
+        part = terms[terms["lang"] == lg].head(top)
+        if part.empty:
+            continue
+        labels.append(f"uncoded {lg} texts containing")
+        widths.append(np.nan)
+        colors.append("none")
+        heading.append(True)
+        labels += [f"  {t}" for t in part["term"]]
+        widths += part["share_docs"].astype(float).tolist()
+        colors += [PALETTE[1]] * len(part)
+        heading += [False] * len(part)
+    ax = axes(ax, (7, 0.3 * len(labels) + 1.5))
+    y = np.arange(len(labels))[::-1]
+    bars = ~np.asarray(heading, dtype=bool)
+    ax.barh(
+        y[bars],
+        np.asarray(widths, float)[bars],
+        color=[c for c, b in zip(colors, bars, strict=True) if b],
+    )
+    ax.set_yticks(y, labels)
+    for tick, b in zip(ax.get_yticklabels(), heading, strict=True):
+        if b:
+            tick.set_fontweight("bold")
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share")
+    ax.set_title(f"Taxonomy coverage: {100 * result.share:.1f}% of codable texts coded")
+    return ax
+
+
+def topic_sizes(result: TopicResult, ax: Axes | None = None, *, n_terms: int = 4) -> Axes:
+    """Texts per topic as horizontal bars (largest on top), each labelled with its first
+    ``n_terms`` top terms; the bar end shows the share of the texts used."""
+    n_terms = _check_top(n_terms)
+    t = result.table
+    ax = axes(ax, (7.5, 0.45 * len(t) + 1.5))
+    y = np.arange(len(t))[::-1]
+    ax.barh(y, t["size"].to_numpy(float), color=PALETTE[0])
+    labels = [
+        f"{k}: " + ", ".join(str(terms).split(", ")[:n_terms])
+        for k, terms in zip(t["topic"], t["terms"], strict=True)
+    ]
+    ax.set_yticks(y, labels)
+    for yi, size, share in zip(y, t["size"], t["share"], strict=True):
+        ax.annotate(
+            f"{100 * share:.0f}%",
+            (float(size), float(yi)),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+        )
+    ax.set_xlabel("texts (largest topic weight)")
+    ax.set_title(f"Topics (NMF): {result.n_topics} topics, {result.n_used} texts")
+    return ax
+
+
+def sentiment_hist(result: SentimentResult, ax: Axes | None = None, *, bins: int = 20) -> Axes:
+    """Histogram of the sentiment scores on (-1, 1), stacked by label, the label thresholds as
+    dashed lines and the label shares in the legend."""
+    if isinstance(bins, bool) or not (isinstance(bins, (int, np.integer)) and bins >= 2):
+        raise ConfigError(f"bins={bins!r} must be a whole number >= 2.")
+    t = result.table.dropna(subset=["score"])
+    shares = result.shares()
+    ax = axes(ax)
+    edges = np.linspace(-1, 1, int(bins) + 1)
+    data = [t.loc[t["label"] == k, "score"].to_numpy(float) for k in shares.index]
+    ax.hist(
+        data,
+        bins=edges,
+        stacked=True,
+        color=[SENTIMENT_COLORS[k] for k in shares.index],
+        label=[f"{k} {100 * v:.0f}%" for k, v in shares.items()],
+    )
+    for x in (-result.threshold, result.threshold):
+        ax.axvline(x, ls="--", c="grey", lw=0.8)
+    ax.legend(fontsize=8)
+    ax.set_xlim(-1, 1)
+    ax.set_xlabel("sentiment score")
+    ax.set_ylabel("texts")
+    ax.set_title(f"Sentiment of {result.n_used} texts")
+    return ax
+
+
+def kappa_intervals(result: AgreementResult, ax: Axes | None = None) -> Axes:
+    """Cohen's kappa per code as points with their interval (two coders; with more coders the
+    mean pairwise kappa, without interval), the pooled kappa last in bold; lines at 0 (chance)
+    and at 0.6 and 0.8 (the usual "substantial" and "almost perfect" marks)."""
+    t = result.table
+    ax = axes(ax, (7, 0.35 * len(t) + 1.5))
+    y = np.arange(len(t))[::-1]
+    k = t["kappa"].to_numpy(float)
+    lo = t["kappa_ci_low"].to_numpy(float)
+    hi = t["kappa_ci_high"].to_numpy(float)
+    pooled = (t["code"] == "(pooled)").to_numpy()
+    has_ci = np.isfinite(lo) & np.isfinite(hi)
+    if has_ci.any():
+        ax.errorbar(
+            k[has_ci],
+            y[has_ci],
+            xerr=np.vstack([k[has_ci] - lo[has_ci], hi[has_ci] - k[has_ci]]),
+            fmt="none",
+            ecolor=PALETTE[0],
+            capsize=3,
+        )
+    ax.scatter(k[~pooled], y[~pooled], color=PALETTE[0], zorder=3)
+    ax.scatter(k[pooled], y[pooled], color=PALETTE[3], marker="D", zorder=3)
+    ax.set_yticks(y, [str(c) for c in t["code"]])
+    for tick, b in zip(ax.get_yticklabels(), pooled, strict=True):
+        if b:
+            tick.set_fontweight("bold")
+    ax.axvline(0, c="k", lw=0.8)
+    for x in (0.6, 0.8):
+        ax.axvline(x, ls="--", c="grey", lw=0.8)
+    ax.set_xlim(min(-0.1, float(np.nanmin(lo)) if has_ci.any() else -0.1), 1.05)
+    ax.set_xlabel(f"Cohen's kappa ({100 * result.ci:.0f}% interval)")
+    ax.set_title(f"Agreement of {len(result.coders)} coders on {result.n_used} texts")
+    return ax
+
+
+def f1_bars(result: CrossValidationResult, ax: Axes | None = None) -> Axes:
+    """Cross-validated F1 per code as bars (precision and recall as markers), with the micro
+    and macro average F1 as vertical lines."""
+    t = result.table[~result.table["code"].isin(["micro avg", "macro avg"])]
+    ax = axes(ax, (7, 0.35 * len(t) + 1.5))
+    y = np.arange(len(t))[::-1]
+    ax.barh(y, t["f1"].to_numpy(float), color=PALETTE[0], label="F1")
+    ax.scatter(t["precision"], y, marker="|", s=120, color=PALETTE[1], label="precision", zorder=3)
+    ax.scatter(t["recall"], y, marker="x", color=PALETTE[2], label="recall", zorder=3)
+    ax.axvline(result.micro_f1, ls="--", c="k", lw=0.8, label=f"micro F1 {result.micro_f1:.2f}")
+    ax.axvline(result.macro_f1, ls=":", c="k", lw=0.8, label=f"macro F1 {result.macro_f1:.2f}")
+    ax.set_yticks(y, [f"{c} (n={s})" for c, s in zip(t["code"], t["support"], strict=True)])
+    ax.set_xlim(0, 1.05)
+    ax.legend(fontsize=8, loc="lower right")
+    ax.set_xlabel("cross-validated score")
+    ax.set_title(f"Text coder, {result.cv}-fold CV on {result.n_used} texts")
     return ax

@@ -34,25 +34,29 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin
 
 from needlab._result import Result
-from needlab._validate import check_columns, check_option, preview
+from needlab._types import TextLang
+from needlab._validate import check_columns, check_option, check_weights, preview
 from needlab.errors import ConfigError, DataError, SchemaError
+from needlab.painpoints.texts import text_column, text_langs
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
 
 __all__ = [
     "SentimentModel",
     "SentimentResult",
-    "detect_lang",
     "implicit_needs",
     "load_lexicon",
     "sentiment",
 ]
-
-Lang = Literal["auto", "zh", "en"]
 
 DATA = Path(__file__).parent / "data"
 NEGATION = -0.74
@@ -65,6 +69,8 @@ CONTRAST_BEFORE, CONTRAST_AFTER = 0.5, 1.5
 _BOUNDARY = {"zh": r"[，。！？；：,.!?;:\n\r…~～\s]+", "en": r"[,.!?;:\n\r…~()]+"}
 _POL, _NEG, _INT, _CON, _BND = 0, 1, 2, 3, 4
 _CJK = re.compile(r"[\u3400-\u9fff]")
+LABELS = ("negative", "neutral", "positive")
+"""The sentiment labels, in order."""
 
 
 @lru_cache(maxsize=8)
@@ -143,27 +149,6 @@ def _compiled(lang: str, extra: tuple[tuple[str, float], ...] = ()) -> tuple[re.
     return pattern, kinds
 
 
-def detect_lang(texts: Sequence[Any] | pd.Series) -> np.ndarray:
-    """Language of each text: ``"zh"`` when at least 20% of its letters are Chinese characters,
-    else ``"en"``; missing or empty texts get ``""``.
-
-    Examples
-    --------
-    >>> detect_lang(["配网一直失败", "The app keeps crashing", "Lumo R7 Pro 很好用", None]).tolist()
-    ['zh', 'en', 'zh', '']
-    """
-    s = pd.Series(
-        list(texts) if not isinstance(texts, pd.Series) else texts.to_numpy(), dtype=object
-    )
-    ok = s.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
-    st = s.where(ok, "").astype(str)
-    cjk = st.str.count(r"[\u3400-\u9fff]").to_numpy()
-    letters = st.str.count(r"[A-Za-z]").to_numpy() / 4.0  # about 4 letters per English word
-    out = np.where(cjk > 0.2 * (cjk + letters), "zh", "en").astype(object)
-    out[(~ok) | (st.str.strip().str.len().to_numpy() == 0)] = ""
-    return out
-
-
 @dataclass(frozen=True, repr=False)
 class SentimentResult(Result):
     """Result of :func:`sentiment`.
@@ -172,14 +157,13 @@ class SentimentResult(Result):
     ----------
     table : DataFrame
         One row per text, in input order (columns described in :func:`sentiment`).
-    n, n_missing : int
-        Texts given, and texts without a score (missing, not a string, or empty).
+    n_used, n_excluded : int
+        Texts scored, and texts without a score (missing, not a string, or empty; they stay in
+        the table with a missing score).
     threshold : float
         Label threshold on the score.
     """
 
-    n: int = 0
-    n_missing: int = 0
     threshold: float = 0.05
 
     title = "Sentiment"
@@ -194,18 +178,26 @@ class SentimentResult(Result):
         """The label column."""
         return self.table["label"]
 
-    def summary(self) -> dict[str, Any]:
+    def shares(self) -> pd.Series:
+        """Share of the scored texts per label, in the order negative, neutral, positive."""
         lab = self.table["label"].value_counts(normalize=True)
+        return pd.Series(
+            [float(lab.get(k, 0.0)) for k in LABELS], index=pd.Index(LABELS, name="label")
+        )
+
+    def summary(self) -> dict[str, Any]:
+        sh = self.shares()
         return {
-            "texts": self.n,
-            "missing": self.n_missing,
-            "mean score": float(self.table["score"].mean())
-            if self.n > self.n_missing
-            else math.nan,
-            "negative": float(lab.get("negative", 0.0)),
-            "neutral": float(lab.get("neutral", 0.0)),
-            "positive": float(lab.get("positive", 0.0)),
+            "mean score": float(self.table["score"].mean()) if self.n_used else math.nan,
+            **{k: float(v) for k, v in sh.items()},
         }
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """Histogram of the scores coloured by label, thresholds marked, label shares in the
+        legend. See :func:`needlab.painpoints.plot.sentiment_hist`."""
+        from needlab.painpoints.plot import sentiment_hist
+
+        return sentiment_hist(self, ax=ax, **kwargs)
 
 
 def _as_texts(texts: Any, name: str = "texts") -> pd.Series:
@@ -294,9 +286,10 @@ def _score_group(
 
 
 def sentiment(
-    texts: Sequence[Any] | pd.Series,
-    lang: Lang = "auto",
+    data: Any,
+    text: Hashable | None = None,
     *,
+    text_lang: TextLang = "auto",
     threshold: float = 0.05,
     lexicon: Mapping[str, float] | None = None,
 ) -> SentimentResult:
@@ -304,12 +297,16 @@ def sentiment(
 
     Parameters
     ----------
-    texts : list or Series of str
-        The texts. Missing values, non-strings and empty strings get no score (counted in
-        ``n_missing``); a Series keeps its index on the result table.
-    lang : {"auto", "zh", "en"}
-        Language of the texts; ``"auto"`` decides per text (:func:`detect_lang`: Chinese when at
-        least 20% of the letters are Chinese characters).
+    data : list, Series, DataFrame or Survey
+        The texts, or a frame (or :class:`~needlab.Survey`) holding them in column *text*.
+        Missing values, non-strings and empty strings get no score (counted in ``n_excluded``);
+        the result table keeps the index of a Series or frame.
+    text : column name, optional
+        The text column when *data* is a DataFrame or Survey.
+    text_lang : {"auto", "zh", "en"} or column name
+        Language of the texts; ``"auto"`` decides per text (:func:`needlab._i18n.detect_lang`:
+        Chinese when at least 20% of the letters are Chinese characters), or a column of *data*
+        holding ``zh``/``en`` (missing values are detected).
     threshold : float
         Scores ``>= threshold`` are positive, ``<= -threshold`` negative, the rest neutral.
     lexicon : mapping of str to float, optional
@@ -328,12 +325,16 @@ def sentiment(
         * ``n_terms``: polarity words found;
         * ``n_negated``: of which negated.
 
+        ``n_used`` counts the texts scored, ``n_excluded`` those without a score.
+
     Raises
     ------
     SchemaError
-        *texts* is a single string or a DataFrame.
+        *data* is a single string, or a frame without *text*.
     ConfigError
-        Invalid *lang* or *threshold*.
+        Invalid *text_lang* or *threshold*.
+    DataError
+        A language column with values other than ``zh``/``en``.
 
     References
     ----------
@@ -345,17 +346,15 @@ def sentiment(
     >>> res = sentiment(["这个不错", "质量不好", "一点也不贵", "very good", "not good", None])
     >>> res.table["label"].tolist()[:5]
     ['positive', 'negative', 'positive', 'positive', 'negative']
-    >>> res.n_missing
-    1
+    >>> res.n_used, res.n_excluded
+    (5, 1)
     """
-    check_option(lang, ["auto", "zh", "en"], "lang")
     if not (isinstance(threshold, (int, float)) and 0 <= threshold < 1):
         raise ConfigError(f"threshold must be a number in [0, 1), got {threshold!r}.")
-    s = _as_texts(texts)
+    src = text_column(data, text)
+    s = src.values
     n = len(s)
-    langs = detect_lang(s)
-    if lang != "auto":
-        langs = np.where(langs == "", "", lang).astype(object)
+    langs = text_langs(s, text_lang, src.frame)
     ok = langs != ""
     values = s.to_numpy(dtype=object)
     extra = tuple(sorted((str(k), float(v)) for k, v in (lexicon or {}).items()))
@@ -384,19 +383,23 @@ def sentiment(
         },
         index=s.index,
     )
-    n_missing = int((~ok).sum())
-    notes = (f"{n_missing} texts missing, empty or not text: no score.",) if n_missing else ()
+    n_excluded = int((~ok).sum())
+    notes = (f"{n_excluded} texts missing, empty or not text: no score.",) if n_excluded else ()
     return SentimentResult(
-        table=table, n=n, n_missing=n_missing, threshold=float(threshold), notes=notes
+        table=table,
+        threshold=float(threshold),
+        n_used=n - n_excluded,
+        n_excluded=n_excluded,
+        notes=notes,
     )
 
 
-class SentimentModel:
+class SentimentModel(ClassifierMixin, BaseEstimator):
     """Trainable sentiment classifier: TF-IDF word and character n-grams + logistic regression.
 
     Character n-grams (``char_wb``, 1-3) let it read Chinese without a segmenter; word n-grams
-    (1-2) help English. scikit-learn style: ``fit`` / ``predict`` / ``predict_proba`` /
-    ``score`` / ``get_params`` / ``set_params``.
+    (1-2) help English. A scikit-learn classifier: ``X`` is a list or Series of texts;
+    ``fit`` / ``predict`` / ``predict_proba`` / ``score``, ``clone`` and grid search work.
 
     Parameters
     ----------
@@ -410,6 +413,15 @@ class SentimentModel:
         Minimum document frequency of a feature.
     class_weight : {"balanced", None}
         Passed to the logistic regression.
+
+    Attributes
+    ----------
+    classes_ : numpy.ndarray
+        The labels, in the column order of :meth:`predict_proba`.
+    pipeline_ : Pipeline
+        The fitted vectoriser and logistic regression.
+    n_dropped_ : int
+        Training rows dropped (missing text or label).
 
     References
     ----------
@@ -425,6 +437,7 @@ class SentimentModel:
 
     def __init__(
         self,
+        *,
         C: float = 4.0,
         char_ngrams: tuple[int, int] = (1, 3),
         word_ngrams: tuple[int, int] | None = (1, 2),
@@ -437,25 +450,11 @@ class SentimentModel:
         self.min_df = min_df
         self.class_weight = class_weight
 
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """Parameters of the model (scikit-learn convention)."""
-        return {
-            "C": self.C,
-            "char_ngrams": self.char_ngrams,
-            "word_ngrams": self.word_ngrams,
-            "min_df": self.min_df,
-            "class_weight": self.class_weight,
-        }
-
-    def set_params(self, **params: Any) -> SentimentModel:
-        """Set parameters (scikit-learn convention)."""
-        for k, v in params.items():
-            if k not in self.get_params():
-                raise ConfigError(
-                    f"SentimentModel has no parameter {k!r}; choose from {list(self.get_params())}."
-                )
-            setattr(self, k, v)
-        return self
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
 
     def _pipeline(self) -> Any:
         from sklearn.linear_model import LogisticRegression
@@ -468,22 +467,40 @@ class SentimentModel:
             LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000),
         )
 
-    def fit(self, texts: Sequence[Any] | pd.Series, y: Sequence[Any] | pd.Series) -> SentimentModel:
-        """Fit on *texts* and their labels *y* (any hashable labels, e.g. 0/1 or names).
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> SentimentModel:
+        """Fit on the texts *X* and their labels *y* (any hashable labels, e.g. 0/1 or names).
 
-        Rows with a missing text or label are dropped.
+        Rows with a missing text or label are dropped (counted in ``n_dropped_``).
+
+        Parameters
+        ----------
+        X : list or Series of str
+            The texts.
+        y : sequence
+            One label per text.
+        sample_weight : array of float, optional
+            One weight per text (finite, >= 0), passed to the logistic regression.
+
+        Returns
+        -------
+        SentimentModel
+            The fitted model.
 
         Raises
         ------
+        ConfigError
+            Invalid parameters.
         DataError
-            Lengths differ, or fewer than two classes remain.
+            Lengths differ, invalid sample weights, or fewer than two classes remain.
         """
-        s = _as_texts(texts)
+        if not (isinstance(self.C, (int, float)) and self.C > 0):
+            raise ConfigError(f"C must be a positive number, got {self.C!r}.")
+        check_option(self.class_weight, ["balanced", None], "class_weight")
+        s = _as_texts(X, "X")
         yy = pd.Series(list(y), dtype=object)
         if len(yy) != len(s):
-            raise DataError(
-                f"texts has {len(s)} rows but y has {len(yy)}; pass one label per text."
-            )
+            raise DataError(f"X has {len(s)} texts but y has {len(yy)}; pass one label per text.")
+        sw = check_weights(None, sample_weight, len(s)) if sample_weight is not None else None
         ok = (
             s.map(lambda v: isinstance(v, str) and bool(v.strip())).to_numpy(dtype=bool)
             & yy.notna().to_numpy()
@@ -493,55 +510,56 @@ class SentimentModel:
             raise DataError(
                 f"y needs at least two classes among texts with a label; got {preview(yv)}."
             )
-        self.pipeline_ = self._pipeline().fit(s[ok].astype(str).tolist(), yv.tolist())
+        fit_params = {} if sw is None else {"logisticregression__sample_weight": sw[ok]}
+        self.pipeline_ = self._pipeline().fit(s[ok].astype(str).tolist(), yv.tolist(), **fit_params)
         self.classes_ = self.pipeline_.classes_
         self.n_dropped_ = int((~ok).sum())
         return self
 
-    def _x(self, texts: Sequence[Any] | pd.Series) -> list[str]:
+    def _x(self, X: Any) -> list[str]:
         if not hasattr(self, "pipeline_"):
-            raise ConfigError("SentimentModel is not fitted; call fit(texts, y) first.")
-        s = _as_texts(texts)
+            from needlab.errors import NotFittedError
+
+            raise NotFittedError("This SentimentModel is not fitted yet; call fit(X, y) first.")
+        s = _as_texts(X, "X")
         return [v if isinstance(v, str) else "" for v in s.tolist()]
 
-    def predict(self, texts: Sequence[Any] | pd.Series) -> np.ndarray:
+    def predict(self, X: Any) -> np.ndarray:
         """Predicted label per text (missing texts are scored as empty text)."""
-        x = self._x(texts)
-        return self.pipeline_.predict(x)
+        x = self._x(X)
+        return np.asarray(self.pipeline_.predict(x))
 
-    def predict_proba(self, texts: Sequence[Any] | pd.Series) -> np.ndarray:
+    def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities per text, columns in :attr:`classes_` order."""
-        x = self._x(texts)
-        return self.pipeline_.predict_proba(x)
-
-    def score(self, texts: Sequence[Any] | pd.Series, y: Sequence[Any]) -> float:
-        """Accuracy on *texts* with labels *y*."""
-        return float(np.mean(self.predict(texts) == np.asarray(list(y), dtype=object)))
+        x = self._x(X)
+        return np.asarray(self.pipeline_.predict_proba(x))
 
 
 def implicit_needs(
-    texts_or_coding: Any,
-    sentiment: Any,
+    data: Any,
     *,
-    coded: Sequence[bool] | np.ndarray | None = None,
+    sentiment: Any,
+    has_code: Hashable | Sequence[bool] | np.ndarray | None = None,
     text: Hashable = "text",
-    coded_column: Hashable = "coded",
     threshold: float = -0.05,
 ) -> pd.DataFrame:
     """Negative texts without an explicit pain code: candidates for implicit needs (隐性需求).
 
     Parameters
     ----------
-    texts_or_coding : list, Series or DataFrame
-        Either the texts (then give *coded*), or a table with a boolean column *coded_column*
-        (True when the text got at least one explicit pain code) and, optionally, a *text* column.
+    data : CodingResult, DataFrame, list or Series
+        The coding of :func:`~needlab.painpoints.coding.code_text` (its table's ``coded`` and
+        ``text`` columns are used); a table with a boolean column *has_code* (default
+        ``"coded"``) and optionally a *text* column; or the texts themselves (then give
+        *has_code* as one bool per text).
     sentiment : SentimentResult, array of scores, or Series of labels
         Sentiment of the same texts, in the same order: a :class:`SentimentResult`, scores
         (negative when ``<= threshold``), or labels (``"negative"``).
-    coded : array of bool, optional
-        Whether each text has an explicit pain code (when *texts_or_coding* holds texts).
-    text, coded_column : hashable
-        Column names in a table.
+    has_code : column name or array of bool, optional
+        Whether each text has an explicit pain code: a column of a table (default ``"coded"``),
+        or one bool per text (required when *data* holds texts).
+    text : hashable
+        The text column of a table.
     threshold : float
         Score at or below which a text is negative.
 
@@ -554,36 +572,50 @@ def implicit_needs(
     Raises
     ------
     SchemaError
-        A table without *coded_column*, or texts without *coded*.
+        A table without the *has_code* column, or texts without *has_code*.
     DataError
-        Lengths differ.
+        Lengths differ, or *has_code* values that are not True/False.
 
     Examples
     --------
     >>> texts = ["配网一直失败", "用了两天就不想用了，很失望", "很好用"]
-    >>> implicit_needs(texts, sentiment(texts), coded=[True, False, False])["text"].tolist()
+    >>> out = implicit_needs(texts, sentiment=sentiment(texts), has_code=[True, False, False])
+    >>> out["text"].tolist()
     ['用了两天就不想用了，很失望']
     """
-    if isinstance(texts_or_coding, pd.DataFrame):
-        check_columns(texts_or_coding, coded_column)
-        flags = texts_or_coding[coded_column]
-        txt = texts_or_coding[text] if text in texts_or_coding.columns else None
-        index = texts_or_coding.index
+    from needlab.painpoints.coding import CodingResult
+
+    if isinstance(data, CodingResult):
+        data = data.table
+    txt: pd.Series | None
+    if isinstance(data, pd.DataFrame):
+        index = data.index
+        txt = data[text] if text in data.columns else None
+        if has_code is None or isinstance(has_code, (str, int, tuple)):
+            col = "coded" if has_code is None else has_code
+            check_columns(data, col)
+            flags = data[col]
+        else:
+            flags = pd.Series(list(has_code), dtype=object, index=index)
+            if len(flags) != len(data):
+                raise DataError(
+                    f"has_code has {len(flags)} values but there are {len(data)} texts."
+                )
     else:
-        txt = _as_texts(texts_or_coding, "texts_or_coding")
-        if coded is None:
+        txt = _as_texts(data, "data")
+        if has_code is None:
             raise SchemaError(
-                "coded is missing: pass coded=<one bool per text> (True when the text "
+                "has_code is missing: pass has_code=<one bool per text> (True when the text "
                 "has an explicit pain code), or a table with a 'coded' column."
             )
-        flags = pd.Series(list(coded), dtype=object)
+        flags = pd.Series(list(has_code), dtype=object)  # type: ignore[arg-type]
         index = txt.index
         if len(flags) != len(txt):
-            raise DataError(f"coded has {len(flags)} values but there are {len(txt)} texts.")
+            raise DataError(f"has_code has {len(flags)} values but there are {len(txt)} texts.")
     bad = ~flags.isin([True, False, 0, 1]).to_numpy()
     if bad.any():
         raise DataError(
-            f"coded must be True/False; found {preview(flags[bad])}. Missing means "
+            f"has_code must be True/False; found {preview(flags[bad])}. Missing means "
             "not coded: fill with False."
         )
     fl = flags.astype(bool).to_numpy()

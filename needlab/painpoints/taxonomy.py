@@ -27,10 +27,11 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import pandas as pd
 
+from needlab._types import Lang
 from needlab._validate import preview
 from needlab.errors import ConfigError
 
@@ -168,7 +169,7 @@ class Code:
         return cls(
             id=cid,
             name=name,
-            pain_type=d.get("pain_type"),  # checked by Taxonomy.validate
+            pain_type=cast(str, d.get("pain_type")),  # checked by Taxonomy.validate
             definition=_lang_map(d.get("definition"), code=cid, key="definition", listy=False),
             parent=d.get("parent"),
             stage=d.get("stage"),
@@ -253,7 +254,7 @@ class Taxonomy:
             if not todo:
                 break
             for c in todo:
-                by_id[c.id] = replace(c, pain_type=by_id[c.parent].pain_type)
+                by_id[c.id] = replace(c, pain_type=by_id[cast(str, c.parent)].pain_type)
             items = [by_id[c.id] if by_id[c.id].pain_type != c.pain_type else c for c in items]
         self.name = name
         self.version = str(version)
@@ -514,7 +515,7 @@ class Taxonomy:
         parents = {c.parent for c in self}
         return [c.id for c in self if c.id not in parents]
 
-    def table(self, lang: Literal["en", "zh"] = "en") -> pd.DataFrame:
+    def table(self, lang: Lang = "en") -> pd.DataFrame:
         """Tidy table of the codes, one row per code.
 
         Returns

@@ -15,17 +15,21 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin
 
 from needlab._result import Result
-from needlab._validate import check_option, preview
+from needlab._types import RandomState
+from needlab._validate import check_option, check_weights, preview
 from needlab.errors import ConfigError, DataError, SchemaError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
 
 __all__ = ["CrossValidationResult", "TextCoder", "make_vectorizer", "parse_labels"]
 
@@ -196,13 +200,15 @@ class CrossValidationResult(Result):
         :meth:`TextCoder.cross_validate`).
     micro_f1, macro_f1 : float
         The two averages of F1.
-    n_texts, n_codes, cv : int
-        Texts used, codes, folds.
+    n_codes, cv : int
+        Codes and folds.
+    n_used, n_excluded : int
+        Texts used, and texts left out (no text or no coding); ``n_used + n_excluded`` is the
+        number of texts given.
     """
 
     micro_f1: float = math.nan
     macro_f1: float = math.nan
-    n_texts: int = 0
     n_codes: int = 0
     cv: int = 5
 
@@ -210,12 +216,20 @@ class CrossValidationResult(Result):
 
     def summary(self) -> dict[str, Any]:
         return {
-            "texts": self.n_texts,
             "codes": self.n_codes,
             "folds": self.cv,
             "micro F1": self.micro_f1,
             "macro F1": self.macro_f1,
         }
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """F1 per code as bars (precision and recall as markers), micro and macro F1 as lines.
+
+        See :func:`needlab.painpoints.plot.f1_bars`.
+        """
+        from needlab.painpoints.plot import f1_bars
+
+        return f1_bars(self, ax=ax, **kwargs)
 
 
 def _prf(
@@ -228,8 +242,11 @@ def _prf(
     return p, r, f
 
 
-class TextCoder:
+class TextCoder(ClassifierMixin, BaseEstimator):
     """Multi-label text coder: TF-IDF word + character n-grams and one linear model per code.
+
+    A scikit-learn estimator (``clone``, ``get_params`` / ``set_params``, pipelines and grid
+    search work): ``X`` is a list or Series of texts, ``y`` the codings (see :meth:`fit`).
 
     Parameters
     ----------
@@ -256,8 +273,10 @@ class TextCoder:
 
     Attributes
     ----------
-    codes_ : list
+    classes_ : numpy.ndarray
         The codes learnt, in column order of :meth:`predict_proba`.
+    codes_ : list
+        The same codes as a list.
     multi_label_ : bool
         The mode used.
     n_dropped_ : int
@@ -278,10 +297,13 @@ class TextCoder:
     >>> coder = TextCoder().fit(texts, labels)
     >>> coder.predict(["配网又失败了", "service was rude"])
     [['app'], ['service']]
+    >>> coder.classes_.tolist()
+    ['app', 'service']
     """
 
     def __init__(
         self,
+        *,
         model: Literal["logistic", "svm"] = "logistic",
         C: float = 4.0,
         class_weight: Literal["balanced"] | None = "balanced",
@@ -302,56 +324,45 @@ class TextCoder:
         self.multi_label = multi_label
         self.sep = sep
 
-    # -- scikit-learn conventions
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """Parameters of the estimator."""
-        return {
-            k: getattr(self, k)
-            for k in (
-                "model",
-                "C",
-                "class_weight",
-                "char_ngrams",
-                "word_ngrams",
-                "min_df",
-                "threshold",
-                "multi_label",
-                "sep",
-            )
-        }
-
-    def set_params(self, **params: Any) -> TextCoder:
-        """Set parameters."""
-        for k, v in params.items():
-            if k not in self.get_params():
-                raise ConfigError(
-                    f"TextCoder has no parameter {k!r}; choose from {list(self.get_params())}."
-                )
-            setattr(self, k, v)
-        return self
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        tags.target_tags.multi_output = True
+        return tags
 
     def _check(self) -> None:
         check_option(self.model, ["logistic", "svm"], "model")
         check_option(self.multi_label, ["auto", True, False], "multi_label")
-        if not 0 < float(self.threshold) < 1:
+        if not (isinstance(self.threshold, (int, float)) and 0 < float(self.threshold) < 1):
             raise ConfigError(
                 f"threshold must be strictly between 0 and 1, got {self.threshold!r}."
             )
+        if not (isinstance(self.C, (int, float)) and self.C > 0):
+            raise ConfigError(f"C must be a positive number, got {self.C!r}.")
 
-    def fit(self, texts: Sequence[Any] | pd.Series, labels: Any) -> TextCoder:
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> TextCoder:
         """Learn the codes from coded texts.
 
         Parameters
         ----------
-        texts : list or Series of str
-        labels : sequence of label sets, ``"a;b"`` strings, or a binary DataFrame (texts x codes)
+        X : list or Series of str
+            The texts.
+        y : sequence of label sets, ``"a;b"`` strings, or a binary DataFrame (texts x codes)
             See :func:`parse_labels`. Texts without a coding (None) or without text are dropped
             and counted in ``n_dropped_``.
+        sample_weight : array of float, optional
+            One weight per text (finite, >= 0), passed to each code's linear model.
+
+        Returns
+        -------
+        TextCoder
+            The fitted coder.
 
         Raises
         ------
         DataError
-            Lengths differ, or no code occurs.
+            Lengths differ, invalid sample weights, or no code occurs.
         ConfigError
             Invalid parameters.
         """
@@ -360,94 +371,99 @@ class TextCoder:
         from sklearn.svm import LinearSVC
 
         self._check()
-        txt, ok = _texts(texts)
-        sets, codes = parse_labels(labels, len(txt), sep=self.sep)
+        txt, ok = _texts(X, "X")
+        sets, codes = parse_labels(y, len(txt), sep=self.sep, name="y")
+        sw = check_weights(None, sample_weight, len(txt)) if sample_weight is not None else None
         ok &= np.array([s is not None for s in sets], dtype=bool)
         if not codes:
-            raise DataError("labels has no code at all; give at least one coded example per code.")
-        y = np.zeros((len(txt), len(codes)), dtype=np.int8)
+            raise DataError("y has no code at all; give at least one coded example per code.")
+        Y = np.zeros((len(txt), len(codes)), dtype=np.int8)
         col = {c: j for j, c in enumerate(codes)}
         for i, s in enumerate(sets):
             if s:
                 for c in s:
-                    y[i, col[c]] = 1
+                    Y[i, col[c]] = 1
         X_txt = [t for t, k in zip(txt, ok, strict=True) if k]
-        y = y[ok]
+        Y = Y[ok]
+        w = None if sw is None else sw[ok]
         if len(X_txt) < 2:
             raise DataError(
                 f"only {len(X_txt)} usable training texts; give at least two coded texts."
             )
         self.multi_label_ = (
-            bool(self.multi_label) if self.multi_label != "auto" else bool((y.sum(1) != 1).any())
+            bool(self.multi_label) if self.multi_label != "auto" else bool((Y.sum(1) != 1).any())
         )
         try:
             self.vectorizer_ = make_vectorizer(self.char_ngrams, self.word_ngrams, self.min_df)
-            X = self.vectorizer_.fit_transform(X_txt)
+            F = self.vectorizer_.fit_transform(X_txt)
         except ValueError:  # no word of two letters anywhere: characters only
             self.vectorizer_ = make_vectorizer(self.char_ngrams, None, self.min_df)
-            X = self.vectorizer_.fit_transform(X_txt)
-        n_feat = X.shape[1]
+            F = self.vectorizer_.fit_transform(X_txt)
+        n_feat = F.shape[1]
         coef = np.zeros((len(codes), n_feat))
         intercept = np.zeros(len(codes))
         self.calibrators_: dict[int, Any] = {}
-        self.constant_codes_ = []
+        self.constant_codes_: list[Any] = []
         for j, c in enumerate(codes):
-            yj = y[:, j]
+            yj = Y[:, j]
             if yj.min() == yj.max():
                 self.constant_codes_.append(c)
                 intercept[j] = 30.0 if yj[0] == 1 else -30.0
                 continue
             if self.model == "logistic":
-                m = LogisticRegression(
+                m: Any = LogisticRegression(
                     C=self.C, class_weight=self.class_weight, max_iter=2000, solver="liblinear"
                 )
-                m.fit(X, yj)
+                m.fit(F, yj, sample_weight=w)
                 coef[j], intercept[j] = m.coef_[0], m.intercept_[0]
             else:
                 m = LinearSVC(C=self.C / 4, class_weight=self.class_weight)
-                m.fit(X, yj)
+                m.fit(F, yj, sample_weight=w)
                 coef[j], intercept[j] = m.coef_[0], m.intercept_[0]
                 if min(int(yj.sum()), int((1 - yj).sum())) >= 3:
                     cal = CalibratedClassifierCV(
                         LinearSVC(C=self.C / 4, class_weight=self.class_weight),
                         method="sigmoid",
                         cv=3,
-                    ).fit(X, yj)
+                    ).fit(F, yj, sample_weight=w)
                     self.calibrators_[j] = cal
         self.coef_ = coef
         self.intercept_ = intercept
         self.codes_ = list(codes)
+        self.classes_ = np.asarray(codes, dtype=object)
         self.n_dropped_ = int((~ok).sum())
         return self
 
-    def _X(self, texts: Sequence[Any] | pd.Series) -> Any:
+    def _X(self, X: Any) -> Any:
         if not hasattr(self, "coef_"):
-            raise ConfigError("TextCoder is not fitted; call fit(texts, labels) first.")
-        txt, _ = _texts(texts)
+            from needlab.errors import NotFittedError
+
+            raise NotFittedError("This TextCoder is not fitted yet; call fit(X, y) first.")
+        txt, _ = _texts(X, "X")
         return self.vectorizer_.transform(txt)
 
-    def decision_function(self, texts: Sequence[Any] | pd.Series) -> np.ndarray:
+    def decision_function(self, X: Any) -> np.ndarray:
         """Linear scores, texts x codes (0 is the logistic model's 50% point)."""
-        X = self._X(texts)
-        return np.asarray(X @ self.coef_.T) + self.intercept_
+        F = self._X(X)
+        return np.asarray(F @ self.coef_.T) + self.intercept_
 
-    def predict_proba(self, texts: Sequence[Any] | pd.Series) -> np.ndarray:
-        """Probability of each code per text (texts x codes, columns in :attr:`codes_` order).
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Probability of each code per text (texts x codes, columns in :attr:`classes_` order).
 
         With ``model="svm"`` the probabilities come from the sigmoid calibration (codes with fewer
         than 3 positive or negative examples use the logistic of the raw score).
         """
-        d = self.decision_function(texts)
+        d = self.decision_function(X)
         p = 1.0 / (1.0 + np.exp(-np.clip(d, -50, 50)))
         if self.calibrators_:
-            X = self._X(texts)
+            F = self._X(X)
             for j, cal in self.calibrators_.items():
-                p[:, j] = cal.predict_proba(X)[:, 1]
+                p[:, j] = cal.predict_proba(F)[:, 1]
         return p
 
-    def predict_matrix(self, texts: Sequence[Any] | pd.Series) -> np.ndarray:
-        """Binary indicator matrix of predicted codes (texts x codes)."""
-        p = self.predict_proba(texts)
+    def predict_matrix(self, X: Any) -> np.ndarray:
+        """Binary indicator matrix of predicted codes (texts x codes, columns :attr:`classes_`)."""
+        p = self.predict_proba(X)
         if self.multi_label_:
             return (p >= self.threshold).astype(np.int8)
         out = np.zeros_like(p, dtype=np.int8)
@@ -455,26 +471,58 @@ class TextCoder:
             out[np.arange(len(p)), p.argmax(1)] = 1
         return out
 
-    def predict(self, texts: Sequence[Any] | pd.Series) -> list[list]:
+    def predict(self, X: Any) -> list[list[Any]]:  # type: ignore[override]
         """Predicted codes per text (a list of code lists; empty when none reaches the threshold)."""
-        m = self.predict_matrix(texts)
+        m = self.predict_matrix(X)
         codes = np.asarray(self.codes_, dtype=object)
         return [codes[row.astype(bool)].tolist() for row in m]
 
+    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
+        """Subset accuracy: the (weighted) share of texts whose predicted code set equals *y*'s.
+
+        Texts without a coding in *y* are left out.
+        """
+        sets, _ = parse_labels(y, None, sep=self.sep, name="y")
+        pred = self.predict(X)
+        if len(pred) != len(sets):
+            raise DataError(f"X has {len(pred)} texts but y has {len(sets)} codings.")
+        keep = np.array([s is not None for s in sets], dtype=bool)
+        hit = np.array(
+            [s is not None and frozenset(p) == s for p, s in zip(pred, sets, strict=True)]
+        )
+        w = (
+            np.ones(len(sets))
+            if sample_weight is None
+            else np.asarray(check_weights(None, sample_weight, len(sets)))
+        )
+        return float(np.sum(w[keep] * hit[keep]) / np.sum(w[keep])) if keep.any() else math.nan
+
     def cross_validate(
         self,
-        texts: Sequence[Any] | pd.Series,
-        labels: Any,
+        X: Any,
+        y: Any,
+        *,
         cv: int = 5,
-        random_state: int | None = 0,
+        random_state: RandomState = None,
     ) -> CrossValidationResult:
         """Out-of-fold precision, recall and F1 per code, with micro and macro averages.
 
         The texts are split by :class:`sklearn.model_selection.KFold` with shuffling (plain,
         not stratified: iterative stratification of multi-label data is not done, so a rare code
-        can be missing from a training fold). A copy of this coder with the same parameters is
+        can be missing from a training fold). A clone of this coder (same parameters) is
         fitted on each training part; its predictions on the held-out part are pooled over the
         folds and compared with the labels.
+
+        Parameters
+        ----------
+        X : list or Series of str
+            The texts.
+        y : codings
+            As in :meth:`fit`.
+        cv : int
+            Number of folds.
+        random_state : int, Generator or None
+            Seed of the shuffling.
 
         Returns
         -------
@@ -483,17 +531,18 @@ class TextCoder:
             that have it); ``recall`` (of the texts that have it, the share found); ``f1``
             (their harmonic mean; 0 when undefined); ``support`` (texts that have the code).
             Row ``"micro avg"`` pools the counts of every code; ``"macro avg"`` is the unweighted
-            mean over codes.
+            mean over codes. ``n_used`` counts the texts with a text and a coding.
 
         Raises
         ------
         ConfigError
             *cv* below 2 or above the number of texts.
         """
+        from sklearn.base import clone
         from sklearn.model_selection import KFold
 
-        txt, ok = _texts(texts)
-        sets, codes = parse_labels(labels, len(txt), sep=self.sep)
+        txt, ok = _texts(X, "X")
+        sets, codes = parse_labels(y, len(txt), sep=self.sep, name="y")
         ok &= np.array([s is not None for s in sets], dtype=bool)
         pos = np.flatnonzero(ok)
         if not (isinstance(cv, int) and 2 <= cv <= len(pos)):
@@ -501,23 +550,28 @@ class TextCoder:
                 f"cv must be an integer from 2 to the number of usable texts ({len(pos)}), got {cv!r}."
             )
         col = {c: j for j, c in enumerate(codes)}
-        y = np.zeros((len(pos), len(codes)), dtype=np.int8)
+        Y = np.zeros((len(pos), len(codes)), dtype=np.int8)
         for r, i in enumerate(pos):
-            for c in sets[i]:  # type: ignore[union-attr]
-                y[r, col[c]] = 1
+            for c in sets[i] or ():
+                Y[r, col[c]] = 1
         t = [txt[i] for i in pos]
-        pred = np.zeros_like(y)
-        for train, test in KFold(cv, shuffle=True, random_state=random_state).split(pos):
-            m = type(self)(**self.get_params())
+        pred = np.zeros_like(Y)
+        seed = (
+            random_state.integers(2**31 - 1)
+            if isinstance(random_state, np.random.Generator)
+            else random_state
+        )
+        for train, test in KFold(cv, shuffle=True, random_state=seed).split(pos):
+            m = clone(self)
             if self.multi_label == "auto":
-                m.multi_label = bool((y.sum(1) != 1).any())
-            m.fit([t[i] for i in train], [[codes[j] for j in np.flatnonzero(y[i])] for i in train])
+                m.set_params(multi_label=bool((Y.sum(1) != 1).any()))
+            m.fit([t[i] for i in train], [[codes[j] for j in np.flatnonzero(Y[i])] for i in train])
             pm = m.predict_matrix([t[i] for i in test])
             cols = [col[c] for c in m.codes_]
             pred[np.ix_(test, cols)] = pm
-        tp = (pred & y).sum(0).astype(float)
-        fp = (pred & (1 - y)).sum(0).astype(float)
-        fn = ((1 - pred) & y).sum(0).astype(float)
+        tp = (pred & Y).sum(0).astype(float)
+        fp = (pred & (1 - Y)).sum(0).astype(float)
+        fn = ((1 - pred) & Y).sum(0).astype(float)
         p, r, f = _prf(tp, fp, fn)
         mp, mr, mf = _prf(np.array([tp.sum()]), np.array([fp.sum()]), np.array([fn.sum()]))
         table = pd.DataFrame(
@@ -526,7 +580,7 @@ class TextCoder:
                 "precision": p,
                 "recall": r,
                 "f1": f,
-                "support": y.sum(0).astype(np.int64),
+                "support": Y.sum(0).astype(np.int64),
             }
         )
         tail = pd.DataFrame(
@@ -535,26 +589,24 @@ class TextCoder:
                 "precision": [mp[0], p.mean()],
                 "recall": [mr[0], r.mean()],
                 "f1": [mf[0], f.mean()],
-                "support": [int(y.sum()), int(y.sum())],
+                "support": [int(Y.sum()), int(Y.sum())],
             }
         )
         table = pd.concat([table, tail], ignore_index=True)
-        notes = (
-            (f"{int((~ok).sum())} texts without text or coding left out.",) if (~ok).any() else ()
-        )
+        n_excluded = int((~ok).sum())
+        notes = (f"{n_excluded} texts without text or coding left out.",) if n_excluded else ()
         return CrossValidationResult(
             table=table,
             micro_f1=float(mf[0]),
             macro_f1=float(f.mean()),
-            n_texts=len(pos),
             n_codes=len(codes),
             cv=cv,
+            n_used=len(pos),
+            n_excluded=n_excluded,
             notes=notes,
         )
 
-    def suggest(
-        self, texts: Sequence[Any] | pd.Series, n: int = 10, how: Literal["min", "mean"] = "min"
-    ) -> pd.DataFrame:
+    def suggest(self, X: Any, *, n: int = 10, how: Literal["min", "mean"] = "min") -> pd.DataFrame:
         """The *n* uncoded texts a human should code next (uncertainty sampling).
 
         For each text and code the margin is ``|p - threshold|``, the distance of the predicted
@@ -567,14 +619,14 @@ class TextCoder:
         Returns
         -------
         DataFrame
-            Columns ``position`` (row in *texts*), ``text``, ``margin`` (smaller is more
+            Columns ``position`` (row in *X*), ``text``, ``margin`` (smaller is more
             uncertain) and ``code`` (the code with the smallest margin; in single-label mode the
             most probable code), *n* rows at most.
         """
         check_option(how, ["min", "mean"], "how")
         if not (isinstance(n, (int, np.integer)) and n >= 1):
             raise ConfigError(f"n must be a positive integer, got {n!r}.")
-        txt, ok = _texts(texts)
+        txt, ok = _texts(X, "X")
         p = self.predict_proba(txt)
         if self.multi_label_ or p.shape[1] < 2:
             marg = np.abs(p - self.threshold)

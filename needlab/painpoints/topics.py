@@ -17,21 +17,25 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from needlab._result import Result
+from needlab._types import RandomState, TextLang
 from needlab._validate import check_option
 from needlab.errors import ConfigError, DataError
+from needlab.painpoints.texts import text_column
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
 
 __all__ = ["TopicResult", "discover_topics", "topic_analyzer"]
 
-Lang = Literal["auto", "zh", "en"]
 Segmenter = Literal["auto", "jieba", "bigram"]
 
 _LATIN = re.compile(r"[a-z][a-z']+")
@@ -104,8 +108,10 @@ class TopicResult(Result):
         any term) and ``weight`` (that weight, rows of ``W`` normalised to sum 1).
     k_scores : DataFrame
         With ``n_topics="auto"``: ``n_topics``, ``coherence`` (mean NPMI), ``reconstruction_error``.
-    n_topics, n_texts, n_missing : int
-        Topics, texts used, texts without usable text.
+    n_topics : int
+        Topics.
+    n_used, n_excluded : int
+        Texts used, and texts left out (missing, empty or not text).
     segmenter : str
         How Chinese was split: ``"jieba"`` or ``"bigram"``.
     """
@@ -115,8 +121,6 @@ class TopicResult(Result):
     assignments: pd.DataFrame = field(default_factory=pd.DataFrame)
     k_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
     n_topics: int = 0
-    n_texts: int = 0
-    n_missing: int = 0
     segmenter: str = "bigram"
 
     title = "Topics (NMF)"
@@ -124,11 +128,18 @@ class TopicResult(Result):
     def summary(self) -> dict[str, Any]:
         return {
             "topics": self.n_topics,
-            "texts": self.n_texts,
-            "missing": self.n_missing,
             "mean coherence (NPMI)": float(self.table["coherence"].mean()),
             "Chinese terms": self.segmenter,
         }
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """Topic sizes as bars labelled with their top terms.
+
+        See :func:`needlab.painpoints.plot.topic_sizes`.
+        """
+        from needlab.painpoints.plot import topic_sizes
+
+        return topic_sizes(self, ax=ax, **kwargs)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {
@@ -159,11 +170,12 @@ def _npmi(binary: Any, top: np.ndarray) -> np.ndarray:
 
 
 def discover_topics(
-    texts: Sequence[Any] | pd.Series,
-    n_topics: int | Literal["auto"] = "auto",
-    lang: Lang = "auto",
-    random_state: int | None = None,
+    data: Any,
+    text: Hashable | None = None,
     *,
+    n_topics: int | Literal["auto"] = "auto",
+    text_lang: TextLang = "auto",
+    random_state: RandomState = None,
     n_terms: int = 10,
     n_texts: int = 3,
     k_range: tuple[int, int] = (2, 10),
@@ -174,15 +186,18 @@ def discover_topics(
 
     Parameters
     ----------
-    texts : list or Series of str
-        The texts; missing, non-string and empty texts are left out and counted.
+    data : list, Series, DataFrame or Survey
+        The texts, or a frame (or :class:`~needlab.Survey`) holding them in column *text*;
+        missing, non-string and empty texts are left out and counted in ``n_excluded``.
+    text : column name, optional
+        The text column when *data* is a DataFrame or Survey.
     n_topics : int or "auto"
         Number of topics, or ``"auto"``: the number in *k_range* with the highest mean NPMI
         coherence of the topics' top 10 terms (ties: the smaller number).
-    lang : {"auto", "zh", "en"}
+    text_lang : {"auto", "zh", "en"}
         Only used to pick the terms: ``"en"`` ignores Chinese characters, ``"zh"`` ignores Latin
         words, ``"auto"`` keeps both (each text contributes its English words and Chinese terms).
-    random_state : int, optional
+    random_state : int, Generator or None
         Seed of the NMF; results are deterministic for a given seed (the ``nndsvda`` start is
         itself deterministic).
     n_terms, n_texts : int
@@ -229,11 +244,17 @@ def discover_topics(
     from sklearn.decomposition import NMF
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    check_option(lang, ["auto", "zh", "en"], "lang")
+    check_option(text_lang, ["auto", "zh", "en"], "text_lang")
     check_option(segmenter, ["auto", "jieba", "bigram"], "segmenter")
     if not (n_topics == "auto" or (isinstance(n_topics, (int, np.integer)) and n_topics >= 1)):
         raise ConfigError(f"n_topics must be a positive integer or 'auto', got {n_topics!r}.")
-    vals = list(texts.tolist() if isinstance(texts, pd.Series) else texts)
+    texts = text_column(data, text).values
+    vals = texts.tolist()
+    seed = (
+        int(random_state.integers(2**31 - 1))
+        if isinstance(random_state, np.random.Generator)
+        else random_state
+    )
     ok = np.fromiter((isinstance(v, str) and bool(v.strip()) for v in vals), bool, len(vals))
     pos = np.flatnonzero(ok)
     if len(pos) < 3:
@@ -241,9 +262,9 @@ def discover_topics(
             f"discover_topics needs at least 3 texts; got {len(pos)} usable of {len(vals)}."
         )
     docs = [vals[i] for i in pos]
-    if lang == "en":
+    if text_lang == "en":
         docs = [_CJK_RUN.sub(" ", d) for d in docs]
-    elif lang == "zh":
+    elif text_lang == "zh":
         docs = [re.sub(r"[A-Za-z]+", " ", d) for d in docs]
     seg = (
         "jieba"
@@ -272,7 +293,7 @@ def discover_topics(
     k_max = min(X.shape[0] - 1, X.shape[1] - 1)
 
     def fit(k: int) -> tuple[np.ndarray, np.ndarray, float]:
-        model = NMF(n_components=k, init="nndsvda", random_state=random_state, max_iter=500)
+        model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=500)
         W = model.fit_transform(X)
         return W, model.components_, float(model.reconstruction_err_)
 
@@ -331,7 +352,7 @@ def discover_topics(
                     "topic": t,
                     "rank": r,
                     "position": int(pos[d]),
-                    "text": docs[d] if lang == "auto" else vals[pos[d]],
+                    "text": docs[d] if text_lang == "auto" else vals[pos[d]],
                     "weight": float(W[d, t]),
                 }
             )
@@ -340,7 +361,7 @@ def discover_topics(
     full_weight = np.full(len(vals), np.nan)
     full_topic[pos] = assign
     full_weight[pos] = np.where(assign >= 0, Wn[np.arange(len(pos)), np.maximum(assign, 0)], np.nan)
-    index = texts.index if isinstance(texts, pd.Series) else pd.RangeIndex(len(vals))
+    index = texts.index
     assignments = pd.DataFrame({"topic": full_topic, "weight": full_weight}, index=index)
     table = pd.DataFrame(
         {
@@ -351,10 +372,10 @@ def discover_topics(
             "terms": [", ".join(vocab[row].tolist()) for row in top],
         }
     )
-    n_missing = int((~ok).sum())
+    n_excluded = int((~ok).sum())
     notes = []
-    if n_missing:
-        notes.append(f"{n_missing} texts missing, empty or not text: left out.")
+    if n_excluded:
+        notes.append(f"{n_excluded} texts missing, empty or not text: left out.")
     if (~has_terms).any():
         notes.append(f"{int((~has_terms).sum())} texts have no term after stop words: topic -1.")
     return TopicResult(
@@ -364,8 +385,8 @@ def discover_topics(
         assignments=assignments,
         k_scores=k_scores,
         n_topics=k,
-        n_texts=len(pos),
-        n_missing=n_missing,
         segmenter=seg,
+        n_used=len(pos),
+        n_excluded=n_excluded,
         notes=tuple(notes),
     )

@@ -10,7 +10,15 @@ import numpy as np
 import pandas as pd
 
 from needlab._result import Result
-from needlab._validate import check_columns, check_frame, check_option, check_weights, preview
+from needlab._types import RandomState, Weights
+from needlab._validate import (
+    as_design,
+    check_columns,
+    check_option,
+    check_weights,
+    complete_rows,
+    preview,
+)
 from needlab.errors import ConfigError, DataError
 from needlab.regress.shapley import (
     MAX_EXACT,
@@ -21,6 +29,8 @@ from needlab.regress.shapley import (
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
+
+    from needlab.io.read import Survey
 
 __all__ = ["DriverResult", "key_drivers", "relative_weights", "weighted_corr"]
 
@@ -49,11 +59,13 @@ class DriverResult(Result):
         ``method="dominance"``: 1 where the row driver completely dominates the column driver
         (adds more R squared in every subset model of the others), 0 where it is dominated,
         0.5 where neither holds.
+    n_used, n_excluded : int
+        Respondents (rows) used, and left out (listwise: a missing outcome or driver value, or
+        a zero weight).
     """
 
     r2: float = float("nan")
     method: str = "shapley"
-    n: int = 0
     conditional: pd.DataFrame | None = None
     complete: pd.DataFrame | None = None
     outcome: Hashable = None
@@ -63,7 +75,7 @@ class DriverResult(Result):
         return f"Key drivers of {self.outcome}"
 
     def summary(self) -> dict[str, Any]:
-        return {"method": self.method, "R squared": self.r2, "n": self.n}
+        return {"method": self.method, "R squared": self.r2}
 
     def tables(self) -> dict[str, pd.DataFrame]:
         out = {"drivers": self.table}
@@ -154,12 +166,11 @@ def _logistic_relative_weights(
 
 def _prepare(
     data: pd.DataFrame, outcome: Hashable, drivers: list[Hashable], weights: Any
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], int]:
     check_columns(data, [outcome, *drivers])
     if len(set(drivers)) != len(drivers) or outcome in drivers:
         raise ConfigError(f"drivers must be distinct and exclude the outcome; got {drivers!r}.")
-    w = check_weights(data, weights)
-    w = np.ones(len(data)) if w is None else w
+    w_all = check_weights(data, weights)
     cols = [outcome, *drivers]
     block = data[cols]
     bad = [
@@ -176,18 +187,15 @@ def _prepare(
             "Recode categories to numbers (or dummies) first, e.g. with Codebook.to_codes."
         )
     arr = block.to_numpy(dtype=float)
-    ok = np.isfinite(arr).all(axis=1) & (w > 0)
-    notes = []
-    n_out = int((~ok).sum())
-    if n_out:
-        miss = block.isna().sum()
-        detail = ", ".join(f"{c}: {int(k)}" for c, k in miss.items() if k)
-        notes.append(
-            f"{n_out} of {len(data)} rows excluded (listwise): missing values ({detail})"
-            + ("; zero weights" if (w <= 0).any() else "")
-            + "."
+    if np.isinf(arr).any():
+        bad_cols = [c for c, b in zip(cols, np.isinf(arr).any(axis=0), strict=True) if b]
+        raise DataError(
+            f"columns {preview(bad_cols)} hold infinite values; set them to missing or fix them."
         )
-    arr, w = arr[ok], w[ok]
+    ok, n_out, note = complete_rows(block, cols, w_all)
+    notes = [note] if note else []
+    arr = arr[ok]
+    w = np.ones(len(arr)) if w_all is None else w_all[ok]
     p = len(drivers)
     if len(arr) <= p + 1:
         raise DataError(
@@ -198,7 +206,7 @@ def _prepare(
     if const:
         what = "the outcome" if outcome in const else "drivers"
         raise DataError(f"{what} {preview(const)} are constant in the complete rows; drop them.")
-    return arr[:, 1:], arr[:, 0], w, notes
+    return arr[:, 1:], arr[:, 0], w, notes, n_out
 
 
 def _check_collinear(corr: np.ndarray, names: list[str]) -> None:
@@ -227,22 +235,23 @@ def _importance(
 
 
 def key_drivers(
-    data: pd.DataFrame,
+    data: pd.DataFrame | Survey,
     outcome: Hashable,
     drivers: Sequence[Hashable],
     *,
     method: Method = "shapley",
-    weights: Hashable | np.ndarray | None = None,
+    weights: Weights = None,
     n_boot: int = 0,
     ci: float = 0.95,
-    random_state: int | np.random.Generator | None = None,
+    random_state: RandomState = None,
     progress: bool = False,
 ) -> DriverResult:
     """Relative importance of drivers (needs) for an outcome such as overall satisfaction.
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame or Survey
+        One row per respondent (a :class:`~needlab.Survey` gives its codes).
     outcome : str
         Numeric outcome (e.g. overall satisfaction, likelihood to recommend), or a binary 0/1
         outcome (e.g. churned), for which the logistic relative weights are used.
@@ -266,13 +275,15 @@ def key_drivers(
         or more levels (a 1-5 or 1-10 rating) is analysed as an interval score, the usual
         key-driver practice; use :func:`needlab.regress.regress` with ``kind="ordinal"`` to
         check the direction and significance of each driver with an ordered logit.
-    weights : str or array, optional
+    weights : str, array, None or False, optional
         Survey weights; the correlations are weighted (frequency-weight form), which gives the
-        weighted least squares R squared.
+        weighted least squares R squared. ``None`` on a Survey takes its codebook's weight
+        column; ``False`` is unweighted. Zero-weight rows are excluded.
     n_boot : int, default 0
         Bootstrap replicates for percentile intervals (rows resampled, weights kept).
     ci : float, default 0.95
-    random_state : int or Generator, optional
+    random_state : int, Generator or None, optional
+        Seed of the bootstrap.
     progress : bool, default False
         Show a progress bar (tqdm) during the bootstrap.
 
@@ -280,7 +291,9 @@ def key_drivers(
     -------
     DriverResult
         ``.table``: ``driver``, ``importance``, ``share``, ``rank``, ``r`` and the bootstrap
-        columns; ``.r2``; ``.conditional`` and ``.complete`` for dominance.
+        columns; ``.r2``; ``.conditional`` and ``.complete`` for dominance; ``n_used`` /
+        ``n_excluded``: respondents used and left out (listwise: a missing outcome or driver,
+        or a zero weight).
 
     Raises
     ------
@@ -315,7 +328,8 @@ def key_drivers(
     >>> bool(np.isclose(res.table["importance"].sum(), res.r2))
     True
     """
-    data = check_frame(data)
+    dsg = as_design(data, weights=weights)
+    data, weights = dsg.data, dsg.weights
     check_option(method, ("shapley", "relative_weights", "dominance"), "method")
     drivers = list(drivers)
     if len(drivers) < 1:
@@ -327,7 +341,7 @@ def key_drivers(
         )
     if not 0 < ci < 1:
         raise ConfigError(f"ci must be strictly between 0 and 1, got {ci!r}.")
-    x, y, w, notes = _prepare(data, outcome, drivers, weights)
+    x, y, w, notes, n_excluded = _prepare(data, outcome, drivers, weights)
     names = [str(d) for d in drivers]
     values = np.unique(y)
     binary = len(values) == 2
@@ -369,7 +383,8 @@ def key_drivers(
         table,
         r2=r2,
         method=method if not binary else "logistic relative weights",
-        n=len(y),
+        n_used=len(y),
+        n_excluded=n_excluded,
         conditional=conditional,
         complete=complete,
         outcome=outcome,

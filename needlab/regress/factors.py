@@ -16,12 +16,23 @@ import numpy as np
 import pandas as pd
 
 from needlab._result import Result
-from needlab._validate import check_columns, check_frame, check_option, preview
+from needlab._stats import effective_n
+from needlab._types import RandomState, Weights
+from needlab._validate import (
+    as_design,
+    check_columns,
+    check_numeric,
+    check_option,
+    check_weights,
+    complete_rows,
+    preview,
+)
 from needlab.errors import ConfigError, DataError, SchemaError
-from needlab.regress.kda import _complete_rows
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
+
+    from needlab.io.read import Survey
 
 __all__ = ["FactorResult", "factors", "promax", "varimax"]
 
@@ -208,8 +219,8 @@ class FactorResult(Result):
     statistic, dof, p_value : float
         Likelihood-ratio test that ``n_factors`` are sufficient (ML only), with Bartlett's
         correction as in ``factanal``; NaN otherwise.
-    n : int
-        Rows used; ``n_excluded``: rows excluded for a missing item.
+    n_used, n_excluded : int
+        Respondents (rows) used, and excluded for a missing item or a zero weight.
     """
 
     scree: pd.DataFrame | None = None
@@ -223,8 +234,6 @@ class FactorResult(Result):
     statistic: float = float("nan")
     dof: float = float("nan")
     p_value: float = float("nan")
-    n: int = 0
-    n_excluded: int = 0
 
     title = "Factor analysis"
 
@@ -233,7 +242,6 @@ class FactorResult(Result):
             "factors": self.n_factors,
             "method": self.method,
             "rotation": self.rotation,
-            "n": self.n,
         }
         if self.variance is not None and len(self.variance):
             out["variance explained"] = float(self.variance["cumulative"].iloc[-1])
@@ -265,16 +273,16 @@ class FactorResult(Result):
 
 
 def factors(
-    data: pd.DataFrame,
-    items: Sequence[Hashable],
+    data: pd.DataFrame | Survey,
+    vars: Sequence[Hashable],
     *,
     n_factors: int | Literal["auto"] = "auto",
     rotation: Literal["varimax", "promax", "none"] = "varimax",
-    weights: Hashable | np.ndarray | None = None,
+    weights: Weights = None,
     method: Literal["ml", "principal"] = "ml",
     n_iter: int = 100,
     quantile: float = 0.95,
-    random_state: int | np.random.Generator | None = 0,
+    random_state: RandomState = None,
 ) -> FactorResult:
     """Exploratory factor analysis with parallel analysis, rotation and factor scores.
 
@@ -300,22 +308,24 @@ def factors(
 
     Parameters
     ----------
-    data : DataFrame
-        One row per respondent.
-    items : list of str
+    data : DataFrame or Survey
+        One row per respondent (a :class:`~needlab.Survey` gives its codes).
+    vars : list of str
         The battery's numeric item columns (at least 3).
     n_factors : int or "auto", default "auto"
         Number of factors, or parallel analysis.
     rotation : {"varimax", "promax", "none"}, default "varimax"
-    weights : str or array, optional
-        Survey weights (column name or array).
+    weights : str, array, None or False, optional
+        Survey weights (column name or array). ``None`` on a Survey takes its codebook's
+        weight column; ``False`` is unweighted. Zero-weight rows are excluded.
     method : {"ml", "principal"}, default "ml"
     n_iter : int, default 100
         Random data sets of the parallel analysis.
     quantile : float, default 0.95
         Quantile of the random eigenvalues used as threshold.
-    random_state : int or Generator, default 0
-        Seed of the parallel analysis (fixed by default so that results repeat).
+    random_state : int, Generator or None, default None
+        Seed of the parallel analysis; pass one so that the number of factors chosen by
+        ``n_factors="auto"`` repeats exactly (``None`` draws fresh random data each call).
 
     Returns
     -------
@@ -335,6 +345,9 @@ def factors(
         loadings), ``proportion`` (ss_loadings / number of items), ``cumulative``.
 
         ``.scores``: columns ``F1`` .. ``Fk`` on the index of ``data``, NaN for excluded rows.
+
+        ``n_used`` / ``n_excluded``: respondents used, and left out (listwise: a missing item
+        or a zero weight; see ``.notes``).
 
     Raises
     ------
@@ -372,7 +385,7 @@ def factors(
     >>> load = np.array([[.8, 0], [.7, 0], [.75, 0], [0, .8], [0, .7], [0, .75]])
     >>> df = pd.DataFrame(f @ load.T + rng.normal(0, .6, (500, 6)),
     ...                   columns=["a1", "a2", "a3", "b1", "b2", "b3"])
-    >>> res = factors(df, list(df.columns))
+    >>> res = factors(df, list(df.columns), random_state=0)
     >>> res.n_factors
     2
     >>> res.table.set_index("item")["factor"].to_dict()
@@ -380,10 +393,11 @@ def factors(
     """
     from scipy import stats
 
-    data = check_frame(data)
-    if isinstance(items, str) or not isinstance(items, Sequence) or len(items) < 3:
-        raise SchemaError("items must be a list of at least 3 column names.")
-    items = list(items)
+    dsg = as_design(data, weights=weights)
+    data, weights = dsg.data, dsg.weights
+    if isinstance(vars, str) or not isinstance(vars, Sequence) or len(vars) < 3:
+        raise SchemaError("vars must be a list of at least 3 column names (the items).")
+    items = list(vars)
     check_columns(data, items)
     check_option(method, ("ml", "principal"), "method")
     check_option(rotation, ("varimax", "promax", "none"), "rotation")
@@ -391,9 +405,11 @@ def factors(
         raise ConfigError(f"n_iter must be an integer >= 10, got {n_iter!r}.")
     if not (isinstance(quantile, float) and 0 < quantile < 1):
         raise ConfigError(f"quantile must be a number between 0 and 1, got {quantile!r}.")
-    frame, w, keep, n_excluded = _complete_rows(data, items, weights)
-    pos = w > 0
-    X, w = frame.to_numpy()[pos], w[pos]
+    w_all = check_weights(data, dsg.weights)
+    frame = pd.DataFrame({c: check_numeric(data, c) for c in items})
+    keep, n_excluded, note = complete_rows(frame, items, w_all)
+    X = frame.to_numpy()[keep]
+    w = np.ones(len(X)) if w_all is None else w_all[keep]
     p, n = len(items), len(X)
     if n < p + 1:
         raise DataError(
@@ -411,10 +427,8 @@ def factors(
             "the items' correlation matrix is singular (an item is an exact combination of others, "
             "for example a duplicated item or a total score); drop the redundant item."
         )
-    notes: list[str] = []
-    if n_excluded:
-        notes.append(f"{n_excluded} of {len(data)} rows excluded for a missing item.")
-    n_eff = w.sum() ** 2 / np.sum(w**2)
+    notes: list[str] = [note] if note else []
+    n_eff = effective_n(w)
 
     rng = np.random.default_rng(random_state)
     r_mean, r_q = _parallel(n, p, w, n_iter, quantile, rng)
@@ -503,7 +517,7 @@ def factors(
         }
     )
 
-    Z = (frame.to_numpy() - mean) / sd
+    Z = (X - mean) / sd
     coef = np.linalg.solve(R, Lr)
     if phi is not None:
         coef = coef @ phi
@@ -524,7 +538,7 @@ def factors(
         statistic=statistic,
         dof=dof,
         p_value=p_value,
-        n=int(n),
+        n_used=int(n),
         n_excluded=n_excluded,
         notes=tuple(notes),
     )

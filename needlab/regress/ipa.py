@@ -16,11 +16,21 @@ import numpy as np
 import pandas as pd
 
 from needlab._result import Result
-from needlab._validate import check_columns, check_frame, check_numeric, check_weights, preview
+from needlab._types import Weights
+from needlab._validate import (
+    as_design,
+    check_columns,
+    check_numeric,
+    check_weights,
+    complete_rows,
+    preview,
+)
 from needlab.errors import ConfigError, DataError, SchemaError
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
+
+    from needlab.io.read import Survey
 
 __all__ = ["QUADRANTS", "IPAResult", "ipa"]
 
@@ -49,6 +59,9 @@ class IPAResult(Result):
         ``"stated"`` (given) or ``"derived"`` (key-driver importance of ``outcome``).
     outcome : str or None
         The outcome used for derived importance.
+    n_used, n_excluded : int
+        Respondents (rows) used, and left out (listwise: a missing value in a column used, or
+        a zero weight).
     """
 
     importance_cross: float = float("nan")
@@ -85,6 +98,21 @@ class IPAResult(Result):
         return ipa_map(self, ax=ax, **kwargs)
 
 
+def _is_column(v: Any) -> bool:
+    return isinstance(v, str) or (
+        isinstance(v, Hashable) and not isinstance(v, (int, float, np.number))
+    )
+
+
+def _named_columns(values: Any, drivers: list[Hashable]) -> list[Hashable]:
+    """The column names among the per-driver values of *values* (stated importance etc.)."""
+    if isinstance(values, pd.Series):
+        values = values.to_dict()
+    if not isinstance(values, Mapping):
+        return []
+    return [values[d] for d in drivers if d in values and _is_column(values[d])]
+
+
 def _given(
     values: Any, drivers: list[Hashable], what: str, data: pd.DataFrame, w: np.ndarray
 ) -> np.ndarray:
@@ -104,14 +132,8 @@ def _given(
     out = np.empty(len(drivers))
     for i, d in enumerate(drivers):  # one entry per driver, never per row
         v = values[d]
-        if isinstance(v, str) or (
-            isinstance(v, Hashable) and not isinstance(v, (int, float, np.number))
-        ):
-            col = check_numeric(data, v).to_numpy()
-            ok = ~np.isnan(col) & (w > 0)
-            if not ok.any():
-                raise DataError(f"{what} column {v!r} for driver {d!r} has no answers.")
-            out[i] = np.average(col[ok], weights=w[ok])
+        if _is_column(v):
+            out[i] = np.average(data[v].to_numpy(float), weights=w)
         else:
             out[i] = float(v)
     if not np.isfinite(out).all():
@@ -123,22 +145,28 @@ def _given(
 
 
 def ipa(
-    data: pd.DataFrame,
+    data: pd.DataFrame | Survey,
+    outcome: Hashable | None,
     drivers: Sequence[Hashable],
-    outcome: Hashable | None = None,
     *,
     importance: Mapping[Hashable, Any] | pd.Series | None = None,
     performance: Mapping[Hashable, Any] | pd.Series | None = None,
-    weights: Hashable | np.ndarray | None = None,
+    weights: Weights = None,
     cross: Literal["mean", "median"] | tuple[float, float] = "mean",
 ) -> IPAResult:
     """Importance-performance analysis with derived or stated importance.
 
-    Performance is the (weighted) mean rating of each driver over the respondents who rated it
-    (or given). Importance is either stated (``importance=``: numbers, or the columns of a stated
-    importance question whose weighted means are taken) or derived: with ``importance=None``
-    and an ``outcome``, the exact Shapley / LMG share of R squared from
-    :func:`needlab.regress.drivers.key_drivers` (complete rows on outcome and drivers).
+    Performance is the (weighted) mean rating of each driver (or given). Importance is either
+    stated (``importance=``: numbers, or the columns of a stated importance question whose
+    weighted means are taken) or derived: with ``importance=None``, the exact Shapley / LMG
+    contribution to R squared of each driver for ``outcome`` from
+    :func:`needlab.regress.drivers.key_drivers`.
+
+    Missing values are handled listwise (the rule of every model function): the respondents
+    used are those with a positive weight and no missing value in the drivers (when
+    performance is computed), the outcome (when importance is derived) and the columns named
+    in ``importance`` / ``performance``, so that importance and performance describe the same
+    respondents.
 
     The crossing lines are the mean (``cross="mean"``, the usual choice, Martilla & James 1977)
     or the median (``cross="median"``, robust to one extreme attribute) of the drivers'
@@ -148,20 +176,23 @@ def ipa(
 
     Parameters
     ----------
-    data : DataFrame
-        One row per respondent.
+    data : DataFrame or Survey
+        One row per respondent (a :class:`~needlab.Survey` gives its codes).
+    outcome : str or None
+        Overall rating from which importance is derived. It may be ``None`` only when
+        ``importance=`` is given (stated importance); when both are given, the stated
+        importance is used and ``outcome`` is ignored.
     drivers : list of str
         Attribute rating columns.
-    outcome : str, optional
-        Overall rating used to derive importance when ``importance`` is not given.
     importance : mapping or Series, optional
         Stated importance per driver: a number, or the name of a column of importance ratings
         (its weighted mean is used).
     performance : mapping or Series, optional
         Performance per driver (number or column name); default the weighted mean rating of the
         driver column itself.
-    weights : str or array, optional
-        Survey weights (column name or array), used for means and derived importance.
+    weights : str, array, None or False, optional
+        Survey weights (column name or array), used for means and derived importance. ``None``
+        on a Survey takes its codebook's weight column; ``False`` is unweighted.
     cross : {"mean", "median"} or (float, float), default "mean"
         Where the crossing lines go (see above).
 
@@ -180,8 +211,8 @@ def ipa(
           ``(z_importance - z_performance) / sqrt(2)`` with z-scores over the drivers; positive
           means the attribute matters more than it performs (the larger, the more urgent).
           Missing when fewer than two drivers or no spread.
-        - ``n``: respondents whose rating of the driver was used for performance (missing when
-          performance is given).
+
+        ``n_used`` / ``n_excluded``: respondents used and left out (listwise, see above).
 
     Raises
     ------
@@ -191,7 +222,7 @@ def ipa(
         Neither ``importance`` nor ``outcome`` given, an invalid ``cross``, or ``importance`` /
         ``performance`` lacking drivers.
     DataError
-        Non-numeric ratings, invalid weights, or a driver nobody rated.
+        Non-numeric ratings, invalid weights, or no complete respondent.
 
     References
     ----------
@@ -207,7 +238,7 @@ def ipa(
     >>> import pandas as pd
     >>> df = pd.DataFrame({"price": [2, 3, 2, 3], "speed": [4, 5, 4, 5], "design": [4, 4, 5, 5],
     ...                    "app": [2, 2, 3, 2]})
-    >>> res = ipa(df, ["price", "speed", "design", "app"],
+    >>> res = ipa(df, None, ["price", "speed", "design", "app"],
     ...           importance={"price": 0.4, "speed": 0.3, "design": 0.1, "app": 0.05})
     >>> res.table[["driver", "performance", "quadrant"]]
        driver  performance               quadrant
@@ -216,56 +247,57 @@ def ipa(
     2  design         4.50      possible overkill
     3     app         2.25           low priority
     """
-    data = check_frame(data)
+    dsg = as_design(data, weights=weights)
+    data, weights = dsg.data, dsg.weights
     if isinstance(drivers, str) or not isinstance(drivers, Sequence) or len(drivers) == 0:
         raise SchemaError(
             "drivers must be a non-empty list of column names, e.g. ['price', 'speed']."
         )
     drivers = list(drivers)
     check_columns(data, drivers)
-    if outcome is not None:
+    if importance is None and outcome is None:
+        raise ConfigError(
+            "ipa needs importance: give outcome (importance derived by key-driver analysis) or "
+            "importance= (stated, per driver)."
+        )
+    derived = importance is None
+    if derived:
         check_columns(data, outcome)
-    w_arr = check_weights(data, weights)
-    w = np.ones(len(data)) if w_arr is None else w_arr
-    notes: list[str] = []
-    n_used = np.full(len(drivers), np.nan)
+    w_all = check_weights(data, dsg.weights)
+    cols: list[Hashable] = list(drivers) if performance is None else []
+    if derived:
+        cols.append(outcome)
+    for given in (importance, performance):
+        cols += _named_columns(given, drivers)
+    numeric = pd.DataFrame(
+        {c: check_numeric(data, c) for c in dict.fromkeys(cols)}, index=data.index
+    )
+    keep, n_excluded, note = complete_rows(numeric, list(numeric.columns), w_all)
+    if not keep.any():
+        raise DataError(
+            "no respondent left: every row has a missing value in the columns used "
+            f"({preview(list(numeric.columns))}) or a zero weight."
+        )
+    notes: list[str] = [note] if note else []
+    used = numeric.loc[keep]
+    w = np.ones(len(used)) if w_all is None else w_all[keep]
 
     if performance is None:
-        X = pd.DataFrame({d: check_numeric(data, d) for d in drivers}).to_numpy()
-        ok = ~np.isnan(X) & (w > 0)[:, None]
-        n_used = ok.sum(axis=0).astype(float)
-        if (n_used == 0).any():
-            bad = [d for d, k in zip(drivers, n_used, strict=True) if k == 0]
-            raise DataError(
-                f"drivers {preview(bad)} have no ratings (all missing or zero weight); remove them."
-            )
-        wm = np.where(ok, w[:, None], 0.0)
-        perf = (wm * np.nan_to_num(X)).sum(axis=0) / wm.sum(axis=0)
-        n_missing = int((np.isnan(X)).any(axis=1).sum())
-        if n_missing:
-            notes.append(
-                f"{n_missing} of {len(data)} rows miss at least one driver rating; "
-                "performance uses every available rating of each driver (column n)."
-            )
+        perf = np.average(used[drivers].to_numpy(float), axis=0, weights=w)
     else:
-        perf = _given(performance, drivers, "performance", data, w)
+        perf = _given(performance, drivers, "performance", used, w)
 
     if importance is not None:
-        imp = _given(importance, drivers, "importance", data, w)
+        imp = _given(importance, drivers, "importance", used, w)
         source = "stated"
-    elif outcome is not None:
+    else:
         from needlab.regress.drivers import key_drivers
 
-        kd = key_drivers(data, outcome, drivers, weights=weights)
+        kd = key_drivers(used, outcome, drivers, weights=w)
         t = kd.table.set_index("driver")
         imp = t["importance"].reindex(drivers).to_numpy(float)
         source = "derived"
-        notes.extend(f"key drivers: {n}" for n in getattr(kd, "notes", ()))
-    else:
-        raise ConfigError(
-            "ipa needs importance: give importance= (stated, per driver) or outcome= (importance "
-            "derived by key-driver analysis)."
-        )
+        notes.extend(f"key drivers: {n}" for n in kd.notes)
 
     if isinstance(cross, str):
         if cross not in ("mean", "median"):
@@ -302,17 +334,16 @@ def ipa(
             "performance": perf,
             "quadrant": quadrant,
             "gap": gap,
-            "n": n_used,
         }
     )
-    if performance is None:
-        table["n"] = table["n"].astype(int)
     return IPAResult(
         table,
         importance_cross=ic,
         performance_cross=pc,
         cross=cross_name,
         importance_source=source,
-        outcome=None if outcome is None or source == "stated" else str(outcome),
+        outcome=None if not derived else str(outcome),
+        n_used=int(keep.sum()),
+        n_excluded=n_excluded,
         notes=tuple(notes),
     )

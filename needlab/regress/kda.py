@@ -21,72 +21,28 @@ import numpy as np
 import pandas as pd
 
 from needlab._result import Result
+from needlab._types import Weights
 from needlab._validate import (
+    as_design,
     check_alpha,
     check_columns,
-    check_frame,
     check_numeric,
     check_weights,
+    complete_rows,
     preview,
 )
 from needlab.errors import ConfigError, DataError, SchemaError
+from needlab.regress.wls import wls
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
+
+    from needlab.io.read import Survey
 
 __all__ = ["KDAResult", "kda"]
 
 #: Class of an attribute -> Kano letter used to cross-check Kano results.
 KANO_LETTER = {"basic": "M", "excitement": "A", "performance": "O", "neutral": "I"}
-
-
-def _complete_rows(
-    data: pd.DataFrame, columns: Sequence[Hashable], weights: Any
-) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, int]:
-    """Numeric copy of *columns* restricted to rows without a missing value.
-
-    Returns the complete rows (original index kept), their weights (ones without weights), the
-    boolean mask of kept rows over *data* and the number of excluded rows.
-    """
-    w_all = check_weights(data, weights)
-    frame = pd.DataFrame({c: check_numeric(data, c) for c in columns}, index=data.index)
-    keep = frame.notna().all(axis=1).to_numpy()
-    w = np.ones(len(data)) if w_all is None else w_all
-    return frame.loc[keep], w[keep], keep, int((~keep).sum())
-
-
-def _wls(X: np.ndarray, y: np.ndarray, w: np.ndarray) -> dict[str, Any]:
-    """Weighted least squares as statsmodels WLS: coefficients, standard errors, t, p, R2."""
-    from scipy import stats
-
-    sw = np.sqrt(w)
-    Xw, yw = X * sw[:, None], y * sw
-    pinv = np.linalg.pinv(Xw)  # as statsmodels: accurate even for badly scaled columns
-    rank = int(np.linalg.matrix_rank(Xw))
-    beta = pinv @ yw
-    n, k = X.shape
-    df = n - k
-    resid = yw - Xw @ beta
-    sigma2 = float(resid @ resid) / df
-    cov = sigma2 * (pinv @ pinv.T)
-    se = np.sqrt(np.diag(cov))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t = beta / se
-    p = 2 * stats.t.sf(np.abs(t), df)
-    ybar = np.average(y, weights=w)
-    tss = float(np.sum(w * (y - ybar) ** 2))
-    r2 = 1 - float(resid @ resid) / tss if tss > 0 else np.nan
-    return {
-        "coef": beta,
-        "se": se,
-        "t": t,
-        "p": p,
-        "df": df,
-        "r2": r2,
-        "rank": rank,
-        "sigma2": sigma2,
-        "cov": cov,
-    }
 
 
 def _box(values: pd.DataFrame, spec: Any, side: str) -> pd.DataFrame:
@@ -116,10 +72,9 @@ class KDAResult(Result):
         The outcome column.
     r2 : float
         (Weighted) R squared of the dummy regression.
-    n : int
-        Rows used (complete on outcome and every driver).
-    n_excluded : int
-        Rows excluded for a missing outcome or driver value.
+    n_used, n_excluded : int
+        Respondents (rows) used (complete on outcome and every driver, positive weight) and
+        excluded (missing outcome or driver value, zero weight).
     alpha : float
         Significance level of the classification.
     """
@@ -127,8 +82,6 @@ class KDAResult(Result):
     model: pd.DataFrame | None = None
     outcome: str = ""
     r2: float = float("nan")
-    n: int = 0
-    n_excluded: int = 0
     alpha: float = 0.05
 
     title = "Penalty-reward analysis"
@@ -136,7 +89,6 @@ class KDAResult(Result):
     def summary(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "outcome": self.outcome,
-            "n": self.n,
             "R2": self.r2,
             "alpha": self.alpha,
         }
@@ -163,11 +115,11 @@ class KDAResult(Result):
 
 
 def kda(
-    data: pd.DataFrame,
+    data: pd.DataFrame | Survey,
     outcome: Hashable,
     drivers: Sequence[Hashable],
     *,
-    weights: Hashable | np.ndarray | None = None,
+    weights: Weights = None,
     low: float | Collection[float] | None = None,
     high: float | Collection[float] | None = None,
     alpha: float = 0.05,
@@ -192,14 +144,16 @@ def kda(
 
     Parameters
     ----------
-    data : DataFrame
-        One row per respondent.
+    data : DataFrame or Survey
+        One row per respondent (a :class:`~needlab.Survey` gives its codes).
     outcome : str
         Overall satisfaction (or another overall rating) column.
     drivers : list of str
         Attribute rating columns, all on the same scale.
-    weights : str or array, optional
+    weights : str, array, None or False, optional
         Survey weights (column name or array, one per row); the regression is then WLS.
+        ``None`` on a Survey takes its codebook's weight column; ``False`` is unweighted.
+        Rows with zero weight are excluded (counted in ``n_excluded``).
     low : number or list, optional
         Ratings that count as poor: a number means ``value <= low``, a list the exact values.
         Default ``2`` (bottom-2-box of a 1-5 scale).
@@ -229,7 +183,8 @@ def kda(
 
         A driver without any low (or high) rating has no such dummy: its ``penalty`` (or
         ``reward``) and p value are missing, and a note says so. ``.model`` holds the full
-        coefficient table; ``r2``, ``n`` and ``n_excluded`` the fit and the rows used.
+        coefficient table; ``r2`` the fit; ``n_used`` / ``n_excluded`` the respondents used
+        and left out (listwise: a missing outcome or driver value, or zero weight).
 
     Raises
     ------
@@ -263,7 +218,8 @@ def kda(
     0   price       basic    M
     1  design  excitement    A
     """
-    data = check_frame(data)
+    dsg = as_design(data, weights=weights)
+    data, weights = dsg.data, dsg.weights
     alpha = check_alpha(alpha)
     if isinstance(drivers, str) or not isinstance(drivers, Sequence) or len(drivers) == 0:
         raise SchemaError(
@@ -275,12 +231,12 @@ def kda(
             f"outcome {outcome!r} is also listed as a driver; remove it from drivers."
         )
     check_columns(data, [outcome, *drivers])
-    frame, w, _, n_excluded = _complete_rows(data, [outcome, *drivers], weights)
-    notes: list[str] = []
-    if n_excluded:
-        notes.append(
-            f"{n_excluded} of {len(data)} rows excluded for a missing outcome or driver value."
-        )
+    w_all = check_weights(data, dsg.weights)
+    frame = pd.DataFrame({c: check_numeric(data, c) for c in [outcome, *drivers]})
+    keep, n_excluded, note = complete_rows(frame, [outcome, *drivers], w_all)
+    notes: list[str] = [note] if note else []
+    frame = frame.loc[keep]
+    w = np.ones(len(frame)) if w_all is None else w_all[keep]
     X = frame[drivers]
     defaults = low is None and high is None
     low = 2 if low is None else low
@@ -307,34 +263,33 @@ def kda(
     share_high = (w @ hi) / wsum if wsum > 0 else np.full(len(drivers), np.nan)
     names = [f"{d}_low" for d in drivers] + [f"{d}_high" for d in drivers]
     dummies = np.column_stack([lo, hi]).astype(float)
-    used = dummies[w > 0].any(axis=0)
+    used = dummies.any(axis=0)
     empty = [names[i] for i in np.flatnonzero(~used)]
     if empty:
         notes.append(f"no respondent in the box for {preview(empty)}: those terms are left out.")
     design = np.column_stack([np.ones(len(X)), dummies[:, used]])
     k = design.shape[1]
-    n_pos = int((w > 0).sum())
+    n_pos = len(X)
     if n_pos <= k:
         raise DataError(
             f"{n_pos} complete rows with positive weight for {k} regression terms (intercept, low "
             "and high dummies); more respondents are needed, or fewer drivers."
         )
     y = frame[outcome].to_numpy(float)
-    keep = w > 0
-    if np.unique(y[keep]).size < 2:
+    if np.unique(y).size < 2:
         raise DataError(
-            f"outcome {outcome!r} has a single value ({preview(np.unique(y[keep]))}) over the "
+            f"outcome {outcome!r} has a single value ({preview(np.unique(y))}) over the "
             "complete rows; penalty-reward analysis needs an outcome that varies."
         )
-    fit = _wls(design[keep], y[keep], w[keep])
-    if fit["rank"] < k:
+    fit = wls(design, y, w)
+    if fit.rank < k:
         raise DataError(
             "the low/high dummies are perfectly collinear (for example two drivers with identical "
             "answers); drop one of the duplicated drivers."
         )
     coef = np.full(2 * len(drivers), np.nan)
     pval = np.full(2 * len(drivers), np.nan)
-    coef[used], pval[used] = fit["coef"][1:], fit["p"][1:]
+    coef[used], pval[used] = fit.coef[1:], fit.p[1:]
     m = len(drivers)
     penalty, penalty_p, reward, reward_p = coef[:m], pval[:m], coef[m:], pval[m:]
     pen_sig = (penalty < 0) & (penalty_p < alpha)
@@ -359,14 +314,14 @@ def kda(
     )
     terms = ["intercept", *[names[i] for i in np.flatnonzero(used)]]
     model = pd.DataFrame(
-        {"term": terms, "coef": fit["coef"], "se": fit["se"], "t": fit["t"], "p_value": fit["p"]}
+        {"term": terms, "coef": fit.coef, "se": fit.se, "t": fit.t, "p_value": fit.p}
     )
     return KDAResult(
         table,
         model=model,
         outcome=str(outcome),
-        r2=float(fit["r2"]),
-        n=int(len(X)),
+        r2=float(fit.r2),
+        n_used=int(len(X)),
         n_excluded=n_excluded,
         alpha=alpha,
         notes=tuple(notes),

@@ -40,19 +40,24 @@ import numpy as np
 import pandas as pd
 
 from needlab._result import Result
+from needlab._stats import z_value
+from needlab._types import Weights
 from needlab._validate import (
+    as_design,
     check_alpha,
     check_columns,
-    check_frame,
     check_numeric,
     check_option,
     check_weights,
+    complete_rows,
     preview,
 )
 from needlab.errors import ConfigError, DataError
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
+
+    from needlab.io.read import Survey
 
 __all__ = ["RegressionResult", "regress"]
 
@@ -79,8 +84,11 @@ class RegressionResult(Result):
         ``ci_high``.
     model : statsmodels results
         The fitted statsmodels results object, for experts.
-    kind, outcome, predictors, weighted, robust, event :
+    kind, outcome, drivers, weighted, robust, event :
         What was fitted.
+    n_used, n_excluded : int
+        Respondents (rows) used, and left out (listwise: a missing outcome or driver, or a
+        zero weight).
     """
 
     fit: dict[str, Any] = field(default_factory=dict)
@@ -89,7 +97,7 @@ class RegressionResult(Result):
     model: Any = field(default=None, compare=False)
     kind: str = "ols"
     outcome: Hashable = None
-    predictors: tuple[Hashable, ...] = ()
+    drivers: tuple[Hashable, ...] = ()
     weighted: bool = False
     robust: str | None = None
     event: Any = None
@@ -100,11 +108,11 @@ class RegressionResult(Result):
         return f"{w}{_NAMES.get(self.kind, self.kind)} regression of {self.outcome}"
 
     def summary(self) -> dict[str, Any]:
-        """Key figures shown above the table: n, exclusions and the main fit statistics."""
+        """Key figures shown above the table: the main fit statistics."""
         keys = {
-            "ols": ("n", "n_excluded", "r2", "adj_r2", "F", "p"),
-            "logit": ("n", "n_excluded", "pseudo_r2", "lr_chi2", "p", "aic", "bic"),
-            "ordinal": ("n", "n_excluded", "pseudo_r2", "lr_chi2", "p", "aic", "bic"),
+            "ols": ("r2", "adj_r2", "F", "p"),
+            "logit": ("pseudo_r2", "lr_chi2", "p", "aic", "bic"),
+            "ordinal": ("pseudo_r2", "lr_chi2", "p", "aic", "bic"),
         }[self.kind]
         out: dict[str, Any] = {k: self.fit[k] for k in keys if k in self.fit}
         if self.robust:
@@ -297,30 +305,30 @@ def _fit_ordinal(codes: np.ndarray, X: pd.DataFrame, w: np.ndarray, cov_type: st
 
 
 def regress(
-    data: pd.DataFrame,
-    y: Hashable,
-    x: Sequence[Hashable] | Hashable,
+    data: pd.DataFrame | Survey,
+    outcome: Hashable,
+    drivers: Sequence[Hashable] | Hashable,
     *,
     kind: Kind = "ols",
-    weights: Hashable | np.ndarray | None = None,
+    weights: Weights = None,
     robust: Literal["HC1", "HC3"] | None = None,
     reference: Mapping[Hashable, Any] | None = None,
     event: Any = None,
     missing: Literal["listwise", "error"] = "listwise",
     vif_threshold: float = 5.0,
-    alpha: float = 0.05,
+    ci: float = 0.95,
 ) -> RegressionResult:
     """Fit a linear, logistic or ordered-logit regression and return a tidy result.
 
     Parameters
     ----------
-    data : DataFrame
-        One row per respondent.
-    y : column name
+    data : DataFrame or Survey
+        One row per respondent (a :class:`~needlab.Survey` gives its codes).
+    outcome : column name
         The outcome. ``"ols"``: numeric. ``"logit"``: two values (0/1, bool or two labels; see
         *event*). ``"ordinal"``: numeric ratings (levels in numeric order) or a pandas
         Categorical (levels in category order); text is refused because its order is unknown.
-    x : column name or list of column names
+    drivers : column name or list of column names
         Predictors. Numeric columns enter as they are; categorical ones (object, string,
         category or bool dtype) are dummy-coded against a reference level, giving terms named
         ``"region[East]"``. Numeric codes (e.g. region stored as 1..6) are used as numbers:
@@ -329,10 +337,12 @@ def regress(
     kind : {"ols", "logit", "ordinal"}, default "ols"
         Linear regression (WLS when weighted), binary logit, or proportional-odds ordered logit
         (``logit P(y <= j) = threshold_j - x'b``, as R's ``MASS::polr``).
-    weights : column name or array, optional
+    weights : column name, array, None or False, optional
         Non-negative weights. OLS: analytic weights (WLS); logit: GLM ``var_weights``; ordinal:
         frequency weights on the log-likelihood. See the module docstring for what this means
-        for the standard errors.
+        for the standard errors. ``None`` on a Survey takes its codebook's weight column;
+        ``False`` is unweighted. Missing, negative or infinite weights are an error (as
+        everywhere); zero-weight rows are excluded and counted in ``n_excluded``.
     robust : {None, "HC1", "HC3"}, default None
         Heteroscedasticity-consistent standard errors (statsmodels ``cov_type``). For logit and
         ordinal models statsmodels gives the HC0 sandwich for either choice.
@@ -343,12 +353,12 @@ def regress(
         Logit only: the outcome value modelled as the event (``P(y == event)``). Default: the
         second of the two levels in sorted / category order (1 for 0/1, True for bool).
     missing : {"listwise", "error"}, default "listwise"
-        ``"listwise"`` drops rows with a missing outcome, predictor or weight and reports how
-        many per column in ``notes`` and ``fit["n_excluded"]``; ``"error"`` raises instead.
+        ``"listwise"`` drops rows with a missing outcome or driver and reports how many per
+        column in ``notes`` and ``n_excluded``; ``"error"`` raises instead.
     vif_threshold : float, default 5.0
         A note lists the predictors whose VIF exceeds it.
-    alpha : float, default 0.05
-        Confidence intervals are at level ``1 - alpha``.
+    ci : float, default 0.95
+        Level of the confidence intervals.
 
     Returns
     -------
@@ -361,7 +371,7 @@ def regress(
         * ``se``: its standard error (robust when *robust* is set).
         * ``statistic``: ``coef / se``; t for OLS (``df_resid`` degrees of freedom), z otherwise.
         * ``p_value``: two-sided p value of ``coef = 0``.
-        * ``ci_low``, ``ci_high``: the ``1 - alpha`` confidence interval of ``coef``.
+        * ``ci_low``, ``ci_high``: the *ci* confidence interval of ``coef``.
         * ``std_coef``: the standardised coefficient. OLS: ``coef * sd(x) / sd(y)`` (the beta
           weight); logit and ordinal: ``coef * sd(x)``, the change in log-odds per standard
           deviation of the predictor (y has no natural SD on the latent scale). SDs are
@@ -371,8 +381,10 @@ def regress(
           and its interval ``exp(ci)``. For ordinal models an odds ratio above 1 means higher
           outcome categories are more likely.
 
-        ``fit`` (dict): ``n`` (rows used), ``n_excluded`` (rows dropped for missing values),
-        ``weighted_n`` (sum of weights), ``n_params``, ``ci_level``; OLS: ``r2``, ``adj_r2``
+        ``n_used`` / ``n_excluded``: rows used, and rows left out (listwise: a missing outcome
+        or driver, or a zero weight; each reason in ``notes``).
+
+        ``fit`` (dict): ``weighted_n`` (sum of weights), ``n_params``, ``ci_level``; OLS: ``r2``, ``adj_r2``
         (weighted when weighted), ``F``, ``p`` (the overall F test; a Wald test when robust),
         ``df_model``, ``df_resid``, ``rmse``, ``loglik``, ``aic``, ``bic``; logit and ordinal:
         ``loglik``, ``loglik_null``, ``pseudo_r2`` (McFadden, ``1 - loglik/loglik_null``),
@@ -392,14 +404,14 @@ def regress(
     SchemaError
         *data* is not a DataFrame or a named column does not exist.
     ConfigError
-        Invalid *kind*, *robust*, *missing*, *alpha*, *reference* (for a column that is not a
-        categorical predictor) or the outcome listed among the predictors.
+        Invalid *kind*, *robust*, *missing*, *ci*, *reference* (for a column that is not a
+        categorical predictor) or the outcome listed among the drivers.
     DataError
         Missing values with ``missing="error"``; an outcome with one value, a non-numeric OLS
         outcome, a logit outcome with more than two levels or an unknown *event*; a text
         outcome or one with more than 30 levels for ``"ordinal"``; text in a numeric predictor; a constant predictor; an unknown
         reference level; perfectly collinear predictors (named, with the linear combination);
-        fewer rows than parameters; invalid weights.
+        fewer rows than parameters; invalid (missing, negative, infinite) weights.
 
     References
     ----------
@@ -426,21 +438,27 @@ def regress(
     ['Intercept', 'price', 'region[S]']
     >>> res.table["coef"].round(1).tolist()
     [1.1, 0.5, 0.9]
-    >>> res.fit["n"], round(res.fit["r2"], 2)
+    >>> res.n_used, round(res.fit["r2"], 2)
     (200, 0.67)
     """
-    check_frame(data)
+    dsg = as_design(data, weights=weights)
+    data, weights = dsg.data, dsg.weights
+    y = outcome
     check_option(kind, _KINDS, "kind")
     check_option(robust, _ROBUST, "robust")
     check_option(missing, ("listwise", "error"), "missing")
-    alpha = check_alpha(alpha)
-    xs = [x] if isinstance(x, str) or not isinstance(x, Sequence) else list(x)
+    alpha = 1 - check_alpha(ci, "ci")
+    xs = (
+        [drivers]
+        if isinstance(drivers, str) or not isinstance(drivers, Sequence)
+        else list(drivers)
+    )
     if not xs:
-        raise ConfigError("x is empty; name at least one predictor column.")
+        raise ConfigError("drivers is empty; name at least one predictor column.")
     check_columns(data, [y], what="outcome column")
-    check_columns(data, xs, what="predictor column")
+    check_columns(data, xs, what="driver column")
     if y in xs:
-        raise ConfigError(f"the outcome {y!r} is also listed among the predictors x; remove it.")
+        raise ConfigError(f"the outcome {y!r} is also listed among the drivers; remove it.")
     dup = [c for c in dict.fromkeys(xs) if xs.count(c) > 1]
     if dup:
         raise ConfigError(f"predictors listed more than once: {preview(dup)}; list each once.")
@@ -450,64 +468,36 @@ def regress(
     bad_ref = [k for k in reference if k not in xs]
     if bad_ref:
         raise ConfigError(
-            f"reference names {preview(bad_ref)}, which are not predictors in x ({preview(xs)})."
+            f"reference names {preview(bad_ref)}, which are not among the drivers ({preview(xs)})."
         )
 
     # weights and missing values --------------------------------------------------------------
     n_all = len(data)
-    if weights is None:
-        w_all = np.ones(n_all)
-        wname = None
-        w_is_col = False
-    elif isinstance(weights, Hashable) and not isinstance(weights, tuple):
-        check_columns(data, [weights], what="weights column")
-        if weights == y or weights in xs:
-            raise ConfigError(f"weights column {weights!r} is also the outcome or a predictor.")
-        w_all = check_numeric(data, weights).to_numpy()
-        wname = weights
-        w_is_col = True
-    else:
-        w_all = np.asarray(weights, dtype=float)
-        if w_all.ndim != 1 or len(w_all) != n_all:
+    if (
+        weights is not None
+        and isinstance(weights, Hashable)
+        and not isinstance(weights, tuple)
+        and (weights == y or weights in xs)
+    ):
+        raise ConfigError(f"weights column {weights!r} is also the outcome or a driver.")
+    w_all = check_weights(data, dsg.weights)
+    if missing == "error":
+        na = {c: int(data[c].isna().sum()) for c in [y, *xs]}
+        if any(na.values()):
+            per = ", ".join(f"{c!r} {k}" for c, k in na.items() if k)
             raise DataError(
-                f"weights has shape {w_all.shape} but the data has {n_all} rows; "
-                "pass one weight per row."
+                f"{int(data[[y, *xs]].isna().any(axis=1).sum())} of {n_all} rows have missing "
+                f"values (by column: {per}). Impute or filter them, or pass missing='listwise'."
             )
-        wname = "weights"
-        w_is_col = False
-    na = {c: data[c].isna().to_numpy() for c in [y, *xs]}
-    if weights is not None:
-        na[wname] = np.isnan(w_all)
-    drop = np.logical_or.reduce(list(na.values()))
-    counts = {c: int(m.sum()) for c, m in na.items() if m.any()}
-    notes: list[str] = []
-    if drop.any():
-        per = ", ".join(f"{c!r} {k}" for c, k in counts.items())
-        if missing == "error":
-            raise DataError(
-                f"{int(drop.sum())} of {n_all} rows have missing values (by column: "
-                f"{per}). Impute or filter them, or pass missing='listwise'."
-            )
-        notes.append(
-            f"{int(drop.sum())} of {n_all} rows excluded (listwise) for missing values; "
-            f"missing by column: {per}."
-        )
-    keep = ~drop
+    keep, n_excluded, note = complete_rows(data, [y, *xs], w_all)
+    notes: list[str] = [note] if note else []
     sub = data.loc[keep]
     if len(sub) == 0:
         raise DataError(
-            f"no rows left after dropping rows with missing values (missing by column: {counts})."
+            "no rows left after dropping rows with missing values or zero weight "
+            f"(of {n_all} rows)."
         )
-    if weights is None:
-        w = np.ones(len(sub))
-    elif w_is_col:
-        w = np.asarray(check_weights(sub, weights), dtype=float)
-    else:
-        w = np.asarray(check_weights(None, w_all[keep]), dtype=float)
-    zero = w == 0
-    if zero.any():
-        notes.append(f"{int(zero.sum())} rows with zero weight excluded (they count for nothing).")
-        sub, w = sub.loc[~zero], w[~zero]
+    w = np.ones(len(sub)) if w_all is None else w_all[keep]
 
     # outcome ---------------------------------------------------------------------------------
     ys = sub[y]
@@ -553,7 +543,7 @@ def regress(
                 raise DataError(
                     f"ordinal outcome {y!r} is text ({preview(y_levels)}), whose order is "
                     "unknown; convert it to an ordered pandas Categorical, e.g. "
-                    "data[y].astype(pd.CategoricalDtype([...], ordered=True))."
+                    f"data[{y!r}].astype(pd.CategoricalDtype([...], ordered=True))."
                 )
             if len(y_levels) > 30:
                 raise DataError(
@@ -575,7 +565,7 @@ def regress(
             if len(levels) < 2:
                 raise DataError(
                     f"predictor {c!r} is constant: its only value in the rows used is "
-                    f"{preview(levels)}. Drop it from x."
+                    f"{preview(levels)}. Drop it from drivers."
                 )
             ref = reference.get(c, levels[0])
             if ref not in levels:
@@ -598,7 +588,7 @@ def regress(
             if np.ptp(v) == 0:
                 raise DataError(
                     f"predictor {c!r} is constant (every row used has the value "
-                    f"{v[0]:g}); drop it from x."
+                    f"{v[0]:g}); drop it from drivers."
                 )
             cols[str(c)] = v
     terms = list(cols)
@@ -616,7 +606,7 @@ def regress(
     if msg:
         raise DataError(
             f"perfectly collinear predictors (linear combinations of others): {msg}. "
-            "Drop one of them from x."
+            "Drop one of them from drivers."
         )
 
     # fit -------------------------------------------------------------------------------------
@@ -655,7 +645,7 @@ def regress(
     params = np.asarray(res.params, dtype=float)
     bse = np.asarray(res.bse, dtype=float)
     k_terms = len(terms) + (1 if kind != "ordinal" else 0)
-    ci = np.asarray(res.conf_int(alpha=alpha), dtype=float)
+    bounds = np.asarray(res.conf_int(alpha=alpha), dtype=float)
     table = pd.DataFrame(
         {
             "term": (["Intercept"] if kind != "ordinal" else []) + terms,
@@ -663,8 +653,8 @@ def regress(
             "se": bse[:k_terms],
             "statistic": np.asarray(res.tvalues, dtype=float)[:k_terms],
             "p_value": np.asarray(res.pvalues, dtype=float)[:k_terms],
-            "ci_low": ci[:k_terms, 0],
-            "ci_high": ci[:k_terms, 1],
+            "ci_low": bounds[:k_terms, 0],
+            "ci_high": bounds[:k_terms, 1],
         }
     )
     sdx = np.array([_wsd(Xd[t].to_numpy(), w) for t in terms])
@@ -680,8 +670,6 @@ def regress(
     # fit statistics ----------------------------------------------------------------------------
     wn = float(w.sum())
     fit: dict[str, Any] = {
-        "n": n_used,
-        "n_excluded": int(drop.sum()),
         "weighted_n": wn,
         "n_params": n_params,
         "ci_level": 1 - alpha,
@@ -718,7 +706,7 @@ def regress(
             cut = np.cumsum(np.concatenate((a[:1], np.exp(a[1:]))))
             V = np.asarray(res.cov_params(), dtype=float)[k_terms:, k_terms:]
             se = np.sqrt(np.diag(J @ V @ J.T))
-            z = stats.norm.ppf(1 - alpha / 2)
+            z = z_value(1 - alpha)
             thresholds = pd.DataFrame(
                 {
                     "threshold": [
@@ -758,9 +746,11 @@ def regress(
         model=res,
         kind=kind,
         outcome=y,
-        predictors=tuple(xs),
+        drivers=tuple(xs),
         weighted=weights is not None,
         robust=robust,
         event=event if kind == "logit" else None,
+        n_used=n_used,
+        n_excluded=n_excluded,
         notes=tuple(notes),
     )

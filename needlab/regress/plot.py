@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from needlab._plotting import PALETTE, axes
+
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.text import Text
@@ -34,10 +36,10 @@ __all__ = [
 ]
 
 _CLASS_COLOURS = {
-    "basic": "#d62728",
-    "performance": "#1f77b4",
-    "excitement": "#2ca02c",
-    "neutral": "#7f7f7f",
+    "basic": PALETTE[3],
+    "performance": PALETTE[0],
+    "excitement": PALETTE[2],
+    "neutral": PALETTE[7],
 }
 _QUADRANT_POS = {  # (x: importance, y: performance) corners of the map
     "concentrate here": (0.98, 0.02, "right", "bottom"),
@@ -45,14 +47,6 @@ _QUADRANT_POS = {  # (x: importance, y: performance) corners of the map
     "possible overkill": (0.02, 0.98, "left", "top"),
     "low priority": (0.02, 0.02, "left", "bottom"),
 }
-
-
-def _axes(ax: Axes | None, figsize: tuple[float, float] = (7, 6)) -> Axes:
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
 
 
 def repel_labels(
@@ -140,7 +134,7 @@ def kda_bars(result: KDAResult, ax: Axes | None = None) -> Axes:
     Penalties of attributes that hurt when poor point left (negative), rewards right.
     """
     t = result.table
-    ax = _axes(ax, figsize=(8, 0.45 * len(t) + 1.5))
+    ax = axes(ax, figsize=(8, 0.45 * len(t) + 1.5))
     names = t["driver"].astype(str).to_numpy()
     colours = [_CLASS_COLOURS.get(c, "#333333") for c in t["class"]]
     pos = np.arange(len(t), dtype=float)
@@ -171,10 +165,10 @@ def kda_bars(result: KDAResult, ax: Axes | None = None) -> Axes:
 def ipa_map(result: IPAResult, ax: Axes | None = None, *, repel: bool = True) -> Axes:
     """Importance-performance map: importance on x, performance on y, crossing lines, quadrant
     names in the corners and driver labels moved apart with :func:`repel_labels`."""
-    ax = _axes(ax)
+    ax = axes(ax, figsize=(7, 6))
     t = result.table
     x, y = t["importance"].to_numpy(float), t["performance"].to_numpy(float)
-    ax.scatter(x, y, s=40, color="#1f77b4", zorder=3)
+    ax.scatter(x, y, s=40, color=PALETTE[0], zorder=3)
     ax.axvline(result.importance_cross, color="#555555", lw=0.8, ls="--")
     ax.axhline(result.performance_cross, color="#555555", lw=0.8, ls="--")
     quads = [
@@ -206,7 +200,7 @@ def ipa_map(result: IPAResult, ax: Axes | None = None, *, repel: bool = True) ->
 
 def scree(result: FactorResult, ax: Axes | None = None) -> Axes:
     """Eigenvalues of the correlation matrix with the parallel-analysis threshold."""
-    ax = _axes(ax, figsize=(7, 4.5))
+    ax = axes(ax, figsize=(7, 4.5))
     s = result.scree
     if s is None:
         raise ValueError("this factor result has no scree table.")
@@ -215,7 +209,7 @@ def scree(result: FactorResult, ax: Axes | None = None) -> Axes:
         s["component"],
         s["random_quantile"],
         "s--",
-        color="#d62728",
+        color=PALETTE[3],
         label="parallel analysis (random quantile)",
     )
     ax.axhline(1, color="#999999", lw=0.8, ls=":")
@@ -233,7 +227,7 @@ def loadings(result: FactorResult, ax: Axes | None = None) -> Axes:
     t = result.table
     names = [f"F{i + 1}" for i in range(result.n_factors)]
     L = t[names].to_numpy(float)
-    ax = _axes(ax, figsize=(1.2 * len(names) + 3, 0.4 * len(t) + 1.5))
+    ax = axes(ax, figsize=(1.2 * len(names) + 3, 0.4 * len(t) + 1.5))
     ax.imshow(L, cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")
     ax.set_xticks(range(len(names)), names)
     ax.set_yticks(range(len(t)), t["item"].astype(str))
@@ -253,12 +247,12 @@ def loadings(result: FactorResult, ax: Axes | None = None) -> Axes:
 
 def trend_plot(result: TrendResult, ax: Axes | None = None, *, band: bool = True) -> Axes:
     """Observed period means, the fitted trend (dashed for the forecast) and the prediction band."""
-    ax = _axes(ax, figsize=(8, 4.5))
+    ax = axes(ax, figsize=(8, 4.5))
     p = result.predictions
     if p is None:
         raise ValueError("this trend result has no predictions table.")
     for i, (name, d) in enumerate(p.groupby("group", sort=False)):
-        colour = f"C{i}"
+        colour = PALETTE[i % len(PALETTE)]
         obs = d[~d["forecast"]]
         ax.plot(obs["t"], obs["observed"], "o", color=colour, label=str(name))
         ax.plot(obs["t"], obs["fitted"], "-", color=colour)
@@ -272,10 +266,10 @@ def trend_plot(result: TrendResult, ax: Axes | None = None, *, band: bool = True
         first = p.drop_duplicates("t").sort_values("t")
         ax.set_xticks(first["t"], first["period"].astype(str), rotation=45, ha="right")
     ax.set_xlabel(result.time)
-    ax.set_ylabel(result.value)
+    ax.set_ylabel(result.var)
     if result.by is not None:
         ax.legend(title=result.by, frameon=False)
-    ax.set_title(f"Trend of {result.value}")
+    ax.set_title(f"Trend of {result.var}")
     return ax
 
 
@@ -304,14 +298,12 @@ def coef_plot(
         if which == "coef"
         else ("odds_ratio", "or_ci_low", "or_ci_high")
     )
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=(6, 0.4 * len(t) + 1.5))
+    ax = axes(ax, figsize=(6, 0.4 * len(t) + 1.5))
     pos = np.arange(len(t))[::-1]
     est, lo, hi = (t[c].to_numpy(float) for c in cols)
     kwargs.setdefault("fmt", "o")
     kwargs.setdefault("capsize", 3)
+    kwargs.setdefault("color", PALETTE[0])
     ax.errorbar(est, pos, xerr=np.vstack([est - lo, hi - est]), **kwargs)
     ax.axvline(0.0 if which == "coef" else 1.0, color="grey", lw=0.8, ls="--")
     if which == "odds_ratio":
@@ -326,11 +318,8 @@ def coef_plot(
 
 def driver_bars(result: DriverResult, ax: Axes | None = None, **kwargs: Any) -> Axes:
     """Horizontal bars of key-driver importance shares, with bootstrap intervals when present."""
-    import matplotlib.pyplot as plt
-
     t = result.table.sort_values("share")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 0.35 * len(t) + 1.5))
+    ax = axes(ax, figsize=(7, 0.35 * len(t) + 1.5))
     xerr = None
     if "share_low" in t:
         xerr = np.vstack([t["share"] - t["share_low"], t["share_high"] - t["share"]]).clip(0)
@@ -338,7 +327,7 @@ def driver_bars(result: DriverResult, ax: Axes | None = None, **kwargs: Any) -> 
         t["driver"].astype(str),
         100 * t["share"],
         xerr=None if xerr is None else 100 * xerr,
-        color="#1f77b4",
+        color=kwargs.pop("color", PALETTE[0]),
         **kwargs,
     )
     ax.set_xlabel("share of R squared (%)")

@@ -11,19 +11,23 @@ import numpy as np
 import pandas as pd
 
 from needlab._result import Result
+from needlab._types import Weights
 from needlab._validate import (
+    as_design,
     check_alpha,
     check_columns,
-    check_frame,
     check_numeric,
     check_weights,
+    complete_rows,
     preview,
 )
 from needlab.errors import ConfigError, DataError
-from needlab.regress.kda import _wls
+from needlab.regress.wls import wls
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
+
+    from needlab.io.read import Survey
 
 __all__ = ["TrendResult", "trend"]
 
@@ -38,7 +42,7 @@ class TrendResult(Result):
         One row per group (columns described in :func:`trend`).
     predictions : DataFrame
         Fitted values and intervals per group and period, forecasts included.
-    value, time : str
+    var, time : str
         The columns analysed.
     by : str or None
         The group column.
@@ -46,23 +50,22 @@ class TrendResult(Result):
         Level of the intervals.
     time_kind : str
         ``"numeric"`` (time used as is) or ``"ordinal"`` (periods mapped to 0 .. T-1).
-    n_excluded : int
-        Rows excluded for a missing value, time or group.
+    n_used, n_excluded : int
+        Rows used, and rows excluded for a missing value, time or group or a zero weight.
     """
 
     predictions: pd.DataFrame | None = None
-    value: str = ""
+    var: str = ""
     time: str = ""
     by: str | None = None
     ci: float = 0.95
     time_kind: str = "numeric"
-    n_excluded: int = 0
 
     title = "Trend"
 
     def summary(self) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "value": self.value,
+            "var": self.var,
             "time": self.time,
             "groups": len(self.table),
             "ci": self.ci,
@@ -146,19 +149,19 @@ def _future_labels(labels: list[Any], kind: str, step: Any, k: int) -> list[Any]
 
 
 def trend(
-    data: pd.DataFrame,
-    value: Hashable,
-    time: Hashable,
+    data: pd.DataFrame | Survey,
+    var: Hashable,
     *,
+    time: Hashable,
     by: Hashable | None = None,
     forecast: int = 0,
-    weights: Hashable | np.ndarray | None = None,
+    weights: Weights = None,
     ci: float = 0.95,
     order: Sequence[Any] | None = None,
 ) -> TrendResult:
     """Linear trend of a KPI over periods, with its test, intervals and a forecast.
 
-    The model is ordinary (weighted) least squares ``value = a + slope * t + e`` fitted to every
+    The model is ordinary (weighted) least squares ``var = a + slope * t + e`` fitted to every
     row (one row per period, e.g. a KPI per wave, or one row per respondent), per group with
     ``by=``. The time ``t`` is:
 
@@ -180,8 +183,9 @@ def trend(
 
     Parameters
     ----------
-    data : DataFrame
-    value : str
+    data : DataFrame or Survey
+        One row per period or per respondent (a :class:`~needlab.Survey` gives its codes).
+    var : str
         The numeric KPI column.
     time : str
         The period column (numeric, datetime, period or labels).
@@ -189,8 +193,9 @@ def trend(
         Group column: one trend per group.
     forecast : int, default 0
         Number of periods to forecast after the last observed period.
-    weights : str or array, optional
-        Survey weights (column name or array); the fit is then WLS.
+    weights : str, array, None or False, optional
+        Survey weights (column name or array); the fit is then WLS. ``None`` on a Survey takes
+        its codebook's weight column; ``False`` is unweighted. Zero-weight rows are excluded.
     ci : float, default 0.95
         Level of the confidence and prediction intervals.
     order : list, optional
@@ -200,16 +205,19 @@ def trend(
     -------
     TrendResult
         ``.table`` has one row per group with columns ``group`` (the group, or ``"all"``),
-        ``slope`` (change of the value per period), ``se`` (its standard error), ``t``,
+        ``slope`` (change of ``var`` per period), ``se`` (its standard error), ``t``,
         ``p_value`` (two-sided t test of slope = 0), ``ci_low`` / ``ci_high`` (interval of the
         slope), ``intercept`` (value at t = 0), ``r2`` ((weighted) R squared), ``n`` (rows used)
         and ``n_periods`` (distinct periods).
 
         ``.predictions`` has one row per group and period with columns ``group``, ``period``
-        (the label), ``t`` (the number used in the fit), ``observed`` (weighted mean of the
-        value in the period; missing for forecasts), ``n`` (rows in the period), ``fitted``,
+        (the label), ``t`` (the number used in the fit), ``observed`` (weighted mean of
+        ``var`` in the period; missing for forecasts), ``n`` (rows in the period), ``fitted``,
         ``mean_low`` / ``mean_high`` (interval of the trend line), ``lower`` / ``upper``
         (prediction interval) and ``forecast`` (True for periods after the data).
+
+        ``n_used`` / ``n_excluded``: rows used, and rows left out (listwise: a missing value,
+        time or group, or a zero weight; see ``.notes``).
 
     Raises
     ------
@@ -231,7 +239,7 @@ def trend(
     >>> import pandas as pd
     >>> df = pd.DataFrame({"wave": ["2023Q1", "2023Q2", "2023Q3", "2023Q4", "2024Q1"],
     ...                    "csat": [70.0, 72.0, 73.0, 75.0, 77.0]})
-    >>> res = trend(df, "csat", "wave", forecast=2)
+    >>> res = trend(df, "csat", time="wave", forecast=2)
     >>> round(float(res.table["slope"].iloc[0]), 2)
     1.7
     >>> res.predictions[["period", "fitted", "forecast"]].tail(2)
@@ -241,28 +249,22 @@ def trend(
     """
     from scipy import stats
 
-    data = check_frame(data)
+    dsg = as_design(data, weights=weights)
+    data, weights = dsg.data, dsg.weights
     ci = check_alpha(ci, "ci")
     if not (
         isinstance(forecast, (int, np.integer)) and not isinstance(forecast, bool) and forecast >= 0
     ):
         raise ConfigError(f"forecast must be a whole number of periods >= 0, got {forecast!r}.")
-    cols = [value, time] + ([by] if by is not None else [])
+    cols = [var, time] + ([by] if by is not None else [])
     check_columns(data, cols)
-    w_all = check_weights(data, weights)
+    w_all = check_weights(data, dsg.weights)
     w = np.ones(len(data)) if w_all is None else w_all
-    y = check_numeric(data, value).to_numpy()
+    y = check_numeric(data, var).to_numpy()
     x, labels, kind, step = _periods(data[time], order)
+    keep, n_excluded, note = complete_rows(data, cols, w_all)
     g = data[by] if by is not None else pd.Series("all", index=data.index)
-    keep = ~np.isnan(y) & ~np.isnan(x) & g.notna().to_numpy() & (w > 0)
-    n_excluded = int((~keep).sum())
-    notes: list[str] = []
-    if n_excluded:
-        notes.append(
-            f"{n_excluded} of {len(data)} rows excluded for a missing value, time"
-            + (" or group" if by is not None else "")
-            + " (or zero weight)."
-        )
+    notes: list[str] = [note] if note else []
     if (
         kind == "ordinal"
         and order is None
@@ -299,21 +301,20 @@ def trend(
             )
         ws = ws / ws.mean()
         X = np.column_stack([np.ones(len(xs)), xs])
-        fit = _wls(X, ys, ws)
-        df_resid = fit["df"]
-        tq = stats.t.ppf(0.5 + ci / 2, df_resid)
-        slope, se = fit["coef"][1], fit["se"][1]
+        fit = wls(X, ys, ws)
+        tq = stats.t.ppf(0.5 + ci / 2, fit.df)
+        slope, se = fit.coef[1], fit.se[1]
         rows.append(
             {
                 "group": name,
                 "slope": slope,
                 "se": se,
-                "t": fit["t"][1],
-                "p_value": fit["p"][1],
+                "t": fit.t[1],
+                "p_value": fit.p[1],
                 "ci_low": slope - tq * se,
                 "ci_high": slope + tq * se,
-                "intercept": fit["coef"][0],
-                "r2": fit["r2"],
+                "intercept": fit.coef[0],
+                "r2": fit.r2,
                 "n": int(m.sum()),
                 "n_periods": len(periods),
             }
@@ -328,9 +329,9 @@ def trend(
             list(periods) if kind == "numeric" else [labels[int(i)] for i in periods]
         ) + future_lab
         Xn = np.column_stack([np.ones(len(t_all)), t_all])
-        fitted = Xn @ fit["coef"]
-        se_mean = np.sqrt(np.einsum("ij,jk,ik->i", Xn, fit["cov"], Xn))
-        se_obs = np.sqrt(se_mean**2 + fit["sigma2"])
+        fitted = Xn @ fit.coef
+        se_mean = np.sqrt(np.einsum("ij,jk,ik->i", Xn, fit.cov, Xn))
+        se_obs = np.sqrt(se_mean**2 + fit.sigma2)
         k = len(periods)
         preds.append(
             pd.DataFrame(
@@ -358,11 +359,12 @@ def trend(
     return TrendResult(
         table,
         predictions=predictions,
-        value=str(value),
+        var=str(var),
         time=str(time),
         by=None if by is None else str(by),
         ci=ci,
         time_kind=kind,
+        n_used=int(keep.sum()),
         n_excluded=n_excluded,
         notes=tuple(notes),
     )

@@ -6,7 +6,7 @@ Modules import scipy and scikit-learn inside their functions, so importing this 
 
 from needlab.segment.associations import AssociationResult, associations
 from needlab.segment.churn import ChurnResult, churn_risk
-from needlab.segment.cluster import Segmenter, StabilityResult, TypingTool, TypingToolResult
+from needlab.segment.cluster import Segmenter
 from needlab.segment.clv import BetaGeo, GammaGamma, clv, clv_summary
 from needlab.segment.personas import PersonaResult, personas
 from needlab.segment.profile import ProfileResult, profile
@@ -18,7 +18,9 @@ from needlab.segment.rules import (
     income_bands,
     segment_rules,
 )
+from needlab.segment.stability import StabilityResult
 from needlab.segment.tiers import MigrationResult, TierResult, tier_migration, value_tiers
+from needlab.segment.typing_tool import TypingTool, TypingToolResult
 
 __all__ = [
     "AssociationResult",

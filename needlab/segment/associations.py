@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -28,6 +28,9 @@ import pandas as pd
 from needlab._result import Result
 from needlab._validate import check_columns, check_frame
 from needlab.errors import ConfigError, DataError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
 
 __all__ = ["AssociationResult", "associations"]
 
@@ -50,6 +53,11 @@ SEP = " + "
 @dataclass(frozen=True, repr=False)
 class AssociationResult(Result):
     """Result of :func:`associations`.
+
+    ``n_used`` and ``n_excluded`` count **rows** (basket lines) of the input: ``n_used`` lines
+    with both a basket and an item (repeated lines of one item in one basket included; the item
+    counts once), ``n_excluded`` lines with a missing basket or item (noted). Supports are shares
+    of the ``n_baskets`` baskets those lines form.
 
     Attributes
     ----------
@@ -91,6 +99,13 @@ class AssociationResult(Result):
             out["itemsets"] = self.itemsets.drop(columns="items")
         return out
 
+    def plot(self, ax: Axes | None = None, *, top: int = 5, **kwargs: Any) -> Axes:
+        """Rules map: lift (y) against confidence (x), marker area by support, the *top* rules
+        by lift labelled ``A -> B`` (:func:`needlab.segment.plot.rules_map`)."""
+        from needlab.segment.plot import rules_map
+
+        return rules_map(self, ax=ax, top=top, **kwargs)
+
 
 def _check_fraction(value: float, name: str, *, closed_low: bool) -> float:
     ok = isinstance(value, (int, float)) and not isinstance(value, bool)
@@ -102,7 +117,7 @@ def _check_fraction(value: float, name: str, *, closed_low: bool) -> float:
 
 
 def associations(
-    transactions: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     basket: Hashable,
     item: Hashable,
@@ -118,7 +133,7 @@ def associations(
 
     Parameters
     ----------
-    transactions : DataFrame
+    data : DataFrame
         One row per basket line: an order and a product, a customer and a category, a
         respondent and a mentioned pain point, ...
     basket : column name
@@ -151,7 +166,8 @@ def associations(
         - ``count``: baskets containing both A and B.
         - ``size``: items in the rule (2 or 3).
 
-        ``notes`` counts rows excluded for a missing basket or item and duplicate lines.
+        ``n_used``/``n_excluded`` count rows (basket lines); ``notes`` counts rows excluded for
+        a missing basket or item and repeated lines.
 
     Raises
     ------
@@ -179,7 +195,7 @@ def associations(
     """
     from scipy import sparse
 
-    data = check_frame(transactions, name="transactions")
+    data = check_frame(data)
     check_columns(data, [basket, item])
     min_support = _check_fraction(min_support, "min_support", closed_low=False)
     min_confidence = _check_fraction(min_confidence, "min_confidence", closed_low=True)
@@ -250,6 +266,8 @@ def associations(
         min_support=min_support,
         min_confidence=min_confidence,
         max_len=max_len,
+        n_used=int((~missing).sum()),
+        n_excluded=int(missing.sum()),
     )
 
 

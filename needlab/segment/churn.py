@@ -29,7 +29,8 @@ import numpy as np
 import pandas as pd
 
 from needlab._result import Result
-from needlab._validate import check_columns, check_frame, check_option, preview
+from needlab._types import RandomState
+from needlab._validate import as_design, check_columns, check_option, preview
 from needlab.errors import ConfigError, DataError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -43,6 +44,9 @@ Model = Literal["logistic", "gbm"]
 @dataclass(frozen=True, repr=False)
 class ChurnResult(Result):
     """Result of :func:`churn_risk`.
+
+    ``n_used`` counts the rows (customers) the model was fitted and scored on, ``n_excluded``
+    those left out for a missing outcome or driver (noted).
 
     Attributes
     ----------
@@ -94,7 +98,6 @@ class ChurnResult(Result):
     def summary(self) -> dict[str, Any]:
         return {
             "model": self.model,
-            "rows": int(self.scores.notna().sum()) if self.scores is not None else 0,
             "churn rate": self.base_rate,
             "CV AUC (mean)": self.auc_mean,
             "CV AUC (sd)": self.auc_sd,
@@ -112,32 +115,32 @@ class ChurnResult(Result):
         return out
 
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
-        """Calibration plot: mean predicted risk vs observed churn rate per decile."""
-        import matplotlib.pyplot as plt
+        """Calibration plot: mean predicted risk vs observed churn rate per decile of risk, with
+        the diagonal of perfect calibration (:func:`needlab.segment.plot.churn_calibration`)."""
+        from needlab.segment.plot import churn_calibration
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(5, 5))
-        cal = self.calibration
-        top = float(max(cal["mean_predicted"].max(), cal["observed_rate"].max(), 0.01))
-        ax.plot([0, top], [0, top], color="grey", lw=1, ls="--")
-        ax.plot(cal["mean_predicted"], cal["observed_rate"], marker="o", **kwargs)
-        ax.set_xlabel("mean predicted risk")
-        ax.set_ylabel("observed churn rate")
-        ax.set_title(f"Calibration (CV AUC {self.auc_mean:.3f}, Brier {self.brier:.3f})")
-        return ax
+        return churn_calibration(self, ax=ax, **kwargs)
 
 
-def _target(features: pd.DataFrame, target: Any) -> tuple[pd.Series, pd.DataFrame, str]:
-    if isinstance(target, Hashable) and not isinstance(target, (tuple, np.ndarray, pd.Series)):
-        check_columns(features, [target], what="target column")
-        return features[target], features.drop(columns=[target]), repr(target)
-    values = target.to_numpy() if isinstance(target, pd.Series) else np.asarray(target)
-    if values.ndim != 1 or len(values) != len(features):
+def _outcome(data: pd.DataFrame, outcome: Any) -> tuple[pd.Series, Hashable | None, str]:
+    """The outcome values, its column name (None for an array) and a name for messages."""
+    if isinstance(outcome, Hashable) and not isinstance(outcome, (tuple, np.ndarray, pd.Series)):
+        check_columns(data, [outcome], what="outcome column")
+        return data[outcome], outcome, repr(outcome)
+    values = outcome.to_numpy() if isinstance(outcome, pd.Series) else np.asarray(outcome)
+    if values.ndim != 1 or len(values) != len(data):
         raise DataError(
-            f"target has {len(values)} values but features has {len(features)} rows; "
+            f"outcome has {len(values)} values but data has {len(data)} rows; "
             "pass one outcome per row."
         )
-    return pd.Series(values, index=features.index), features, "target"
+    return pd.Series(values, index=data.index), None, "outcome"
+
+
+def _seed(random_state: RandomState) -> int | None:
+    """An int seed for scikit-learn (which takes no numpy Generator)."""
+    if isinstance(random_state, np.random.Generator):
+        return int(random_state.integers(2**31 - 1))
+    return random_state
 
 
 def _binary(y: pd.Series, name: str) -> np.ndarray:
@@ -156,12 +159,13 @@ def _binary(y: pd.Series, name: str) -> np.ndarray:
 
 
 def churn_risk(
-    features: pd.DataFrame,
-    target: Hashable | Sequence[Any] | np.ndarray | pd.Series,
+    data: Any,
+    outcome: Hashable | Sequence[Any] | np.ndarray | pd.Series,
+    drivers: Sequence[Hashable] | None = None,
     *,
     model: Model = "logistic",
     cv: int = 5,
-    random_state: int | None = None,
+    random_state: RandomState = None,
     C: float = 1.0,
     rule: Hashable | Sequence[Any] | np.ndarray | pd.Series | None = None,
 ) -> ChurnResult:
@@ -169,29 +173,34 @@ def churn_risk(
 
     Parameters
     ----------
-    features : DataFrame
-        One row per customer: the predictors (e.g. orders, spend and days since the last order
-        in an observation window). Numeric and boolean columns are used as they are; text and
-        categorical columns are one-hot encoded (the first level dropped for ``"logistic"``).
-        May include the target column.
-    target : column name or array-like
-        The churn flag (True/False or 1/0), a column of *features* or one value per row. Measure
-        it *after* the window of the features, or the model learns the answer. An array or
+    data : DataFrame or Survey
+        One row per customer, holding the drivers (e.g. orders, spend and days since the last
+        order in an observation window) and usually the outcome. A :class:`~needlab.Survey`
+        gives its codes (``survey.data``); the model is unweighted.
+    outcome : column name or array-like
+        The churn flag (True/False or 1/0), a column of *data* or one value per row. Measure
+        it *after* the window of the drivers, or the model learns the answer. An array or
         Series is taken in row order (its index is not used for alignment).
+    drivers : list of column names, optional
+        The predictor columns. ``None``: every other column of *data* (all but the outcome,
+        the ``rule`` column and, for a Survey, its id and weight columns). Numeric and boolean
+        columns are used as they are; text and categorical columns are one-hot encoded (the
+        first level dropped for ``"logistic"``).
     model : {"logistic", "gbm"}
         ``"logistic"``: standardised features and an L2-penalised logistic regression
         (``C``, the inverse penalty; ``C=numpy.inf`` for none). ``"gbm"``: gradient-boosted trees
         (scikit-learn ``GradientBoostingClassifier``, 200 trees of depth 3, learning rate 0.05).
     cv : int
         Folds of the stratified cross-validation (>= 2, at most the number of churners).
-    random_state : int, optional
-        Seed of the fold split and of the trees, for reproducible results.
+    random_state : int or numpy.random.Generator, optional
+        Seed of the fold split and of the trees, for reproducible results (a Generator draws
+        one seed).
     C : float
         Inverse regularisation strength of the logistic regression (ignored for ``"gbm"``).
     rule : column name or array-like, optional
         A rule-based risk flag to judge against the model, e.g. the RFM "at risk" customers
         (:meth:`needlab.segment.rfm.RFMResult.at_risk`): True/False per row, a column of
-        *features* (then not used as a predictor) or one value per row in row order.
+        *data* (then not used as a predictor) or one value per row in row order.
 
     Returns
     -------
@@ -207,7 +216,8 @@ def churn_risk(
 
         ``scores`` holds the out-of-fold risk per row; ``calibration`` the deciles of predicted
         risk; ``auc_folds``/``auc_mean``/``auc_sd`` the fold AUCs and ``brier`` the Brier score.
-        ``notes`` counts rows excluded for a missing target or feature.
+        ``n_used``/``n_excluded`` count rows (customers) used and excluded; ``notes`` gives
+        the rows excluded for a missing outcome or driver.
 
         With ``rule=``, ``rule`` compares the flag with the model flagging the *same number* of
         customers (those with the highest out-of-fold risk), one row each (``method``:
@@ -219,10 +229,10 @@ def churn_risk(
     Raises
     ------
     SchemaError
-        Not a DataFrame, or a missing target column.
+        Not a DataFrame or Survey, or a missing outcome or driver column.
     DataError
-        A target that is not binary, a single class, fewer churners or non-churners than folds,
-        or no feature column.
+        An outcome that is not binary, a single class, fewer churners or non-churners than folds,
+        or no driver column.
     ConfigError
         Unknown ``model``, or ``cv`` < 2.
 
@@ -237,34 +247,51 @@ def churn_risk(
     >>> X = pd.DataFrame({"days_since_last": rng.uniform(0, 300, 500),
     ...                   "orders": rng.poisson(3, 500)})
     >>> logit = -2 + 0.01 * X["days_since_last"] - 0.2 * X["orders"]
-    >>> y = rng.random(500) < 1 / (1 + np.exp(-logit))
-    >>> res = churn_risk(X, y, random_state=0)
+    >>> X["churned"] = rng.random(500) < 1 / (1 + np.exp(-logit))
+    >>> res = churn_risk(X, "churned", random_state=0)
     >>> bool(res.auc_mean > 0.6), res.table["feature"].tolist()
     (True, ['days_since_last', 'orders'])
     """
     from sklearn.metrics import roc_auc_score
     from sklearn.model_selection import StratifiedKFold
 
-    data = check_frame(features, name="features")
+    design = as_design(data, weights=False)
+    data = design.data
     check_option(model, ("logistic", "gbm"), "model")
     if not isinstance(cv, (int, np.integer)) or isinstance(cv, bool) or cv < 2:
         raise ConfigError(f"cv must be an integer >= 2 (the number of folds), got {cv!r}.")
-    y_raw, x_raw, name = _target(data, target)
+    seed = _seed(random_state)
+    y_raw, y_col, name = _outcome(data, outcome)
     flag = None
+    rule_col = None
     if rule is not None:
-        flag, x_raw = _rule_flag(x_raw, rule, len(data))
+        flag, rule_col = _rule_flag(data, rule)
+    if drivers is None:
+        skip = {y_col, rule_col, design.id}
+        if design.codebook is not None:
+            skip.add(design.codebook.weight)
+        x_raw = data[[c for c in data.columns if c not in skip]]
+    else:
+        cols = [drivers] if isinstance(drivers, str) else list(drivers)
+        check_columns(data, cols, what="driver column")
+        clash = [c for c in cols if c in (y_col, rule_col)]
+        if clash:
+            raise ConfigError(
+                f"drivers include the outcome or rule column {clash[0]!r}; remove it from drivers."
+            )
+        x_raw = data[cols]
     if x_raw.shape[1] == 0:
-        raise DataError("features has no predictor column besides the target.")
+        raise DataError("data has no driver column besides the outcome.")
     y_all = _binary(y_raw, name)
     notes: list[str] = []
     miss_y = np.isnan(y_all)
     miss_x = x_raw.isna().any(axis=1).to_numpy() & ~miss_y
     if miss_y.any():
-        notes.append(f"{int(miss_y.sum())} rows with a missing target excluded.")
+        notes.append(f"{int(miss_y.sum())} rows with a missing outcome excluded.")
     if miss_x.any():
         counts = x_raw.isna().sum()
-        cols = ", ".join(f"{c!r} ({n})" for c, n in counts[counts > 0].items())
-        notes.append(f"{int(miss_x.sum())} rows with a missing feature excluded: {cols}.")
+        which = ", ".join(f"{c!r} ({n})" for c, n in counts[counts > 0].items())
+        notes.append(f"{int(miss_x.sum())} rows with a missing driver excluded: {which}.")
     keep = ~(miss_y | miss_x)
     if flag is not None and np.isnan(flag[keep]).any():
         bad = np.flatnonzero(np.isnan(flag) & keep)
@@ -282,20 +309,20 @@ def churn_risk(
         )
     const = x.columns[x.nunique() <= 1]
     if len(const):
-        notes.append(f"constant features dropped: {preview(list(const))}.")
+        notes.append(f"constant drivers dropped: {preview(list(const))}.")
         x = x.drop(columns=const)
     if x.shape[1] == 0:
-        raise DataError("no feature varies across the usable rows; nothing to learn from.")
+        raise DataError("no driver varies across the usable rows; nothing to learn from.")
 
     xv = x.to_numpy(dtype=float)
-    folds = StratifiedKFold(n_splits=cv, shuffle=True, random_state=random_state)
+    folds = StratifiedKFold(n_splits=cv, shuffle=True, random_state=seed)
     oof = np.empty(len(y))
     aucs = np.empty(cv)
     for f, (tr, te) in enumerate(folds.split(xv, y)):  # a loop over folds
-        est = _estimator(model, random_state, C).fit(xv[tr], y[tr])
+        est = _estimator(model, seed, C).fit(xv[tr], y[tr])
         oof[te] = est.predict_proba(xv[te])[:, 1]
         aucs[f] = roc_auc_score(y[te], oof[te])
-    final = _estimator(model, random_state, C).fit(xv, y)
+    final = _estimator(model, seed, C).fit(xv, y)
     table = _importance(final, model, x)
 
     dec = pd.qcut(pd.Series(oof).rank(method="first"), 10, labels=False) + 1
@@ -328,22 +355,22 @@ def churn_risk(
         estimator=final,
         feature_names=tuple(map(str, x.columns)),
         rule=None if flag is None else _rule_vs_model(flag[keep].astype(bool), y, oof),
+        n_used=int(keep.sum()),
+        n_excluded=int((~keep).sum()),
     )
 
 
-def _rule_flag(x: pd.DataFrame, rule: Any, n: int) -> tuple[np.ndarray, pd.DataFrame]:
-    """The rule flag as 0/1 floats (NaN missing) and the predictors without its column."""
+def _rule_flag(data: pd.DataFrame, rule: Any) -> tuple[np.ndarray, Hashable | None]:
+    """The rule flag as 0/1 floats (NaN missing) and its column name (None for an array)."""
     if isinstance(rule, Hashable) and not isinstance(rule, (tuple, np.ndarray, pd.Series)):
-        check_columns(x, [rule], what="rule column")
-        values, x = x[rule], x.drop(columns=[rule])
-    else:
-        arr = rule.to_numpy() if isinstance(rule, pd.Series) else np.asarray(rule)
-        if arr.ndim != 1 or len(arr) != n:
-            raise DataError(
-                f"rule has {len(arr)} values but features has {n} rows; pass one flag per row."
-            )
-        values = pd.Series(arr)
-    return _binary(pd.Series(values.to_numpy()), "rule"), x
+        check_columns(data, [rule], what="rule column")
+        return _binary(pd.Series(data[rule].to_numpy()), "rule"), rule
+    arr = rule.to_numpy() if isinstance(rule, pd.Series) else np.asarray(rule)
+    if arr.ndim != 1 or len(arr) != len(data):
+        raise DataError(
+            f"rule has {len(arr)} values but data has {len(data)} rows; pass one flag per row."
+        )
+    return _binary(pd.Series(arr), "rule"), None
 
 
 def _rule_vs_model(flag: np.ndarray, y: np.ndarray, risk: np.ndarray) -> pd.DataFrame:

@@ -35,16 +35,20 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
 
 from needlab._validate import (
-    _rows,
+    as_design,
     check_columns,
     check_dates,
     check_frame,
     check_numeric,
     check_option,
+    check_weights,
+    preview,
 )
 from needlab.errors import ConfigError, DataError, NeedlabWarning
+from needlab.segment.fitting import check_fitted
 
 __all__ = ["BetaGeo", "GammaGamma", "clv", "clv_summary"]
 
@@ -54,7 +58,7 @@ _FREQS = ("D", "W", "M", "Q", "Y")
 
 # ---------------------------------------------------------------------------- summary
 def clv_summary(
-    transactions: pd.DataFrame,
+    data: Any,
     *,
     customer: Hashable,
     date: Hashable,
@@ -70,8 +74,8 @@ def clv_summary(
 
     Parameters
     ----------
-    transactions : DataFrame
-        One row per order (or order line).
+    data : DataFrame or Survey
+        The transaction log: one row per order (or order line).
     customer, date : column names
         Customer id and order date (datetime, or text that :func:`pandas.to_datetime` parses).
     amount : column name, optional
@@ -136,7 +140,7 @@ def clv_summary(
     a          1        4    9      20.0
     b          0        0    7       0.0
     """
-    data = check_frame(transactions, name="transactions")
+    data = as_design(data, weights=False).data
     check_option(freq, _FREQS, "freq")
     check_columns(data, [customer, date] + ([amount] if amount is not None else []))
     notes: list[str] = []
@@ -150,7 +154,7 @@ def clv_summary(
         if na.any():
             raise DataError(
                 f"column {amount!r} has {int(na.sum())} missing values at rows "
-                f"{_rows(na)}; fill them (e.g. 0 for free "
+                f"{preview(np.flatnonzero(na))}; fill them (e.g. 0 for free "
                 "orders) or drop those rows before clv_summary."
             )
 
@@ -246,8 +250,10 @@ def clv_summary(
         rep = np.bincount(occ_c, weights=np.where(is_first, 0.0, occ_v), minlength=n_all)[has]
         f = out["frequency"].to_numpy()
         out["monetary"] = np.where(f > 0, rep / np.maximum(f, 1), 0.0)
-    out["first"] = pd.PeriodIndex.from_ordinals(first_p, freq=freq).to_timestamp()
-    out["last"] = pd.PeriodIndex.from_ordinals(last_p, freq=freq).to_timestamp()
+    # pandas-stubs lack PeriodIndex.from_ordinals (pandas >= 2.2)
+    from_ordinals = pd.PeriodIndex.from_ordinals  # type: ignore[attr-defined]
+    out["first"] = from_ordinals(first_p, freq=freq).to_timestamp()
+    out["last"] = from_ordinals(last_p, freq=freq).to_timestamp()
     out.attrs.update(freq=freq, asof=asof_ts, notes=tuple(notes))
     excluded = [n for n in notes if "excluded" in n]
     if excluded:
@@ -256,6 +262,20 @@ def clv_summary(
 
 
 # ---------------------------------------------------------------------------- helpers
+def _split(X: Any, names: tuple[str, ...]) -> list[Any]:
+    """The named columns of a summary frame, or the columns of a 2-d array in that order."""
+    if isinstance(X, pd.DataFrame):
+        check_columns(X, list(names))
+        return [X[c] for c in names]
+    a = np.asarray(X, dtype=float)
+    if a.ndim != 2 or a.shape[1] != len(names):
+        raise DataError(
+            f"X must be a clv_summary table or a 2-d array with the columns {list(names)}, "
+            f"got shape {a.shape}."
+        )
+    return [a[:, j] for j in range(len(names))]
+
+
 def _arr(x: Any, name: str) -> np.ndarray:
     a = np.asarray(x, dtype=float)
     if not np.all(np.isfinite(a)):
@@ -265,14 +285,17 @@ def _arr(x: Any, name: str) -> np.ndarray:
 
 def _rfa(data: Any, recency: Any, age: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Resolve (frequency, recency, age) from a summary table or three arrays, and check them."""
+    cols: tuple[Any, Any, Any]
     if isinstance(data, pd.DataFrame):
         check_columns(data, ["frequency", "recency", "age"])
-        x, tx, T = data["frequency"], data["recency"], data["age"]
+        cols = (data["frequency"], data["recency"], data["age"])
     else:
         if recency is None or age is None:
             raise ConfigError("pass a clv_summary table, or frequency, recency and age.")
-        x, tx, T = data, recency, age
-    x, tx, T = np.broadcast_arrays(_arr(x, "frequency"), _arr(tx, "recency"), _arr(T, "age"))
+        cols = (data, recency, age)
+    x, tx, T = np.broadcast_arrays(
+        _arr(cols[0], "frequency"), _arr(cols[1], "recency"), _arr(cols[2], "age")
+    )
     bad = (x < 0) | (tx < 0) | (tx > T) | ((x == 0) & (tx != 0)) | ((x > 0) & (tx <= 0))
     if bad.any():
         raise DataError(
@@ -299,28 +322,13 @@ def _hessian(f: Any, x0: np.ndarray, h: float = 1e-4) -> np.ndarray:
     return H
 
 
-class _Model:
-    """Shared maximum-likelihood machinery (log-parameterised)."""
+class _Model(BaseEstimator):
+    """Shared maximum-likelihood machinery (log-parameterised); see :class:`BetaGeo`."""
 
     _names: tuple[str, ...] = ()
 
-    def __init__(self, penalizer: float = 0.0):
+    def __init__(self, *, penalizer: float = 0.0):
         self.penalizer = penalizer
-
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        return {"penalizer": self.penalizer}
-
-    def set_params(self, **params: Any) -> _Model:
-        for k, v in params.items():
-            if k != "penalizer":
-                raise ConfigError(
-                    f"unknown parameter {k!r}; {type(self).__name__} has 'penalizer'."
-                )
-            setattr(self, k, v)
-        return self
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(penalizer={self.penalizer!r})"
 
     def _check_penalizer(self) -> float:
         p = self.penalizer
@@ -329,8 +337,7 @@ class _Model:
         return float(p)
 
     def _check_fitted(self) -> None:
-        if not hasattr(self, "params_"):
-            raise ConfigError(f"this {type(self).__name__} is not fitted yet; call fit() first.")
+        check_fitted(self, "params_")
 
     def _optimise(self, nll: Any, x0: np.ndarray, n: float) -> None:
         """Minimise the mean negative log-likelihood in log space; store params, SEs, tables."""
@@ -424,7 +431,14 @@ class BetaGeo(_Model):
     log_likelihood_ : float
         Maximised log-likelihood (without the penalty).
     n_customers_ : int
-        Customers used in the fit.
+        Customers (rows of ``X``) used in the fit.
+
+    Notes
+    -----
+    ``fit(X, sample_weight=w)`` maximises the weighted log-likelihood ``sum_i w_i log L_i``
+    over customers: a customer of weight 2 counts as two customers with the same history, so
+    integer weights give the fit of the rows repeated that often (e.g. to weight a sample of
+    customers up to the base, or to fit on distinct histories with their counts).
 
     References
     ----------
@@ -443,22 +457,52 @@ class BetaGeo(_Model):
 
     _names = ("r", "alpha", "a", "b")
 
-    def fit(self, data: Any, recency: Any = None, age: Any = None) -> BetaGeo:
-        """Fit on a :func:`clv_summary` table or on ``frequency, recency, age`` arrays."""
-        x, tx, T = _rfa(data, recency, age)
+    def fit(self, X: Any, y: Any = None, sample_weight: Any = None) -> BetaGeo:
+        """Fit by maximum likelihood.
+
+        Parameters
+        ----------
+        X : DataFrame or 2-d array
+            A :func:`clv_summary` table (``frequency``, ``recency``, ``age``), or an array with
+            those three columns in that order.
+        y : ignored
+            Present for scikit-learn compatibility.
+        sample_weight : array of float, optional
+            Weight of each customer in the log-likelihood (see Notes).
+
+        Returns
+        -------
+        BetaGeo
+            The fitted model.
+
+        Raises
+        ------
+        SchemaError
+            Missing columns. DataError: inconsistent histories, fewer than 2 customers,
+            invalid weights. ConfigError: invalid ``penalizer``.
+        """
+        x, tx, T = _rfa(*_split(X, ("frequency", "recency", "age")))
+        wt = check_weights(None, sample_weight, n=len(x))
+        wt = np.ones(len(x)) if wt is None else wt
         if len(x) < 2:
             raise DataError("BetaGeo needs at least 2 customers.")
         # aggregate identical customers: the likelihood only depends on (x, t_x, T)
-        key = pd.DataFrame({"x": x, "tx": tx, "T": T}).value_counts().reset_index()
-        ux, utx, uT, w = (key[c].to_numpy(dtype=float) for c in ("x", "tx", "T", "count"))
+        key = (
+            pd.DataFrame({"x": x, "tx": tx, "T": T, "w": wt})
+            .groupby(["x", "tx", "T"], sort=True)["w"]
+            .sum()
+            .reset_index()
+        )
+        ux, utx, uT, w = (key[c].to_numpy(dtype=float) for c in ("x", "tx", "T", "w"))
 
         def nll(lp: np.ndarray) -> float:
             r, alpha, a, b = np.exp(lp)
             return -float(np.sum(w * _bgnbd_loglik(r, alpha, a, b, ux, utx, uT)))
 
-        rate = max(float(np.mean(x)) / max(float(np.mean(T)), 1e-12), 1e-6)
+        total = float(wt.sum())
+        rate = max(float(wt @ x / total) / max(float(wt @ T / total), 1e-12), 1e-6)
         self.n_customers_ = len(x)
-        self._optimise(nll, np.log([1.0, 1.0 / rate, 1.0, 1.0]), float(len(x)))
+        self._optimise(nll, np.log([1.0, 1.0 / rate, 1.0, 1.0]), total)
         return self
 
     def _p(self) -> tuple[float, float, float, float]:
@@ -558,7 +602,16 @@ class GammaGamma(_Model):
         ``p``, ``q``, ``v``.
     standard_errors_, summary_, log_likelihood_ : as in :class:`BetaGeo`.
     correlation_ : float
-    n_customers_, n_excluded_ : int
+        Weighted Pearson correlation of frequency and monetary among the fitted customers.
+    n_customers_ : int
+        Customers fitted (``frequency > 0`` and ``monetary > 0``).
+    n_excluded_ : int
+        Customers left out (no repeat purchase or zero mean spend).
+
+    Notes
+    -----
+    ``fit(X, sample_weight=w)`` maximises the weighted log-likelihood over customers, as in
+    :class:`BetaGeo`: integer weights give the fit of the rows repeated that often.
 
     References
     ----------
@@ -576,18 +629,37 @@ class GammaGamma(_Model):
 
     _names = ("p", "q", "v")
 
-    def fit(self, data: Any, monetary: Any = None) -> GammaGamma:
-        """Fit on a :func:`clv_summary` table or on ``frequency, monetary`` arrays."""
-        if isinstance(data, pd.DataFrame):
-            check_columns(data, ["frequency", "monetary"])
-            x, m = _arr(data["frequency"], "frequency"), _arr(data["monetary"], "monetary")
-        else:
-            if monetary is None:
-                raise ConfigError("pass a clv_summary table, or frequency and monetary.")
-            x, m = np.broadcast_arrays(_arr(data, "frequency"), _arr(monetary, "monetary"))
+    def fit(self, X: Any, y: Any = None, sample_weight: Any = None) -> GammaGamma:
+        """Fit by maximum likelihood on the repeat customers.
+
+        Parameters
+        ----------
+        X : DataFrame or 2-d array
+            A :func:`clv_summary` table (``frequency``, ``monetary``), or an array with those
+            two columns in that order.
+        y : ignored
+            Present for scikit-learn compatibility.
+        sample_weight : array of float, optional
+            Weight of each customer in the log-likelihood (see Notes).
+
+        Returns
+        -------
+        GammaGamma
+            The fitted model.
+
+        Raises
+        ------
+        SchemaError
+            Missing columns. DataError: negative or missing values, fewer than 3 repeat
+            customers with positive spend, invalid weights. ConfigError: invalid ``penalizer``.
+        """
+        fx, fm = _split(X, ("frequency", "monetary"))
+        x, m = np.broadcast_arrays(_arr(fx, "frequency"), _arr(fm, "monetary"))
+        wt = check_weights(None, sample_weight, n=len(x))
+        wt = np.ones(len(x)) if wt is None else wt
         if (m < 0).any() or (x < 0).any():
             raise DataError("frequency and monetary must be >= 0.")
-        use = (x > 0) & (m > 0)
+        use = (x > 0) & (m > 0) & (wt > 0)
         zero = int(((x > 0) & (m == 0)).sum())
         self.n_excluded_ = int(len(x) - use.sum())
         if zero:
@@ -602,9 +674,11 @@ class GammaGamma(_Model):
                 "GammaGamma needs at least 3 customers with frequency > 0 and "
                 f"monetary > 0; got {int(use.sum())}."
             )
-        x, m = x[use], m[use]
+        x, m, wt = x[use], m[use], wt[use]
+        total = float(wt.sum())
         with np.errstate(invalid="ignore", divide="ignore"):
-            corr = float(np.corrcoef(x, m)[0, 1])
+            dx, dm = x - wt @ x / total, m - wt @ m / total
+            corr = float((wt @ (dx * dm)) / np.sqrt((wt @ (dx * dx)) * (wt @ (dm * dm))))
         self.correlation_ = corr
         if np.isfinite(corr) and abs(corr) >= 0.3:
             warnings.warn(
@@ -617,10 +691,10 @@ class GammaGamma(_Model):
 
         def nll(lp: np.ndarray) -> float:
             p, q, v = np.exp(lp)
-            return -float(np.sum(_gg_loglik(p, q, v, x, m)))
+            return -float(np.sum(wt * _gg_loglik(p, q, v, x, m)))
 
         self.n_customers_ = len(x)
-        self._optimise(nll, np.log([1.0, 2.0, float(np.mean(m))]), float(len(x)))
+        self._optimise(nll, np.log([1.0, 2.0, float(wt @ m / total)]), total)
         return self
 
     def log_likelihood(self, frequency: Any, monetary: Any) -> np.ndarray:
@@ -650,10 +724,10 @@ class GammaGamma(_Model):
 
 # ---------------------------------------------------------------------------- CLV
 def clv(
-    bgnbd: BetaGeo,
-    gg: GammaGamma,
-    summary: pd.DataFrame,
+    data: pd.DataFrame,
     *,
+    purchases: BetaGeo,
+    spend: GammaGamma,
     horizon: int = 12,
     discount_rate: float = 0.01,
     margin: float = 1.0,
@@ -665,9 +739,12 @@ def clv(
 
     Parameters
     ----------
-    bgnbd, gg : fitted :class:`BetaGeo` and :class:`GammaGamma`
-    summary : DataFrame
+    data : DataFrame
         A :func:`clv_summary` table (``frequency``, ``recency``, ``age``, ``monetary``).
+    purchases : BetaGeo
+        The fitted model of purchases (:class:`BetaGeo`).
+    spend : GammaGamma
+        The fitted model of spend per occasion (:class:`GammaGamma`).
     horizon : int, default 12
         Number of periods, **in the unit of the summary's ``freq``** (12 with ``freq="M"`` is a
         year; with ``freq="D"`` it is 12 days).
@@ -679,13 +756,28 @@ def clv(
     Returns
     -------
     DataFrame
-        Indexed like ``summary``: ``probability_alive``, ``expected_purchases`` (over the
+        Indexed like ``data``: ``probability_alive``, ``expected_purchases`` (over the
         horizon, undiscounted), ``expected_spend`` (per occasion) and ``clv``.
 
     Raises
     ------
     ConfigError
-        Bad horizon, discount rate or margin, or unfitted models.
+        Bad horizon, discount rate or margin.
+    NotFittedError
+        A model is not fitted.
+
+    Examples
+    --------
+    >>> summary = pd.DataFrame({"frequency": [0, 2], "recency": [0, 30.43], "age": [38.86] * 2,
+    ...                         "monetary": [0.0, 40.0]})
+    >>> bg = BetaGeo()
+    >>> bg.params_ = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+    >>> gg = GammaGamma()
+    >>> gg.params_ = {"p": 6.25, "q": 3.74, "v": 15.44}
+    >>> clv(summary, purchases=bg, spend=gg, horizon=39, discount_rate=0.0).round(3)
+       probability_alive  expected_purchases  expected_spend     clv
+    0              1.000               0.195          35.219   6.871
+    1              0.727               1.226          39.140  47.987
     """
     if not (isinstance(horizon, (int, np.integer)) and horizon >= 1):
         raise ConfigError(f"horizon must be a whole number of periods >= 1, got {horizon!r}.")
@@ -693,21 +785,21 @@ def clv(
         raise ConfigError(f"discount_rate must be in [0, 1) per period, got {discount_rate!r}.")
     if not (isinstance(margin, (int, float)) and np.isfinite(margin)):
         raise ConfigError(f"margin must be a finite number, got {margin!r}.")
-    check_frame(summary, name="summary")
+    summary = check_frame(data, name="data")
     check_columns(summary, ["frequency", "recency", "age", "monetary"])
     x, tx, T = _rfa(summary, None, None)
     steps = np.arange(horizon + 1, dtype=float)
-    cum = bgnbd.expected_purchases(steps[None, :], x[:, None], tx[:, None], T[:, None])
+    cum = purchases.expected_purchases(steps[None, :], x[:, None], tx[:, None], T[:, None])
     cum[:, 0] = 0.0
     per = np.diff(cum, axis=1)
     disc = (1.0 + discount_rate) ** -steps[1:]
-    spend = gg.expected_spend(x, summary["monetary"].to_numpy(dtype=float))
+    per_occasion = spend.expected_spend(x, summary["monetary"].to_numpy(dtype=float))
     return pd.DataFrame(
         {
-            "probability_alive": bgnbd.probability_alive(x, tx, T),
+            "probability_alive": purchases.probability_alive(x, tx, T),
             "expected_purchases": cum[:, -1],
-            "expected_spend": spend,
-            "clv": margin * spend * (per @ disc),
+            "expected_spend": per_occasion,
+            "clv": margin * per_occasion * (per @ disc),
         },
         index=summary.index,
     )

@@ -9,22 +9,23 @@ from __future__ import annotations
 
 import html
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from needlab._result import Result
+from needlab._types import Lang
 from needlab._validate import check_frame, check_option
 from needlab.errors import ConfigError, SchemaError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
     from needlab.segment.profile import ProfileResult
 
 __all__ = ["PersonaResult", "personas"]
-
-Lang = Literal["en", "zh"]
 
 _TEXT = {
     "en": {
@@ -65,6 +66,10 @@ SEP = "; "
 class PersonaResult(Result):
     """Result of :func:`personas`.
 
+    ``n_used`` and ``n_excluded`` are those of the profile the cards are built from: rows
+    (respondents or customers) with a segment, and rows without one (the profile's notes are
+    repeated here).
+
     Attributes
     ----------
     table : DataFrame
@@ -72,11 +77,15 @@ class PersonaResult(Result):
     cards : tuple of dict
         The same content as lists, one dict per segment with keys ``segment``, ``name``,
         ``size``, ``share``, ``traits``, ``needs``, ``pains``.
+    traits : DataFrame
+        The traits shown on the cards, one row each, in card order: ``segment``, ``label``,
+        ``value``, ``total``, ``index`` and ``mark`` (``"+"``/``"-"``).
     lang : str
         Language of the headings.
     """
 
     cards: tuple[dict[str, Any], ...] = ()
+    traits: pd.DataFrame = field(default_factory=pd.DataFrame)
     lang: str = "en"
 
     @property
@@ -85,6 +94,17 @@ class PersonaResult(Result):
 
     def summary(self) -> dict[str, Any]:
         return {"segments": len(self.cards)}
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {"personas": self.table, "traits": self.traits}
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """Persona cards in one chart: per persona a heading with its name and size, and bars
+        of the index (100 = total) of its top traits
+        (:func:`needlab.segment.plot.persona_cards`)."""
+        from needlab.segment.plot import persona_cards
+
+        return persona_cards(self, ax=ax, **kwargs)
 
     def to_markdown(self) -> str:
         """The cards as Markdown (user text HTML-escaped, so it renders as plain text)."""
@@ -124,8 +144,11 @@ class PersonaResult(Result):
                 "<div style='border:1px solid #ccc;border-radius:6px;padding:8px;margin:4px;"
                 "width:300px;display:inline-block;vertical-align:top'>" + "".join(body) + "</div>"
             )
+        figures = "".join(
+            f"<li><b>{e(str(k))}</b>: {e(str(v))}</li>" for k, v in self._figures().items()
+        )
         notes = ("<p>" + "<br>".join(e(n) for n in self.notes) + "</p>") if self.notes else ""
-        return f"<h4>{e(self.title)}</h4>{notes}<div>{''.join(cards)}</div>"
+        return f"<h4>{e(self.title)}</h4><ul>{figures}</ul>{notes}<div>{''.join(cards)}</div>"
 
 
 def _pick(frame: pd.DataFrame, options: tuple[str, ...], what: str, arg: str) -> str:
@@ -197,7 +220,7 @@ def _fmt(value: float, share: bool) -> str:
 
 
 def personas(
-    profile: ProfileResult,
+    data: ProfileResult,
     *,
     top: int = 5,
     lang: Lang = "en",
@@ -218,8 +241,8 @@ def personas(
 
     Parameters
     ----------
-    profile : ProfileResult
-        From :func:`needlab.segment.profile.profile`.
+    data : ProfileResult
+        The segment profile, from :func:`needlab.segment.profile.profile`.
     top : int
         Key facts, needs and pain points shown per card.
     lang : {"en", "zh"}
@@ -260,13 +283,15 @@ def personas(
           without ``needs``).
         - ``pains``: the top pain points, likewise.
 
-        ``cards`` holds the same content as lists; :meth:`PersonaResult.to_markdown` and the
-        HTML view render the cards.
+        ``cards`` holds the same content as lists and ``traits`` the shown traits with their
+        indices; :meth:`PersonaResult.to_markdown`, the HTML view and
+        :meth:`PersonaResult.plot` render the cards. ``n_used``/``n_excluded`` are the
+        profile's (rows with and without a segment).
 
     Raises
     ------
     ConfigError
-        ``profile`` is not a profile result, ``top`` < 1 or bad ``lang``.
+        ``data`` is not a profile result, ``top`` < 1 or bad ``lang``.
     SchemaError
         ``needs`` or ``pains`` without a segment, label or score column.
 
@@ -276,14 +301,15 @@ def personas(
     >>> df = pd.DataFrame({"seg": ["a"] * 30 + ["b"] * 30,
     ...                    "age": [20 + i % 5 for i in range(30)] + [45 + i % 5 for i in range(30)],
     ...                    "city": ["big"] * 27 + ["small"] * 3 + ["small"] * 27 + ["big"] * 3})
-    >>> cards = personas(profile(df, "seg", ["age", "city"]), labels={"age-": "Young"})
+    >>> cards = personas(profile(df, ["age", "city"], by="seg"), labels={"age-": "Young"})
     >>> cards.table["name"].tolist()
     ['big · Young', 'small · high age']
     """
     from needlab.segment.profile import ProfileResult
 
-    if not isinstance(profile, ProfileResult):
-        raise ConfigError(f"personas needs the result of profile(), got {type(profile).__name__}.")
+    if not isinstance(data, ProfileResult):
+        raise ConfigError(f"personas needs the result of profile(), got {type(data).__name__}.")
+    profile = data
     if not isinstance(top, (int, np.integer)) or isinstance(top, bool) or top < 1:
         raise ConfigError(f"top must be a positive integer, got {top!r}.")
     if not isinstance(name_traits, (int, np.integer)) or name_traits < 1:
@@ -351,22 +377,26 @@ def personas(
     cand = cand.sort_values(["dist", "p_adj"], ascending=[False, True], kind="stable")
     cand["s"] = cand["segment"].astype(object).map(str)
 
-    notes: list[str] = []
+    if profile.sizes is None:
+        raise ConfigError("the profile has no segment sizes; build it with profile().")
+    sizes = profile.sizes
+    notes: list[str] = [f"profile: {n}" for n in profile.notes]
     need_map = _ranked(needs, "needs", profile.segment_name, top, False, notes)
     pain_map = _ranked(pains, "pains", profile.segment_name, top, True, notes)
-    known = set(profile.sizes["segment"].astype(object).map(str))
+    known = set(sizes["segment"].astype(object).map(str))
     for arg, m in (("needs", need_map), ("pains", pain_map)):
         extra = sorted(set(m) - known)
         if extra:
             notes.append(f"{arg}: segments not in the profile ignored: {', '.join(extra[:5])}.")
 
     cards = []
+    shown = []
     by_seg = {s: g for s, g in cand.groupby("s", sort=False)}
-    for seg, n, sh in zip(
-        profile.sizes["segment"], profile.sizes["n"], profile.sizes["share"], strict=True
-    ):
+    for seg, n, sh in zip(sizes["segment"], sizes["n"], sizes["share"], strict=True):
         g = by_seg.get(str(seg))
         traits = [] if g is None else g["fact"].head(top).tolist()
+        if g is not None:
+            shown.append(g.head(top).assign(segment=[seg] * min(top, len(g))))
         words = [] if g is None else pd.unique(g["label"]).tolist()[:name_traits]
         name = names.get(seg, names.get(str(seg))) or (
             " · ".join(words) if words else f"{t['segment']} {seg}"
@@ -395,4 +425,18 @@ def personas(
             "pains": [SEP.join(c["pains"]) for c in cards],
         }
     )
-    return PersonaResult(table, notes=tuple(notes), cards=tuple(cards), lang=lang)
+    trait_cols = ["segment", "label", "value", "total", "index", "mark"]
+    traits_table = (
+        pd.concat(shown, ignore_index=True)[trait_cols]
+        if shown
+        else pd.DataFrame({c: pd.Series(dtype=object) for c in trait_cols})
+    )
+    return PersonaResult(
+        table,
+        notes=tuple(notes),
+        cards=tuple(cards),
+        traits=traits_table,
+        lang=lang,
+        n_used=profile.n_used,
+        n_excluded=profile.n_excluded,
+    )

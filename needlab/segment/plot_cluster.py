@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from needlab.errors import ConfigError
+from needlab._plotting import PALETTE, axes
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-    from needlab.segment.cluster import Segmenter, StabilityResult, TypingToolResult
+    from needlab.segment.cluster import Segmenter
+    from needlab.segment.stability import StabilityResult
+    from needlab.segment.typing_tool import TypingToolResult
 
 __all__ = ["criteria_plot", "stability_plot", "typing_plot"]
 
@@ -30,14 +32,6 @@ _CRITERIA = {
 }
 
 
-def _axes(ax: Axes | None, figsize: tuple[float, float] = (7, 4.5)) -> Axes:
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
-
-
 def criteria_plot(segmenter: Segmenter, ax: Axes | None = None) -> Axes:
     """Each criterion of ``segmenter.criteria_`` by k, min-max scaled so that 1 is best.
 
@@ -46,12 +40,10 @@ def criteria_plot(segmenter: Segmenter, ax: Axes | None = None) -> Axes:
     it for an elbow). The chosen k is marked with a dashed line; candidates with a segment below
     ``min_share`` are shaded.
     """
-    crit = getattr(segmenter, "criteria_", None)
-    if crit is None:
-        raise ConfigError("this Segmenter is not fitted yet; call fit() first.")
-    ax = _axes(ax)
+    crit = segmenter.criteria_
+    ax = axes(ax)
     ks = crit.index.to_numpy()
-    for name, (label, high) in _CRITERIA.items():
+    for i, (name, (label, high)) in enumerate(_CRITERIA.items()):
         if name not in crit:
             continue
         v = crit[name].to_numpy(dtype=float)
@@ -59,7 +51,7 @@ def criteria_plot(segmenter: Segmenter, ax: Axes | None = None) -> Axes:
             continue
         lo, hi = np.nanmin(v), np.nanmax(v)
         z = (v - lo) / (hi - lo) if hi > lo else np.ones_like(v)
-        ax.plot(ks, z if high else 1 - z, marker="o", label=label)
+        ax.plot(ks, z if high else 1 - z, marker="o", label=label, color=PALETTE[i])
     for k, ok in zip(ks, crit["eligible"].to_numpy(), strict=True):
         if not ok:
             ax.axvspan(k - 0.5, k + 0.5, color="0.9", zorder=0)
@@ -82,10 +74,16 @@ def criteria_plot(segmenter: Segmenter, ax: Axes | None = None) -> Axes:
 
 def typing_plot(result: TypingToolResult, ax: Axes | None = None, **kwargs: Any) -> Axes:
     """Held-out and cross-validated accuracy as questions are added; chance level dashed."""
-    ax = _axes(ax)
+    ax = axes(ax)
     t = result.table
-    ax.plot(t["step"], t["cv_accuracy"], marker="o", label="cross-validated (training rows)")
-    ax.plot(t["step"], t["test_accuracy"], marker="s", label="held-out rows")
+    ax.plot(
+        t["step"],
+        t["cv_accuracy"],
+        marker="o",
+        color=PALETTE[0],
+        label="cross-validated (training rows)",
+    )
+    ax.plot(t["step"], t["test_accuracy"], marker="s", color=PALETTE[1], label="held-out rows")
     ax.axhline(result.chance, color="0.5", linestyle="--", linewidth=1, label="chance")
     ax.set_xticks(t["step"])
     ax.set_xticklabels([f"+{q}" for q in t["question"]], rotation=30, ha="right")
@@ -97,16 +95,26 @@ def typing_plot(result: TypingToolResult, ax: Axes | None = None, **kwargs: Any)
 
 
 def stability_plot(result: StabilityResult, ax: Axes | None = None, **kwargs: Any) -> Axes:
-    """Bootstrap distribution of the adjusted Rand index, mean marked."""
-    ax = _axes(ax)
-    v = result.ari[np.isfinite(result.ari)]
-    ax.hist(v, bins=kwargs.get("bins", 20), color="#1f77b4", alpha=0.8)
-    if len(v):
-        ax.axvline(
-            float(v.mean()), color="k", linestyle="--", linewidth=1, label=f"mean {v.mean():.2f}"
-        )
-        ax.legend(fontsize="small", frameon=False)
-    ax.set_xlabel("adjusted Rand index vs the full-data segments")
-    ax.set_ylabel("resamples")
-    ax.set_title(f"Segment stability, k={result.k}")
+    """Mean bootstrap Jaccard of each segment (one bar each, 2.5-97.5% range as error bars),
+    with Hennig's (2007) thresholds 0.6 (trustworthy) and 0.75 (stable) dashed; the mean
+    adjusted Rand index is in the title."""
+    ax = axes(ax)
+    jac = result.table[result.table["measure"] == "Jaccard"]
+    seg = jac["segment"].to_numpy()
+    mean = jac["mean"].to_numpy(dtype=float)
+    lo = np.clip(mean - jac["p2.5"].to_numpy(dtype=float), 0, None)
+    hi = np.clip(jac["p97.5"].to_numpy(dtype=float) - mean, 0, None)
+    colors = [PALETTE[int(s) % len(PALETTE)] for s in seg]
+    ax.bar(seg, np.nan_to_num(mean), yerr=np.vstack([lo, hi]), color=colors, capsize=3, **kwargs)
+    for level, text in ((0.6, "0.6 trustworthy"), (0.75, "0.75 stable")):
+        ax.axhline(level, color="0.4", linestyle="--", linewidth=1, label=text)
+    ax.set_xticks(seg)
+    ax.set_xticklabels([str(s) for s in seg])
+    ax.set_ylim(0, 1.05)
+    ax.set_xlabel("segment")
+    ax.set_ylabel("mean Jaccard with the full-data segment")
+    ari = result.ari[np.isfinite(result.ari)]
+    mean_ari = f", mean ARI {ari.mean():.2f}" if len(ari) else ""
+    ax.set_title(f"Segment stability, k={result.k} ({result.n_boot} resamples{mean_ari})")
+    ax.legend(fontsize="small", frameon=False, loc="lower right")
     return ax

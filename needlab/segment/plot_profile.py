@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from needlab._plotting import axes
+
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
@@ -48,15 +50,12 @@ def profile_heatmap(
     -------
     Axes
     """
-    import matplotlib.pyplot as plt
-
     idx = result.wide("index")
     marks = result.wide("mark")
     values = idx.to_numpy(dtype=float)
-    if ax is None:
-        h = max(2.5, 0.35 * len(idx) + 1.2)
-        w = max(4.0, 1.1 * idx.shape[1] + 3.0)
-        _, ax = plt.subplots(figsize=(w, h))
+    h = max(2.5, 0.35 * len(idx) + 1.2)
+    w = max(4.0, 1.1 * idx.shape[1] + 3.0)
+    ax = axes(ax, figsize=(w, h))
     image = ax.imshow(
         np.ma.masked_invalid(values),
         cmap=cmap,
@@ -70,7 +69,7 @@ def profile_heatmap(
     ax.set_xlabel(str(result.segment_name))
     if annotate:
         for i, j in zip(*np.nonzero(np.isfinite(values)), strict=True):  # cells, not rows of data
-            mark = marks.iat[i, j] or ""
+            mark = str(marks.iat[i, j] or "")
             ax.text(j, i, f"{values[i, j]:.0f}{mark}", ha="center", va="center", fontsize=8)
     ax.figure.colorbar(image, ax=ax, label="index (100 = total)")
     ax.set_title("Segment profile: index vs total")

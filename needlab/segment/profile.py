@@ -25,11 +25,12 @@ import numpy as np
 import pandas as pd
 
 from needlab._result import Result
-from needlab._stats import codes_of, grouped_sum
+from needlab._stats import codes_of, effective_n_by, grouped_sum
+from needlab._types import Lang, Weights
 from needlab._validate import (
+    as_design,
     check_alpha,
     check_columns,
-    check_frame,
     check_option,
     check_weights,
 )
@@ -40,8 +41,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
 __all__ = ["ProfileResult", "profile"]
-
-Lang = Literal["en", "zh"]
 
 _LABELS = {
     "en": {"total": "Total", "size": "Size", "share": "share", "n": "n", "index": "index"},
@@ -70,6 +69,10 @@ TABLE_COLUMNS = [
 class ProfileResult(Result):
     """Result of :func:`profile`.
 
+    ``n_used`` counts the rows (respondents or customers) with a segment, ``n_excluded`` those
+    whose segment is missing (noted). Missing values of one variable leave the row out of that
+    variable only (its base ``n`` in :attr:`table`, noted).
+
     Attributes
     ----------
     table : DataFrame
@@ -86,10 +89,6 @@ class ProfileResult(Result):
         Significance level applied to ``p_adj``.
     adjust : str or None
         Multiple-comparison adjustment used for ``p_adj``.
-    n_total : int
-        Rows in the data.
-    n_excluded : int
-        Rows excluded because their segment was missing.
     lang : str
         Language of the headings in :meth:`display`.
     """
@@ -99,8 +98,6 @@ class ProfileResult(Result):
     variables: tuple = ()
     alpha: float = 0.05
     adjust: str | None = "bh"
-    n_total: int = 0
-    n_excluded: int = 0
     lang: str = "en"
 
     title = "Segment profile"
@@ -112,7 +109,6 @@ class ProfileResult(Result):
             "variables": len(self.variables),
             "cells": int(len(self.table)),
             "significant cells": int(sig.sum()),
-            "rows profiled": self.n_total - self.n_excluded,
         }
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -209,11 +205,11 @@ def _row_labels(t: pd.DataFrame) -> pd.Series:
 
 
 def profile(
-    data: pd.DataFrame,
-    segment: Hashable,
-    cols: Sequence[Hashable] | Hashable,
+    data: Any,
+    vars: Sequence[Hashable] | Hashable,
     *,
-    weights: Hashable | Sequence[float] | np.ndarray | None = None,
+    by: Hashable,
+    weights: Weights = None,
     alpha: float = 0.05,
     adjust: Literal["bh", "bonferroni"] | None = "bh",
     lang: Lang = "en",
@@ -228,16 +224,19 @@ def profile(
 
     Parameters
     ----------
-    data : DataFrame
-        One row per respondent or customer.
-    segment : column name
+    data : DataFrame or Survey
+        One row per respondent or customer. A :class:`~needlab.Survey` gives its answer labels
+        (single-choice questions become level shares, numeric questions stay means).
+    vars : column name or list of column names
+        The profiling variables.
+    by : column name
         The segment of each row. Rows with a missing segment are excluded and counted. A
         categorical keeps its category order (unused categories dropped); otherwise segments
         are sorted.
-    cols : column name or list of column names
-        The profiling variables.
-    weights : column name or array, optional
+    weights : column name, array, None or False
         Case weights. Values are weighted means and shares; tests use Kish effective bases.
+        ``None``: the Survey's weight column (unweighted for a DataFrame); ``False``:
+        unweighted.
     alpha : float
         Significance level for the marks, applied to the adjusted p values.
     adjust : {"bh", "bonferroni", None}
@@ -273,7 +272,8 @@ def profile(
         - ``mark``: ``"+"`` when ``p_adj < alpha`` and the segment is above the rest, ``"-"``
           when significantly below, ``""`` otherwise.
 
-        ``sizes`` gives the segment sizes; ``notes`` the excluded rows (missing segments, and
+        ``sizes`` gives the segment sizes; ``n_used``/``n_excluded`` count rows with and
+        without a segment; ``notes`` the excluded rows (missing segments, and
         per variable the missing values, which are excluded from that variable only).
 
     Raises
@@ -284,7 +284,7 @@ def profile(
         The segment column is entirely missing or has a single segment; invalid weights
         (negative, missing, infinite); a variable with no non-missing value.
     ConfigError
-        Bad ``alpha``, ``adjust`` or ``lang``; the segment column listed among ``cols``.
+        Bad ``alpha``, ``adjust`` or ``lang``; the ``by`` column listed among ``vars``.
 
     References
     ----------
@@ -296,29 +296,29 @@ def profile(
     >>> df = pd.DataFrame({"seg": ["a"] * 4 + ["b"] * 4,
     ...                    "age": [20, 22, 24, 26, 40, 42, 44, 46],
     ...                    "city": ["x", "x", "x", "y", "y", "y", "y", "x"]})
-    >>> res = profile(df, "seg", ["age", "city"])
+    >>> res = profile(df, ["age", "city"], by="seg")
     >>> res.wide().round(1)
     seg           a      b
     age        69.7  130.3
     city = x  150.0   50.0
     city = y   50.0  150.0
     """
-    data = check_frame(data)
-    if isinstance(cols, str) or not isinstance(cols, Sequence):
-        cols = [cols]
-    cols = list(cols)
+    design = as_design(data, weights=weights, labels=True)
+    data = design.data
+    segment = by
+    if isinstance(vars, str) or not isinstance(vars, Sequence):
+        vars = [vars]
+    cols = list(vars)
     check_columns(data, [segment])
     check_columns(data, cols, what="profiling column")
     if segment in cols:
-        raise ConfigError(
-            f"the segment column {segment!r} is also listed in cols; remove it from cols."
-        )
+        raise ConfigError(f"the by column {segment!r} is also listed in vars; remove it from vars.")
     if not cols:
-        raise ConfigError("cols is empty; pass at least one profiling column.")
+        raise ConfigError("vars is empty; pass at least one profiling column.")
     check_alpha(alpha)
     check_option(adjust, ("bh", "bonferroni", None), "adjust")
     check_option(lang, ("en", "zh"), "lang")
-    w_all = check_weights(data, weights)
+    w_all = check_weights(data, design.weights)
     w_all = np.ones(len(data)) if w_all is None else w_all
 
     seg_s = data[segment]
@@ -339,14 +339,13 @@ def profile(
         )
 
     seg_w = grouped_sum(scodes, k, w)
-    seg_w2 = grouped_sum(scodes, k, w * w)
     sizes = pd.DataFrame(
         {
             "segment": segs.to_numpy(),
             "n": np.bincount(scodes, minlength=k).astype(np.int64),
             "weight": seg_w,
             "share": seg_w / seg_w.sum(),
-            "n_eff": np.where(seg_w2 > 0, seg_w * seg_w / np.where(seg_w2 > 0, seg_w2, 1.0), 0.0),
+            "n_eff": effective_n_by(scodes, k, w),
         }
     )
 
@@ -357,7 +356,7 @@ def profile(
         if miss.all():
             raise DataError(
                 f"profiling column {col!r} has no non-missing value among the rows with a "
-                "segment; drop it from cols."
+                "segment; drop it from vars."
             )
         if miss.any():
             notes.append(f"{col!r}: {int(miss.sum())} missing values excluded from this variable.")
@@ -394,9 +393,9 @@ def profile(
         variables=tuple(cols),
         alpha=alpha,
         adjust=adjust,
-        n_total=len(data),
-        n_excluded=int(seg_na.sum()),
         lang=lang,
+        n_used=int((~seg_na).sum()),
+        n_excluded=int(seg_na.sum()),
     )
 
 
@@ -467,12 +466,12 @@ def _share_block(
     base = grouped_sum(c, k, w)  # weighted base per segment (non-missing rows)
     base2 = grouped_sum(c, k, w * w)
     n = np.bincount(c[c >= 0], minlength=k).astype(np.int64)
+    neff = effective_n_by(c, k, w)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = cw / base[:, None]
         total = cw.sum(axis=0) / base.sum()
         rest_w = base.sum() - base
         rest = (cw.sum(axis=0)[None, :] - cw) / rest_w[:, None]
-        neff = np.where(base2 > 0, base * base / np.where(base2 > 0, base2, 1.0), 0.0)
         r2 = base2.sum() - base2
         rneff = np.where(r2 > 0, rest_w * rest_w / np.where(r2 > 0, r2, 1.0), 0.0)
         index = np.where(total > 0, share / total * 100, np.nan)

@@ -29,7 +29,7 @@ import pandas as pd
 
 from needlab._result import Result
 from needlab._validate import (
-    _rows,
+    as_series,
     check_columns,
     check_dates,
     check_frame,
@@ -79,8 +79,16 @@ _GRID = np.array([[_G[s] for s in row] for row in STANDARD_GRID], dtype=np.int64
 Scheme = Mapping[Hashable, Any] | Callable[[pd.DataFrame], Any] | None
 
 
+def _rows(mask: np.ndarray, n: int = 5) -> str:
+    """Row positions of *mask* for an error message (the first *n*, then a count)."""
+    pos = np.flatnonzero(mask)
+    return ", ".join(map(str, pos[:n])) + (f" (and {len(pos) - n} more)" if len(pos) > n else "")
+
+
 # ---------------------------------------------------------------------------- scores
-def tie_scores(values: Any, bins: int = 5, ties: Ties = "min") -> np.ndarray:
+def tie_scores(
+    data: Any, var: Hashable | None = None, *, bins: int = 5, ties: Ties = "min"
+) -> np.ndarray:
     """Scores ``1..bins`` from tie-aware ranks: equal values always get equal scores.
 
     With ``n`` values, ``below`` the number of values strictly smaller and ``eq`` the number of
@@ -104,6 +112,29 @@ def tie_scores(values: Any, bins: int = 5, ties: Ties = "min") -> np.ndarray:
     - ``min``: ``1 1 1 1 1 3 3 4 5 5``; ``max``: ``3 3 3 3 3 4 4 4 5 5``;
     - ``dense``: ``1 1 1 1 1 2 2 3 4 5``.
 
+    Parameters
+    ----------
+    data : Series, array-like, DataFrame or Survey
+        The values to score, or a frame holding them in column *var*.
+    var : column name, optional
+        The column of *data* to score when *data* is a frame.
+    bins : int, default 5
+        Number of score levels.
+    ties : {"min", "average", "max", "dense"}
+        The tie policy described above.
+
+    Returns
+    -------
+    numpy.ndarray
+        One integer score per value, in the order given.
+
+    Raises
+    ------
+    ConfigError
+        An unknown ``ties``.
+    SchemaError
+        A frame without *var*, or *var* with data that is not a frame.
+
     Examples
     --------
     >>> tie_scores([1, 1, 1, 1, 1, 2, 2, 3, 4, 6]).tolist()
@@ -114,7 +145,7 @@ def tie_scores(values: Any, bins: int = 5, ties: Ties = "min") -> np.ndarray:
     [1, 1, 1, 1, 1, 2, 2, 3, 4, 5]
     """
     check_option(ties, _TIES, "ties")
-    x = np.asarray(values)
+    x = as_series(data, var).to_numpy()
     n = len(x)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
@@ -141,6 +172,11 @@ def tie_scores(values: Any, bins: int = 5, ties: Ties = "min") -> np.ndarray:
 @dataclass(frozen=True, repr=False)
 class RFMResult(Result):
     """RFM table of customers, their scores and segments.
+
+    ``n_used`` and ``n_excluded`` count **transactions** (rows of the log): ``n_used`` rows
+    entered the computation (refunds netted into a customer's spend included), ``n_excluded``
+    were left out (missing customer or date, dated after ``asof``, dropped refunds or
+    duplicates, rows of customers with no purchase occasion), each reason in ``notes``.
 
     Attributes
     ----------
@@ -237,7 +273,7 @@ def _days(data: pd.DataFrame, date: Hashable) -> tuple[np.ndarray, np.ndarray]:
 
 
 def rfm(
-    transactions: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     customer: Hashable,
     date: Hashable,
@@ -255,8 +291,8 @@ def rfm(
 
     Parameters
     ----------
-    transactions : DataFrame
-        One row per order or order line.
+    data : DataFrame
+        The transaction log: one row per order or order line.
     customer, date, amount : column names
         Customer id, order date (datetime or parseable text; the time of day is ignored) and
         order value.
@@ -356,7 +392,7 @@ def rfm(
     1  b       86          1      15.0  1  1  1       111
     2  c        1          2      55.0  3  2  3       323
     """
-    data = check_frame(transactions, name="transactions")
+    data = check_frame(data)
     check_option(ties, _TIES, "ties")
     check_option(refunds, ("net", "drop", "error"), "refunds")
     check_option(duplicates, ("keep", "drop"), "duplicates")
@@ -458,6 +494,7 @@ def rfm(
     per_occ = np.bincount(occ_id, minlength=len(occ_keys))
     cand = per_occ[occ_id] > 1
     n_dup = 0
+    dropped = np.zeros(n_rows, dtype=bool)
     if cand.any():
         kv = weights[cand]
         cand_key = pd.DataFrame({"o": occ_id[cand], "v": kv}).duplicated(keep=False).to_numpy()
@@ -469,7 +506,6 @@ def rfm(
             if n_dup:
                 if duplicates == "drop":
                     notes.append(f"{n_dup} exact duplicate rows dropped (first of each kept).")
-                    dropped = np.zeros(n_rows, dtype=bool)
                     dropped[dup_rows] = True
                     weights = np.where(dropped[keep], 0.0, weights)
                 else:
@@ -500,11 +536,15 @@ def rfm(
     np.maximum.at(last, kc[buy], kd[buy])
 
     has = frequency > 0
+    used = keep & ~dropped
+    used[used] = has[codes[used]]
     lost_c = int((~has).sum())
     if lost_c:
+        n_lost_rows = int((keep & ~dropped).sum() - used.sum())
         notes.append(
             f"{lost_c} customers with no purchase occasion (only refunds or only "
-            "excluded rows) excluded."
+            f"excluded rows) excluded"
+            + (f", with their {n_lost_rows} remaining rows." if n_lost_rows else ".")
         )
     if not has.any():
         raise DataError("no customer has a purchase occasion left; check the amounts and dates.")
@@ -516,9 +556,9 @@ def rfm(
     if neg_total:
         notes.append(f"{neg_total} customers have a negative net spend (refunds above purchases).")
 
-    r = tie_scores(-recency, bins, ties)
-    f = tie_scores(frequency, bins, ties)
-    m = tie_scores(monetary, bins, ties)
+    r = tie_scores(-recency, bins=bins, ties=ties)
+    f = tie_scores(frequency, bins=bins, ties=ties)
+    m = tie_scores(monetary, bins=bins, ties=ties)
     levels = {k: np.unique(v).tolist() for k, v in (("r", r), ("f", f), ("m", m))}
     notes.append(
         "score levels used: "
@@ -541,14 +581,14 @@ def rfm(
             "score": r + f + m,
         }
     )
-    used = "none"
+    scheme_used = "none"
     if scheme is None:
         if bins == 5:
             fm = (f + m + 1) // 2
             table["segment"] = pd.Categorical.from_codes(
-                _GRID[r - 1, fm - 1], categories=list(SEGMENTS)
+                _GRID[r - 1, fm - 1], categories=pd.Index(list(SEGMENTS))
             )
-            used = "standard"
+            scheme_used = "standard"
         else:
             table["segment"] = pd.Categorical([None] * len(table), categories=list(SEGMENTS))
             notes.append(
@@ -556,7 +596,7 @@ def rfm(
                 "pass scheme= for your own."
             )
     else:
-        used = "custom"
+        scheme_used = "custom"
         view = table.assign(fm=(f + m + 1) // 2)
         if isinstance(scheme, Mapping):
             from needlab.segment.rules import segment_rules
@@ -582,6 +622,8 @@ def rfm(
         ties=ties,
         asof=pd.Timestamp(np.datetime64(asof_day, "D")),
         levels=levels,
-        scheme=used,
+        scheme=scheme_used,
         notes=tuple(notes),
+        n_used=int(used.sum()),
+        n_excluded=n_rows - int(used.sum()),
     )

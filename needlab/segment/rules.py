@@ -17,9 +17,12 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from needlab._expr import columns as rule_columns
+from needlab._expr import evaluate as evaluate_rule
 from needlab._result import Result
-from needlab._validate import SHOW, check_frame, check_option, preview
-from needlab.errors import ConfigError, DataError
+from needlab._types import Lang, Weights
+from needlab._validate import SHOW, as_design, as_series, check_option, check_weights, preview
+from needlab.errors import ConfigError, DataError, NeedlabError
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -40,12 +43,16 @@ def _positions(mask: np.ndarray, n: int = SHOW) -> str:
 class RuleSegments(Result):
     """Rows assigned to named rule segments.
 
+    ``n_used`` counts the rows given (every row gets a segment, the default when no rule
+    matches), so ``n_excluded`` is 0.
+
     Attributes
     ----------
     table : DataFrame
         One row per segment (the rules in the order given, then the default): ``segment``,
-        ``count`` (rows assigned), ``share`` (count / rows), ``matches`` (rows for which the rule
-        is true, including rows assigned to an earlier rule; 0 for the default).
+        ``count`` (rows assigned), ``share`` (weighted share of the rows; count / rows without
+        weights), ``matches`` (rows for which the rule is true, including rows assigned to an
+        earlier rule; 0 for the default).
     labels : Series
         The segment of each row, aligned to the data's index, as a categorical whose categories
         are the rule names then the default.
@@ -78,17 +85,25 @@ class RuleSegments(Result):
         return {"segments": self.table, "overlaps": self.overlaps}
 
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
-        """Bar chart of segment sizes (:func:`needlab.segment.plot.segment_sizes`)."""
-        from needlab.segment.plot import segment_sizes
+        """Bar chart of segment sizes (:func:`needlab.segment.plot.rule_sizes`): rows per
+        segment, with the rows matching each rule (before first-wins) as an outline."""
+        from needlab.segment.plot import rule_sizes
 
-        return segment_sizes(self.labels, ax=ax, **kwargs)
+        return rule_sizes(self, ax=ax, **kwargs)
 
 
 def _evaluate(data: pd.DataFrame, name: Any, rule: Any) -> np.ndarray:
     """Evaluate one rule to a boolean array of len(data); ConfigError naming the rule otherwise."""
     what = f"rule {name!r}" + (f" ({rule!r})" if isinstance(rule, str) else "")
+    out: Any
+    if isinstance(rule, str):
+        # parsed by the safe grammar of needlab._expr: never evaluated as code
+        try:
+            return evaluate_rule(data, rule, name=name)
+        except NeedlabError as exc:
+            raise type(exc)(f"segment {name!r}: {exc}") from exc
     try:
-        out = data.eval(rule) if isinstance(rule, str) else rule(data)
+        out = rule(data)
     except Exception as exc:  # any failure of user code is reported with the rule's name
         raise ConfigError(
             f"{what} failed: {type(exc).__name__}: {exc}. Check the column names "
@@ -128,42 +143,53 @@ def _evaluate(data: pd.DataFrame, name: Any, rule: Any) -> np.ndarray:
 
 
 def segment_rules(
-    data: pd.DataFrame,
+    data: Any,
     rules: Mapping[Hashable, Rule],
     *,
     default: str = "other",
     overlap: Literal["first", "error"] = "first",
+    weights: Weights = None,
 ) -> RuleSegments:
     """Assign rows to named segments by rules; the first matching rule wins.
 
     Parameters
     ----------
-    data : DataFrame
-        One row per customer (or respondent).
+    data : DataFrame or Survey
+        One row per customer (or respondent). A :class:`~needlab.Survey` gives its codes
+        (``survey.data``), so rules compare codes, e.g. ``"region == 1"``.
     rules : dict
-        Segment name -> rule, in priority order. A rule is a pandas expression string evaluated
-        with :meth:`pandas.DataFrame.eval` (the syntax of :meth:`~pandas.DataFrame.query`, e.g.
-        ``"age < 35 and city_tier == '一线'"``; backquote column names with spaces) or a
-        callable ``f(data)`` returning a boolean mask (array or Series with the data's index).
-        A missing result (``NA``) counts as not matching.
+        Segment name -> rule, in priority order. A rule is a condition string in the small
+        safe grammar of :mod:`needlab._expr` (column names, literals, comparisons, ``in`` /
+        ``.isin``, ``.between``, null checks, ``&`` ``|`` ``~`` / ``and`` ``or`` ``not`` and
+        parentheses, e.g. ``"age < 35 and city_tier == '一线'"``; backquote column names with
+        spaces). Strings are parsed, never evaluated as code, so rules from shared config files
+        are safe. From Python a rule may also be a callable ``f(data)`` returning a boolean mask
+        (array or Series with the data's index). A comparison with a missing value is false, so
+        rows with missing values in a rule's columns fall to later rules or to ``default``: the
+        notes count them.
     default : str, default "other"
         Segment of rows that match no rule.
     overlap : {"first", "error"}
         ``"first"``: a row matching several rules goes to the first of them (counted in
         ``n_overlap`` and the notes). ``"error"``: raise :class:`~needlab.errors.DataError`.
+    weights : column name, array, None or False
+        Case weights for the ``share`` column (counts stay rows). ``None``: the Survey's
+        weight column, unweighted for a DataFrame; ``False``: unweighted.
 
     Returns
     -------
     RuleSegments
         ``labels`` (segment of each row, aligned to ``data.index``) and ``table`` with columns
-        ``segment``, ``count`` (rows assigned), ``share`` (count / rows) and ``matches`` (rows
-        for which the rule is true, before first-wins); ``n_unmatched`` and ``n_overlap``;
+        ``segment``, ``count`` (rows assigned), ``share`` (weighted share, count / rows without
+        weights) and ``matches`` (rows for which the rule is true, before first-wins); ``n_unmatched`` and ``n_overlap``;
         ``overlaps`` (rule x rule counts of rows matching both).
 
     Raises
     ------
     SchemaError
-        ``data`` is not a DataFrame.
+        ``data`` is not a DataFrame or Survey.
+    DataError
+        Invalid weights.
     ConfigError
         Empty ``rules``, a rule that fails (the message names the rule and repeats the original
         error), returns something other than one boolean per row, or a segment name equal to
@@ -181,7 +207,9 @@ def segment_rules(
     >>> res.table[["segment", "count"]].to_dict("list")
     {'segment': ['big spender', 'young', 'other'], 'count': [1, 2, 1]}
     """
-    data = check_frame(data, min_rows=0)
+    design = as_design(data, weights=weights, min_rows=0)
+    data = design.data
+    w = check_weights(data, design.weights) if len(data) else None
     check_option(overlap, ("first", "error"), "overlap")
     if not isinstance(rules, Mapping) or len(rules) == 0:
         raise ConfigError(
@@ -220,11 +248,12 @@ def segment_rules(
         name="segment",
     )
     counts = np.bincount(code, minlength=k + 1)
+    wsum = np.bincount(code, weights=w, minlength=k + 1) if w is not None else counts
     table = pd.DataFrame(
         {
             "segment": pd.array(cats, dtype=object),
             "count": counts.astype(np.int64),
-            "share": counts / n if n else np.zeros(k + 1),
+            "share": wsum / wsum.sum() if n else np.zeros(k + 1),
             "matches": np.append(np.diag(both), 0).astype(np.int64),
         }
     )
@@ -232,6 +261,15 @@ def segment_rules(
     notes = []
     if n_unmatched:
         notes.append(f"{n_unmatched} of {n} rows matched no rule and were labelled {default!r}.")
+        used = [c for r in rules.values() if isinstance(r, str) for c in rule_columns(r)]
+        if used:
+            missing = data[list(dict.fromkeys(used))].isna().any(axis=1).to_numpy() & (code == k)
+            if missing.any():
+                notes.append(
+                    f"{int(missing.sum())} of the rows labelled {default!r} have a missing value "
+                    "in a column the rules use (comparisons with missing values are false); "
+                    'add a rule such as "age is null" to segment them apart.'
+                )
     if n_overlap:
         notes.append(
             f"{n_overlap} rows matched several rules and went to the first one (see .overlaps)."
@@ -244,6 +282,8 @@ def segment_rules(
         overlaps=overlaps,
         default=default,
         notes=tuple(notes),
+        n_used=n,
+        n_excluded=0,
     )
 
 
@@ -265,18 +305,7 @@ def _check_edges(edges: Sequence[float], name: str = "edges") -> np.ndarray:
     return e
 
 
-def _as_series(values: Any, name: str) -> pd.Series:
-    if isinstance(values, pd.Series):
-        return values
-    if isinstance(values, pd.DataFrame):
-        raise ConfigError(
-            f"{name} must be one column (a Series or a list), not a DataFrame; pass df['column']."
-        )
-    return pd.Series(np.asarray(values) if not isinstance(values, (list, tuple)) else values)
-
-
-def _numeric(values: Any, what: str) -> pd.Series:
-    s = _as_series(values, what)
+def _numeric(s: pd.Series, what: str) -> pd.Series:
     col = s.name if s.name is not None else what
     if pd.api.types.is_bool_dtype(s) or not pd.api.types.is_numeric_dtype(s):
         conv = pd.to_numeric(s, errors="coerce")
@@ -298,7 +327,9 @@ def _bands(x: pd.Series, edges: np.ndarray, labels: list[str], what: str) -> pd.
     na = np.isnan(v)
     code = np.where(na, -1, code)
     out = pd.Series(
-        pd.Categorical.from_codes(code, categories=labels, ordered=True), index=x.index, name=x.name
+        pd.Categorical.from_codes(code, categories=pd.Index(labels), ordered=True),
+        index=x.index,
+        name=x.name,
     )
     notes = []
     if na.any():
@@ -312,7 +343,11 @@ def _bands(x: pd.Series, edges: np.ndarray, labels: list[str], what: str) -> pd.
 
 
 def age_bands(
-    ages: Any, edges: Sequence[float] = (18, 25, 35, 45, 55, 65), *, under: str | None = None
+    data: Any,
+    var: Hashable | None = None,
+    *,
+    edges: Sequence[float] = (18, 25, 35, 45, 55, 65),
+    under: str | None = None,
 ) -> pd.Series:
     """Cut ages into readable, ordered bands: ``"18-24"``, ``"25-34"``, ..., ``"65+"``.
 
@@ -322,8 +357,10 @@ def age_bands(
 
     Parameters
     ----------
-    ages : Series or array-like
-        Ages in years; missing values stay missing.
+    data : Series, array-like, DataFrame or Survey
+        Ages in years, or a frame holding them in column *var*; missing values stay missing.
+    var : column name, optional
+        The age column when *data* is a frame.
     edges : sequence of numbers
         Strictly increasing lower bounds of the bands; the last band is open (``"65+"``).
     under : str, optional
@@ -332,11 +369,13 @@ def age_bands(
     Returns
     -------
     Series
-        Ordered categorical, index of ``ages`` kept. ``attrs["n_missing"]`` counts missing ages
+        Ordered categorical, index of the ages kept. ``attrs["n_missing"]`` counts missing ages
         and ``attrs["notes"]`` says how many were missing or under the first edge.
 
     Raises
     ------
+    SchemaError
+        A frame without *var*.
     ConfigError
         Edges not strictly increasing.
     DataError
@@ -348,7 +387,7 @@ def age_bands(
     ['under 18', '18-24', '18-24', '25-34', '55-64', '65+', '65+', nan]
     """
     e = _check_edges(edges)
-    x = _numeric(ages, "ages")
+    x = _numeric(as_series(data, var), "ages")
     neg = (x < 0).to_numpy()
     if neg.any():
         raise DataError(
@@ -368,7 +407,12 @@ def age_bands(
 
 
 def income_bands(
-    values: Any, edges: Sequence[float], *, unit: str = "", under: str | None = None
+    data: Any,
+    var: Hashable | None = None,
+    *,
+    edges: Sequence[float],
+    unit: str = "",
+    under: str | None = None,
 ) -> pd.Series:
     """Cut incomes (or any amount) into readable, ordered bands: ``"10k-20k"`` style labels.
 
@@ -378,8 +422,11 @@ def income_bands(
 
     Parameters
     ----------
-    values : Series or array-like
-        Amounts; missing values stay missing (counted in ``attrs``).
+    data : Series, array-like, DataFrame or Survey
+        Amounts, or a frame holding them in column *var*; missing values stay missing
+        (counted in ``attrs``).
+    var : column name, optional
+        The amount column when *data* is a frame.
     edges : sequence of numbers
         Strictly increasing band bounds.
     unit : str, optional
@@ -394,6 +441,8 @@ def income_bands(
 
     Raises
     ------
+    SchemaError
+        A frame without *var*.
     ConfigError
         Bad edges.
     DataError
@@ -401,11 +450,11 @@ def income_bands(
 
     Examples
     --------
-    >>> income_bands([5000, 10000, 19999, 20000, 55000, None], [10000, 20000, 40000]).tolist()
+    >>> income_bands([5000, 10000, 19999, 20000, 55000, None], edges=[10000, 20000, 40000]).tolist()
     ['under 10k', '10k-20k', '10k-20k', '20k-40k', '40k+', nan]
     """
     e = _check_edges(edges)
-    x = _numeric(values, "values")
+    x = _numeric(as_series(data, var), "values")
 
     def c(v: float) -> str:
         for div, suf in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
@@ -474,7 +523,11 @@ def _tier_key(text: str) -> tuple[float, bool] | None:
 
 
 def city_tier_bands(
-    values: Any, *, lang: Literal["en", "zh"] = "en", mapping: Mapping[str, str] | None = None
+    data: Any,
+    var: Hashable | None = None,
+    *,
+    lang: Lang = "en",
+    mapping: Mapping[str, str] | None = None,
 ) -> pd.Series:
     """Map Chinese or English city tier text to ordered tiers (Tier 1 first).
 
@@ -486,8 +539,12 @@ def city_tier_bands(
 
     Parameters
     ----------
-    values : Series or array-like
-        City tier text; missing values stay missing (counted in ``attrs``).
+    data : Series, array-like, DataFrame or Survey
+        City tier text, or a frame holding it in column *var*; missing values stay missing
+        (counted in ``attrs``).
+    var : column name, optional
+        The city tier column when *data* is a frame. A :class:`~needlab.Survey` gives its
+        answer labels for *var* (the text, not the codes).
     lang : {"en", "zh"}
         Labels of the output tiers: ``"Tier 1"``, ``"New tier 1"``, ... or ``一线``, ``新一线`` ...
     mapping : dict, optional
@@ -501,6 +558,8 @@ def city_tier_bands(
 
     Raises
     ------
+    SchemaError
+        A frame without *var*.
     DataError
         Text that is not a recognised tier (names the values and row positions; add them to
         ``mapping``).
@@ -513,7 +572,11 @@ def city_tier_bands(
     ['一线', '二线']
     """
     check_option(lang, ("en", "zh"), "lang")
-    s = _as_series(values, "values")
+    from needlab.io.read import Survey
+
+    if isinstance(data, Survey) and var is not None:
+        data = as_design(data, labels=True).data
+    s = as_series(data, var)
     name = s.name if s.name is not None else "values"
     na = s.isna().to_numpy()
     uniq = pd.unique(s[~na].astype(str))
@@ -549,13 +612,15 @@ def city_tier_bands(
     code = s.astype(str).map(codes_of).to_numpy(dtype=float, na_value=-1)
     code = np.where(na, -1, code).astype(np.int64)
     out = pd.Series(
-        pd.Categorical.from_codes(code, categories=cats, ordered=True), index=s.index, name=s.name
+        pd.Categorical.from_codes(code, categories=pd.Index(cats), ordered=True),
+        index=s.index,
+        name=s.name,
     )
     notes = []
     if na.any():
         notes.append(f"{int(na.sum())} missing city tier values left missing.")
     folded = sum(1 for lv, b in keys.values() if floor is not None and lv > floor and not b)
-    if folded:
+    if folded and floor is not None:
         notes.append(
             f"tiers below {names[floor]} folded into {below_label.format(names[floor])!r}."
         )

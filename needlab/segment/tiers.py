@@ -8,7 +8,7 @@ customers and counts of upgrades, downgrades and stays.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from needlab._result import Result
-from needlab._validate import check_option, preview
+from needlab._validate import as_design, as_series, check_columns, check_option, preview
 from needlab.errors import ConfigError, DataError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,6 +37,9 @@ def _rows(mask: np.ndarray, n: int = 5) -> str:
 class TierResult(Result):
     """Value tiers of customers.
 
+    ``n_used`` counts the customers (rows given) with a value, ``n_excluded`` those with a
+    missing value (no tier; noted).
+
     Attributes
     ----------
     table : DataFrame
@@ -45,17 +48,14 @@ class TierResult(Result):
     tiers : Series
         Tier of each customer, indexed like the input; an ordered categorical whose categories run
         from the lowest tier to the highest (so ``tiers > "medium"`` selects the high tier).
-    n_missing : int
-        Customers with a missing value (tier missing).
     """
 
     tiers: pd.Series = field(default_factory=pd.Series)
-    n_missing: int = 0
 
     title = "Value tiers"
 
     def summary(self) -> dict[str, Any]:
-        return {"customers": len(self.tiers), "missing value": self.n_missing}
+        return {"tiers": len(self.table), "top tier": str(self.table["tier"].iloc[0])}
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"tiers": self.table}
@@ -68,7 +68,8 @@ class TierResult(Result):
 
 
 def value_tiers(
-    values: pd.Series,
+    data: Any,
+    var: Hashable | None = None,
     *,
     cuts: Sequence[float] = (0.2, 0.3),
     labels: Sequence[str] = ("high", "medium", "low"),
@@ -97,8 +98,11 @@ def value_tiers(
 
     Parameters
     ----------
-    values : Series
-        A value per customer (e.g. total spend), indexed by customer id.
+    data : Series, DataFrame or Survey
+        A value per customer (e.g. total spend), indexed by customer id; or a frame with one
+        row per customer holding the value in column *var*.
+    var : column name, optional
+        The value column when *data* is a frame.
     cuts : sequence of float, default (0.2, 0.3)
         Shares of customers of every tier but the last, from the top; their sum must be < 1.
     labels : sequence of str, default ("high", "medium", "low")
@@ -113,10 +117,13 @@ def value_tiers(
     TierResult
         ``tiers`` (tier per customer) and ``table`` with columns ``tier``, ``count``, ``share``
         (of customers with a value), ``value`` (total), ``value_share``, ``min`` and ``max``
-        (value range in the tier); missing values keep a missing tier and are counted.
+        (value range in the tier); missing values keep a missing tier and are counted in
+        ``n_excluded``.
 
     Raises
     ------
+    SchemaError
+        A frame without *var*, or a 2-d array.
     ConfigError
         Bad cuts, labels, thresholds or ties.
     DataError
@@ -137,11 +144,7 @@ def value_tiers(
     ['high', 'medium', 'medium', 'medium', 'medium', 'low', 'low', 'low', 'low', 'low']
     """
     check_option(ties, ("up", "down", "average"), "ties")
-    if isinstance(values, pd.DataFrame) or not isinstance(values, pd.Series):
-        raise ConfigError(
-            "values must be a Series indexed by customer (e.g. "
-            "df.groupby('customer_id')['amount'].sum())."
-        )
+    values = as_series(data, var)
     name = values.name if values.name is not None else "values"
     labels = [str(x) for x in labels]
     if len(set(labels)) != len(labels) or len(labels) < 2:
@@ -190,7 +193,7 @@ def value_tiers(
     full = np.full(len(v), -1, dtype=np.int64)
     full[~na] = (k - 1) - code  # categories run from the lowest tier to the highest
     tiers = pd.Series(
-        pd.Categorical.from_codes(full, categories=labels[::-1], ordered=True),
+        pd.Categorical.from_codes(full, categories=pd.Index(labels[::-1]), ordered=True),
         index=values.index,
         name="tier",
     )
@@ -223,13 +226,22 @@ def value_tiers(
         ]
         if off:
             notes.append(f"tied values at a cut moved {ties}: " + ", ".join(off) + ".")
-    return TierResult(table, tiers=tiers, n_missing=int(na.sum()), notes=tuple(notes))
+    return TierResult(
+        table,
+        tiers=tiers,
+        notes=tuple(notes),
+        n_used=n,
+        n_excluded=int(na.sum()),
+    )
 
 
 # ---------------------------------------------------------------------------- migration
 @dataclass(frozen=True, repr=False)
 class MigrationResult(Result):
     """Moves of customers between tiers of two periods.
+
+    ``n_used`` counts the customers (rows given) with a tier in at least one period,
+    ``n_excluded`` those with no tier in either (noted).
 
     Attributes
     ----------
@@ -272,16 +284,20 @@ def _order_of(s: pd.Series) -> list[Any] | None:
 
 
 def tier_migration(
-    before: pd.Series, after: pd.Series, *, order: Sequence[Any] | None = None
+    data: Any, before: Hashable, after: Hashable, *, order: Sequence[Any] | None = None
 ) -> MigrationResult:
     """Transition matrix of customer tiers between two periods, with new and lost customers.
 
     Parameters
     ----------
-    before, after : Series
-        Tier per customer, indexed by customer id (e.g. ``value_tiers(...).tiers`` of two years).
-        A customer only in ``after`` is *new*; only in ``before``, *lost*. A missing tier counts
-        as absent from that period (counted in the notes).
+    data : DataFrame or Survey
+        One row per customer with the tier of each period, e.g.
+        ``pd.DataFrame({"y1": value_tiers(s1).tiers, "y2": value_tiers(s2).tiers})`` (aligned
+        on the customer id; a customer absent from a period gets a missing tier).
+    before, after : column name
+        The tier columns of the first and of the second period. A customer with a tier only
+        ``after`` is *new*; only ``before``, *lost*; with neither, excluded (counted in
+        ``n_excluded`` and the notes).
     order : sequence, optional
         Tiers from the **lowest to the highest**. Default: the categories of ``before`` (or
         ``after``) when it is an ordered categorical, as :func:`value_tiers` returns.
@@ -292,36 +308,31 @@ def tier_migration(
         ``table``: counts with rows = tier before (highest first) and ``"new"``, columns = tier
         after (highest first), ``"lost"`` and ``"total"``. ``shares``: the counts over the row
         total. ``counts``: ``upgraded`` (moved to a higher tier), ``downgraded``, ``stayed``,
-        ``new``, ``lost`` and ``customers`` (in either period).
+        ``new``, ``lost`` and ``customers`` (with a tier in either period).
 
     Raises
     ------
+    SchemaError
+        Not a DataFrame, or a column not found.
     ConfigError
-        No order known, conflicting orders, tiers missing from ``order``, or a tier named
-        ``"new"``, ``"lost"`` or ``"total"``.
-    DataError
-        Duplicated customer ids in ``before`` or ``after``.
+        No order known, conflicting orders, tiers missing from ``order``, ``before`` equal to
+        ``after``, or a tier named ``"new"``, ``"lost"`` or ``"total"``.
 
     Examples
     --------
-    >>> b = pd.Series(["high", "low", "medium", "low"], index=["a", "b", "c", "d"])
-    >>> a = pd.Series(["medium", "medium", "medium", "high"], index=["a", "b", "c", "e"])
-    >>> res = tier_migration(b, a, order=["low", "medium", "high"])
+    >>> df = pd.DataFrame({"y1": ["high", "low", "medium", "low", None],
+    ...                    "y2": ["medium", "medium", "medium", None, "high"]})
+    >>> res = tier_migration(df, "y1", "y2", order=["low", "medium", "high"])
     >>> res.counts
     {'upgraded': 1, 'downgraded': 1, 'stayed': 1, 'new': 1, 'lost': 1, 'customers': 5}
     """
-    for s, nm in ((before, "before"), (after, "after")):
-        if not isinstance(s, pd.Series):
-            raise ConfigError(f"{nm} must be a Series of tiers indexed by customer id.")
-        if not s.index.is_unique:
-            dup = s.index.duplicated(keep=False)
-            raise DataError(
-                f"{nm} has {int(s.index[dup].nunique())} duplicated customer ids: "
-                f"{preview(s.index[dup])} at rows {_rows(dup)}; give one tier per "
-                "customer."
-            )
+    frame = as_design(data).data
+    check_columns(frame, [before, after], what="tier column")
+    if before == after:
+        raise ConfigError(f"before and after are the same column {before!r}; name two periods.")
+    sb, sa = frame[before], frame[after]
     if order is None:
-        ob, oa = _order_of(before), _order_of(after)
+        ob, oa = _order_of(sb), _order_of(sa)
         if ob is not None and oa is not None and ob != oa:
             raise ConfigError(
                 f"before and after have different tier orders ({ob} vs {oa}); "
@@ -344,29 +355,29 @@ def tier_migration(
         )
     notes = []
     rank: dict[Any, int] = {t: i for i, t in enumerate(order)}
+    neither = (sb.isna() & sa.isna()).to_numpy()
+    if neither.any():
+        notes.append(
+            f"{int(neither.sum())} customers with no tier in {before!r} nor {after!r} excluded."
+        )
     parts = []
-    for s, nm in ((before, "before"), (after, "after")):
+    for s, nm in ((sb, before), (sa, after)):
         na = s.isna().to_numpy()
-        if na.any():
-            notes.append(
-                f"{int(na.sum())} customers with a missing tier in {nm} treated as "
-                f"absent from {nm}."
-            )
-        s = s[~na]
-        obj = s.astype(object)
+        obj = s[~na].astype(object)
         unknown = ~obj.isin(order).to_numpy()
         if unknown.any():
             raise ConfigError(
-                f"{nm} has tiers not in order {order!r}: {preview(obj[unknown])}; "
+                f"{nm!r} has tiers not in order {order!r}: {preview(obj[unknown])}; "
                 "add them to order=."
             )
         parts.append(obj.map(rank).astype(np.int64))
-    rb, ra = parts
-    ids = rb.index.union(ra.index, sort=False)
     k = len(order)
-    # state k means absent (new row / lost column)
-    b = rb.reindex(ids).fillna(k).to_numpy(dtype=np.int64)
-    a = ra.reindex(ids).fillna(k).to_numpy(dtype=np.int64)
+    # state k means absent (new row / lost column); rows with neither tier are dropped
+    b_all = np.full(len(frame), k, dtype=np.int64)
+    a_all = np.full(len(frame), k, dtype=np.int64)
+    b_all[sb.notna().to_numpy()] = parts[0].to_numpy()
+    a_all[sa.notna().to_numpy()] = parts[1].to_numpy()
+    b, a = b_all[~neither], a_all[~neither]
     mat = np.bincount(b * (k + 1) + a, minlength=(k + 1) ** 2).reshape(k + 1, k + 1)
     both = (b < k) & (a < k)
     counts = {
@@ -375,7 +386,7 @@ def tier_migration(
         "stayed": int((both & (a == b)).sum()),
         "new": int(((b == k) & (a < k)).sum()),
         "lost": int(((b < k) & (a == k)).sum()),
-        "customers": len(ids),
+        "customers": len(b),
     }
     # display highest tier first
     idx = [*range(k - 1, -1, -1), k]
@@ -388,6 +399,16 @@ def tier_migration(
     )
     totals = show.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        shares = table / np.where(totals > 0, totals, np.nan)[:, None]
+        shares = table.div(
+            pd.Series(np.where(totals > 0, totals, np.nan), index=table.index), axis=0
+        )
     table["total"] = totals
-    return MigrationResult(table, shares=shares, counts=counts, order=order, notes=tuple(notes))
+    return MigrationResult(
+        table,
+        shares=shares,
+        counts=counts,
+        order=order,
+        notes=tuple(notes),
+        n_used=len(b),
+        n_excluded=int(neither.sum()),
+    )

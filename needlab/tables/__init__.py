@@ -2,21 +2,14 @@
 column means, NPS / CSAT / top-box scores and raking weights."""
 
 from needlab.tables.banner import BannerResult, banner
+from needlab.tables.compare import ComparisonResult, compare_csat, compare_nps
 from needlab.tables.crosstab import CrosstabResult, crosstab
+from needlab.tables.csat import CSATResult, csat
 from needlab.tables.freq import FreqResult, freq
 from needlab.tables.means import MeansResult, compare_means
 from needlab.tables.multi import Multi, multi
-from needlab.tables.scores import (
-    ComparisonResult,
-    CSATResult,
-    NPSResult,
-    TopBoxResult,
-    compare_csat,
-    compare_nps,
-    csat,
-    nps,
-    top_box,
-)
+from needlab.tables.nps import NPSResult, nps
+from needlab.tables.top_box import TopBoxResult, top_box
 from needlab.tables.weighting import RakeResult, rake
 
 __all__ = [

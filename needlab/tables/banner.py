@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from needlab._i18n import TABLE_LABELS
 from needlab._result import Result
-from needlab._validate import check_alpha, check_columns, check_frame, check_option, check_weights
+from needlab._types import Lang, Weights
+from needlab._validate import as_design, check_alpha, check_columns, check_option, check_weights
 from needlab.errors import ConfigError
-from needlab.tables.crosstab import LABELS, crosstab
+from needlab.tables.crosstab import crosstab
 from needlab.tables.means import compare_means, score_values
 from needlab.tables.multi import Multi, indicators
 
@@ -28,6 +30,16 @@ def _as_list(v: Any) -> list:
     if isinstance(v, (str, Multi)) or not isinstance(v, Sequence):
         return [v]
     return list(v)
+
+
+def _mean_frame(data: pd.DataFrame, codes: pd.DataFrame | None, q: Hashable) -> pd.DataFrame:
+    """*data* with question *q* as codes (a Survey's mean rows score its codes, not 1..k,
+    unless ``scores=`` maps its labels)."""
+    if codes is None or q not in codes.columns:
+        return data
+    out = data.copy()
+    out[q] = codes[q]
+    return out
 
 
 @dataclass(frozen=True, repr=False)
@@ -48,6 +60,9 @@ class BannerResult(Result):
         :class:`~needlab.tables.means.MeansResult`.
     bases : DataFrame
         Per question: unweighted and weighted base of each column.
+    n_used, n_excluded : int
+        Respondents who answered at least one row question with a positive weight, and the
+        others (the reasons are in ``notes``).
     """
 
     pvalues: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -107,8 +122,10 @@ class BannerResult(Result):
             t["value"].map(lambda v: f"{v:.2f}" if pd.notna(v) else ""),
             t["value"].map(lambda v: f"{v:.{d}f}" if pd.notna(v) else ""),
         )
-        cell = pd.Series(num, index=t.index).str.cat(t["sig"], sep=" ").str.strip()
-        head = t["column"].astype(str) + np.where(t["letter"] != "", " (" + t["letter"] + ")", "")
+        cell = pd.Series(num, index=t.index, dtype=str).str.cat(t["sig"], sep=" ").str.strip()
+        head: pd.Series = t["column"].astype(str) + np.where(
+            t["letter"] != "", " (" + t["letter"] + ")", ""
+        )
         frame = pd.DataFrame(
             {
                 "question": t["question"],
@@ -120,7 +137,7 @@ class BannerResult(Result):
         )
         q_order = list(dict.fromkeys(t["question"]))
         row_order = list(dict.fromkeys(zip(t["question"], t["row"], strict=True)))
-        col_order = list(dict.fromkeys(zip(t["banner"], head, strict=True)))
+        col_order: list[tuple[Any, str]] = list(dict.fromkeys(zip(t["banner"], head, strict=True)))
         wide = frame.pivot_table(
             index=["question", "row"],
             columns=["banner", "head"],
@@ -132,7 +149,7 @@ class BannerResult(Result):
             index=pd.MultiIndex.from_tuples(row_order, names=["question", "row"]),
             columns=pd.MultiIndex.from_tuples(col_order, names=["banner", ""]),
         )
-        base_label = LABELS[self.lang]["base_u"]
+        base_label = TABLE_LABELS[self.lang]["base_u"]
         blocks = []
         for q in q_order:
             block = wide.loc[[q]]
@@ -149,15 +166,15 @@ class BannerResult(Result):
         return out
 
     def _mean_label(self) -> str:
-        return "均值" if self.lang == "zh" else "Mean"
+        return TABLE_LABELS[self.lang]["mean"]
 
 
 def banner(
-    data: pd.DataFrame,
+    data: Any,
     rows: Sequence[Hashable],
     cols: Sequence[Hashable],
     *,
-    weights: Hashable | np.ndarray | None = None,
+    weights: Weights = None,
     means: Sequence[Hashable] = (),
     scores: Mapping[Hashable, Mapping[Any, float]] | None = None,
     nets: Mapping[Hashable, Mapping[str, Sequence[Any]]] | None = None,
@@ -167,7 +184,7 @@ def banner(
     alpha2: float | None = None,
     adjust: Literal["bonferroni", "bh"] | None = None,
     decimals: int = 0,
-    lang: Literal["en", "zh"] = "en",
+    lang: Lang = "en",
 ) -> BannerResult:
     """Tabulate many row questions against a banner of column variables plus Total.
 
@@ -180,14 +197,18 @@ def banner(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame or Survey
+        One row per respondent. A :class:`~needlab.Survey` shows its answer labels, scores
+        its mean rows by their codes and is weighted by its codebook's weight column.
     rows : list of str or Multi
         Row questions (categorical, multi-response via :func:`~needlab.tables.multi.multi`,
         or numeric when listed in ``means``).
     cols : list of str or Multi
         Banner (column) variables; a multi-response banner variable has overlapping columns,
         tested with the overlap correction.
-    weights : str or array, optional
+    weights : str, array or False, optional
+        Survey weights; on a Survey None takes the codebook's weight column and False is
+        unweighted.
     means : list of str
         Row questions shown as a mean row instead of category percentages; a question may be
         in both ``rows`` (categories) and ``means`` (its mean row is added below). Numeric
@@ -207,7 +228,8 @@ def banner(
     Returns
     -------
     BannerResult
-        ``.display()`` is the report layout; ``.table`` the tidy cells.
+        ``.display()`` is the report layout; ``.table`` the tidy cells. ``n_used`` counts the
+        respondents who answered at least one row question with a positive weight.
 
     Raises
     ------
@@ -227,7 +249,9 @@ def banner(
     >>> list(res.display().columns.get_level_values(1))
     ['Total', 'f (A)', 'm (B)', 'N (C)', 'S (D)']
     """
-    data = check_frame(data)
+    design = as_design(data, weights=weights, labels=True)
+    codes = as_design(data, weights=False).data if design.codebook is not None else None
+    data = design.data
     rows, cols, means = (_as_list(v) for v in (rows, cols, means))
     if not rows and not means:
         raise ConfigError("banner() needs at least one row question in rows= or means=.")
@@ -241,10 +265,11 @@ def banner(
     check_columns(data, [v for v in rows + cols + means if not isinstance(v, Multi)])
     if any(isinstance(m, Multi) for m in means):
         raise ConfigError("a multi-response question has no mean; list it in rows instead.")
-    w = check_weights(data, weights)
+    w = check_weights(data, design.weights)
     w_arr = np.ones(len(data)) if w is None else w
-    total_label = LABELS[lang]["total"]
-    mean_label = "均值" if lang == "zh" else "Mean"
+    total_label = TABLE_LABELS[lang]["total"]
+    mean_label = TABLE_LABELS[lang]["mean"]
+    answered = np.zeros(len(data), dtype=bool)
     nets = dict(nets or {})
     scores = dict(scores or {})
     questions = list(dict.fromkeys(rows + means))
@@ -254,6 +279,7 @@ def banner(
         if q in rows:
             # Total column: everyone who answered q.
             ind, ok, levels = indicators(data, q)
+            answered |= ok
             cw = w_arr[ok] @ ind[ok]
             cu = ind[ok].sum(axis=0)
             names, tw, tu = list(levels), list(cw), list(cu)
@@ -294,7 +320,7 @@ def banner(
                     data,
                     q,
                     g,
-                    weights=weights,
+                    weights=w,
                     test=test,
                     method=method,
                     alpha=alpha,
@@ -336,10 +362,10 @@ def banner(
                 n_cols = len(res.column_letters)
             if q in means:
                 m = compare_means(
-                    data,
+                    _mean_frame(data, None if q in scores else codes, q),
                     q,
                     g,
-                    weights=weights,
+                    weights=w,
                     scores=scores.get(q),
                     test="welch" if test is not None else None,
                     alpha=alpha,
@@ -380,9 +406,12 @@ def banner(
                 n_cols = len(t)
             offset += n_cols
         if q in means:
-            x, how = score_values(data, q, scores.get(q))
+            x, how = score_values(
+                _mean_frame(data, None if q in scores else codes, q), q, scores.get(q)
+            )
             notes += [f"{q}: {n}" for n in how]
             ok = np.isfinite(x)
+            answered |= ok
             cells.append(
                 pd.DataFrame(
                     {
@@ -414,8 +443,17 @@ def banner(
     table = table.sort_values(["_b"], kind="stable").drop(columns="_b")
     table["_q"] = table["question"].map({qname[q]: i for i, q in enumerate(questions)})
     table = table.sort_values("_q", kind="stable").drop(columns="_q").reset_index(drop=True)
+    none = int(len(data) - np.count_nonzero(answered))
+    if none:
+        notes.append(f"{none} of {len(data)} rows answer none of the row questions (excluded).")
+    zero = int(np.count_nonzero(answered & (w_arr <= 0)))
+    if zero:
+        notes.append(f"{zero} rows have weight 0: they count for nothing (excluded from n_used).")
+    n_used = int(np.count_nonzero(answered & (w_arr > 0)))
     return BannerResult(
         table,
+        n_used=n_used,
+        n_excluded=len(data) - n_used,
         pvalues=pd.concat(tests, ignore_index=True) if tests else pd.DataFrame(),
         bases=pd.DataFrame(bases),
         decimals=decimals,

@@ -6,7 +6,6 @@ every row is computed at once on (rows x columns x columns) arrays.
 
 from __future__ import annotations
 
-import string
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,51 +14,27 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from needlab._i18n import TABLE_LABELS
 from needlab._result import Result
 from needlab._stats import codes_of
+from needlab._types import Lang, Weights
 from needlab._validate import (
+    as_design,
     check_alpha,
     check_columns,
-    check_frame,
     check_option,
     check_weights,
     preview,
 )
 from needlab.errors import ConfigError, DataError
 from needlab.tables.coltests import adjust_pvalues, letters_for, proportion_test
+from needlab.tables.letters import column_letters
 from needlab.tables.multi import Multi, indicators, overlap_test
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-__all__ = ["CrosstabResult", "column_letters", "crosstab", "rao_scott"]
-
-LABELS = {
-    "en": {
-        "total": "Total",
-        "base_u": "Base (unweighted)",
-        "base_w": "Base (weighted)",
-        "base_e": "Base (effective)",
-    },
-    "zh": {
-        "total": "合计",
-        "base_u": "基数（未加权）",
-        "base_w": "基数（加权）",
-        "base_e": "基数（有效）",
-    },
-}
-
-
-def column_letters(k: int, start: int = 0) -> list[str]:
-    """Column letters A..Z, then AA, AB, ... (SPSS style), starting at position ``start``.
-
-    Examples
-    --------
-    >>> column_letters(3), column_letters(2, start=26)
-    (['A', 'B', 'C'], ['AA', 'AB'])
-    """
-    abc = string.ascii_uppercase
-    return [abc[i] if i < 26 else abc[i // 26 - 1] + abc[i % 26] for i in range(start, start + k)]
+__all__ = ["CrosstabResult", "crosstab", "rao_scott"]
 
 
 @dataclass(frozen=True, repr=False)
@@ -145,7 +120,7 @@ class CrosstabResult(Result):
 
         Column headers carry the letters, e.g. ``"North (A)"``; a cell reads ``"45 B"``.
         """
-        lab = LABELS[self.lang]
+        lab = TABLE_LABELS[self.lang]
         pct = self.percent.round(decimals)
         txt = pct.map(lambda v: "" if pd.isna(v) else f"{v:.{decimals}f}")
         for c in self.column_letters:
@@ -190,11 +165,11 @@ class CrosstabResult(Result):
 
 
 def crosstab(
-    data: pd.DataFrame,
+    data: Any,
     row: Hashable,
     col: Hashable,
     *,
-    weights: Hashable | np.ndarray | None = None,
+    weights: Weights = None,
     percent: Literal["col", "row", "total"] = "col",
     test: Literal["column_proportions"] | None = "column_proportions",
     method: Literal["pooled_z", "dimensions", "unpooled_z"] = "pooled_z",
@@ -203,22 +178,25 @@ def crosstab(
     adjust: Literal["bonferroni", "bh"] | None = None,
     total: bool = True,
     nets: Mapping[str, Sequence[Any]] | None = None,
-    lang: Literal["en", "zh"] = "en",
+    lang: Lang = "en",
     first_letter: int = 0,
 ) -> CrosstabResult:
     """Cross-tabulate two categorical columns with column-proportion tests and letters.
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame or Survey
+        One row per respondent. A :class:`~needlab.Survey` shows its answer labels (the
+        codebook's labelled categories) and is weighted by its codebook's weight column.
     row, col : str or Multi
         The row and column variables. A pandas Categorical keeps its order (unused categories
         stay as empty rows or columns, reported as not testable); other columns are sorted.
         A multi-response question (:func:`needlab.tables.multi.multi`) gives percentages of
         respondents; when the *column* variable is multi-response, its columns overlap and
         are compared with :func:`~needlab.tables.multi.overlap_test` instead of ``method``.
-    weights : str or array, optional
+    weights : str, array or False, optional
         Survey weights. Tests then use Kish effective bases e = (sum w)^2 / sum w^2 per column.
+        On a Survey, None takes the codebook's weight column and False is unweighted.
     percent : {"col", "row", "total"}
         Which percentages to show. Significance letters always compare column proportions.
     test : {"column_proportions", None}, default "column_proportions"
@@ -248,7 +226,9 @@ def crosstab(
     Returns
     -------
     CrosstabResult
-        See :class:`CrosstabResult` for every table. Overall tests in ``.chi2``: without
+        See :class:`CrosstabResult` for every table. ``n_used`` counts the respondents who
+        answer both variables with a positive weight; ``n_excluded`` the others (missing
+        answers, weight 0), each reason in ``.notes``. Overall tests in ``.chi2``: without
         weights Pearson's chi-square and the likelihood-ratio G test; with weights the
         Rao-Scott second-order corrected F test (:func:`rao_scott`).
 
@@ -291,7 +271,8 @@ def crosstab(
     >>> round(float(res.pvalues.loc[0, "p_value"]), 4)
     0.0047
     """
-    data = check_frame(data)
+    design = as_design(data, weights=weights, labels=True)
+    data = design.data
     check_columns(data, [v for v in (row, col) if not isinstance(v, Multi)])
     check_option(percent, ("col", "row", "total"), "percent")
     check_option(test, ("column_proportions", None), "test")
@@ -304,7 +285,7 @@ def crosstab(
             f"alpha2 ({alpha2}) must be larger than alpha ({alpha}): it marks the "
             "weaker, lower-case level."
         )
-    w = check_weights(data, weights)
+    w = check_weights(data, design.weights)
     weighted = w is not None
     w = np.ones(len(data)) if w is None else w
 
@@ -320,8 +301,9 @@ def crosstab(
         yc, vc, clev = indicators(data, col)
         missing_r, missing_c = int((~vr).sum()), int((~vc).sum())
     else:
-        rc, rlev = codes_of(data[row], row)
-        cc, clev = codes_of(data[col], col)
+        rc, rcats = codes_of(data[row], row)
+        cc, ccats = codes_of(data[col], col)
+        rlev, clev = list(rcats), list(ccats)
         vr, vc = rc >= 0, cc >= 0
         missing_r, missing_c = (
             len(vr) - int(np.count_nonzero(vr)),
@@ -341,6 +323,13 @@ def crosstab(
             f"{n_out} of {len(data)} rows excluded: {missing_r} missing "
             f"{str(row)!r}, {missing_c} missing {str(col)!r}."
         )
+    zero = int(np.count_nonzero(valid & (w <= 0)))
+    if zero:
+        notes.append(
+            f"{zero} rows answering both have weight 0: they count for nothing and are "
+            "excluded from n_used (they stay in the unweighted bases)."
+        )
+    n_used = int(np.count_nonzero(valid & (w > 0)))
     all_valid = n_out == 0
     wv = w if all_valid else w[valid]
     if not valid.any() or wv.sum() <= 0:
@@ -359,7 +348,7 @@ def crosstab(
         yr, yc = yr[valid], yc[valid]
         wcount = (yr * wv[:, None]).T @ yc
         ucount = yr.T @ yc
-        w2cell = None
+        w2cell: np.ndarray = np.zeros((n_r, n_c))  # unused: no overall test for multi-response
         col_w, col_w2, col_n = wv @ yc, (wv * wv) @ yc, yc.sum(axis=0)
         row_tot_w, row_tot_u = wv @ yr, yr.sum(axis=0)
     else:
@@ -408,7 +397,7 @@ def crosstab(
         prop = wx / col_w  # column proportions, rows x columns
     letters = column_letters(n_c, first_letter)
     col_labels = list(clev)
-    lab = LABELS[lang]
+    lab = TABLE_LABELS[lang]
 
     t_prop = row_tot_w / tot_w
     if test is None:
@@ -547,6 +536,8 @@ def crosstab(
         percent_by=percent,
         alpha=alpha,
         lang=lang,
+        n_used=n_used,
+        n_excluded=len(data) - n_used,
         notes=tuple(notes),
     )
 

@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from needlab._i18n import TABLE_LABELS
 from needlab.errors import ConfigError
-from needlab.io.export import _sheet_name, _xlsx_path, neutralise, write_sheets
-from needlab.tables.crosstab import LABELS
+from needlab.io.export import neutralise, write_sheets, xlsx_path
+from needlab.io.export import sheet_name as unique_sheet_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from openpyxl.worksheet.worksheet import Worksheet
@@ -103,7 +104,7 @@ def write_banner_excel(
     from needlab.tables.banner import BannerResult
     from needlab.tables.crosstab import CrosstabResult
 
-    path = _xlsx_path(path)
+    path = xlsx_path(path)
     if isinstance(result, BannerResult):
         shown, default = result.display(), "banner"
     elif isinstance(result, CrosstabResult):
@@ -115,7 +116,7 @@ def write_banner_excel(
         )
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         used: set[str] = set()
-        ws = writer.book.create_sheet(_sheet_name(sheet_name or default, used))
+        ws = writer.book.create_sheet(unique_sheet_name(sheet_name or default, used))
         _fill(ws, result, shown)
         if others:
             write_sheets(writer, others, used=used)
@@ -154,7 +155,7 @@ def _fill(ws: Worksheet, result: Any, shown: pd.DataFrame) -> None:
     bold, italic = Font(bold=True), Font(italic=True)
     right = Alignment(horizontal="right")
     lang = getattr(result, "lang", "en")
-    lab = LABELS.get(lang, LABELS["en"])
+    lab = TABLE_LABELS.get(lang, TABLE_LABELS["en"])
     base_labels = {lab["base_u"], lab["base_w"], lab["base_e"]}
     widths: dict[int, int] = {}
 
@@ -244,6 +245,6 @@ def _fill(ws: Worksheet, result: Any, shown: pd.DataFrame) -> None:
         put(r, 1, note, Font(italic=True, size=9), fit=False)
         r += 1
 
-    for c, w in widths.items():
-        ws.column_dimensions[get_column_letter(c)].width = min(60, max(8, w + 2))
+    for col_i, width in widths.items():
+        ws.column_dimensions[get_column_letter(col_i)].width = min(60, max(8, width + 2))
     ws.freeze_panes = ws.cell(row=body, column=n_idx + 1)

@@ -5,13 +5,14 @@ Counting is one weighted :func:`numpy.bincount` over the factorized codes of the
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from needlab._i18n import TABLE_LABELS
 from needlab._result import Result
 from needlab._stats import (
     codes_of,
@@ -21,18 +22,17 @@ from needlab._stats import (
     wilson_interval,
     z_value,
 )
-from needlab._validate import check_columns, check_frame, check_option, check_weights
+from needlab._types import Lang, Weights
+from needlab._validate import as_design, check_columns, check_option, check_weights
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-__all__ = ["MISSING_LABEL", "MISSING_LABELS", "FreqResult", "freq"]
+__all__ = ["MISSING_LABEL", "FreqResult", "freq"]
 
-MISSING_LABEL = "(missing)"
-"""The ``value`` shown on the row of missing answers (``lang="en"``)."""
-
-MISSING_LABELS = {"en": MISSING_LABEL, "zh": "缺失"}
-"""The missing-row label by ``lang``."""
+MISSING_LABEL = TABLE_LABELS["en"]["missing"]
+"""The ``value`` shown on the row of missing answers (``lang="en"``; ``"缺失"`` with
+``lang="zh"``)."""
 
 TITLES = {"en": "Frequencies", "zh": "频数表"}
 
@@ -45,18 +45,16 @@ class FreqResult(Result):
     ----------
     table : DataFrame
         One row per value (and a final missing row); columns described in :func:`freq`.
-    column : hashable
+    var : hashable
         The analysed column.
-    n : int
-        Rows in the data.
-    n_valid : int
-        Rows with an answer.
-    n_missing : int
-        Rows without an answer.
+    n_used, n_excluded : int
+        Respondents with an answer and a positive weight (the base of the valid
+        percentages), and the others (no answer, weight 0; reasons in ``notes``). Rows
+        without an answer are still shown on the missing row unless ``dropna=True``.
     weighted_n : float
-        Sum of the weights over all rows (equals ``n`` without weights).
+        Sum of the weights over all rows (the number of rows without weights).
     n_eff : float
-        Kish effective base of the valid rows (equals ``n_valid`` without weights).
+        Kish effective base of the valid rows (the number of valid rows without weights).
     ci : float or None
         Confidence level of the intervals.
     weighted : bool
@@ -65,10 +63,7 @@ class FreqResult(Result):
         Language of the labels and the title.
     """
 
-    column: Hashable = None
-    n: int = 0
-    n_valid: int = 0
-    n_missing: int = 0
+    var: Hashable = None
     weighted_n: float = 0.0
     n_eff: float = 0.0
     ci: float | None = 0.95
@@ -80,12 +75,7 @@ class FreqResult(Result):
         return TITLES.get(self.lang, TITLES["en"])
 
     def summary(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "column": self.column,
-            "n": self.n,
-            "valid": self.n_valid,
-            "missing": self.n_missing,
-        }
+        out: dict[str, Any] = {"var": self.var}
         if self.weighted:
             out["weighted n"] = self.weighted_n
             out["effective base (valid)"] = self.n_eff
@@ -102,27 +92,29 @@ class FreqResult(Result):
 
 
 def freq(
-    data: pd.DataFrame,
-    col: Hashable,
+    data: Any,
+    var: Hashable,
     *,
-    weights: Hashable | Sequence[float] | np.ndarray | None = None,
+    weights: Weights = None,
     dropna: bool = False,
     ci: float | None = 0.95,
     sort: Literal["value", "count"] | None = None,
     labels: Mapping[Any, str] | None = None,
-    lang: Literal["en", "zh"] = "en",
+    lang: Lang = "en",
 ) -> FreqResult:
     """Frequency table of one column, weighted or not, with Wilson intervals.
 
     Parameters
     ----------
-    data : DataFrame
-        One row per respondent.
-    col : hashable
+    data : DataFrame or Survey
+        One row per respondent. A :class:`~needlab.Survey` shows its answer labels (in the
+        codebook's order) and is weighted by its codebook's weight column.
+    var : hashable
         The column to count.
-    weights : column name or array, optional
+    weights : column name, array or False, optional
         Respondent weights (finite, non-negative, positive total). Without weights every row
-        counts 1.
+        counts 1. On a Survey None takes the codebook's weight column and False is
+        unweighted.
     dropna : bool, default False
         When False, missing answers get a final row and ``percent`` is of all rows. When True,
         the missing row is left out and ``percent`` is of the valid rows only (the number
@@ -162,13 +154,13 @@ def freq(
           computed on the Kish effective base of the valid rows
           ``n_eff = (sum w)^2 / sum w^2`` (NaN on the missing row).
 
-        Percentages in each column sum to 100. Attributes ``n``, ``n_valid``,
-        ``n_missing``, ``weighted_n`` and ``n_eff`` hold the bases.
+        Percentages in each column sum to 100. Attributes ``n_used`` (valid rows with a
+        positive weight), ``n_excluded``, ``weighted_n`` and ``n_eff`` hold the bases.
 
     Raises
     ------
     SchemaError
-        ``data`` is not a DataFrame or ``col`` is not one of its columns.
+        ``data`` is not a DataFrame or Survey, or ``var`` is not one of its columns.
     DataError
         Invalid weights, or a column that mixes value types that cannot be ordered.
     ConfigError
@@ -193,18 +185,19 @@ def freq(
     >>> r.table["count"].tolist(), round(r.n_eff, 3)
     ([1.0, 3.0, 1.0], 3.571)
     """
-    check_frame(data)
-    check_columns(data, col)
+    design = as_design(data, weights=weights, labels=True)
+    data = design.data
+    check_columns(data, var)
     check_option(sort, (None, "value", "count"), "sort")
     check_option(lang, ("en", "zh"), "lang")
-    missing_label = MISSING_LABELS[lang]
+    missing_label = TABLE_LABELS[lang]["missing"]
     if ci is not None:
         z_value(ci)  # validates ci
     n = len(data)
-    w_in = check_weights(data, weights)
+    w_in = check_weights(data, design.weights)
     w = np.ones(n) if w_in is None else w_in
-    s = data[col]
-    codes, cats = codes_of(s, col, keep_unused=True, allow_mixed=True)
+    s = data[var]
+    codes, cats = codes_of(s, var, keep_unused=True, allow_mixed=True)
     k = len(cats)
     valid = codes >= 0
     n_counts = grouped_sum(codes, k).astype(np.int64)
@@ -264,20 +257,24 @@ def freq(
     if n_missing:
         how = "excluded from the table" if dropna else "shown on the last row"
         notes.append(
-            f"{n_missing} of {n} rows have no answer in {col!r} ({how}); valid "
+            f"{n_missing} of {n} rows have no answer in {var!r} ({how}); valid "
             f"percentages and intervals use the {n - n_missing} valid rows."
         )
-    mixed = mixed_types_note(s, col)
+    mixed = mixed_types_note(s, var)
     if mixed:
         notes.append(mixed)
-    if w_in is not None and (w_in == 0).any():
-        notes.append(f"{int((w_in == 0).sum())} rows have weight 0 and count for nothing.")
+    zero = int(np.count_nonzero(valid & (w <= 0)))
+    if zero:
+        notes.append(
+            f"{zero} rows with an answer have weight 0 and count for nothing (excluded "
+            "from n_used)."
+        )
+    n_used = n - n_missing - zero
     return FreqResult(
         out,
-        column=col,
-        n=n,
-        n_valid=n - n_missing,
-        n_missing=n_missing,
+        var=var,
+        n_used=n_used,
+        n_excluded=n - n_used,
         weighted_n=w_all,
         n_eff=n_eff,
         ci=ci,

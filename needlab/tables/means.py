@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from needlab._i18n import TABLE_LABELS
 from needlab._result import Result
 from needlab._stats import codes_of
+from needlab._types import Lang, Weights
 from needlab._validate import (
+    as_design,
     check_alpha,
     check_columns,
-    check_frame,
     check_numeric,
     check_option,
     check_weights,
@@ -22,7 +24,8 @@ from needlab._validate import (
 )
 from needlab.errors import ConfigError, DataError
 from needlab.tables.coltests import adjust_pvalues, letters_for, mean_test
-from needlab.tables.crosstab import LABELS, column_letters
+from needlab.tables.design import with_labels
+from needlab.tables.letters import column_letters
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -48,12 +51,12 @@ class MeansResult(Result):
     """
 
     pvalues: pd.DataFrame = field(default_factory=pd.DataFrame)
-    value: Hashable = None
+    var: Hashable = None
     col: Hashable = None
 
     @property
     def title(self) -> str:  # type: ignore[override]
-        return f"Mean of {self.value} by {self.col}"
+        return f"Mean of {self.var} by {self.col}"
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"means": self.table, "tests": self.pvalues}
@@ -114,7 +117,7 @@ def _welch_df(se_a: np.ndarray, se_b: np.ndarray, e_a: np.ndarray, e_b: np.ndarr
 
 
 def score_values(
-    data: pd.DataFrame, value: Hashable, scores: Mapping[Any, float] | None = None
+    data: pd.DataFrame, var: Hashable, scores: Mapping[Any, float] | None = None
 ) -> tuple[np.ndarray, list[str]]:
     """The numbers whose mean a mean row shows, and a note on how they were scored.
 
@@ -147,38 +150,38 @@ def score_values(
     >>> score_values(pd.DataFrame({"q": s}), "q")[0].tolist()
     [1.0, 3.0, 2.0]
     """
-    s = data[value]
+    s = data[var]
     if scores is not None:
         if not isinstance(scores, Mapping) or not scores:
             raise ConfigError(
-                f"scores for {value!r} must be a non-empty mapping "
+                f"scores for {var!r} must be a non-empty mapping "
                 f"{{answer: number}}, got {scores!r}."
             )
         try:
             num = {k: float(v) for k, v in scores.items()}
         except (TypeError, ValueError) as exc:
             raise ConfigError(
-                f"scores for {value!r} must map answers to numbers; got {preview(scores.values())}."
+                f"scores for {var!r} must map answers to numbers; got {preview(scores.values())}."
             ) from exc
         if not all(np.isfinite(list(num.values()))):
-            raise ConfigError(f"scores for {value!r} must be finite numbers.")
+            raise ConfigError(f"scores for {var!r} must be finite numbers.")
         mapped = s.astype(object).map(num)
         bad = (s.notna() & mapped.isna()).to_numpy()
         if bad.any():
             raise DataError(
-                f"column {value!r} has {int(bad.sum())} answers without a score: "
+                f"column {var!r} has {int(bad.sum())} answers without a score: "
                 f"{preview(s[bad].astype(object))} at rows {preview(np.flatnonzero(bad).tolist())}; "
                 f"add them to scores= (given for {preview(list(num), 8)}) or set them missing."
             )
         shown = ", ".join(f"{k}={v:g}" for k, v in list(num.items())[:6])
-        return mapped.to_numpy(dtype=float), [f"mean of {value!r} scored {shown}."]
+        return mapped.to_numpy(dtype=float), [f"mean of {var!r} scored {shown}."]
     if isinstance(s.dtype, pd.CategoricalDtype):
         cats = s.cat.categories
         if pd.api.types.is_numeric_dtype(cats.dtype):
             return s.astype(float).to_numpy(), []
         if not s.cat.ordered:
             raise DataError(
-                f"column {value!r} is an unordered categorical ({preview(list(cats))}); a mean "
+                f"column {var!r} is an unordered categorical ({preview(list(cats))}); a mean "
                 "needs numbers. Pass scores={answer: number}, or make it an ordered "
                 "categorical to score its categories 1..k in order."
             )
@@ -186,25 +189,25 @@ def score_values(
         x = np.where(codes >= 0, codes + 1.0, np.nan)
         k = len(cats)
         return x, [
-            f"mean score of the ordered scale {value!r}: categories scored 1 to {k} in "
+            f"mean score of the ordered scale {var!r}: categories scored 1 to {k} in "
             f"order ({cats[0]}=1, ..., {cats[-1]}={k}); pass scores= for other values."
         ]
-    return check_numeric(data, value).to_numpy(dtype=float), []
+    return check_numeric(data, var).to_numpy(dtype=float), []
 
 
 def compare_means(
-    data: pd.DataFrame,
-    value: Hashable,
+    data: Any,
+    var: Hashable,
     col: Hashable,
     *,
-    weights: Hashable | np.ndarray | None = None,
+    weights: Weights = None,
     scores: Mapping[Any, float] | None = None,
     test: Literal["welch"] | None = "welch",
     alpha: float = 0.05,
     alpha2: float | None = None,
     adjust: Literal["bonferroni", "bh"] | None = None,
     total: bool = True,
-    lang: Literal["en", "zh"] = "en",
+    lang: Lang = "en",
     first_letter: int = 0,
 ) -> MeansResult:
     """Mean of a numeric variable per column category, with Welch t tests and letters.
@@ -219,14 +222,18 @@ def compare_means(
 
     Parameters
     ----------
-    data : DataFrame
-    value : str
+    data : DataFrame or Survey
+        One row per respondent. A :class:`~needlab.Survey` gives the codes of *var*, the
+        answer labels of *col* and its codebook's weight column.
+    var : str
         Numeric column (e.g. a 1-5 score, or likelihood to recommend 0-10), or an ordered
         scale: an ordered categorical of labels is scored 1..k in category order (see
         :func:`score_values`).
     col : str
         Column (banner) variable.
-    weights : str or array, optional
+    weights : str, array or False, optional
+        Survey weights; on a Survey None takes the codebook's weight column and False is
+        unweighted.
     scores : mapping, optional
         ``answer -> number`` used instead of the values (e.g. ``{"Agree": 4, ...}``).
     test : {"welch", None}, default "welch"
@@ -242,7 +249,8 @@ def compare_means(
     Returns
     -------
     MeansResult
-        ``.table``: one row per column category (and Total) with ``column``, ``letter``,
+        ``n_used`` counts the respondents with a value, a column category and a positive
+        weight. ``.table``: one row per column category (and Total) with ``column``, ``letter``,
         ``n`` (unweighted valid answers), ``weighted_n``, ``n_eff`` (Kish base), ``mean``,
         ``sd``, ``se`` and ``sig`` (letters of the columns this mean is significantly
         greater than). ``.pvalues``: one row per pair, then per column against the rest
@@ -279,16 +287,17 @@ def compare_means(
     1      b   2.4
     2  Total   3.5
     """
-    data = check_frame(data)
-    check_columns(data, [value, col])
+    design = as_design(data, weights=weights, labels=False)
+    data = with_labels(data, design, [col])
+    check_columns(data, [var, col])
     check_option(test, ("welch", None), "test")
     check_option(adjust, (None, "bonferroni", "bh"), "adjust")
     check_option(lang, ("en", "zh"), "lang")
     alpha = check_alpha(alpha)
     if alpha2 is not None and check_alpha(alpha2, "alpha2") <= alpha:
         raise ConfigError(f"alpha2 ({alpha2}) must be larger than alpha ({alpha}).")
-    x, notes = score_values(data, value, scores)
-    w = check_weights(data, weights)
+    x, notes = score_values(data, var, scores)
+    w = check_weights(data, design.weights)
     w = np.ones(len(data)) if w is None else w
     cc, clev = codes_of(data[col], col)
     if len(clev) < 2:
@@ -300,21 +309,25 @@ def compare_means(
     ok = np.isfinite(x) & (cc >= 0)
     if not ok.any() or w[ok].sum() <= 0:
         raise DataError(
-            f"no row has both a {value!r} value and a {col!r} category with a "
+            f"no row has both a {var!r} value and a {col!r} category with a "
             "positive weight; check the filter, the skip logic or the weights."
         )
     if (~ok).any():
         notes.append(
             f"{int((~ok).sum())} of {len(data)} rows excluded: "
-            f"{int((~np.isfinite(x)).sum())} missing {value!r}, {int((cc < 0).sum())} "
+            f"{int((~np.isfinite(x)).sum())} missing {var!r}, {int((cc < 0).sum())} "
             f"missing {col!r}."
         )
+    zero = int(np.count_nonzero(ok & (w <= 0)))
+    if zero:
+        notes.append(f"{zero} rows have weight 0: they count for nothing (excluded from n_used).")
+    n_used = int(np.count_nonzero(ok & (w > 0)))
     k = len(clev)
     xs, ws, gs = x[ok], w[ok], cc[ok]
     mom = _moments(xs, ws, gs, k)
     st = _stats_of(mom)
     letters = column_letters(k, first_letter)
-    total_label = LABELS[lang]["total"]
+    total_label = TABLE_LABELS[lang]["total"]
     tot_mom = {c: v.sum(keepdims=True) for c, v in mom.items() if c != "centre"}
     tot_mom["centre"] = mom["centre"][:1]
     tot = _stats_of(tot_mom)
@@ -394,7 +407,15 @@ def compare_means(
     if total:
         row = {"column": total_label, "letter": "", **{c: v[0] for c, v in tot.items()}, "sig": ""}
         table = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
-    return MeansResult(table, pvalues=pvalues, value=value, col=col, notes=tuple(notes))
+    return MeansResult(
+        table,
+        pvalues=pvalues,
+        var=var,
+        col=col,
+        n_used=n_used,
+        n_excluded=len(data) - n_used,
+        notes=tuple(notes),
+    )
 
 
 PVALUE_COLUMNS = [

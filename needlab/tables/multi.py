@@ -111,11 +111,11 @@ def indicators(
     """
     n = len(data)
     if not isinstance(var, Multi):
-        codes, levels = codes_of(data[var], var)
-        ind = np.zeros((n, len(levels)))
+        codes, cats = codes_of(data[var], var)
+        ind = np.zeros((n, len(cats)))
         ok = codes >= 0
         ind[np.flatnonzero(ok), codes[ok]] = 1.0
-        return ind, ok, list(levels)
+        return ind, ok, list(cats)
     check_columns(data, list(var.columns))
     if var.delimiter is None:
         block = data[list(var.columns)]
@@ -146,12 +146,14 @@ def indicators(
     as_num = pd.to_numeric(pd.Series(keys), errors="coerce")
     if as_num.notna().all():
         order = np.argsort(as_num.to_numpy(), kind="stable")
-        codes = [int(v) if float(v).is_integer() else float(v) for v in as_num.to_numpy()[order]]
+        answers: list[Any] = [
+            int(v) if float(v).is_integer() else float(v) for v in as_num.to_numpy()[order]
+        ]
     else:
         order = np.argsort(np.asarray(keys, dtype=str), kind="stable")
-        codes = [keys[i] for i in order]
+        answers = [keys[i] for i in order]
     ind = dummies.to_numpy(dtype=float)[:, order]
-    levels = [var.labels.get(c, var.labels.get(str(c), c)) for c in codes]
+    levels = [var.labels.get(c, var.labels.get(str(c), c)) for c in answers]
     return ind, valid, levels
 
 

@@ -1,4 +1,4 @@
-"""Plots of crosstab, frequency, score, top-box and raking results.
+"""Plots of crosstab, banner, frequency, means, score, comparison, top-box and raking results.
 
 matplotlib is imported inside each function so that ``import needlab`` stays light. The plots
 only draw what the results hold; they compute no statistics.
@@ -11,19 +11,23 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from needlab._plotting import PALETTE, axes
+
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
     from needlab.tables.banner import BannerResult
+    from needlab.tables.compare import ComparisonResult
     from needlab.tables.crosstab import CrosstabResult
     from needlab.tables.freq import FreqResult
     from needlab.tables.means import MeansResult
-    from needlab.tables.scores import TopBoxResult
+    from needlab.tables.top_box import TopBoxResult
     from needlab.tables.weighting import RakeResult
 
 __all__ = [
     "banner_heatmap",
     "box_bars",
+    "comparison_plot",
     "crosstab_bars",
     "crosstab_heatmap",
     "freq_bars",
@@ -33,26 +37,18 @@ __all__ = [
 ]
 
 
-def _axes(ax: Axes | None, figsize: tuple[float, float] = (7, 4.5)) -> Axes:
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
-
-
 def _errors(mid: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     return np.vstack([np.clip(mid - lo, 0, None), np.clip(hi - mid, 0, None)])
 
 
 def freq_bars(
-    result: FreqResult, ax: Axes | None = None, *, intervals: bool = True, color: str = "#1f77b4"
+    result: FreqResult, ax: Axes | None = None, *, intervals: bool = True, color: str = PALETTE[0]
 ) -> Axes:
     """Bars of the valid percentage per value, with Wilson intervals when the result has them.
 
     The missing row is not drawn (its share is in ``result.table``).
     """
-    ax = _axes(ax)
+    ax = axes(ax)
     t = result.table
     t = t[t["valid_percent"].notna()]
     names = (t["label"] if "label" in t else t["value"]).astype(str).tolist()
@@ -68,13 +64,15 @@ def freq_bars(
         ha="right" if max(map(len, names), default=0) > 8 else "center",
     )
     ax.set_ylabel("valid percent")
-    ax.set_title(str(result.column))
+    ax.set_title(str(result.var))
     return ax
 
 
-def score_bars(result: Any, column: str, ax: Axes | None = None, *, color: str = "#1f77b4") -> Axes:
+def score_bars(
+    result: Any, column: str, ax: Axes | None = None, *, color: str = PALETTE[0]
+) -> Axes:
     """Horizontal bars of a score (``"nps"`` or ``"satisfied"``) per group with its interval."""
-    ax = _axes(ax)
+    ax = axes(ax)
     t = result.table
     y = t[column].to_numpy(float)
     err = _errors(y, t["ci_low"].to_numpy(float), t["ci_high"].to_numpy(float))
@@ -83,13 +81,13 @@ def score_bars(result: Any, column: str, ax: Axes | None = None, *, color: str =
     ax.set_yticks(pos, t["group"].astype(str).tolist())
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel("NPS" if column == "nps" else "% satisfied")
-    ax.set_title(str(result.column))
+    ax.set_title(str(result.var))
     return ax
 
 
-def box_bars(result: TopBoxResult, ax: Axes | None = None, *, color: str = "#1f77b4") -> Axes:
+def box_bars(result: TopBoxResult, ax: Axes | None = None, *, color: str = PALETTE[0]) -> Axes:
     """Horizontal bars of the box percentage per item (grouped bars when the result has groups)."""
-    ax = _axes(ax)
+    ax = axes(ax)
     t = result.table
     value = "bottom_box" if result.bottom else "top_box"
     items = list(dict.fromkeys(t["item"]))
@@ -111,10 +109,10 @@ def box_bars(result: TopBoxResult, ax: Axes | None = None, *, color: str = "#1f7
 
 
 def weight_hist(
-    result: RakeResult, ax: Axes | None = None, *, bins: int = 30, color: str = "#1f77b4"
+    result: RakeResult, ax: Axes | None = None, *, bins: int = 30, color: str = PALETTE[0]
 ) -> Axes:
     """Histogram of the raked weights."""
-    ax = _axes(ax)
+    ax = axes(ax)
     w = result.weights.to_numpy(float) if result.weights is not None else np.array([])
     ax.hist(w, bins=bins, color=color)
     ax.set_xlabel("weight")
@@ -132,7 +130,7 @@ def crosstab_heatmap(
     higher than the column lettered B (see :class:`~needlab.tables.crosstab.CrosstabResult`).
     """
     pct = result.percent
-    ax = _axes(ax, figsize=(1.1 * pct.shape[1] + 2.5, 0.5 * pct.shape[0] + 1.5))
+    ax = axes(ax, figsize=(1.1 * pct.shape[1] + 2.5, 0.5 * pct.shape[0] + 1.5))
     values = pct.to_numpy(dtype=float)
     ax.imshow(
         np.ma.masked_invalid(values),
@@ -223,7 +221,7 @@ def crosstab_bars(
     columns = lettered + (
         [c for c in pct.columns if c not in result.column_letters] if total else []
     )
-    ax = _axes(ax, figsize=(max(6.0, 0.5 * len(rows) * (len(columns) + 1) + 1.5), 4.5))
+    ax = axes(ax, figsize=(max(6.0, 0.5 * len(rows) * (len(columns) + 1) + 1.5), 4.5))
     x = np.arange(len(rows))
     width = 0.8 / max(len(columns), 1)
     values = pct.loc[rows, columns].to_numpy(dtype=float)
@@ -240,7 +238,7 @@ def crosstab_bars(
             color=None if c in result.column_letters else "0.6",
         )
         for b, r, v in zip(bars, rows, h, strict=True):
-            sig = str(result.letters.loc[r, c]) if c in result.letters.columns else ""
+            sig = str(result.letters.at[r, c]) if c in result.letters.columns else ""
             text = sig if decimals is None else f"{v:.{decimals}f} {sig}".strip()
             if text and np.isfinite(v):
                 ax.text(
@@ -318,7 +316,7 @@ def banner_heatmap(
         values[ri[r], key[(b, c, letter)]] = v
         sig[ri[r], key[(b, c, letter)]] = sg
     d = result.decimals if decimals is None else decimals
-    ax = _axes(ax, figsize=(1.0 * len(heads) + 2.5, 0.5 * len(rows) + 1.8))
+    ax = axes(ax, figsize=(1.0 * len(heads) + 2.5, 0.5 * len(rows) + 1.8))
     top = np.nanmax(values) if np.isfinite(values).any() else 1.0
     ax.imshow(np.ma.masked_invalid(values), cmap=cmap, aspect="auto", vmin=0, vmax=top)
     labels = [f"{c} ({letter})" if letter else str(c) for _, c, letter in heads]
@@ -347,7 +345,7 @@ def banner_heatmap(
 
 
 def means_bars(
-    result: MeansResult, ax: Axes | None = None, *, color: str = "#1f77b4", total: bool = True
+    result: MeansResult, ax: Axes | None = None, *, color: str = PALETTE[0], total: bool = True
 ) -> Axes:
     """Bars of the column means with +-1 standard error and the significance letters above.
 
@@ -358,7 +356,7 @@ def means_bars(
     t = result.table
     if not total:
         t = t[t["letter"] != ""]
-    ax = _axes(ax)
+    ax = axes(ax)
     x = np.arange(len(t))
     y = t["mean"].to_numpy(float)
     se = t["se"].to_numpy(float)
@@ -367,7 +365,7 @@ def means_bars(
     top = np.nanmax(y + np.nan_to_num(se)) if np.isfinite(y).any() else 1.0
     for xi, yi, s, sg in zip(x, y, np.nan_to_num(se), t["sig"], strict=True):
         if sg and np.isfinite(yi):
-            ax.text(xi, yi + s + 0.01 * abs(top), sg, ha="center", va="bottom", fontsize=9)
+            ax.text(float(xi), yi + s + 0.01 * abs(top), sg, ha="center", va="bottom", fontsize=9)
     names = [
         f"{c} ({letter})" if letter else str(c)
         for c, letter in zip(t["column"], t["letter"], strict=True)
@@ -378,6 +376,94 @@ def means_bars(
         rotation=30 if max(map(len, names), default=0) > 8 else 0,
         ha="right" if max(map(len, names), default=0) > 8 else "center",
     )
-    ax.set_ylabel(f"mean of {result.value} (+-1 SE)")
-    ax.set_title(f"Mean of {result.value} by {result.col}")
+    ax.set_ylabel(f"mean of {result.var} (+-1 SE)")
+    ax.set_title(f"Mean of {result.var} by {result.col}")
+    return ax
+
+
+def comparison_plot(
+    result: ComparisonResult,
+    ax: Axes | None = None,
+    *,
+    measure: str | None = None,
+    colors: Sequence[str] = (PALETTE[0], PALETTE[1]),
+) -> Axes:
+    """The two samples' scores with their intervals, and their difference.
+
+    One point per sample with its interval (the ``ci_low_a`` .. ``ci_high_b`` columns of the
+    result's table), joined by a bracket labelled with the difference, its p value and whether
+    it is significant (p below ``1 - ci``): the bracket is drawn solid in red when it is, dashed
+    in grey when not.
+
+    Parameters
+    ----------
+    result : ComparisonResult
+    ax : Axes, optional
+    measure : str, optional
+        The ``measure`` row to draw (``"nps"``, ``"satisfied"`` or ``"mean"``); default the
+        first row of the table.
+    colors : pair of str
+        Colours of the two samples.
+
+    Raises
+    ------
+    ConfigError
+        *measure* is not a measure of the result.
+    """
+    from needlab.errors import ConfigError
+
+    t = result.table
+    measures = t["measure"].tolist()
+    if measure is None:
+        measure = measures[0]
+    elif measure not in measures:
+        raise ConfigError(
+            f"measure={measure!r} is not in this comparison; choose one of {measures}."
+        )
+    r = t.loc[t["measure"] == measure].iloc[0]
+    ax = axes(ax, figsize=(5.5, 4.5))
+    values = np.array([r["value_a"], r["value_b"]], dtype=float)
+    lows = np.array([r["ci_low_a"], r["ci_low_b"]], dtype=float)
+    highs = np.array([r["ci_high_a"], r["ci_high_b"]], dtype=float)
+    x = np.arange(2)
+    for i in range(2):
+        ax.errorbar(
+            x[i],
+            values[i],
+            yerr=_errors(values[i : i + 1], lows[i : i + 1], highs[i : i + 1]),
+            fmt="o",
+            color=colors[i],
+            capsize=6,
+            markersize=8,
+        )
+    finite = np.concatenate([values, lows, highs])
+    finite = finite[np.isfinite(finite)]
+    top = float(finite.max()) if len(finite) else 1.0
+    span = float(finite.max() - finite.min()) if len(finite) > 1 else 1.0
+    span = span if span > 0 else 1.0
+    level = top + 0.08 * span
+    sig = bool(r["significant"])
+    line_color = PALETTE[3] if sig else PALETTE[7]
+    ax.plot(
+        [0, 0, 1, 1],
+        [level - 0.03 * span, level, level, level - 0.03 * span],
+        color=line_color,
+        linestyle="-" if sig else "--",
+    )
+    word = "significant" if sig else "not significant"
+    ax.text(
+        0.5,
+        level + 0.02 * span,
+        f"difference {r['diff']:+.3g} (p = {r['p_value']:.3g}, {word})",
+        ha="center",
+        va="bottom",
+        color=line_color,
+        fontsize=9,
+    )
+    ax.set_xticks(x, [str(r["a"]), str(r["b"])])
+    ax.set_xlim(-0.6, 1.6)
+    ax.set_ylim(top=level + 0.2 * span)
+    label = {"nps": "NPS", "satisfied": "% satisfied", "mean": "mean score"}
+    ax.set_ylabel(f"{label.get(measure, measure)} ({result.ci:.0%} interval)")
+    ax.set_title(result.title)
     return ax

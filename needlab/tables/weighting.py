@@ -8,16 +8,17 @@ category codes, so the cost is a few array passes per iteration whatever the num
 from __future__ import annotations
 
 import warnings
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from needlab._result import Result
 from needlab._stats import codes_of
-from needlab._validate import check_columns, check_frame, check_option, check_weights, preview
+from needlab._types import Lang, Weights
+from needlab._validate import as_design, check_columns, check_option, check_weights, preview
 from needlab.errors import ConfigError, DataError, NeedlabWarning
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -55,6 +56,9 @@ class RakeResult(Result):
         Kish design effect due to weighting, ``1 / efficiency``.
     n_eff : float
         Kish effective base ``(sum w)^2 / sum w^2``.
+    n_used, n_excluded : int
+        Respondents with a positive raked weight, and those with weight 0 (base weight 0, or
+        a category with target 0; the reasons are in ``notes``).
     lang : {"en", "zh"}
         Language of the title.
     """
@@ -184,15 +188,15 @@ def _check_trim(trim: Any) -> tuple[float | None, float | None] | None:
 
 
 def rake(
-    data: pd.DataFrame,
+    data: Any,
     targets: Mapping[Hashable, Mapping[Any, float]],
     *,
-    weights: Hashable | Sequence[float] | np.ndarray | None = None,
+    weights: Weights = None,
     max_iter: int = 100,
     tol: float = 1e-6,
     trim: tuple[float | None, float | None] | None = None,
     total: float | None = None,
-    lang: Literal["en", "zh"] = "en",
+    lang: Lang = "en",
 ) -> RakeResult:
     """Rake respondent weights to marginal targets by iterative proportional fitting.
 
@@ -206,14 +210,17 @@ def rake(
 
     Parameters
     ----------
-    data : DataFrame
-        One row per respondent.
+    data : DataFrame or Survey
+        One row per respondent. The categories of a :class:`~needlab.Survey` are its answer
+        labels (name them in ``targets``), and its codebook's weight column gives the base
+        weights.
     targets : mapping
         ``{column: {category: proportion}}``. Proportions of a margin must sum to 1 (within
         0.01, then rescaled exactly); values above 1 are read as counts or percentages and
         rescaled. A target of 0 gives the category's rows weight 0.
-    weights : column name or array, optional
-        Base (design) weights to start from; rows with base weight 0 keep weight 0.
+    weights : column name, array or False, optional
+        Base (design) weights to start from; rows with base weight 0 keep weight 0. On a
+        Survey None takes the codebook's weight column and False starts from 1.
     max_iter : int, default 100
         Maximum number of cycles.
     tol : float, default 1e-6
@@ -276,7 +283,8 @@ def rake(
     >>> r.converged, round(r.efficiency, 4)
     (True, 0.9567)
     """
-    check_frame(data)
+    design = as_design(data, weights=weights, labels=True)
+    data = design.data
     check_option(lang, ("en", "zh"), "lang")
     if not isinstance(targets, Mapping) or len(targets) == 0:
         raise ConfigError("targets must be a non-empty mapping {column: {category: proportion}}.")
@@ -296,7 +304,7 @@ def rake(
         )
     bounds = _check_trim(trim)
     n = len(data)
-    base_in = check_weights(data, weights)
+    base_in = check_weights(data, design.weights)
     base = np.ones(n) if base_in is None else base_in
     notes: list[str] = []
 
@@ -425,5 +433,7 @@ def rake(
         design_effect=1 / efficiency,
         n_eff=n_eff,
         lang=lang,
+        n_used=int(pos.sum()),
+        n_excluded=n - int(pos.sum()),
         notes=tuple(notes),
     )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import dataclasses
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -62,7 +64,7 @@ def planted(n: int = 200, seed: int = 0) -> tuple[pd.DataFrame, Codebook]:
 
 def test_finds_exactly_the_planted_rows() -> None:
     df, cb = planted()
-    rep = quality(df, cb)
+    rep = quality(df, codebook=cb)
     assert isinstance(rep, QualityReport)
     assert rep.straightliners["row"].tolist() == STRAIGHT
     assert rep.straightliners["id"].tolist() == [r + 1 for r in STRAIGHT]
@@ -96,26 +98,26 @@ def test_finds_exactly_the_planted_rows() -> None:
 def test_user_missing_breaks_straightlining_and_counts_as_missing() -> None:
     df, cb = planted()
     df.loc[3, "sat_2"] = 99
-    rep = quality(df, cb)
+    rep = quality(df, codebook=cb)
     assert rep.straightliners["row"].tolist() == [17, 50]
     assert rep.missing.set_index("column").loc["sat_2", "n_missing"] == 1
 
 
 def test_options() -> None:
     df, cb = planted()
-    rep = quality(df, cb, min_duration=400, straightline_min_items=6, id="rid")
+    rep = quality(df, codebook=cb, min_duration=400, straightline_min_items=6, id="rid")
     assert rep.straightliners.empty
     assert rep.speeders["row"].tolist() == np.flatnonzero(df["duration"].to_numpy() < 400).tolist()
     df2 = df.rename(columns={"duration": "用时"})
-    assert quality(df2, cb).speeders["row"].tolist() == SPEEDERS
+    assert quality(df2, codebook=cb).speeders["row"].tolist() == SPEEDERS
     assert (
-        quality(df, cb, duration="ltr", min_duration=1).speeders["row"].tolist()
+        quality(df, codebook=cb, duration="ltr", min_duration=1).speeders["row"].tolist()
         == np.flatnonzero(df["ltr"].to_numpy() < 1).tolist()
     )
     with pytest.raises(ConfigError):
-        quality(df, cb, straightline_min_items=1)
+        quality(df, codebook=cb, straightline_min_items=1)
     with pytest.raises(SchemaError, match="'durationx'"):
-        quality(df, cb, duration="durationx")
+        quality(df, codebook=cb, duration="durationx")
 
 
 def test_without_codebook_infers_batteries() -> None:
@@ -131,6 +133,62 @@ def test_clean_frame_has_no_errors_and_plot() -> None:
     rep = quality(df)
     assert rep.n_errors == 0 and rep.table["check"].tolist() == ["missing"]
     ax = rep.plot()
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["x"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["missing: x"]
+    assert [p.get_width() for p in ax.patches] == pytest.approx([1 / 3])
     plt.close("all")
     assert "Data quality" in repr(rep) and "<h4>" in rep._repr_html_()
+    assert (rep.n_used, rep.n_excluded) == (3, 0)
+
+
+def test_counts_every_row_as_used() -> None:
+    df, cb = planted()
+    rep = quality(df, codebook=cb)
+    assert (rep.n_used, rep.n_excluded) == (200, 0)
+    assert "n_rows" not in {f.name for f in dataclasses.fields(rep)}
+
+
+def test_plot_draws_one_bar_per_finding_coloured_by_severity() -> None:
+    from needlab.io.plot import SEVERITY_COLOURS
+
+    df, cb = planted()
+    rep = quality(df, codebook=cb)
+    ax = rep.plot()
+    try:
+        labels = [t.get_text() for t in ax.get_yticklabels()]
+        assert len(ax.patches) == len(rep.table) == len(labels)
+        # errors on top (the last bar is drawn highest)
+        assert labels[-1] == "duplicate_id: rid"
+        assert ax.patches[-1].get_width() == pytest.approx(2 / 200)
+        from matplotlib.colors import to_hex
+
+        assert to_hex(ax.patches[-1].get_facecolor()) == SEVERITY_COLOURS["error"]
+        speed = labels.index("speeding: duration")
+        assert ax.patches[speed].get_width() == pytest.approx(2 / 200)
+        assert to_hex(ax.patches[speed].get_facecolor()) == SEVERITY_COLOURS["warning"]
+    finally:
+        plt.close("all")
+
+
+def test_no_findings_says_so() -> None:
+    rep = quality(pd.DataFrame({"rid": [1, 2, 3], "x": [1.0, 2.0, 3.0]}))
+    ax = rep.plot()
+    assert [t.get_text() for t in ax.texts] == ["no findings"]
+    plt.close("all")
+
+
+def test_survey_brings_its_codebook_and_id(tmp_path) -> None:
+    from needlab.io import read_survey
+
+    df, cb = planted()
+    df = df.drop(columns=["sat_3"]).assign(sat_3=df["sat_3"].where(df.index != 31, 3))
+    path = tmp_path / "s.csv"
+    df.to_csv(path, index=False)
+    survey = read_survey(path, codebook=cb, strict=False)
+    by_hand = quality(survey.data, codebook=survey.codebook)
+    rep = quality(survey)
+    pd.testing.assert_frame_equal(rep.table, by_hand.table)
+    assert rep.duplicates["id"].tolist() == [DUP[0] + 1]  # the codebook's id column
+    assert rep.straightliners["id"].tolist() == [r + 1 for r in STRAIGHT]
+    # an explicit codebook or id overrides the Survey's
+    other = quality(survey, id="ltr")
+    assert other.table.loc[other.table["check"] == "duplicate_id", "column"].tolist() == ["ltr"]

@@ -205,6 +205,24 @@ def test_missing_answers_drop_only_that_pair() -> None:
     assert res.respondents["x"].isna().tolist() == [False, False, True, True, False]
 
 
+def test_respondents_without_any_pair_are_excluded_with_a_note() -> None:
+    df = pd.DataFrame(
+        {
+            "x_f": [1, np.nan, 3, np.nan, 1],
+            "x_d": [5, 5, 5, np.nan, np.nan],
+            "y_f": [3, np.nan, 3, 1, np.nan],
+            "y_d": [5, 1, 3, np.nan, 5],
+        }
+    )
+    # Rows 1, 3 and 4 have no complete pair for either feature.
+    res = kano(df, pairs_of({"x": 0, "y": 0}))
+    assert (res.n_used, res.n_excluded) == (2, 3)
+    assert "3 of 5 respondents excluded: no complete (functional, dysfunctional) answer pair." in (
+        res.notes
+    )
+    assert _row(res, "x")["n"] == 2 and _row(res, "y")["n"] == 2
+
+
 def test_max_questionable_removes_and_counts() -> None:
     df = pd.DataFrame(
         {
@@ -216,8 +234,9 @@ def test_max_questionable_removes_and_counts() -> None:
     )
     # Q answers per respondent: 2, 0, 2 (x Q, y Q), 0.
     res = kano(df, pairs_of({"x": 0, "y": 0}), max_questionable=1)
-    assert res.n_removed_questionable == 2
-    assert any("2 respondents removed" in n for n in res.notes)
+    assert (res.n_used, res.n_excluded) == (2, 2)
+    assert res.notes == ("2 of 4 respondents excluded: more than 1 questionable (Q) answers.",)
+    assert res.respondents.isna().all(axis=1).tolist() == [True, False, True, False]
     x = _row(res, "x")
     assert (x["n"], x["Q"], x["O"], x["M"]) == (2, 0, 1, 1)
 
@@ -401,16 +420,27 @@ def test_long_format_equals_wide() -> None:
         }
     )
     a = kano(wide, {"a": ("a_f", "a_d"), "b": ("b_f", "b_d")}, weights="w").table
-    b = kano(
-        long, respondent="id", feature="feat", functional="fun", dysfunctional="dys", weights="w"
-    ).table
-    pd.testing.assert_frame_equal(a, b)
+    b = kano(long, id="id", feature="feat", functional="fun", dysfunctional="dys", weights="w")
+    pd.testing.assert_frame_equal(a, b.table)
+    assert (b.n_used, b.n_excluded) == (3, 0)  # respondents, not long rows
+    assert b.respondents.index.tolist() == [1, 2, 3]
 
 
 def test_long_format_duplicates_rejected() -> None:
     long = pd.DataFrame({"id": [1, 1], "feat": ["a", "a"], "fun": [1, 1], "dys": [5, 5]})
     with pytest.raises(DataError, match="repeating"):
-        kano(long, respondent="id", feature="feat", functional="fun", dysfunctional="dys")
+        kano(long, id="id", feature="feat", functional="fun", dysfunctional="dys")
+
+
+def test_id_indexes_the_respondent_categories_and_long_format_needs_it() -> None:
+    df = pd.DataFrame({"rid": [7, 8, 9], "f": [1, 3, 3], "d": [5, 5, 3]})
+    res = kano(df, {"x": ("f", "d")}, id="rid")
+    assert res.respondents["x"].to_dict() == {7: "O", 8: "M", 9: "I"}
+    with pytest.raises(SchemaError, match="'ridd'"):
+        kano(df, {"x": ("f", "d")}, id="ridd")
+    long = pd.DataFrame({"feat": ["x"], "fun": [1], "dys": [5]})
+    with pytest.raises(ConfigError, match="id="):
+        kano(long, feature="feat", functional="fun", dysfunctional="dys")
 
 
 def test_respondent_categories_and_needs_by_level() -> None:

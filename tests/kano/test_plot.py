@@ -43,3 +43,24 @@ def test_continuous_and_bars(result) -> None:
     assert len(ax.collections[0].get_offsets()) == 3
     with pytest.raises(ConfigError, match="kind"):
         result.plot(kind="pie")
+
+
+def test_points_are_coloured_by_category(result) -> None:
+    from matplotlib.colors import to_hex
+
+    from needlab._plotting import PALETTE
+
+    ax = result.plot()
+    colours = [to_hex(c) for c in ax.collections[0].get_facecolors()]
+    expected = {"M": PALETTE[3], "O": PALETTE[0], "A": PALETTE[2]}
+    assert colours == [expected[c] for c in result.table["category"]]
+    bars = result.plot(kind="bars")
+    # six stacked categories x three features
+    assert len(bars.patches) == 6 * len(result.table)
+    assert [t.get_text() for t in bars.get_yticklabels()] == ["m", "o", "a"]
+
+
+def test_segment_without_by_is_a_config_error() -> None:
+    res = kano(frame_from_counts({"x": {"A": 2}}), pairs_of({"x": 0}))
+    with pytest.raises(ConfigError, match="by="):
+        res.plot(segment="x")

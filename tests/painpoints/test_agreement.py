@@ -23,14 +23,14 @@ K2011 = [
 
 def test_krippendorff_2011_published_example():
     assert krippendorff_alpha(K2011) == pytest.approx(0.743, abs=5e-4)
-    assert krippendorff_alpha(K2011, "interval") == pytest.approx(0.849, abs=5e-4)
+    assert krippendorff_alpha(K2011, level="interval") == pytest.approx(0.849, abs=5e-4)
 
 
 def test_agreement_wide_frame_with_missing_matches_published_alpha():
     wide = pd.DataFrame(np.array(K2011, dtype=float).T, columns=["A", "B", "C", "D"])
     res = agreement(wide)
     # unit 12 has a single coding: excluded
-    assert res.n_excluded == 1 and res.n_units == 11
+    assert res.n_excluded == 1 and res.n_used == 11
     assert res.alpha == pytest.approx(0.743, abs=5e-4)
     assert agreement(wide, level="interval").alpha == pytest.approx(0.849, abs=5e-4)
     assert math.isnan(res.kappa)  # four coders: no Cohen's kappa of the whole coding
@@ -53,7 +53,7 @@ def test_vs_krippendorff_package():
     ref = kd.alpha(reliability_data=data, level_of_measurement="nominal")
     assert krippendorff_alpha(data) == pytest.approx(ref, abs=1e-10)
     ref_i = kd.alpha(reliability_data=data, level_of_measurement="interval")
-    assert krippendorff_alpha(data, "interval") == pytest.approx(ref_i, abs=1e-10)
+    assert krippendorff_alpha(data, level="interval") == pytest.approx(ref_i, abs=1e-10)
 
 
 def test_kappa_vs_sklearn_and_per_code():
@@ -89,6 +89,20 @@ def test_kappa_standard_error_fleiss_cohen_everitt():
     assert cohen_kappa(t)[1] == pytest.approx(r.std_kappa, abs=1e-10)
 
 
+def test_cohen_kappa_table_checks_and_level():
+    t = np.array([[20, 5], [10, 15]])
+    k, se, lo, hi = cohen_kappa(t, ci=0.90)
+    assert (hi - lo) / 2 == pytest.approx(1.6448536 * se, rel=1e-6)
+    with pytest.raises(DataError, match="square"):
+        cohen_kappa(np.ones((2, 3)))
+    with pytest.raises(DataError, match="square"):
+        cohen_kappa([1, 2, 3])
+    with pytest.raises(DataError, match=">= 0"):
+        cohen_kappa(np.array([[1, -1], [0, 2]]))
+    with pytest.raises(ConfigError, match="ci"):
+        cohen_kappa(t, ci=95)
+
+
 def test_multilabel_hand_case_and_string_codings():
     a = [["price"], ["delivery", "service"], [], ["price"]]
     b = ["price", "delivery", "", "service"]
@@ -110,15 +124,15 @@ def test_series_aligned_by_index_and_missing():
     a = pd.Series({"t1": "x", "t2": "y", "t3": "x;y", "t4": None})
     b = pd.Series({"t3": "y;x", "t1": "x", "t2": "x", "t5": "y"})
     res = agreement(a, b, codes=["x", "y"])
-    assert res.n_units == 3 and res.n_excluded == 2
+    assert res.n_used == 3 and res.n_excluded == 2
     assert res.exact_agreement == pytest.approx(2 / 3)
     assert any("fewer than two coders" in n for n in res.notes)
 
 
 def test_errors():
-    with pytest.raises(DataError, match="coder_b has 2"):
+    with pytest.raises(DataError, match="other has 2"):
         agreement([["a"], ["b"], ["a"]], [["a"], ["b"]])
-    with pytest.raises(SchemaError, match="coder_b is missing"):
+    with pytest.raises(SchemaError, match="other is missing"):
         agreement([["a"]])
     with pytest.raises(ConfigError, match="level"):
         agreement(["a"], ["a"], level="ordinalish")

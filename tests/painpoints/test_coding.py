@@ -162,10 +162,11 @@ def test_result_shapes_and_spans():
     for _, row in r.long.iterrows():
         assert texts[row["row"]][row["start"] : row["end"]] == row["evidence"]
     assert isinstance(r.table.loc[0, "codes"], tuple)
-    assert set(r.summary["seg"]) == {"x", "y"}
-    s = r.summary
+    assert set(r.frequencies["seg"]) == {"x", "y"}
+    s = r.frequencies
     assert ((s["share"] >= 0) & (s["share"] <= 1)).all()
     assert "Pain-point coding" in repr(r) and "<h4>" in r._repr_html_()
+    assert r.n_used == len(texts) and r.n_excluded == 0
 
 
 def test_skipped_texts_are_counted():
@@ -196,17 +197,44 @@ def test_skipped_texts_are_counted():
     assert r.table["coded"].tolist() == [True] + [False] * 7 + [True]
     assert any("2 missing" in n and "2 empty" in n and "1 not_text" in n for n in r.notes)
     assert r.coverage.table.loc[r.coverage.table["lang"] == "all", "n_texts"].item() == 3
+    # 2 missing + 2 empty + 1 not text + 1 emoji only; the truncated text is coded
+    assert (r.n_used, r.n_excluded) == (3, 6)
+    assert (r.coverage.n_used, r.coverage.n_excluded) == (3, 6)
+    figures = r.summary()
+    assert figures["share coded"] == pytest.approx(2 / 3) and figures["codes used"] == 2
 
 
 def test_lang_options():
-    r = code_text(["价格太贵", "too expensive"], lang="en")
+    r = code_text(["价格太贵", "too expensive"], text_lang="en")
     assert r.table["coded"].tolist() == [False, True]
     df = pd.DataFrame({"t": ["价格太贵", "overpriced"], "l": ["zh", None]})
-    assert code_text(df, "t", lang="l").table["coded"].all()
+    assert code_text(df, "t", text_lang="l").table["coded"].all()
     with pytest.raises(DataError, match="'l'.*'fr'"):
-        code_text(df.assign(l=["fr", "zh"]), "t", lang="l")
-    with pytest.raises(ConfigError, match="lang='klingon'"):
-        code_text(df, "t", lang="klingon")
+        code_text(df.assign(l=["fr", "zh"]), "t", text_lang="l")
+    with pytest.raises(ConfigError, match="text_lang='klingon'"):
+        code_text(df, "t", text_lang="klingon")
+
+
+def test_language_rule_is_the_shared_one():
+    from needlab._i18n import detect_lang
+
+    texts = ["Lumo R7 Pro坏了", "a" * 16 + "贵", "a" * 16 + "太贵", "the price is too expensive"]
+    r = code_text(texts)
+    assert r.table["lang"].tolist() == detect_lang(texts).tolist() == ["zh", "en", "zh", "en"]
+
+
+def test_survey_as_data():
+    import needlab as nl
+
+    survey = nl.read_survey("data/sample/survey_wave1.csv", codebook="data/sample/codebook.yaml")
+    r = code_text(survey, "comment")
+    plain = code_text(survey.data, "comment", id=survey.codebook.id)
+    pd.testing.assert_frame_equal(r.table, plain.table)
+    pd.testing.assert_frame_equal(r.frequencies, plain.frequencies)
+    assert r.table["id"].tolist() == survey.data[survey.codebook.id].tolist()
+    assert r.weights == survey.codebook.weight and plain.weights is None
+    assert r.n_used + r.n_excluded == len(survey.data)
+    assert r.n_excluded == int((~r.table["status"].isin(["ok", "truncated"])).sum()) > 0
 
 
 def test_input_errors():

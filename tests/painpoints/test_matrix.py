@@ -66,7 +66,8 @@ def test_unweighted_no_severity(coded):
     assert t.loc[VAL, "name"] == "Price too high" and t.loc[VAL, "pain_type"] == "value"
     assert t.loc[VAL, "stage"] == "purchase"
     assert any("priority = 100 x share" in n for n in pm.notes)
-    assert pm.n_texts == 5 and pm.severity_max == 1.0 and pm.level == "code" and pm.by is None
+    assert (pm.n_used, pm.n_excluded) == (5, 0)
+    assert pm.severity_max == 1.0 and pm.level == "code" and pm.by is None
 
 
 def test_weighted_with_severity_column(coded):
@@ -200,17 +201,19 @@ def test_base_excludes_uncodable_texts():
     c = code_text(pd.Series(["价格太贵", None, "", "😀", "很好用"], dtype=object))
     pm = pain_matrix(c)
     assert pm.table.loc[0, ["n", "base", "share"]].tolist() == [1, 2, 0.5]
-    assert pm.n_texts == 2
+    assert (pm.n_used, pm.n_excluded) == (2, 3)
     assert any(n.startswith("3 text(s) that could not be coded") for n in pm.notes)
     pm_all = pain_matrix(c, base="all")
     assert pm_all.table.loc[0, ["base", "share"]].tolist() == [5, 0.2]
-    # the code_text summary uses the same base
-    s = c.summary.set_index("key")
+    # the code_text frequencies use the same base
+    s = c.frequencies.set_index("key")
     assert s.loc["VAL.EXPENSIVE", "share"] == pm.table.loc[0, "share"]
 
 
 def test_zero_weights_are_out(coded):
     pm = pain_matrix(coded, weights=[1, 1, 0, 1, 0])
+    assert (pm.n_used, pm.n_excluded) == (3, 2)
+    assert "2 text(s) of weight 0 left out of the base." in pm.notes
     t = rows(pm)
     assert t.loc[VAL, ["n", "base", "share"]].tolist() == [1, 3, pytest.approx(1 / 3)]
     assert SER not in t.index  # only mentioned by a text of weight 0
@@ -481,3 +484,21 @@ def test_sample_stage_type_matches_direct_count(sample):
     t = pm.table.set_index(["stage", "pain_type"])["share"]
     assert set(t.index) == set(direct.index)
     assert t.sort_index().to_numpy() == pytest.approx(direct.sort_index().to_numpy())
+
+
+def test_survey_weights_by_default_and_false_unweighted():
+    import needlab as nl
+
+    survey = nl.read_survey("data/sample/survey_wave1.csv", codebook="data/sample/codebook.yaml")
+    from_survey = code_text(survey, "comment")
+    from_frame = code_text(survey.data, "comment", id=survey.codebook.id)
+    weighted = pain_matrix(from_survey, level="pain_type")
+    by_hand = pain_matrix(from_frame, level="pain_type", weights="weight")
+    pd.testing.assert_frame_equal(weighted.table, by_hand.table)
+    unweighted = pain_matrix(from_survey, level="pain_type", weights=False)
+    pd.testing.assert_frame_equal(
+        unweighted.table, pain_matrix(from_frame, level="pain_type").table
+    )
+    # the weights matter: weighted and unweighted shares differ
+    assert not np.allclose(weighted.table["share"], unweighted.table["share"])
+    assert weighted.n_used + weighted.n_excluded == len(survey.data)

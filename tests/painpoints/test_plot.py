@@ -205,3 +205,138 @@ def test_result_plot_kinds(coded):
         pain_matrix(coded, level="pain_type").plot(kind="tree")
     with pytest.raises(SchemaError, match="value='nope'"):
         problem_tree(pain_matrix(coded), value="nope")
+
+
+# --- the plots of the other results -----------------------------------------------------------
+
+
+def _bar_widths(ax) -> list[float]:
+    return [p.get_width() for p in ax.patches]
+
+
+def _labels(ax) -> list[str]:
+    return [t.get_text() for t in ax.get_yticklabels()]
+
+
+def test_code_frequencies_plot(coded):
+    ax = coded.plot()
+    try:
+        # 5 codes mentioned; grouped by pain type (functional, service, process, value)
+        labels = _labels(ax)  # top to bottom
+        assert [lab.split()[0] for lab in labels] == [
+            "FUN.DOA",
+            "FUN.DEFECT",
+            "SER.RUDE",
+            "PRO.DELIVERY_LATE",
+            "VAL.EXPENSIVE",
+        ]
+        # shares of the 6 codable texts, drawn bottom-up
+        assert _bar_widths(ax) == pytest.approx([2 / 6, 1 / 6, 1 / 6, 1 / 6, 2 / 6])
+        colours = [to_hex(p.get_facecolor()) for p in ax.patches]
+        assert colours[0] == to_hex(PAIN_COLORS["functional"])
+        assert colours[-1] == to_hex(PAIN_COLORS["value"])
+        assert "6 codable texts" in ax.get_title()
+    finally:
+        plt.close("all")
+    zh = coded.plot(lang="zh", top=2)
+    try:
+        assert len(zh.patches) == 2
+    finally:
+        plt.close("all")
+    with pytest.raises(ConfigError, match="top"):
+        coded.plot(top=0)
+
+
+def test_coverage_plot(coded):
+    cov = coded.coverage
+    ax = cov.plot(top=3)
+    try:
+        labels = [lab.strip() for lab in _labels(ax)]
+        assert labels[0] == "coded share" and labels[1:3] == ["zh", "all"]
+        assert labels[3] == "uncoded zh texts containing"
+        # 5 of 6 Chinese texts coded; the one uncoded text "很好用" has the bigrams 很好, 好用
+        widths = _bar_widths(ax)
+        assert widths[:2] == pytest.approx([5 / 6, 5 / 6])
+        assert len(ax.patches) == 2 + len(cov.terms.head(3))
+        assert widths[2:] == pytest.approx([1.0] * (len(widths) - 2))
+        assert "83.3%" in ax.get_title()
+    finally:
+        plt.close("all")
+
+
+def test_topic_plot():
+    from needlab.painpoints.topics import discover_topics
+
+    texts = ["battery dies fast battery drain"] * 6 + ["rude support agent rude"] * 4
+    res = discover_topics(texts, n_topics=2, random_state=0)
+    ax = res.plot(n_terms=2)
+    try:
+        assert _bar_widths(ax) == [6, 4]  # largest topic on top
+        top = _labels(ax)[0]
+        assert top.startswith("0: ") and "battery" in top and top.count(",") == 1
+        assert [t.get_text() for t in ax.texts] == ["60%", "40%"]
+    finally:
+        plt.close("all")
+
+
+def test_sentiment_plot():
+    from needlab.painpoints.sentiment import sentiment
+
+    res = sentiment(["很好", "very good", "质量不好", "还行吧", None])
+    ax = res.plot(bins=10)
+    try:
+        heights = [p.get_height() for p in ax.patches]
+        assert sum(heights) == res.n_used == 4  # every scored text in one stacked bin
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        shares = res.shares()
+        assert legend == [f"{k} {100 * v:.0f}%" for k, v in shares.items()]
+        xs = sorted(line.get_xdata()[0] for line in ax.lines)
+        assert xs == pytest.approx([-res.threshold, res.threshold])
+    finally:
+        plt.close("all")
+    with pytest.raises(ConfigError, match="bins"):
+        res.plot(bins=1)
+
+
+def test_agreement_plot():
+    from needlab.painpoints.agreement import agreement
+
+    a = [["price"], ["delivery", "service"], [], ["price"], ["service"], []]
+    b = [["price"], ["delivery"], [], ["service"], ["service"], ["price"]]
+    res = agreement(a, b)
+    ax = res.plot()
+    try:
+        assert _labels(ax) == ["delivery", "price", "service", "(pooled)"]
+        # one point per code and one for the pooled kappa, at the table's kappas
+        pts = np.concatenate([c.get_offsets()[:, 0] for c in ax.collections[-2:]])
+        assert sorted(pts) == pytest.approx(sorted(res.table["kappa"].dropna()))
+        # the interval ends are the table's
+        seg = ax.collections[0].get_segments()
+        ends = sorted(float(s[:, 0].min()) for s in seg)
+        t = res.table.dropna(subset=["kappa_ci_low"])
+        assert ends == pytest.approx(sorted(t["kappa_ci_low"]))
+    finally:
+        plt.close("all")
+
+
+def test_cross_validation_plot():
+    from needlab.painpoints.textcoder import TextCoder
+
+    texts = [
+        "配网失败",
+        "客服态度差",
+        "配网一直失败",
+        "客服不理人",
+        "app crashes",
+        "rude service",
+    ] * 3
+    labels = ["app", "service", "app", "service", "app", "service"] * 3
+    res = TextCoder().cross_validate(texts, labels, cv=3, random_state=0)
+    ax = res.plot()
+    try:
+        assert _labels(ax) == ["app (n=9)", "service (n=9)"]
+        assert _bar_widths(ax) == pytest.approx(res.table["f1"].iloc[:2].tolist())
+        xs = [line.get_xdata()[0] for line in ax.lines]
+        assert xs == pytest.approx([res.micro_f1, res.macro_f1])
+    finally:
+        plt.close("all")

@@ -10,7 +10,6 @@ from needlab.errors import ConfigError, DataError, SchemaError
 from needlab.painpoints.sentiment import (
     SentimentModel,
     SentimentResult,
-    detect_lang,
     implicit_needs,
     load_lexicon,
     sentiment,
@@ -18,7 +17,7 @@ from needlab.painpoints.sentiment import (
 
 
 def _score(text: str, lang: str = "auto") -> float:
-    return float(sentiment([text], lang=lang).table["score"].iloc[0])
+    return float(sentiment([text], text_lang=lang).table["score"].iloc[0])
 
 
 def _label(text: str) -> str:
@@ -87,7 +86,7 @@ def test_table_columns_missing_and_index():
     t = res.table
     assert list(t.columns) == ["lang", "score", "label", "raw", "n_terms", "n_negated"]
     assert list(t.index) == list("abcde")
-    assert res.n == 5 and res.n_missing == 3
+    assert res.n_used == 2 and res.n_excluded == 3
     assert t["score"].isna().tolist() == [False, True, True, True, False]
     assert t["lang"].tolist() == ["zh", "", "", "", "en"]
     assert ((t["score"].dropna() > -1) & (t["score"].dropna() < 1)).all()
@@ -109,10 +108,34 @@ def test_forced_language_and_extra_lexicon():
     assert res.table["label"].iloc[0] == "positive"
 
 
-def test_detect_lang_mixed():
-    assert detect_lang(
-        ["Lumo R7 Pro配网一直失败", "Lumo R7 Pro keeps failing", "", None]
-    ).tolist() == ["zh", "en", "", ""]
+def test_frame_and_language_column():
+    df = pd.DataFrame(
+        {"t": ["很好", "good", None, "好用"], "l": ["zh", "en", None, "en"]}, index=list("wxyz")
+    )
+    res = sentiment(df, "t")
+    assert list(res.table.index) == list("wxyz")
+    assert res.table["score"].iloc[:2].tolist() == sentiment(["很好", "good"]).score.tolist()
+    # a language column: "好用" read as English finds no English word
+    by_col = sentiment(df, "t", text_lang="l")
+    assert by_col.table["lang"].tolist() == ["zh", "en", "", "en"]
+    assert by_col.table["score"].iloc[3] == 0
+    with pytest.raises(SchemaError, match="text= is required"):
+        sentiment(df)
+    with pytest.raises(DataError, match="other than 'zh'/'en'"):
+        sentiment(df.assign(l=["fr", "en", None, "zh"]), "t", text_lang="l")
+
+
+def test_survey_as_data():
+    import needlab as nl
+
+    survey = nl.read_survey("data/sample/survey_wave1.csv", codebook="data/sample/codebook.yaml")
+    res = sentiment(survey, "comment")
+    plain = sentiment(survey.data["comment"])
+    pd.testing.assert_frame_equal(res.table, plain.table)
+    assert res.n_used + res.n_excluded == len(survey.data)
+    assert res.n_excluded == int(survey.data["comment"].isna().sum()) + int(
+        (survey.data["comment"].fillna("x").str.strip() == "").sum()
+    )
 
 
 def test_lexicon_sizes_and_no_duplicates():
@@ -138,8 +161,8 @@ def test_sample_feedback_sentiment_tracks_pain():
 
 
 def test_errors():
-    with pytest.raises(ConfigError, match="lang"):
-        sentiment(["x"], lang="fr")
+    with pytest.raises(ConfigError, match="text_lang='fr'"):
+        sentiment(["x"], text_lang="fr")
     with pytest.raises(SchemaError, match="one string"):
         sentiment("不好")
     with pytest.raises(ConfigError, match="threshold"):
@@ -159,23 +182,47 @@ def test_sentiment_model():
     assert m.get_params()["C"] == 4.0 and m.set_params(C=1.0).C == 1.0
     with pytest.raises(DataError, match="two classes"):
         SentimentModel().fit(["a", "b"], [1, 1])
-    with pytest.raises(ConfigError, match="not fitted"):
-        SentimentModel().predict(["a"])
+    with pytest.raises(ConfigError, match="C must be"):
+        SentimentModel(C=-1).fit(texts, y)
+
+
+def test_sentiment_model_sample_weight():
+    # two contradicting copies of each text: the weights decide which label wins
+    texts = ["很好吃", "太难吃了", "great food", "awful food"] * 2
+    y = ["pos", "neg", "pos", "neg", "neg", "pos", "neg", "pos"]
+    w = [5, 5, 5, 5, 1, 1, 1, 1]
+    m = SentimentModel(class_weight=None).fit(texts, y, sample_weight=w)
+    assert m.predict(texts[:4]).tolist() == ["pos", "neg", "pos", "neg"]
+    m2 = SentimentModel(class_weight=None).fit(texts, y, sample_weight=w[::-1])
+    assert m2.predict(texts[:4]).tolist() == ["neg", "pos", "neg", "pos"]
+    with pytest.raises(DataError, match="negative"):
+        SentimentModel().fit(texts, y, sample_weight=[-1] * 8)
 
 
 def test_implicit_needs():
     texts = ["配网一直失败", "用了两天就很失望", "很好用", None]
     res = sentiment(texts)
-    out = implicit_needs(texts, res, coded=[True, False, False, False])
+    out = implicit_needs(texts, sentiment=res, has_code=[True, False, False, False])
     assert out["text"].tolist() == ["用了两天就很失望"]
     table = pd.DataFrame({"text": texts, "coded": [False, False, False, False]})
-    out = implicit_needs(table, res.table["score"].to_numpy())
+    out = implicit_needs(table, sentiment=res.table["score"].to_numpy())
     assert set(out["text"]) == {"配网一直失败", "用了两天就很失望"}
-    out = implicit_needs(table, res.table["label"])
+    out = implicit_needs(table, sentiment=res.table["label"])
     assert len(out) == 2
-    with pytest.raises(SchemaError, match="coded"):
-        implicit_needs(texts, res)
+    out = implicit_needs(table.rename(columns={"coded": "c"}), sentiment=res, has_code="c")
+    assert len(out) == 2
+    with pytest.raises(SchemaError, match="has_code"):
+        implicit_needs(texts, sentiment=res)
     with pytest.raises(DataError, match="sentiment has"):
-        implicit_needs(table, [0.1])
+        implicit_needs(table, sentiment=[0.1])
     with pytest.raises(DataError, match="True/False"):
-        implicit_needs(table.assign(coded=["x", 1, 0, 1]), res)
+        implicit_needs(table.assign(coded=["x", 1, 0, 1]), sentiment=res)
+
+
+def test_implicit_needs_from_a_coding_result():
+    from needlab.painpoints.coding import code_text
+
+    texts = ["配网一直失败", "用了两天就很失望", "很好用", None]
+    out = implicit_needs(code_text(texts), sentiment=sentiment(texts))
+    # the first text is coded (an explicit pain), the second negative and uncoded
+    assert out["text"].tolist() == ["用了两天就很失望"]

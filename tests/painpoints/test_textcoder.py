@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from needlab.errors import ConfigError, DataError, SchemaError
+from needlab.errors import ConfigError, DataError, NotFittedError, SchemaError
 from needlab.painpoints.textcoder import (
     CrossValidationResult,
     TextCoder,
@@ -92,7 +92,7 @@ def test_cross_validate_table(sample):
     t = res.table
     assert list(t.columns) == ["code", "precision", "recall", "f1", "support"]
     assert t["code"].tolist()[-2:] == ["micro avg", "macro avg"]
-    assert t["support"].iloc[:-2].sum() == 900 and res.n_texts == 900 and res.n_codes == 5
+    assert t["support"].iloc[:-2].sum() == 900 and res.n_used == 900 and res.n_codes == 5
     assert res.macro_f1 == pytest.approx(t["f1"].iloc[:-2].mean())
     assert res.macro_f1 > 0.9
     # reproducible
@@ -144,7 +144,7 @@ def test_missing_texts_and_errors():
     coder = TextCoder().fit(["a b", "c d", None, "a c"], ["x", "y", "x", None])
     assert coder.n_dropped_ == 2
     assert coder.predict([None, ""]) is not None
-    with pytest.raises(ConfigError, match="not fitted"):
+    with pytest.raises(NotFittedError, match="not fitted"):
         TextCoder().predict(["x"])
     with pytest.raises(ConfigError, match="model"):
         TextCoder(model="tree").fit(["a", "b"], ["x", "y"])
@@ -154,5 +154,5 @@ def test_missing_texts_and_errors():
         TextCoder().fit(pd.DataFrame({"t": ["a"]}), ["x"])
     with pytest.raises(ConfigError, match="cv"):
         TextCoder().cross_validate(["a", "b"], ["x", "y"], cv=5)
-    with pytest.raises(ConfigError, match="no parameter"):
+    with pytest.raises(ValueError, match="Invalid parameter 'alpha'"):
         TextCoder().set_params(alpha=1)

@@ -77,7 +77,7 @@ def test_deterministic_and_missing():
     a = discover_topics(pd.Series(texts), n_topics=3, random_state=1)
     b = discover_topics(pd.Series(texts), n_topics=3, random_state=1)
     pd.testing.assert_frame_equal(a.terms, b.terms)
-    assert a.n_missing == 3 and a.n_texts == 60
+    assert a.n_excluded == 3 and a.n_used == 60
     assert a.assignments["topic"].iloc[-3:].tolist() == [-1, -1, -1]
     assert len(a.assignments) == 63
     assert "Topics" in repr(a)
@@ -91,5 +91,24 @@ def test_analyzer_and_errors():
         discover_topics(["battery drain", "rude agent", "late parcel"], n_topics=0)
     with pytest.raises(ConfigError, match="too many"):
         discover_topics(["battery drain", "rude agent", "late parcel"], n_topics=5)
-    with pytest.raises(ConfigError, match="lang"):
-        discover_topics(["battery drain", "rude agent", "late parcel"], lang="de")
+    with pytest.raises(ConfigError, match="text_lang"):
+        discover_topics(["battery drain", "rude agent", "late parcel"], text_lang="de")
+
+
+def test_frame_survey_and_generator_seed():
+    texts, _ = _corpus(EN_THEMES, FILLER_EN, n_per=10)
+    df = pd.DataFrame({"t": texts}, index=[f"r{i}" for i in range(len(texts))])
+    a = discover_topics(df, "t", n_topics=3, random_state=1)
+    b = discover_topics(texts, n_topics=3, random_state=1)
+    pd.testing.assert_frame_equal(a.table, b.table)
+    assert list(a.assignments.index) == list(df.index)
+    g = discover_topics(df, "t", n_topics=3, random_state=np.random.default_rng(0))
+    assert g.n_topics == 3
+
+    import needlab as nl
+
+    survey = nl.read_survey("data/sample/survey_wave1.csv", codebook="data/sample/codebook.yaml")
+    s = discover_topics(survey, "comment", n_topics=3, random_state=0)
+    d = discover_topics(survey.data["comment"], n_topics=3, random_state=0)
+    pd.testing.assert_frame_equal(s.table, d.table)
+    assert s.n_used + s.n_excluded == len(survey.data) and s.n_excluded > 0

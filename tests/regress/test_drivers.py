@@ -171,7 +171,8 @@ def test_bad_input() -> None:
     miss = df.copy()
     miss.loc[[1, 2], "Catholic"] = np.nan
     res = key_drivers(miss, "Fertility", PREDS)
-    assert res.n == 45 and any("2 of 47 rows excluded" in n for n in res.notes)
+    assert (res.n_used, res.n_excluded) == (45, 2)
+    assert res.notes[0] == "2 of 47 rows excluded (listwise): missing values in 'Catholic' 2."
 
 
 # --- properties -----------------------------------------------------------------------------

@@ -177,7 +177,7 @@ def planted(n: int = 800, seed: int = 0) -> tuple[pd.DataFrame, dict[str, int]]:
 
 def test_planted_structure_recovered_with_parallel_analysis():
     df, truth = planted()
-    res = factors(df, list(truth))
+    res = factors(df, list(truth), random_state=0)
     assert res.n_factors == 2
     s = res.scree
     assert s["retained"].sum() == 2
@@ -189,9 +189,15 @@ def test_planted_structure_recovered_with_parallel_analysis():
     price = got[[k for k, v in truth.items() if v == 1]].unique()
     assert len(tech) == 1 and len(price) == 1 and tech[0] != price[0]
     assert res.variance["cumulative"].iloc[-1] == pytest.approx(res.table["communality"].sum() / 8)
-    # seeded: identical on repeat
-    again = factors(df, list(truth))
+    # seeded: identical on repeat, with an int seed or an equally seeded Generator
+    again = factors(df, list(truth), random_state=0)
     pd.testing.assert_frame_equal(res.scree, again.scree)
+    gen = factors(df, list(truth), random_state=np.random.default_rng(0))
+    pd.testing.assert_frame_equal(res.scree, gen.scree)
+    other = factors(df, list(truth), random_state=1)
+    assert not np.allclose(res.scree["random_quantile"], other.scree["random_quantile"])
+    # the observed eigenvalues do not depend on the seed
+    np.testing.assert_allclose(res.scree["eigenvalue"], other.scree["eigenvalue"])
 
 
 def test_frequency_weights_equal_expanded_rows():
@@ -211,11 +217,11 @@ def test_missing_rows_give_nan_scores_and_note():
     df.index = [f"r{i}" for i in range(len(df))]
     df.iloc[[2, 7], 0] = np.nan
     res = factors(df, list(truth), n_factors=2)
-    assert res.n_excluded == 2 and res.n == 298
+    assert res.n_excluded == 2 and res.n_used == 298
     assert list(res.scores.index) == list(df.index)
     assert res.scores.loc[["r2", "r7"]].isna().all().all()
     assert res.scores.drop(["r2", "r7"]).notna().all().all()
-    assert any("2 of 300 rows excluded" in n for n in res.notes)
+    assert res.notes[0] == "2 of 300 rows excluded (listwise): missing values in 'tech1' 2."
     # regression scores of the complete rows are centred
     np.testing.assert_allclose(res.scores.mean(), 0, atol=1e-10)
 
@@ -225,7 +231,7 @@ def test_sample_attitude_battery():
 
     df = load_sample().survey_wave1
     items = [c for c in df.columns if str(c).startswith("att_")]
-    res = factors(df, items, weights="weight")
+    res = factors(df, items, weights="weight", random_state=0)
     assert res.n_factors == 3
     assert res.scores.shape == (len(df), 3)
     f = res.table.set_index("item")["factor"]
@@ -260,8 +266,17 @@ def test_plots_and_repr():
     import matplotlib.pyplot as plt
 
     res = factors(ATTITUDE, ATTITUDE_COLS, n_factors=2)
-    assert res.plot().get_title().startswith("Scree")
-    assert res.plot(kind="loadings").get_title().startswith("Loadings")
+    ax = res.plot()
+    assert ax.get_title() == "Scree plot: 2 factors"
+    observed, random = ax.lines[0], ax.lines[1]
+    np.testing.assert_allclose(observed.get_ydata(), res.scree["eigenvalue"])
+    np.testing.assert_allclose(random.get_ydata(), res.scree["random_quantile"])
+    heat = res.plot(kind="loadings")
+    assert heat.get_title().startswith("Loadings")
+    assert [t.get_text() for t in heat.get_yticklabels()] == ATTITUDE_COLS
+    cells = [t.get_text() for t in heat.texts]
+    assert len(cells) == 2 * len(ATTITUDE_COLS)
+    assert cells[0] == f"{res.table['F1'].iloc[0]:.2f}"
     assert res._repr_html_() == res._repr_html_()
     assert "chi-square" in repr(res)
     assert set(res.tables()) == {"loadings", "variance", "scree"}

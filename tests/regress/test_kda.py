@@ -99,8 +99,10 @@ def test_missing_rows_excluded_and_counted():
     df.loc[[5, 11], "overall"] = np.nan
     res = kda(df, "overall", ["a", "b", "c", "d"])
     assert res.n_excluded == 4
-    assert res.n == 596
-    assert any("4 of 600 rows excluded" in n for n in res.notes)
+    assert res.n_used == 596
+    assert res.notes[0] == (
+        "4 of 600 rows excluded (listwise): missing values in 'overall' 2, 'a' 3."
+    )
     ref = kda(df.dropna(subset=["a", "overall"]), "overall", ["a", "b", "c", "d"])
     pd.testing.assert_frame_equal(res.table, ref.table)
 
@@ -168,7 +170,12 @@ def test_repr_plot_and_tables():
     assert "basic" in repr(res)
     assert set(res.tables()) == {"penalty-reward", "model"}
     ax = res.plot()
-    assert len(ax.patches) >= 8
+    bars = [p for p in ax.patches if p.get_height() == pytest.approx(0.38)]
+    assert len(bars) == 8  # penalty and reward of 4 drivers
+    np.testing.assert_allclose(
+        [b.get_width() for b in bars], [*res.table["penalty"], *res.table["reward"]]
+    )
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["a", "b", "c", "d"]
     import matplotlib.pyplot as plt
 
     plt.close("all")

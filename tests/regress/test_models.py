@@ -64,8 +64,13 @@ def test_ols_equals_statsmodels(df):
     assert res.fit["r2"] == pytest.approx(ref.rsquared, rel=1e-12)
     assert res.fit["adj_r2"] == pytest.approx(ref.rsquared_adj, rel=1e-12)
     assert res.fit["F"] == pytest.approx(ref.fvalue, rel=1e-10)
-    assert res.fit["n"] == 240 and res.fit["n_excluded"] == 0
+    assert (res.n_used, res.n_excluded) == (240, 0) and res.drivers == ("a", "b", "region")
     assert res.model.params.shape == (5,)
+    narrow = regress(df, "y", ["a", "b", "region"], ci=0.9)
+    np.testing.assert_allclose(
+        narrow.table[["ci_low", "ci_high"]], ref.conf_int(alpha=0.1), rtol=1e-10
+    )
+    assert narrow.fit["ci_level"] == pytest.approx(0.9)
 
 
 def test_wls_equals_statsmodels_and_expanded_rows(df):
@@ -454,7 +459,8 @@ def test_planted_driver_recovery(survey):
     for w in (None, "weight"):
         res = regress(survey, "overall_sat", sat, weights=w)
         t = res.table.set_index("term").loc[sat]
-        assert res.fit["n_excluded"] > 0 and any("excluded (listwise)" in n for n in res.notes)
+        assert res.n_excluded > 0 and any("excluded (listwise)" in n for n in res.notes)
+        assert res.n_used + res.n_excluded == len(survey)
         assert (t["coef"] - truth["weight"]).abs().max() < 0.15
         assert (t["std_coef"] - truth["std_weight"]).abs().max() < 0.07
         assert spearmanr(t["coef"], truth["weight"]).statistic > 0.85
@@ -471,12 +477,18 @@ def test_missing_listwise_reported_and_error_mode(df):
     d = df.copy()
     d.loc[[0, 1, 2], "a"] = np.nan
     d.loc[[2, 5], "y"] = np.nan
-    d.loc[7, "w"] = np.nan
+    d.loc[7, "w"] = 0.0
     res = regress(d, "y", ["a", "b"], weights="w")
-    assert res.fit["n"] == len(d) - 5 and res.fit["n_excluded"] == 5
-    assert any("5 of 240 rows excluded" in n and "'a' 3" in n and "'w' 1" in n for n in res.notes)
-    with pytest.raises(DataError, match=r"5 of 240 rows have missing values.*'y' 2, 'a' 3, 'w' 1"):
+    assert (res.n_used, res.n_excluded) == (len(d) - 5, 5)
+    assert res.notes[0] == (
+        "5 of 240 rows excluded (listwise): missing values in 'y' 2, 'a' 3; zero weight 1."
+    )
+    with pytest.raises(DataError, match=r"4 of 240 rows have missing values.*'y' 2, 'a' 3"):
         regress(d, "y", ["a", "b"], weights="w", missing="error")
+    # a missing weight is an error, as in every other function (not a silent exclusion)
+    d.loc[7, "w"] = np.nan
+    with pytest.raises(DataError, match=r"weights 'w' has 1 missing \(NaN\) values.*rows 7"):
+        regress(d, "y", ["a", "b"], weights="w")
 
 
 def test_views_are_deterministic(df):
@@ -520,7 +532,7 @@ def test_unknown_columns(df):
         regress(df, "y", ["a", "regoin"])
     with pytest.raises(SchemaError, match="outcome column 'yy'"):
         regress(df, "yy", ["a"])
-    with pytest.raises(SchemaError, match="weights column 'wt'"):
+    with pytest.raises(SchemaError, match="'wt'.*not found"):
         regress(df, "y", ["a"], weights="wt")
 
 
@@ -599,10 +611,12 @@ def test_invalid_weights(df):
         regress(df.assign(w=df["w"].where(df.index != 4, -1.0)), "y", ["a"], weights="w")
     with pytest.raises(DataError, match="sum to zero"):
         regress(df.assign(w=0.0), "y", ["a"], weights="w")
-    with pytest.raises(DataError, match="weights has shape"):
+    with pytest.raises(DataError, match="weights has 3 values but the data has 240 rows"):
         regress(df, "y", ["a"], weights=np.ones(3))
     with pytest.raises(DataError, match="must be numeric"):
         regress(df.assign(w="heavy"), "y", ["a"], weights="w")
+    with pytest.raises(DataError, match="infinite"):
+        regress(df.assign(w=df["w"].where(df.index != 4, np.inf)), "y", ["a"], weights="w")
 
 
 def test_text_in_numeric_predictor_and_unknown_reference(df):
@@ -622,4 +636,5 @@ def test_zero_weight_rows_are_dropped_with_a_note(df):
     res = regress(df.assign(w=w), "y", ["a", "b"], weights="w")
     ref = regress(df.iloc[10:], "y", ["a", "b"], weights="w")
     pd.testing.assert_frame_equal(res.table, ref.table)
-    assert res.fit["n"] == 230 and any("10 rows with zero weight" in n for n in res.notes)
+    assert (res.n_used, res.n_excluded) == (230, 10)
+    assert res.notes[0] == "10 of 240 rows excluded (listwise): zero weight 10."

@@ -129,6 +129,7 @@ def test_duplicates_and_missing_counted() -> None:
     tx = pd.DataFrame({"b": [1, 1, 1, 2, 2, None, 3], "i": ["x", "x", "y", "x", "y", "x", None]})
     res = associations(tx, basket="b", item="i", min_support=0.5)
     assert res.n_baskets == 2
+    assert (res.n_used, res.n_excluded) == (5, 2)  # rows; the repeated line is used once
     assert any("2 rows with a missing" in n for n in res.notes)
     assert any("1 repeated" in n for n in res.notes)
     xy = res.table.set_index(["antecedent", "consequent"]).loc[("x", "y")]
@@ -165,3 +166,16 @@ def test_bad_input() -> None:
         associations(tx, basket="b", item="i", max_len=4)  # type: ignore[arg-type]
     with pytest.raises(DataError, match="'i'"):
         associations(pd.DataFrame({"b": [1], "i": [None]}), basket="b", item="i")
+
+
+def test_plot_maps_lift_against_confidence() -> None:
+    import matplotlib.pyplot as plt
+
+    tx = pd.DataFrame({"order": [1, 1, 2, 2, 3, 4], "product": ["f", "m", "f", "m", "f", "b"]})
+    res = associations(tx, basket="order", item="product", min_support=0.25)
+    ax = res.plot(top=1)
+    offsets = ax.collections[0].get_offsets()
+    np.testing.assert_allclose(offsets, [[1.0, 4 / 3], [2 / 3, 4 / 3]])  # (confidence, lift)
+    assert [t.get_text() for t in ax.texts] == ["m -> f"]  # only the top rule is labelled
+    assert ax.get_xlabel() == "confidence" and ax.get_ylabel() == "lift"
+    plt.close("all")

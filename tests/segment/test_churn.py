@@ -69,8 +69,9 @@ def test_target_as_array_and_missing_rows(planted: tuple[pd.DataFrame, dict[str,
     y.iloc[:5] = np.nan
     x.iloc[10:13, 0] = np.nan
     res = churn_risk(x, y.to_numpy(), cv=3, random_state=1)
-    assert any("5 rows with a missing target" in n for n in res.notes)
-    assert any("3 rows with a missing feature" in n and "'recency'" in n for n in res.notes)
+    assert any("5 rows with a missing outcome" in n for n in res.notes)
+    assert any("3 rows with a missing driver" in n and "'recency'" in n for n in res.notes)
+    assert (res.n_used, res.n_excluded) == (1492, 8)
     assert res.scores.index.equals(x.index)
     assert res.scores.isna().sum() == 8
     again = churn_risk(x, y.to_numpy(), cv=3, random_state=1)
@@ -184,3 +185,50 @@ def test_rule_bad_input(planted: tuple[pd.DataFrame, dict[str, float]]) -> None:
         churn_risk(x, "churned", rule=flag.to_numpy())
     with pytest.raises(DataError, match="churn flag"):
         churn_risk(x, "churned", rule=np.array(["yes"] * len(x)))
+
+
+def test_drivers_and_generator_seed(planted: tuple[pd.DataFrame, dict[str, float]]) -> None:
+    x, _ = planted
+    x = x.iloc[:1500].assign(noise=np.arange(1500.0))
+    res = churn_risk(x, "churned", ["recency", "orders"], cv=3, random_state=0)
+    assert set(res.feature_names) == {"recency", "orders"}
+    every = churn_risk(x, "churned", cv=3, random_state=0)
+    assert "noise" in every.feature_names and "tier = gold" in every.feature_names
+    with pytest.raises(ConfigError, match="outcome or rule"):
+        churn_risk(x, "churned", ["recency", "churned"])
+    with pytest.raises(SchemaError, match="recncy"):
+        churn_risk(x, "churned", ["recncy"])
+    a = churn_risk(x, "churned", ["recency"], cv=3, random_state=np.random.default_rng(5))
+    b = churn_risk(x, "churned", ["recency"], cv=3, random_state=np.random.default_rng(5))
+    np.testing.assert_array_equal(a.auc_folds, b.auc_folds)
+
+
+def test_survey_as_data_drops_id_and_weight_from_drivers() -> None:
+    import needlab as nl
+
+    survey = nl.read_survey("data/sample/survey_wave1.csv", codebook="data/sample/codebook.yaml")
+    survey.data["low"] = (survey.data["overall_sat"] <= 6).astype(float)
+    drivers = ["sat_pu_price", "sat_de_speed", "sat_us_perf"]
+    res = churn_risk(survey, "low", drivers, cv=3, random_state=0)
+    same = churn_risk(survey.data, "low", drivers, cv=3, random_state=0)
+    np.testing.assert_allclose(res.auc_folds, same.auc_folds)
+    assert res.n_used + res.n_excluded == len(survey.data)
+    import dataclasses
+
+    frame = survey.data[["resp_id", "weight", "low", *drivers]]
+    small = dataclasses.replace(survey, data=frame)  # every other column: not id nor weight
+    every = churn_risk(small, "low", cv=3, random_state=0)
+    assert set(every.feature_names) == set(drivers)
+
+
+def test_calibration_plot_draws_the_deciles(planted: tuple[pd.DataFrame, dict[str, float]]) -> None:
+    import matplotlib.pyplot as plt
+
+    x, _ = planted
+    res = churn_risk(x.iloc[:1500], "churned", cv=3, random_state=0)
+    ax = res.plot()
+    diagonal, deciles = ax.lines
+    np.testing.assert_allclose(deciles.get_xdata(), res.calibration["mean_predicted"])
+    np.testing.assert_allclose(deciles.get_ydata(), res.calibration["observed_rate"])
+    assert len(deciles.get_xdata()) == 10
+    plt.close("all")

@@ -29,7 +29,7 @@ def prof():
             "app": np.r_[[True] * 50 + [False] * 10, [False] * 60, [True] * 30 + [False] * 30],
         }
     )
-    return profile(df, "seg", ["age", "city", "app"])
+    return profile(df, ["age", "city", "app"], by="seg")
 
 
 def test_names_from_traits(prof) -> None:
@@ -69,7 +69,7 @@ def test_large_means_read_as_plain_numbers() -> None:
             + [0.0042 + 0.0001 * (i % 3) for i in range(30)],
         }
     )
-    res = personas(profile(df, "seg", ["spend", "small"]))
+    res = personas(profile(df, ["spend", "small"], by="seg"))
     t = res.table.set_index("segment")
     assert t.loc["a", "traits"] == (
         "low small: 0.0013 vs 0.0028 (index 46); high spend: 7,546 vs 5,046 (index 150)"
@@ -119,7 +119,7 @@ def test_html_and_markdown_escape_user_text() -> None:
         {"seg": ["x"] * 40 + ["y"] * 40, "q": [evil] * 38 + ["ok"] * 2 + ["ok"] * 38 + [evil] * 2}
     )
     res = personas(
-        profile(df, "seg", ["q"]),
+        profile(df, ["q"], by="seg"),
         pains=pd.DataFrame({"segment": ["x"], "label": [evil], "share": [0.5]}),
         names={"y": "<b>bold</b>"},
     )
@@ -144,7 +144,7 @@ def test_planted_sample_personas() -> None:
     s = load_sample()
     data = s.customers.assign(segment=s.truth.customers["segment"].to_numpy())
     res = personas(
-        profile(data, "segment", ["age", "city_tier", "income_band"]), labels={"age-": "Young"}
+        profile(data, ["age", "city_tier", "income_band"], by="segment"), labels={"age-": "Young"}
     )
     t = res.table.set_index("segment")
     assert t.loc["premium", "name"].split(" · ")[0] == "4万以上"
@@ -169,7 +169,7 @@ def test_no_significant_trait_anywhere() -> None:
             "r": rng.choice(["u", "v"], 150),
         }
     )
-    res = personas(profile(df, "k", ["x", "r"], alpha=1e-9))
+    res = personas(profile(df, ["x", "r"], by="k", alpha=1e-9))
     assert res.table["name"].tolist() == ["Segment 1", "Segment 2", "Segment 3"]
     assert (res.table["traits"] == "").all() and len(res.notes) == 3
 
@@ -187,9 +187,29 @@ def test_pains_from_a_pain_matrix_result() -> None:
         }
     )
     pm = pain_matrix(code_text(fb, "text", by="seg"), by="seg")
-    res = personas(profile(fb, "seg", ["age"]), pains=pm)
+    res = personas(profile(fb, ["age"], by="seg"), pains=pm)
     t = res.table.set_index("segment")
     late = pm.table.query("seg == 'x'").iloc[0]
     assert t.loc["x", "pains"] == f"{late['name']} ({late['share'] * 100:.0f}%)"
     assert t.loc["x", "pains"] == "Late or slow delivery (75%)"
     assert t.loc["y", "pains"].startswith("Rude or poor attitude (50%)")
+
+
+def test_counts_traits_and_plot(prof) -> None:
+    import matplotlib.pyplot as plt
+
+    res = personas(prof, top=2)
+    assert (res.n_used, res.n_excluded) == (prof.n_used, prof.n_excluded) == (180, 0)
+    # the traits table holds what the cards show, with the profile's indices
+    a = res.traits[res.traits["segment"] == "a"]
+    assert len(a) == 2 and len(res.traits[res.traits["segment"] == "c"]) == 0
+    cell = prof.table.query("segment == 'a' and variable == 'city' and level == 'big'")
+    assert cell["index"].iloc[0] in a["index"].tolist()
+    ax = res.plot()
+    # one bar per shown trait, from 100 to its index; one heading per persona
+    assert len(ax.patches) == len(res.traits)
+    widths = sorted(round(p.get_width(), 6) for p in ax.patches)
+    assert widths == sorted(round(v - 100, 6) for v in res.traits["index"])
+    headings = [t.get_text() for t in ax.texts if "n = " in t.get_text()]
+    assert len(headings) == 3 and headings[0].startswith(res.table["name"].iloc[0])
+    plt.close("all")

@@ -32,7 +32,7 @@ def _cell(res: ProfileResult, seg: str, var: str, level: object = None) -> pd.Se
 
 
 def test_hand_values_index_and_tests(hand: pd.DataFrame) -> None:
-    res = profile(hand, "seg", ["age", "city"])
+    res = profile(hand, ["age", "city"], by="seg")
     assert list(res.table.columns) == TABLE_COLUMNS
     # 3 segments x (1 mean + 2 levels)
     assert len(res.table) == 9
@@ -64,16 +64,16 @@ def test_hand_values_index_and_tests(hand: pd.DataFrame) -> None:
 
 
 def test_marks_follow_alpha_and_adjust(hand: pd.DataFrame) -> None:
-    none = profile(hand, "seg", ["age", "city"], adjust=None)
+    none = profile(hand, ["age", "city"], by="seg", adjust=None)
     np.testing.assert_array_equal(none.table["p"], none.table["p_adj"])
-    bonf = profile(hand, "seg", ["age", "city"], adjust="bonferroni")
+    bonf = profile(hand, ["age", "city"], by="seg", adjust="bonferroni")
     np.testing.assert_allclose(bonf.table["p_adj"], np.minimum(bonf.table["p"] * 9, 1))
-    strict = profile(hand, "seg", ["age", "city"], alpha=1e-12)
+    strict = profile(hand, ["age", "city"], by="seg", alpha=1e-12)
     assert (strict.table["mark"] == "").all()
 
 
 def test_weighted_by_hand(hand: pd.DataFrame) -> None:
-    res = profile(hand, "seg", ["age", "city"], weights="w")
+    res = profile(hand, ["age", "city"], by="seg", weights="w")
     w = hand.w.to_numpy()
     for seg in "abc":
         m = (hand.seg == seg).to_numpy()
@@ -105,10 +105,10 @@ def test_weighted_by_hand(hand: pd.DataFrame) -> None:
         assert s["value"] == pytest.approx(p_in)
         assert s["p"] == pytest.approx(2 * stats.norm.sf(abs(z)), rel=1e-8)
     # scale invariance of weights; unit weights equal the unweighted profile
-    scaled = profile(hand, "seg", ["age", "city"], weights=hand.w.to_numpy() * 7)
+    scaled = profile(hand, ["age", "city"], by="seg", weights=hand.w.to_numpy() * 7)
     pd.testing.assert_frame_equal(scaled.table, res.table)
-    unit = profile(hand, "seg", ["age", "city"], weights=np.ones(len(hand)))
-    pd.testing.assert_frame_equal(unit.table, profile(hand, "seg", ["age", "city"]).table)
+    unit = profile(hand, ["age", "city"], by="seg", weights=np.ones(len(hand)))
+    pd.testing.assert_frame_equal(unit.table, profile(hand, ["age", "city"], by="seg").table)
 
 
 def test_missing_values_counted(hand: pd.DataFrame) -> None:
@@ -116,8 +116,8 @@ def test_missing_values_counted(hand: pd.DataFrame) -> None:
     df.loc[[0, 1, 2], "age"] = np.nan
     df.loc[[5, 50], "city"] = None
     df.loc[[10, 60, 70], "seg"] = None
-    res = profile(df, "seg", ["age", "city"])
-    assert res.n_excluded == 3 and res.n_total == 120
+    res = profile(df, ["age", "city"], by="seg")
+    assert res.n_excluded == 3 and res.n_used == 117
     assert any("3 rows with a missing segment" in n for n in res.notes)
     assert any("'age': 3 missing" in n for n in res.notes)
     assert any("'city': 2 missing" in n for n in res.notes)
@@ -127,7 +127,7 @@ def test_missing_values_counted(hand: pd.DataFrame) -> None:
 
 
 def test_wide_display_and_plot(hand: pd.DataFrame) -> None:
-    res = profile(hand, "seg", ["age", "city"], lang="zh")
+    res = profile(hand, ["age", "city"], by="seg", lang="zh")
     wide = res.wide()
     assert list(wide.columns) == ["a", "b", "c"]
     assert list(wide.index) == ["age", "city = big", "city = small"]
@@ -146,7 +146,7 @@ def test_wide_display_and_plot(hand: pd.DataFrame) -> None:
 
 def test_html_escapes_levels() -> None:
     df = pd.DataFrame({"seg": list("aabb"), "q": ["<script>x</script>", "ok", "ok", "ok"]})
-    html = profile(df, "seg", ["q"])._repr_html_()
+    html = profile(df, ["q"], by="seg")._repr_html_()
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
@@ -155,7 +155,7 @@ def test_planted_truth_on_sample() -> None:
 
     s = load_sample()
     data = s.customers.assign(segment=s.truth.customers["segment"].to_numpy())
-    res = profile(data, "segment", ["age", "city_tier", "income_band", "gender"])
+    res = profile(data, ["age", "city_tier", "income_band", "gender"], by="segment")
     tech_age = _cell(res, "tech", "age")
     assert tech_age["index"] < 90 and tech_age["mark"] == "-"
     rich = _cell(res, "premium", "income_band", "4万以上")
@@ -165,18 +165,36 @@ def test_planted_truth_on_sample() -> None:
 
 def test_bad_input_names_the_column(hand: pd.DataFrame) -> None:
     with pytest.raises(SchemaError, match="agee"):
-        profile(hand, "seg", ["agee"])
+        profile(hand, ["agee"], by="seg")
     with pytest.raises(SchemaError, match="sgement"):
-        profile(hand, "sgement", ["age"])
+        profile(hand, ["age"], by="sgement")
     with pytest.raises(DataError, match="'seg'.*entirely missing"):
-        profile(hand.assign(seg=None), "seg", ["age"])
+        profile(hand.assign(seg=None), ["age"], by="seg")
     with pytest.raises(DataError, match="'w'.*negative"):
-        profile(hand.assign(w=-hand.w), "seg", ["age"], weights="w")
+        profile(hand.assign(w=-hand.w), ["age"], by="seg", weights="w")
     with pytest.raises(DataError, match="single segment"):
-        profile(hand.assign(seg="a"), "seg", ["age"])
+        profile(hand.assign(seg="a"), ["age"], by="seg")
     with pytest.raises(DataError, match="'age'"):
-        profile(hand.assign(age=np.nan), "seg", ["age"])
+        profile(hand.assign(age=np.nan), ["age"], by="seg")
     with pytest.raises(ConfigError, match="also listed"):
-        profile(hand, "seg", ["seg", "age"])
+        profile(hand, ["seg", "age"], by="seg")
     with pytest.raises(ConfigError, match="adjust"):
-        profile(hand, "seg", ["age"], adjust="holm")  # type: ignore[arg-type]
+        profile(hand, ["age"], by="seg", adjust="holm")  # type: ignore[arg-type]
+
+
+def test_survey_as_data_uses_its_weights() -> None:
+    import needlab as nl
+
+    survey = nl.read_survey("data/sample/survey_wave1.csv", codebook="data/sample/codebook.yaml")
+    survey.data["seg"] = np.where(survey.data["age"] < 40, "young", "older")
+    labelled = survey.labelled().assign(seg=survey.data["seg"])
+    by_survey = profile(survey, ["overall_sat", "city_tier"], by="seg")
+    by_hand = profile(labelled, ["overall_sat", "city_tier"], by="seg", weights="weight")
+    pd.testing.assert_frame_equal(by_survey.table, by_hand.table)
+    assert set(by_survey.table["level"].dropna()) >= {"Tier 1", "New tier 1"}  # labels
+    flat = profile(survey, ["overall_sat", "city_tier"], by="seg", weights=False)
+    pd.testing.assert_frame_equal(
+        flat.table, profile(labelled, ["overall_sat", "city_tier"], by="seg").table
+    )
+    assert not np.allclose(flat.table["value"], by_survey.table["value"])
+    assert by_survey.n_used == len(survey.data) and by_survey.n_excluded == 0

@@ -24,18 +24,18 @@ def test_tie_scores_heavy_ties_by_hand():
     # 10 customers, half bought once. n = 10, bins = 5.
     f = [1, 1, 1, 1, 1, 2, 2, 3, 4, 6]
     # min rank: value 1 -> 1, value 2 -> 6, 3 -> 8, 4 -> 9, 6 -> 10; score ceil(5 r / 10)
-    assert tie_scores(f, 5, "min").tolist() == [1] * 5 + [3, 3, 4, 5, 5]
+    assert tie_scores(f, bins=5, ties="min").tolist() == [1] * 5 + [3, 3, 4, 5, 5]
     # midranks: 3, 6.5, 8, 9, 10 -> ceil(1.5)=2, ceil(3.25)=4, 4, ceil(4.5)=5, 5
-    assert tie_scores(f, 5, "average").tolist() == [2] * 5 + [4, 4, 4, 5, 5]
+    assert tie_scores(f, bins=5, ties="average").tolist() == [2] * 5 + [4, 4, 4, 5, 5]
     # max ranks: 5, 7, 8, 9, 10 -> ceil(2.5)=3, ceil(3.5)=4, 4, 5, 5
-    assert tie_scores(f, 5, "max").tolist() == [3] * 5 + [4, 4, 4, 5, 5]
+    assert tie_scores(f, bins=5, ties="max").tolist() == [3] * 5 + [4, 4, 4, 5, 5]
     # dense: 5 distinct values -> 1..5
-    assert tie_scores(f, 5, "dense").tolist() == [1] * 5 + [2, 2, 3, 4, 5]
+    assert tie_scores(f, bins=5, ties="dense").tolist() == [1] * 5 + [2, 2, 3, 4, 5]
 
 
 def test_tie_scores_no_ties_are_quintiles():
     x = np.random.default_rng(3).permutation(20)
-    s = tie_scores(x, 5)
+    s = tie_scores(x, bins=5)
     assert np.array_equal(s, x // 4 + 1)
 
 
@@ -47,7 +47,7 @@ def test_tie_scores_no_ties_are_quintiles():
 )
 def test_tie_scores_properties(values, bins, ties):
     x = np.array(values)
-    s = tie_scores(x, bins, ties)
+    s = tie_scores(x, bins=bins, ties=ties)
     assert s.min() >= 1 and s.max() <= bins
     # identical values -> identical scores; monotone in the value
     order = np.argsort(x, kind="stable")
@@ -269,8 +269,12 @@ def test_refund_policies():
     res = rfm(t, customer="cust", date="day", amount="amt")
     assert any("2 negative amounts" in n for n in res.notes)
     assert any("1 customers with no purchase occasion" in n for n in res.notes)
+    # netted refunds are used; c's only row (a refund) is excluded with customer c
+    assert (res.n_used, res.n_excluded) == (3, 1)
+    assert any("with their 1 remaining rows" in n for n in res.notes)
     drop = rfm(t, customer="cust", date="day", amount="amt", refunds="drop")
     assert drop.table.set_index("cust").loc["a", "monetary"] == 50.0
+    assert (drop.n_used, drop.n_excluded) == (2, 2)  # two refund rows dropped
     with pytest.raises(DataError, match=r"'amt'.*-20.0.*rows 1, 3"):
         rfm(t, customer="cust", date="day", amount="amt", refunds="error")
 
@@ -287,9 +291,11 @@ def test_duplicates_counted_and_dropped():
     keep = rfm(t, customer="cust", date="day", amount="amt")
     assert keep.table.set_index("cust").loc["a", "monetary"] == 30.0
     assert any("1 exact duplicate rows kept" in n for n in keep.notes)
+    assert (keep.n_used, keep.n_excluded) == (4, 0)
     drop = rfm(t, customer="cust", date="day", amount="amt", duplicates="drop")
     assert drop.table.set_index("cust").loc["a", "monetary"] == 20.0  # sku y is not a duplicate
     assert any("1 exact duplicate rows dropped" in n for n in drop.notes)
+    assert (drop.n_used, drop.n_excluded) == (3, 1)
 
 
 def test_missing_customer_and_date_excluded_and_counted():
@@ -304,6 +310,7 @@ def test_missing_customer_and_date_excluded_and_counted():
     assert len(res.table) == 2
     assert any("1 rows with a missing customer id ('cust') excluded" in n for n in res.notes)
     assert any("1 rows with a missing date ('day') excluded" in n for n in res.notes)
+    assert (res.n_used, res.n_excluded) == (2, 2)
 
 
 def test_zero_amounts_count_as_occasions():
@@ -318,6 +325,7 @@ def test_future_dates():
     with pytest.warns(NeedlabWarning, match="after asof"):
         res = rfm(t, customer="cust", date="day", amount="amt", asof="2024-01-10")
     assert res.table.set_index("cust").loc["a", "recency"] == 9
+    assert (res.n_used, res.n_excluded) == (2, 1)
     with pytest.raises(DataError, match=r"'day'.*2024-02-01.*rows 1"):
         rfm(t, customer="cust", date="day", amount="amt", asof="2024-01-10", future="error")
 
@@ -412,3 +420,10 @@ def test_at_risk_flags_the_quiet_good_customers() -> None:
     assert only_lost.to_dict() == {c: seg[c] == "Lost" for c in seg.index}
     with pytest.raises(_ConfigError, match="unknown segments"):
         res.at_risk(["Sleepy"])
+
+
+def test_tie_scores_from_a_frame_column():
+    df = pd.DataFrame({"f": [1, 1, 1, 1, 1, 2, 2, 3, 4, 6]})
+    assert tie_scores(df, "f").tolist() == [1, 1, 1, 1, 1, 3, 3, 4, 5, 5]
+    with pytest.raises(SchemaError, match="var="):
+        tie_scores(df)

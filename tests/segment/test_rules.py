@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from needlab.errors import ConfigError, DataError
+from needlab.errors import ConfigError, DataError, SchemaError
 from needlab.segment.rules import age_bands, city_tier_bands, income_bands, segment_rules
 
 
@@ -50,12 +50,14 @@ def test_overlap_error_names_rules_and_rows(people):
 
 
 def test_bad_rules_raise_config_error_naming_the_rule(people):
-    with pytest.raises(ConfigError, match=r"rule 'x' \('income > 3'\) failed.*income"):
+    with pytest.raises(SchemaError, match=r"segment 'x': column 'income' not found"):
         segment_rules(people, {"x": "income > 3"})
     with pytest.raises(ConfigError, match=r"rule 'y'.*ZeroDivisionError"):
         segment_rules(people, {"y": lambda d: 1 / 0})
-    with pytest.raises(ConfigError, match=r"rule 'z'.*not booleans"):
+    with pytest.raises(ConfigError, match=r"segment 'z': rule 'spend \+ 1': '\+' at position 6"):
         segment_rules(people, {"z": "spend + 1"})
+    with pytest.raises(ConfigError, match=r"rule 'v' returned values of type.*not booleans"):
+        segment_rules(people, {"v": lambda d: d["spend"] + 1})
     with pytest.raises(ConfigError, match=r"rule 'w' returned 2 values.*6 rows"):
         segment_rules(people, {"w": lambda d: np.array([True, False])})
     with pytest.raises(ConfigError, match="default"):
@@ -85,7 +87,11 @@ def test_rule_segments_on_sample_reproduce_manual_masks():
     import matplotlib.pyplot as plt
 
     ax = res.plot()
-    assert len(ax.patches) == 3
+    # three bars of rows assigned, then one outline per rule of the rows it matches
+    widths = [p.get_width() for p in ax.patches]
+    assert widths[:3] == [young.sum(), senior.sum(), len(c) - young.sum() - senior.sum()]
+    assert widths[3:] == [young.sum(), (c["age"] >= 55).sum()]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["young tier1", "senior", "other"]
     plt.close("all")
 
 
@@ -122,7 +128,9 @@ def test_age_bands_labels_and_missing():
 
 
 def test_income_bands():
-    out = income_bands([0, 9999, 10000, 25000, 1_500_000, None], [10000, 20000, 50000], unit="元")
+    out = income_bands(
+        [0, 9999, 10000, 25000, 1_500_000, None], edges=[10000, 20000, 50000], unit="元"
+    )
     assert out.tolist()[:5] == [
         "under 10k元",
         "under 10k元",
@@ -178,3 +186,61 @@ def test_city_tier_bands_on_sample():
     out = city_tier_bands(c["city_tier"])
     assert out.cat.categories.tolist() == ["Tier 1", "New tier 1", "Tier 2", "Tier 3 and below"]
     assert (out == "Tier 1").sum() == (c["city_tier"] == "一线").sum()
+
+
+def test_bands_take_a_frame_column_and_a_survey():
+    import needlab as nl
+
+    df = pd.DataFrame(
+        {"age": [17, 30, 70], "inc": [5000, 25000, None], "tier": ["一线", "二线", None]}
+    )
+    assert age_bands(df, "age").tolist() == ["under 18", "25-34", "65+"]
+    assert income_bands(df, "inc", edges=[10000, 20000]).tolist()[:2] == ["under 10k", "20k+"]
+    assert city_tier_bands(df, "tier").tolist()[:2] == ["Tier 1", "Tier 2"]
+    with pytest.raises(SchemaError, match="var="):
+        age_bands(df)
+    survey = nl.read_survey("data/sample/survey_wave1.csv", codebook="data/sample/codebook.yaml")
+    pd.testing.assert_series_equal(age_bands(survey, "age"), age_bands(survey.data["age"]))
+    tiers = city_tier_bands(survey, "city_tier")  # the answer labels, not the codes
+    codes = survey.data["city_tier"]
+    assert (tiers[codes == 1] == "Tier 1").all() and (tiers[codes == 4] == "Tier 3 and below").all()
+
+
+def test_segment_rules_weighted_shares_and_survey():
+    import needlab as nl
+
+    df = pd.DataFrame({"age": [20, 30, 60, 70], "w": [1.0, 3.0, 2.0, 2.0]})
+    res = segment_rules(df, {"young": "age < 40"}, weights="w")
+    assert res.table["count"].tolist() == [2, 2]
+    assert res.table["share"].tolist() == [0.5, 0.5]  # (1 + 3) / 8 and (2 + 2) / 8
+    res = segment_rules(df, {"young": "age < 25"}, weights="w")
+    assert res.table["share"].tolist() == [1 / 8, 7 / 8]
+    assert (res.n_used, res.n_excluded) == (4, 0)
+    survey = nl.read_survey("data/sample/survey_wave1.csv", codebook="data/sample/codebook.yaml")
+    rules = {"young": "age < 30", "tier 1": "city_tier == 1"}
+    by_survey = segment_rules(survey, rules)
+    by_hand = segment_rules(survey.data, rules, weights="weight")
+    pd.testing.assert_frame_equal(by_survey.table, by_hand.table)
+    unweighted = segment_rules(survey, rules, weights=False)
+    pd.testing.assert_frame_equal(unweighted.table, segment_rules(survey.data, rules).table)
+    assert not np.allclose(unweighted.table["share"], by_survey.table["share"])
+
+
+def test_rule_strings_never_run_code(people, monkeypatch):
+    """The observed exploit: a rule starting with @ reached module globals through DataFrame.eval."""
+    import os
+
+    monkeypatch.setattr(os, "system", lambda *a: pytest.fail("a rule string ran a command"))
+    for rule in ["@os.system('echo hi')", "__import__('os').system('id')", "spend.__class__"]:
+        with pytest.raises(ConfigError, match="allowed"):
+            segment_rules(people, {"x": rule})
+
+
+def test_rows_with_missing_values_in_rule_columns_are_counted():
+    df = pd.DataFrame({"age": [25.0, None, 50.0, None]})
+    res = segment_rules(df, {"young": "age < 30", "old": "age >= 45"})
+    assert res.labels.tolist() == ["young", "other", "old", "other"]
+    assert any("2 of the rows labelled 'other' have a missing value" in n for n in res.notes)
+    split = segment_rules(df, {"unknown": "age is null", "young": "age < 30"})
+    assert split.labels.tolist() == ["young", "unknown", "other", "unknown"]
+    assert not any("missing value" in n for n in split.notes)

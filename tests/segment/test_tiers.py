@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from needlab.errors import ConfigError, DataError
+from needlab.errors import ConfigError, DataError, SchemaError
 from needlab.segment.tiers import tier_migration, value_tiers
 
 
@@ -51,7 +51,8 @@ def test_value_tiers_thresholds_and_missing():
         None,
         "low",
     ]
-    assert res.n_missing == 1 and any("1 customers with a missing 'spend'" in n for n in res.notes)
+    assert (res.n_used, res.n_excluded) == (4, 1)
+    assert any("1 customers with a missing 'spend'" in n for n in res.notes)
     with pytest.raises(ConfigError):
         value_tiers(v, thresholds=(1000, 5000))
     with pytest.raises(ConfigError):
@@ -103,7 +104,11 @@ def test_tier_migration_hand_case():
         ["high", "medium", "high", "medium", "low", "medium", "high", "low"],
         index=["a", "b", "c", "d", "e", "f", "i", "j"],
     )
-    res = tier_migration(before, after, order=["low", "medium", "high"])
+    frame = pd.DataFrame({"y1": before, "y2": after})  # aligned on the customer id
+    frame.loc["k"] = [None, None]  # no tier in either period: excluded
+    res = tier_migration(frame, "y1", "y2", order=["low", "medium", "high"])
+    assert (res.n_used, res.n_excluded) == (10, 1)
+    assert any("1 customers with no tier" in n for n in res.notes)
     # a stays high; b high->medium (down); c medium->high (up); d stays; e stays low;
     # f low->medium (up); g, h lost; i, j new
     assert res.counts == {
@@ -128,27 +133,52 @@ def test_tier_migration_hand_case():
 def test_tier_migration_uses_categorical_order_and_validates():
     v1 = pd.Series(np.arange(10.0), index=list("abcdefghij"))
     v2 = pd.Series(np.arange(10.0)[::-1], index=list("abcdefghij"))
-    res = tier_migration(value_tiers(v1).tiers, value_tiers(v2).tiers)
+    res = tier_migration(
+        pd.DataFrame({"b": value_tiers(v1).tiers, "a": value_tiers(v2).tiers}), "b", "a"
+    )
     assert res.order == ["low", "medium", "high"]
     # before: a-e low, f-h medium, i-j high; after (reversed values): a-b high, c-e medium,
     # f-j low -> a..e move up (5), f..j move down (5), nobody stays
     assert res.counts["upgraded"] == 5 and res.counts["downgraded"] == 5
     assert res.counts["stayed"] == 0
     with pytest.raises(ConfigError, match="no order"):
-        tier_migration(pd.Series(["a"], index=[1]), pd.Series(["b"], index=[1]))
+        tier_migration(pd.DataFrame({"b": ["a"], "a": ["b"]}), "b", "a")
     with pytest.raises(ConfigError, match="not in order"):
-        tier_migration(
-            pd.Series(["x"], index=[1]), pd.Series(["low"], index=[1]), order=["low", "high"]
-        )
-    with pytest.raises(DataError, match="duplicated customer ids"):
-        tier_migration(
-            pd.Series(["low", "high"], index=[1, 1]),
-            pd.Series(["low"], index=[1]),
-            order=["low", "high"],
-        )
+        tier_migration(pd.DataFrame({"b": ["x"], "a": ["low"]}), "b", "a", order=["low", "high"])
+    with pytest.raises(ConfigError, match="same column"):
+        tier_migration(pd.DataFrame({"b": ["low"]}), "b", "b", order=["low", "high"])
+    with pytest.raises(SchemaError, match="'aftr'"):
+        tier_migration(pd.DataFrame({"b": ["low"]}), "b", "aftr", order=["low", "high"])
     import matplotlib.pyplot as plt
 
     ax = res.plot()
     assert len(ax.texts) == 16
     res.plot(value="share")
+    plt.close("all")
+
+
+def test_value_tiers_from_a_frame_column_and_a_survey():
+    import needlab as nl
+
+    v = pd.Series([900, 500, 500, 300, 200, 100, 100, 50, 20, 10], index=list("abcdefghij"))
+    frame = pd.DataFrame({"spend": v})
+    got = value_tiers(frame, "spend")
+    pd.testing.assert_series_equal(got.tiers, value_tiers(v).tiers)
+    with pytest.raises(SchemaError, match="var="):
+        value_tiers(frame)
+    survey = nl.read_survey("data/sample/survey_wave1.csv", codebook="data/sample/codebook.yaml")
+    res = value_tiers(survey, "duration_sec")
+    direct = value_tiers(survey.data["duration_sec"])
+    assert res.table["count"].tolist() == direct.table["count"].tolist()
+    assert res.n_used + res.n_excluded == len(survey.data)
+
+
+def test_tier_plots_draw_the_counts():
+    import matplotlib.pyplot as plt
+
+    v = pd.Series(np.arange(1, 11, dtype=float))
+    ax = value_tiers(v).plot()
+    # bars from the top: high, medium, low
+    assert [p.get_width() for p in ax.patches] == [2, 3, 5]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["high", "medium", "low"]
     plt.close("all")

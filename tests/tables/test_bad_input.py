@@ -13,11 +13,11 @@ import pandas as pd
 import pytest
 
 from needlab.errors import ConfigError, DataError, NeedlabError, SchemaError
+from needlab.tables import csat, nps, top_box
 from needlab.tables.banner import banner
 from needlab.tables.crosstab import crosstab
 from needlab.tables.freq import freq
 from needlab.tables.means import compare_means
-from needlab.tables.scores import csat, nps, top_box
 from needlab.tables.weighting import rake
 
 

@@ -45,7 +45,7 @@ def test_weighted_by_hand(weighted: pd.DataFrame) -> None:
     for p, lo, hi in zip([0.1, 0.5, 0.4], t["ci_low"], t["ci_high"], strict=False):
         elo, ehi = wilson_by_hand(p, 100 / 30)
         assert lo == pytest.approx(100 * elo) and hi == pytest.approx(100 * ehi)
-    assert (r.n, r.n_valid, r.n_missing, r.weighted_n) == (5, 4, 1, 15.0)
+    assert (r.n_used, r.n_excluded, r.weighted_n) == (4, 1, 15.0)
     assert any("1 of 5 rows" in n for n in r.notes)
 
 

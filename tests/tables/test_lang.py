@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from needlab._i18n import TABLE_LABELS as LABELS
 from needlab.errors import ConfigError
-from needlab.tables.crosstab import LABELS
+from needlab.tables import compare_csat, compare_nps, csat, nps, top_box
 from needlab.tables.freq import MISSING_LABEL, freq
-from needlab.tables.scores import compare_csat, compare_nps, csat, nps, top_box
 from needlab.tables.weighting import rake
 
 
@@ -78,13 +78,13 @@ def test_top_box_zh(df: pd.DataFrame) -> None:
 
 def test_compare_zh_title_keeps_measures(df: pd.DataFrame) -> None:
     a, b = df.iloc[:4], df.iloc[4:]
-    r = compare_nps(a, b, col="ltr", lang="zh")
+    r = compare_nps(a, b, var="ltr", lang="zh")
     assert r.title == "净推荐值 NPS：两个独立样本的比较"
     assert r.table["measure"].tolist() == ["nps"]
-    c = compare_csat(a, b, col="sat", lang="zh")
+    c = compare_csat(a, b, var="sat", lang="zh")
     assert c.title == "满意度 CSAT：两个独立样本的比较"
     assert c.table["measure"].tolist() == ["satisfied", "mean"]
-    assert c.p_value == compare_csat(a, b, col="sat").p_value
+    assert c.p_value == compare_csat(a, b, var="sat").p_value
 
 
 def test_rake_zh_title(df: pd.DataFrame) -> None:
@@ -101,8 +101,8 @@ def test_rake_zh_title(df: pd.DataFrame) -> None:
         lambda d: nps(d, "ltr", lang="de"),
         lambda d: csat(d, "sat", lang="EN"),
         lambda d: top_box(d, ["sat"], lang="cn"),
-        lambda d: compare_nps(d, d, col="ltr", lang="jp"),
-        lambda d: compare_csat(d, d, col="sat", lang="jp"),
+        lambda d: compare_nps(d, d, var="ltr", lang="jp"),
+        lambda d: compare_csat(d, d, var="sat", lang="jp"),
         lambda d: rake(d, {"region": {"北": 0.5, "南": 0.5}}, lang="x"),
     ],
 )

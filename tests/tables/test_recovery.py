@@ -18,10 +18,10 @@ import pytest
 from needlab import read_survey
 from needlab.datasets import make_sample
 from needlab.datasets._spec import ATT_ITEMS
+from needlab.tables import compare_csat, compare_nps
 from needlab.tables.banner import banner
 from needlab.tables.crosstab import crosstab
 from needlab.tables.means import compare_means
-from needlab.tables.scores import compare_csat, compare_nps
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 ALPHA = 0.05
@@ -37,9 +37,9 @@ def waves() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 
 def compare(kpi: str, w1: pd.DataFrame, w2: pd.DataFrame):
     if kpi == "nps":
-        return compare_nps(w1, w2, col="ltr", weights="weight", ci=0.99)
+        return compare_nps(w1, w2, var="ltr", weights="weight", ci=0.99)
     item = kpi.removeprefix("top2_")
-    return compare_csat(w1, w2, col=item, top=[4, 5], weights="weight", ci=0.99)
+    return compare_csat(w1, w2, var=item, top=[4, 5], weights="weight", ci=0.99)
 
 
 def test_truth_covers_both_outcomes(waves) -> None:

@@ -1,4 +1,4 @@
-"""Tests of needlab.tables.scores: NPS, compare_nps, CSAT, compare_csat and top_box."""
+"""Tests of the score tables: NPS, compare_nps, CSAT, compare_csat and top_box."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from scipy.stats import norm
 from statsmodels.stats.proportion import proportion_confint
 
 from needlab.errors import ConfigError, DataError, SchemaError
-from needlab.tables.scores import (
+from needlab.tables import (
     ComparisonResult,
     CSATResult,
     NPSResult,
@@ -96,7 +96,7 @@ def test_nps_empty_group_is_nan() -> None:
 
 def test_compare_nps_by_hand() -> None:
     a, b = nps_frame(50, 30, 20), nps_frame(60, 20, 20)
-    r = compare_nps(a, b, col="ltr")
+    r = compare_nps(a, b, var="ltr")
     assert isinstance(r, ComparisonResult)
     se = math.sqrt(7.810249675906654**2 + 8.0**2)  # wave b: (.24 + .16 + .24)/100
     assert r.diff == pytest.approx(10)
@@ -106,24 +106,30 @@ def test_compare_nps_by_hand() -> None:
     assert (r.ci_low, r.ci_high) == pytest.approx((10 - Z95 * se, 10 + Z95 * se))
     # The same comparison from one frame with by=.
     both = pd.concat([a.assign(w="1"), b.assign(w="2")], ignore_index=True)
-    r2 = compare_nps(both, col="ltr", by="w")
+    r2 = compare_nps(both, var="ltr", by="w")
     assert r2.names == ("1", "2")
     assert r2.z == pytest.approx(r.z)
+    assert (r.n_used, r.n_excluded, r2.n_used) == (200, 0, 200)
+    # The per-sample intervals are those of nps(); not significant at 95%.
+    ra = nps(a, "ltr").table.iloc[0]
+    row = r.table.iloc[0]
+    assert (row["ci_low_a"], row["ci_high_a"]) == pytest.approx((ra["ci_low"], ra["ci_high"]))
+    assert not r.significant and not row["significant"]
     # Weights as a pair.
-    r3 = compare_nps(a, b, col="ltr", weights=(np.full(100, 2.0), np.ones(100)))
+    r3 = compare_nps(a, b, var="ltr", weights=(np.full(100, 2.0), np.ones(100)))
     assert r3.z == pytest.approx(r.z)
 
 
 def test_compare_nps_errors() -> None:
     df = nps_frame(5, 5, 5).assign(g=["a", "b", "c"] * 5)
     with pytest.raises(ConfigError, match="exactly two groups"):
-        compare_nps(df, col="ltr", by="g")
+        compare_nps(df, var="ltr", by="g")
     with pytest.raises(ConfigError, match="by="):
-        compare_nps(df, col="ltr")
-    with pytest.raises(ConfigError, match="col="):
-        compare_nps(df, df)
+        compare_nps(df, var="ltr")
+    with pytest.raises(TypeError, match="var"):
+        compare_nps(df, df)  # type: ignore[call-arg]
     with pytest.raises(ConfigError, match="not both"):
-        compare_nps(df, df, col="ltr", by="g")
+        compare_nps(df, df, var="ltr", by="g")
 
 
 # ----------------------------------------------------------------------------- CSAT
@@ -172,7 +178,7 @@ def test_csat_errors() -> None:
 def test_compare_csat_by_hand() -> None:
     a = pd.DataFrame({"sat": [5] * 60 + [2] * 40})
     b = pd.DataFrame({"sat": [5] * 70 + [2] * 30})
-    r = compare_csat(a, b, col="sat")
+    r = compare_csat(a, b, var="sat")
     pool = 0.65
     se0 = 100 * math.sqrt(pool * (1 - pool) * (2 / 100))
     assert r.z == pytest.approx(10 / se0)

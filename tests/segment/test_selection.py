@@ -1,0 +1,44 @@
+"""Tests for needlab.segment.selection: weighted criteria and the rule that picks k."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from needlab.segment.selection import calinski_harabasz, choose_k, davies_bouldin
+
+
+def test_weighted_criteria_equal_sklearn_on_repeated_rows():
+    from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
+
+    rng = np.random.default_rng(0)
+    E = rng.normal(size=(40, 3)) + np.repeat(np.eye(3)[:2] * 4, 20, axis=0)
+    lab = np.repeat([0, 1], 20)
+    w = rng.integers(1, 5, 40)
+    Er, lr = np.repeat(E, w, axis=0), np.repeat(lab, w)
+    assert calinski_harabasz(E, lab, w.astype(float)) == pytest.approx(
+        calinski_harabasz_score(Er, lr)
+    )
+    assert davies_bouldin(E, lab, w.astype(float)) == pytest.approx(davies_bouldin_score(Er, lr))
+    ones = np.ones(40)
+    assert calinski_harabasz(E, lab, ones) == pytest.approx(calinski_harabasz_score(E, lab))
+    assert davies_bouldin(E, lab, ones) == pytest.approx(davies_bouldin_score(E, lab))
+
+
+def test_choose_k_vote_among_near_ties():
+    crit = pd.DataFrame(
+        {
+            "silhouette": [0.500, 0.495, 0.30],
+            "davies_bouldin": [0.9, 0.7, 1.2],
+            "calinski_harabasz": [100.0, 120.0, 80.0],
+            "min_share": [0.3, 0.2, 0.1],
+            "eligible": [True, True, True],
+        },
+        index=pd.Index([2, 3, 4], name="k"),
+    )
+    k, reason = choose_k(crit, True, min_share=0.05, tie_tol=0.01, stable_at=0.75, n_boot=20)
+    assert k == 3  # silhouette votes 2, Davies-Bouldin and Calinski-Harabasz vote 3
+    assert "majority vote" in reason
+    k, _ = choose_k(crit, True, min_share=0.05, tie_tol=0.001, stable_at=0.75, n_boot=20)
+    assert k == 2
