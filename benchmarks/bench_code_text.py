@@ -3,8 +3,8 @@
 Texts: ``--n`` (default 1,000,000) short texts, 65% Chinese, built (seeded) by recombining clauses of
 the sample feedback texts of the same language, so most texts are unique.
 
-- ``needlab``: ``code_text(df, "text", lang="lang")`` with the default taxonomy: the whole result
-  (table, long table with spans, summary, coverage residue).
+- ``needlab``: ``code_text(df, "text", text_lang="lang")`` with the default taxonomy: the whole result
+  (table, long table with spans, frequencies, coverage residue).
 - ``loop``: the straightforward script: for every code and language, ``str.contains`` of the code's
   patterns on the texts of that language (``--baseline code``: one alternation per code, the fast
   variant; ``--baseline pattern``: one call per keyword or pattern, as usually written). The
@@ -102,9 +102,9 @@ def main() -> None:
         f"{sum(len(c.regex(lg)) for c in tx for lg in ('zh', 'en'))} patterns"
     )
 
-    code_text(df.head(1000), "text", lang="lang")  # warm-up (taxonomy compile)
+    code_text(df.head(1000), "text", text_lang="lang")  # warm-up (taxonomy compile)
     t0 = time.perf_counter()
-    res = code_text(df, "text", lang="lang")
+    res = code_text(df, "text", text_lang="lang")
     t_nl = time.perf_counter() - t0
     print(f"needlab code_text: {t_nl:8.2f} s  (engine {res.engine})")
 
@@ -139,7 +139,7 @@ def main() -> None:
 
     if WAIMAI.exists():
         w = pd.read_csv(WAIMAI)
-        r = code_text(w, "review", lang="zh")
+        r = code_text(w, "review", text_lang="zh")
         t = r.table.assign(label=w["label"].to_numpy())
         ok = t["status"].isin(["ok", "truncated"])
         for lab, name in ((0, "negative"), (1, "positive")):

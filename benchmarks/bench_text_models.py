@@ -42,12 +42,12 @@ def cfpb() -> None:
         d["Consumer complaint narrative"], d["Issue"].tolist(), cv=5, random_state=0
     )
     dt = time.perf_counter() - t0
-    print(f"CFPB Issue: {res.n_texts} narratives, {res.n_codes} issues (>= 20 texts each)")
+    print(f"CFPB Issue: {res.n_used} narratives, {res.n_codes} issues (>= 20 texts each)")
     print(
         f"  TextCoder 5-fold CV: macro-F1 {res.macro_f1:.3f}, micro-F1 {res.micro_f1:.3f} "
         f"({dt:.1f} s)"
     )
-    maj = counts[counts >= 20].iloc[0] / res.n_texts
+    maj = counts[counts >= 20].iloc[0] / res.n_used
     print(f"  (majority-class accuracy {maj:.3f})")
 
 
@@ -63,7 +63,7 @@ def waimai() -> None:
     d = pd.read_csv(path)
     y = d["label"].to_numpy()
     t0 = time.perf_counter()
-    res = sentiment(d["review"], lang="zh")
+    res = sentiment(d["review"], text_lang="zh")
     dt = time.perf_counter() - t0
     score = res.table["score"].to_numpy()
     pred = (score > 0).astype(int)

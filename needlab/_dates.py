@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from needlab._validate import row_list
 from needlab.errors import DataError
 
 __all__ = ["parse_dates"]
@@ -40,12 +41,6 @@ _ISO = re.compile(
 _YMD8 = re.compile(r"^\d{8}$")
 _DMY = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})$")
 _ZH = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
-
-
-def _rows(mask: np.ndarray, n: int = 5) -> str:
-    pos = np.flatnonzero(mask)
-    text = ", ".join(str(p) for p in pos[:n])
-    return text + (f" (and {len(pos) - n} more)" if len(pos) > n else "")
 
 
 def _examples(values: pd.Series, n: int = 5) -> str:
@@ -61,7 +56,7 @@ def _strict(text: pd.Series, fmt: str, column: Hashable, *, how: str) -> pd.Seri
     if bad.any():
         raise DataError(
             f"column {column!r} is read as {how}, but {int(bad.sum())} values do not match: "
-            f"{_examples(text[bad])} at rows {_rows(bad)}. Fix those values, or pass "
+            f"{_examples(text[bad])} at rows {row_list(bad)}. Fix those values, or pass "
             "date_format= (e.g. date_format='%d/%m/%Y') if the column has another format."
         )
     if isinstance(dates.dtype, pd.DatetimeTZDtype):
@@ -134,7 +129,7 @@ def parse_dates(
         if bad.any():
             raise DataError(
                 f"column {name!r} holds numbers that are not YYYYMMDD dates: {_examples(raw[bad])} "
-                f"at rows {_rows(bad)}. If they are Excel serial days or Unix seconds, convert them "
+                f"at rows {row_list(bad)}. If they are Excel serial days or Unix seconds, convert them "
                 "explicitly (e.g. pandas.to_datetime(x, unit='s')) before passing them."
             )
         text = pd.Series(
@@ -147,7 +142,7 @@ def parse_dates(
     if nonstr.any():
         raise DataError(
             f"column {name!r} mixes dates with other values: {_examples(raw[nonstr])} at rows "
-            f"{_rows(nonstr)}. Convert the column to text or dates first."
+            f"{row_list(nonstr)}. Convert the column to text or dates first."
         )
     vals = text[present].astype(str)
     if len(vals) == 0:

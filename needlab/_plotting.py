@@ -106,6 +106,14 @@ def use_cjk_fallback(figure: Figure | SubFigure | None = None) -> bool:
     bool
         ``True`` when a CJK font is in place, ``False`` when none could be found (then Chinese
         characters are drawn as boxes, with matplotlib's warning).
+
+    Examples
+    --------
+    >>> import matplotlib as mpl
+    >>> use_cjk_fallback(), use_cjk_fallback()
+    (True, True)
+    >>> mpl.rcParams["font.family"][-1], mpl.rcParams["font.family"].count(CJK_FAMILY)
+    ('Noto Sans SC', 1)
     """
     global _fallback
     import matplotlib as mpl

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -28,6 +28,8 @@ __all__ = [
     "check_alpha",
     "check_allowed",
     "check_columns",
+    "check_count",
+    "check_finite",
     "check_frame",
     "check_numeric",
     "check_option",
@@ -35,7 +37,12 @@ __all__ = [
     "check_unique_columns",
     "check_weights",
     "complete_rows",
+    "merged_variants",
+    "nonfinite_mask",
+    "normalise_ids",
+    "normalise_labels",
     "preview",
+    "row_list",
 ]
 
 SHOW = 5
@@ -59,7 +66,14 @@ def preview(values: Iterable[Any], n: int = SHOW) -> str:
     return shown + (f" (and {rest} more)" if rest > 0 else "")
 
 
-def _rows(mask: np.ndarray, n: int = SHOW) -> str:
+def row_list(mask: np.ndarray, n: int = SHOW) -> str:
+    """The first *n* row positions where *mask* is true, for an error message.
+
+    Examples
+    --------
+    >>> row_list(np.array([True, False, True, True]), n=2)
+    '0, 2 (and 1 more)'
+    """
     pos = np.flatnonzero(mask)
     text = ", ".join(str(p) for p in pos[:n])
     return text + (f" (and {len(pos) - n} more)" if len(pos) > n else "")
@@ -148,23 +162,92 @@ def check_columns(
     return cols
 
 
-def check_numeric(data: pd.DataFrame, column: Hashable) -> pd.Series:
+def check_numeric(
+    data: pd.DataFrame,
+    column: Hashable,
+    *,
+    nonfinite: Literal["error", "drop", "keep"] = "error",
+) -> pd.Series:
     """Return *column* as float, raising :class:`DataError` listing values that are not numbers.
 
     Missing values stay missing; text such as ``"abc"`` is an error, never silently NaN.
+    Infinite values (``inf``, ``-inf``, also written as text) are an error by default
+    (``nonfinite="error"``); ``nonfinite="drop"`` turns them into missing values, which the
+    caller's missing-value policy then excludes (count them with :func:`nonfinite_mask` and say
+    so in the notes); ``"keep"`` leaves them for a caller that checks them itself.
+
+    Raises
+    ------
+    DataError
+        Text that is not a number, or infinite values with ``nonfinite="error"``.
+
+    Examples
+    --------
+    >>> check_numeric(pd.DataFrame({"amount": [1.0, np.inf]}), "amount")
+    Traceback (most recent call last):
+    ...
+    needlab.errors.DataError: column 'amount' has 1 infinite values: inf at rows 1; ...
     """
+    check_option(nonfinite, ("error", "drop", "keep"), "nonfinite")
     check_columns(data, column)
     s = data[column]
     if pd.api.types.is_bool_dtype(s) or pd.api.types.is_numeric_dtype(s):
-        return s.astype(float)
-    conv = pd.to_numeric(s, errors="coerce")
-    bad = conv.isna().to_numpy() & s.notna().to_numpy()
-    if bad.any():
+        conv = s.astype(float)
+    else:
+        conv = pd.to_numeric(s, errors="coerce")
+        bad = conv.isna().to_numpy() & s.notna().to_numpy()
+        if bad.any():
+            raise DataError(
+                f"column {column!r} must be numeric but has {int(bad.sum())} non-numeric values: "
+                f"{preview(s[bad])} at rows {row_list(bad)}. Recode them or set them to missing."
+            )
+        conv = conv.astype(float)
+    if nonfinite == "keep":
+        return conv
+    inf = np.isinf(conv.to_numpy())
+    if inf.any():
+        if nonfinite == "drop":
+            return conv.mask(inf)
         raise DataError(
-            f"column {column!r} must be numeric but has {int(bad.sum())} non-numeric values: "
-            f"{preview(s[bad])} at rows {_rows(bad)}. Recode them or set them to missing."
+            f"column {column!r} has {int(inf.sum())} infinite values: {preview(conv[inf])} at "
+            f"rows {row_list(inf)}; numbers must be finite. Replace them (e.g. with a capped value "
+            "or a missing value) or drop those rows."
         )
-    return conv.astype(float)
+    return conv
+
+
+def nonfinite_mask(data: pd.DataFrame, column: Hashable) -> np.ndarray:
+    """True where *column* holds an infinite number (``inf``/``-inf``, also as text).
+
+    For functions that offer ``nonfinite="drop"``: count the rows to report them in
+    ``n_excluded`` and the notes.
+    """
+    return np.isinf(check_numeric(data, column, nonfinite="keep").to_numpy())
+
+
+def check_finite(values: Any, name: str) -> np.ndarray:
+    """*values* (numbers given directly, e.g. targets or a table of counts) as a float array;
+    raise :class:`DataError` naming *name* and the positions of NaN or infinite entries.
+
+    Examples
+    --------
+    >>> check_finite([0.5, float("inf")], "targets['region']")
+    Traceback (most recent call last):
+    ...
+    needlab.errors.DataError: targets['region'] has 1 missing or infinite values: inf at positions 1; ...
+    """
+    try:
+        a = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"{name} must hold numbers: {exc}.") from exc
+    bad = ~np.isfinite(a)
+    if bad.any():
+        flat = bad.reshape(-1)
+        raise DataError(
+            f"{name} has {int(flat.sum())} missing or infinite values: "
+            f"{preview(a.reshape(-1)[flat])} at positions {row_list(flat)}; pass finite numbers."
+        )
+    return a
 
 
 def check_dates(
@@ -217,7 +300,7 @@ def check_allowed(
         raise DataError(
             f"column {column!r} has {int(bad.sum())} values outside the allowed set "
             f"{preview(allowed, 12) if len(allowed) > 12 else allowed}: {preview(s[bad])} "
-            f"at rows {_rows(bad)}; {fix}."
+            f"at rows {row_list(bad)}; {fix}."
         )
 
 
@@ -228,14 +311,14 @@ def check_unique(data: pd.DataFrame, column: Hashable) -> None:
     na = s.isna().to_numpy()
     if na.any():
         raise DataError(
-            f"id column {column!r} has {int(na.sum())} missing values at rows {_rows(na)}; "
+            f"id column {column!r} has {int(na.sum())} missing values at rows {row_list(na)}; "
             "every row needs an id."
         )
     dup = s.duplicated(keep=False).to_numpy()
     if dup.any():
         raise DataError(
             f"id column {column!r} has {int(s[dup].nunique())} duplicated ids "
-            f"({int(dup.sum())} rows): {preview(s[dup])} at rows {_rows(dup)}. "
+            f"({int(dup.sum())} rows): {preview(s[dup])} at rows {row_list(dup)}. "
             "Remove duplicate records or choose a unique id column."
         )
 
@@ -276,7 +359,7 @@ def check_weights(
         if data is None:
             raise ConfigError(f"weights={weights!r} names a column but no data was given.")
         name = repr(weights)
-        w = check_numeric(data, weights).to_numpy()
+        w = check_numeric(data, weights, nonfinite="keep").to_numpy()
     else:
         name = "array"
         w = np.asarray(weights, dtype=float)
@@ -295,11 +378,13 @@ def check_weights(
         if mask.any():
             raise DataError(
                 f"weights {name} has {int(mask.sum())} {what} values: {preview(w[mask])} at rows "
-                f"{_rows(mask)}; weights must be finite and >= 0 (set them or drop those rows)."
+                f"{row_list(mask)}; weights must be finite and >= 0 (set them or drop those rows)."
             )
     if not allow_zero and (w == 0).any():
         mask = w == 0
-        raise DataError(f"weights {name} has {int(mask.sum())} zero values at rows {_rows(mask)}.")
+        raise DataError(
+            f"weights {name} has {int(mask.sum())} zero values at rows {row_list(mask)}."
+        )
     if w.sum() <= 0:
         raise DataError(f"weights {name} sum to zero; at least one weight must be positive.")
     return w
@@ -318,6 +403,25 @@ def check_option(value: Any, options: Iterable[Any], name: str) -> Any:
     if value not in opts:
         raise ConfigError(f"{name}={value!r} is not valid; choose one of {opts}.")
     return value
+
+
+def check_count(value: Any, name: str, *, minimum: int = 0, hint: str = "") -> int:
+    """Raise :class:`ConfigError` unless *value* is a whole number >= *minimum* (not a bool).
+
+    Examples
+    --------
+    >>> check_count(-1, "n_boot", hint="0 turns the bootstrap off")
+    Traceback (most recent call last):
+    ...
+    needlab.errors.ConfigError: n_boot must be a whole number >= 0, got -1; 0 turns the bootstrap off.
+    """
+    ok = isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+    if not ok or value < minimum:
+        raise ConfigError(
+            f"{name} must be a whole number >= {minimum}, got {value!r}"
+            + (f"; {hint}." if hint else ".")
+        )
+    return int(value)
 
 
 @dataclass(frozen=True)
@@ -431,6 +535,75 @@ def as_series(data: Any, var: Hashable | None = None, *, name: str = "data") -> 
             f"{name} must be one-dimensional (a Series or a list), got shape {arr.shape}."
         )
     return pd.Series(arr)
+
+
+def normalise_labels(series: pd.Series, *, casefold: bool = False) -> pd.Series:
+    """Text values compared as people read them: Unicode NFKC (full-width to half-width), white
+    space trimmed and runs of white space made one space, and with *casefold* case folded.
+
+    Values that are not text (numbers, missing) are unchanged. A categorical keeps its
+    category order (variants merge into the first category they normalise to).
+
+    Examples
+    --------
+    >>> normalise_labels(pd.Series(["Price ", "\uff30rice", "price"])).tolist()
+    ['Price', 'Price', 'price']
+    >>> normalise_labels(pd.Series(["Price", "price"]), casefold=True).tolist()
+    ['price', 'price']
+    """
+    import unicodedata
+
+    def norm(v: Any) -> Any:
+        if not isinstance(v, str):
+            return v
+        t = " ".join(unicodedata.normalize("NFKC", v).split())
+        return t.casefold() if casefold else t
+
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        cats = [norm(c) for c in series.cat.categories]
+        out = series.astype(object).map(norm)
+        return pd.Series(
+            pd.Categorical(out, categories=list(dict.fromkeys(cats)), ordered=series.cat.ordered),
+            index=series.index,
+            name=series.name,
+        )
+    if series.dtype == object or pd.api.types.is_string_dtype(series):
+        return series.map(norm, na_action="ignore")
+    return series
+
+
+def merged_variants(before: pd.Series, after: pd.Series, *, what: str = "labels") -> str | None:
+    """A note on the values that :func:`normalise_labels` merged, or ``None`` when none did.
+
+    Examples
+    --------
+    >>> s = pd.Series(["a", "a ", "b"])
+    >>> merged_variants(s, normalise_labels(s), what="ids of 'customer'")
+    "ids of 'customer': 1 values written in 2 variants merged after Unicode NFKC and trimming: 'a' <- 'a', 'a '."
+    """
+    pairs = pd.DataFrame({"a": after.astype(object), "b": before.astype(object)}).dropna()
+    pairs = pairs.drop_duplicates()
+    n_var = pairs.groupby("a", sort=False)["b"].nunique()
+    multi = n_var[n_var > 1]
+    if multi.empty:
+        return None
+    shown = "; ".join(
+        f"{k!r} <- {preview(pairs.loc[pairs['a'] == k, 'b'], 4)}" for k in multi.index[:SHOW]
+    )
+    more = f" (and {len(multi) - SHOW} more)" if len(multi) > SHOW else ""
+    return (
+        f"{what}: {len(multi)} values written in {int(multi.sum())} variants merged after Unicode NFKC "
+        f"and trimming: {shown}{more}."
+    )
+
+
+def normalise_ids(series: pd.Series, *, what: str = "ids") -> tuple[pd.Series, str | None]:
+    """Ids compared after Unicode NFKC and trimming (never case folded): ``"C1 "`` and the
+    full-width ``"\uff23\uff11"`` are the customer ``"C1"``. Returns the ids and a note on the
+    merged variants (``None`` when nothing merged).
+    """
+    out = normalise_labels(series)
+    return out, merged_variants(series, out, what=what)
 
 
 def complete_rows(

@@ -1,8 +1,11 @@
 """The ``needlab`` command line.
 
 ``needlab --version``; ``needlab sample DIR`` writes the bundled sample data set;
-``needlab check FILE [--codebook FILE]`` loads a survey and prints the load report, the
-codebook validation and the data-quality report, exiting with status 1 when there are errors;
+``needlab check FILE [--codebook FILE] [--sep SEP] [--encoding ENC] [--ragged keep]`` loads a
+survey and prints the load report, the codebook validation and the data-quality report, exiting
+with status 1 when there are errors: structural problems of the file (rows with more fields than
+the header, undecodable text, a single column whose name looks like several, Excel formulas
+without values), codebook mismatches or data-quality errors;
 ``needlab init DIR`` starts a project: the current template notebooks in ``DIR/notebooks`` and
 the sample data in ``DIR/data/sample`` (the notebooks' default ``DATA`` folder).
 """
@@ -19,7 +22,13 @@ import pandas as pd
 from needlab import __version__
 from needlab.errors import NeedlabError
 
-__all__ = ["main"]
+__all__ = ["STRUCTURAL", "main"]
+
+STRUCTURAL = {
+    "one_column": "only one column was read: the delimiter is probably wrong (pass --sep)",
+    "formula_no_value": "formula cells without a value were read as missing",
+}
+"""Load-report actions that ``needlab check`` counts as errors (the file was not read as meant)."""
 
 
 def _print_table(title: str, table: pd.DataFrame) -> None:
@@ -34,10 +43,21 @@ def _print_table(title: str, table: pd.DataFrame) -> None:
 def _check(args: argparse.Namespace) -> int:
     from needlab.io import quality, read_survey
 
-    survey = read_survey(args.file, codebook=args.codebook, strict=False)
+    survey = read_survey(
+        args.file,
+        codebook=args.codebook,
+        strict=False,
+        sep=args.sep,
+        encoding=args.encoding,
+        ragged=args.ragged,
+    )
     data = survey.data
     print(f"needlab check: {args.file}: {len(data)} rows x {data.shape[1]} columns")
     _print_table("load report", survey.load_report)
+    load = survey.load_report
+    structural = load[load["action"].isin(list(STRUCTURAL))]
+    for action, detail in zip(structural["action"], structural["detail"], strict=True):
+        print(f"structural problem: {STRUCTURAL[action]}: {detail}")
     problems = survey.codebook.validate(data)
     _print_table("codebook validation", problems)
     report = quality(survey)
@@ -55,7 +75,7 @@ def _check(args: argparse.Namespace) -> int:
     }
     errors = report.table[report.table["severity"] == "error"]
     extra = sum((c, k) not in seen for c, k in zip(errors["column"], errors["check"], strict=True))
-    n_errors = len(problems) + extra
+    n_errors = len(problems) + extra + len(structural)
     print(f"\n{n_errors} error(s) found." if n_errors else "\nNo errors found.")
     return 1 if n_errors else 0
 
@@ -111,6 +131,16 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="load a survey file and report problems")
     p.add_argument("file", type=Path, help="survey export: .csv, .tsv, .txt, .xlsx or .sav")
     p.add_argument("--codebook", type=Path, default=None, help="codebook YAML file")
+    p.add_argument(
+        "--sep", default=None, help="delimiter (one character, or '\\s+' for aligned columns)"
+    )
+    p.add_argument("--encoding", default=None, help="text encoding (detected by default)")
+    p.add_argument(
+        "--ragged",
+        choices=["error", "keep"],
+        default="error",
+        help="rows with more fields than the header: error (default) or keep the extra fields",
+    )
     p.set_defaults(func=_check)
 
     p = sub.add_parser("init", help="start a project in DIR: template notebooks and sample data")
@@ -128,7 +158,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status (0 fine; 1 problems found or the file could not be read; 2 usage error)."""
+    """Run the command line; return the exit status.
+
+    0: fine; 1: problems found, or a user error (a file that cannot be read, a folder that
+    cannot be written): a one-line message on stderr, never a traceback; 2: usage error.
+    """
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -138,6 +172,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except NeedlabError as exc:
         print(f"needlab: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # missing file, permission denied, disk full: the user's to fix
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"needlab: error: {exc.strerror or exc}{where}", file=sys.stderr)
         return 1
 
 

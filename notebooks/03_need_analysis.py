@@ -14,7 +14,7 @@
 #     name: python3
 #   needlab:
 #     template: 03_need_analysis
-#     version: 0.2.0
+#     version: 0.3.0
 # ---
 
 # %% [markdown]

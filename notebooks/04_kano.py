@@ -14,7 +14,7 @@
 #     name: python3
 #   needlab:
 #     template: 04_kano
-#     version: 1.0.0
+#     version: 1.1.0
 # ---
 
 # %% [markdown]

@@ -14,7 +14,7 @@
 #     name: python3
 #   needlab:
 #     template: 05_pain_points
-#     version: 1.0.0
+#     version: 1.1.0
 # ---
 
 # %% [markdown]
@@ -73,7 +73,7 @@ answers = survey.data.merge(segments, left_on="customer_id", right_index=True, h
 # ## Code the feedback
 # Every text gets all the codes whose keywords or patterns it contains (multi-label), with the
 # evidence span; a negation just before a match (不慢, "not too expensive") cancels it. The
-# summary counts texts per pain type; a text with no code is `none`.
+# frequencies count texts per pain type; a text with no code is `none`.
 
 # %%
 coded = nl.code_text(feedback, "text", id="feedback_id")
@@ -139,7 +139,7 @@ pd.crosstab(coded.table["coded"].map({True: "coded", False: "not coded"}), sent.
             rownames=["pain code"], colnames=["sentiment"], margins=True)
 
 # %%
-implicit = nl.implicit_needs(coded.table, sent)
+implicit = nl.implicit_needs(coded, sentiment=sent)
 # group near-identical texts: drop the product names and numbers
 gist = implicit["text"].str.replace(r"Lumo [A-Z]\d( Pro)?|\d+", "", regex=True)
 {"implicit need candidates": len(implicit),

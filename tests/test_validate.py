@@ -124,3 +124,57 @@ def test_numeric_option_alpha_preview() -> None:
     with pytest.raises(ConfigError):
         check_alpha(1.5)
     assert preview(["b", "a", "b"]) == "'b', 'a'"
+
+
+# --- label normalisation (NFKC, trimming, inner white space, optional case folding) ---------
+def test_normalise_labels_merges_space_and_full_width_variants() -> None:
+    from needlab._validate import merged_variants, normalise_labels
+
+    s = pd.Series(["Price", " Price", "Pr ice", "\uff30rice", "Price\u3000", "price", None, 3])
+    out = normalise_labels(s)
+    assert out.tolist()[:6] == ["Price", "Price", "Pr ice", "Price", "Price", "price"]
+    assert out.iloc[6] is None and out.iloc[7] == 3  # missing and numbers untouched
+    note = merged_variants(s, out)
+    assert note is not None and note.startswith("labels: 1 values written in 4 variants")
+
+
+def test_normalise_labels_casefold_and_inner_whitespace() -> None:
+    from needlab._validate import normalise_labels
+
+    s = pd.Series(["Very  Satisfied", "very satisfied ", "VERY\tSATISFIED", "Straße"])
+    assert normalise_labels(s, casefold=True).tolist() == ["very satisfied"] * 3 + ["strasse"]
+    assert normalise_labels(s).tolist()[0] == "Very Satisfied"
+
+
+def test_normalise_labels_keeps_categorical_order() -> None:
+    from needlab._validate import normalise_labels
+
+    s = pd.Series(pd.Categorical(["b ", "a", "b"], categories=["b ", "a", "b"], ordered=True))
+    out = normalise_labels(s)
+    assert list(out.cat.categories) == ["b", "a"] and out.cat.ordered
+    assert out.tolist() == ["b", "a", "b"]
+
+
+def test_merged_variants_none_when_nothing_merges() -> None:
+    from needlab._validate import merged_variants, normalise_labels
+
+    s = pd.Series(["a", "b", "a"])
+    assert merged_variants(s, normalise_labels(s)) is None
+
+
+def test_normalise_ids_never_casefolds() -> None:
+    from needlab._validate import normalise_ids
+
+    ids, note = normalise_ids(pd.Series(["C1", "C1 ", "c1", "\uff23\uff11"]), what="customer ids")
+    assert ids.tolist() == ["C1", "C1", "c1", "C1"]
+    assert note is not None and "customer ids: 1 values written in 3 variants" in note
+
+
+@given(st.lists(st.text(alphabet=" \u3000\tAbc\uff21", max_size=6), max_size=8))
+@FAST
+def test_normalise_labels_is_idempotent(values) -> None:
+    from needlab._validate import normalise_labels
+
+    once = normalise_labels(pd.Series(values, dtype=object), casefold=True)
+    assert normalise_labels(once, casefold=True).tolist() == once.tolist()
+    assert all(v == v.strip() and "  " not in v for v in once)

@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
+from needlab._yaml import load_yaml
 from needlab.datasets._generate import FILES, Truth, render
 
 __all__ = ["FILES", "Sample", "Truth", "load_sample", "make_sample", "write_sample"]
@@ -92,12 +92,70 @@ class Sample:
         return "\n".join(lines)
 
 
-def _from_texts(texts: dict[str, str], truth: Truth, seed: int) -> Sample:
-    frames = {name: pd.read_csv(io.StringIO(texts[f"{name}.csv"])) for name in _FRAMES}
+_FIX = "regenerate the folder with needlab.datasets.write_sample(DIR) or `needlab sample DIR`"
+
+
+def _damaged(where: str, what: str, exc_type: type[Exception]) -> Exception:
+    return exc_type(f"sample file {where} is damaged: {what}; {_FIX}.")
+
+
+def _read_frame(text: str, where: str, expected: str | None) -> pd.DataFrame:
+    """One sample CSV, checked against the header the generator writes (*expected*)."""
+    from needlab.errors import DataError, SchemaError
+
+    try:
+        df = pd.read_csv(io.StringIO(text))
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        raise _damaged(where, f"not a readable CSV table ({exc})".rstrip(), DataError) from None
+    if expected is not None:
+        want = expected.split("\n", 1)[0].split(",")
+        got = [str(c) for c in df.columns]
+        if got != want:
+            lost = [c for c in want if c not in got]
+            extra = [c for c in got if c not in want]
+            what = (
+                f"columns missing {lost[:5]}, unexpected {extra[:5]}"
+                if lost or extra
+                else "columns in another order"
+            )
+            raise _damaged(where, what, SchemaError)
+    return df
+
+
+def _read_mapping(text: str, where: str) -> dict[str, Any]:
+    """One sample YAML file (codebook or plan): a mapping, duplicate keys refused."""
+    import yaml
+
+    from needlab.errors import ConfigError
+
+    try:
+        doc = load_yaml(text)
+    except yaml.YAMLError as exc:
+        raise _damaged(where, f"not valid YAML ({exc})", ConfigError) from None
+    if not isinstance(doc, dict):
+        raise _damaged(where, f"a mapping was expected, got {type(doc).__name__}", ConfigError)
+    return doc
+
+
+def _from_texts(
+    texts: dict[str, str],
+    truth: Truth,
+    seed: int,
+    *,
+    where: Path | None = None,
+    expected: dict[str, str] | None = None,
+) -> Sample:
+    def name(f: str) -> str:
+        return repr(str(where / f)) if where is not None else repr(f)
+
+    frames = {
+        f: _read_frame(texts[f"{f}.csv"], name(f"{f}.csv"), (expected or {}).get(f"{f}.csv"))
+        for f in _FRAMES
+    }
     return Sample(
         **frames,
-        codebook=yaml.safe_load(texts["codebook.yaml"]),
-        plan=yaml.safe_load(texts["plan.yaml"]),
+        codebook=_read_mapping(texts["codebook.yaml"], name("codebook.yaml")),
+        plan=_read_mapping(texts["plan.yaml"], name("plan.yaml")),
         truth=truth,
         seed=seed,
     )
@@ -156,19 +214,39 @@ def write_sample(directory: str | Path, *, seed: int = 0) -> list[Path]:
     list of Path
         The files written, in the order of :data:`FILES`.
 
+    Raises
+    ------
+    ConfigError
+        *directory* cannot be created or written (a file of that name exists, no permission);
+        the message names the folder.
+
     Examples
     --------
     >>> import tempfile
     >>> [p.name for p in write_sample(tempfile.mkdtemp())][:2]
     ['customers.csv', 'transactions.csv']
     """
+    from needlab.errors import ConfigError
+
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot create the sample folder {str(directory)!r}: {exc.strerror or exc}; "
+            "choose a folder you can write to."
+        ) from None
     texts, _ = render(seed)
     paths = []
     for name in FILES:
         path = directory / name
-        path.write_bytes(texts[name].encode("utf-8"))
+        try:
+            path.write_bytes(texts[name].encode("utf-8"))
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot write {str(path)!r}: {exc.strerror or exc}; "
+                "choose a folder you can write to."
+            ) from None
         paths.append(path)
     return paths
 
@@ -197,9 +275,18 @@ def load_sample(directory: str | Path | None = None) -> Sample:
     Raises
     ------
     SchemaError
-        *directory* is given but a sample file is missing.
+        *directory* is given but a sample file is missing, or a CSV file lacks the columns
+        the generator writes.
+    DataError
+        A CSV file is not readable as a table or not UTF-8 text.
+    ConfigError
+        ``plan.yaml`` or ``codebook.yaml`` is not valid YAML, not a mapping, repeats a key, or
+        ``plan.yaml`` records a seed that is not an integer.
+
+    Every message names the damaged file and says how to fix it (write the folder again with
+    :func:`write_sample`).
     """
-    from needlab.errors import SchemaError
+    from needlab.errors import ConfigError, DataError, SchemaError
 
     if directory is None:
         directory = _default_dir()
@@ -212,8 +299,24 @@ def load_sample(directory: str | Path | None = None) -> Sample:
             f"sample folder {str(directory)!r} lacks {', '.join(missing)}; "
             "write it with needlab.datasets.write_sample(DIR) or `needlab sample DIR`."
         )
-    texts = {f: (directory / f).read_bytes().decode("utf-8") for f in FILES}
-    plan = yaml.safe_load(texts["plan.yaml"]) or {}
-    seed = int((plan.get("source") or {}).get("seed", 0))
-    _, truth = render(seed)
-    return _from_texts(texts, truth, seed)
+    texts = {}
+    for f in FILES:
+        try:
+            texts[f] = (directory / f).read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _damaged(
+                repr(str(directory / f)), f"not UTF-8 text (byte {exc.start})", DataError
+            ) from None
+        except OSError as exc:
+            raise _damaged(repr(str(directory / f)), str(exc.strerror or exc), DataError) from None
+    plan = _read_mapping(texts["plan.yaml"], repr(str(directory / "plan.yaml")))
+    source = plan.get("source") or {}
+    raw_seed = source.get("seed", 0) if isinstance(source, dict) else None
+    if isinstance(raw_seed, bool) or not isinstance(raw_seed, int):
+        raise _damaged(
+            repr(str(directory / "plan.yaml")),
+            f"'source: seed:' must be an integer, got {raw_seed!r}",
+            ConfigError,
+        )
+    expected, truth = render(raw_seed)
+    return _from_texts(texts, truth, raw_seed, where=directory, expected=expected)

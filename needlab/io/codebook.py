@@ -13,7 +13,9 @@ holds the :class:`Codebook` and re-exports :class:`Column`.
 
 from __future__ import annotations
 
+import copy
 import difflib
+import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,9 +23,15 @@ from typing import Any
 import pandas as pd
 
 from needlab._types import Lang
-from needlab.errors import ConfigError
+from needlab.errors import ConfigError, NeedlabWarning
 from needlab.io.codebook_yaml import read_yaml, write_yaml
-from needlab.io.codes import code_order, codes_or_raise, unique_labels
+from needlab.io.codes import (
+    code_order,
+    codes_or_raise,
+    mask_missing,
+    resolve_missing,
+    unique_labels,
+)
 from needlab.io.column import (
     CATEGORICAL_TYPES,
     COLUMN_TYPES,
@@ -34,7 +42,7 @@ from needlab.io.column import (
     parse_labels,
     pick_label,
 )
-from needlab.io.infer import infer_columns
+from needlab.io.infer import infer_columns, suspect_missing
 from needlab.io.validation import VALIDATE_COLUMNS, validate
 
 __all__ = ["COLUMN_TYPES", "VALIDATE_COLUMNS", "Code", "Codebook", "Column", "ColumnType"]
@@ -361,7 +369,13 @@ class Codebook:
 
     # ------------------------------------------------------------------ infer
     @classmethod
-    def infer(cls, df: pd.DataFrame, max_levels: int = 12) -> Codebook:
+    def infer(
+        cls,
+        df: pd.DataFrame,
+        max_levels: int = 12,
+        *,
+        missing: Mapping[str, Any] | None = None,
+    ) -> Codebook:
         """Draft a codebook from data; review and edit it before relying on it.
 
         Rules, per column: a column named like ``weight`` holding non-negative numbers is the
@@ -375,16 +389,36 @@ class Codebook:
         ``numeric``; other texts are ``text``. Likert items sharing a name stem (``sat_1``,
         ``sat_2``) get that stem as ``group``.
 
+        A scale whose lowest or highest code looks like "not applicable" or "don't know"
+        (``9`` after a gap above ``1..5``, ``98``/``99`` above a short scale, ``0`` below
+        ``1..5`` or ``1..7``) is drafted as it is, with a :class:`~needlab.errors.NeedlabWarning`
+        naming the columns, the codes and the fix: pass them as *missing* (or to
+        ``read_survey(..., missing=)``) so the scale is drafted without them.
+
         Parameters
         ----------
         df : DataFrame
             The survey data.
         max_levels : int, default 12
             Most distinct values a coded column may have.
+        missing : mapping of str to list of codes, optional
+            User-missing codes by column name or glob pattern (``{"sat_*": [0, 99]}``): they
+            are set aside before drafting (so a ``1..5`` scale with ``99`` for "don't know"
+            becomes a ``1..5`` likert) and recorded as the columns' ``missing`` codes.
 
         Returns
         -------
         Codebook
+
+        Raises
+        ------
+        ConfigError
+            *df* is not a DataFrame, or a key of *missing* matches no column.
+
+        Warns
+        -----
+        NeedlabWarning
+            Codes that look like "not applicable" (see above), unless given in *missing*.
 
         Examples
         --------
@@ -398,7 +432,92 @@ class Codebook:
         """
         if not isinstance(df, pd.DataFrame):
             raise ConfigError(f"Codebook.infer needs a DataFrame, got {type(df).__name__}.")
-        return cls(infer_columns(df, max_levels))
+        resolved: dict[str, list[Any]] = {}
+        if missing is not None:
+            df, resolved, _ = mask_missing(df, missing)
+        cb = cls(infer_columns(df, max_levels))
+        if resolved:
+            cb = cb.set_missing(resolved)
+        found = suspect_missing(df, cb)
+        if found:
+            shown = "; ".join(
+                f"{name!r}: code {code!r} ({n} answers)" for name, code, n, _ in found
+            )
+            spec = ", ".join(f"{name!r}: [{code!r}]" for name, code, _, _ in found[:5])
+            warnings.warn(
+                f"codes that look like 'not applicable' were drafted as scale points: {shown}. "
+                f"If they are 'not applicable' / 'don't know', pass missing={{{spec}}} to "
+                "Codebook.infer or read_survey (or call codebook.set_missing).",
+                NeedlabWarning,
+                stacklevel=2,
+            )
+        return cb
+
+    # ------------------------------------------------------------------ missing codes
+    def set_missing(
+        self,
+        columns: str | Sequence[str] | Mapping[str, Any],
+        codes: Any = None,
+        *,
+        replace: bool = False,
+    ) -> Codebook:
+        """Return a copy of the codebook with user-missing codes added to some columns.
+
+        User-missing codes (``0`` "not applicable", ``98`` "don't know", ``99`` "refused")
+        are read as missing by :meth:`apply`, :meth:`to_codes`, :func:`needlab.read_survey`
+        and every analysis. The codebook itself is not changed.
+
+        Parameters
+        ----------
+        columns : str, list of str or mapping
+            A column name or a glob pattern (``"sat_*"``), a list of them (all get *codes*),
+            or a mapping ``{column or pattern: codes}`` (then *codes* is not given).
+        codes : code or list of codes
+            The codes (integers or short texts).
+        replace : bool, default False
+            Replace the columns' missing codes instead of adding to them.
+
+        Returns
+        -------
+        Codebook
+            A new codebook.
+
+        Raises
+        ------
+        ConfigError
+            A name or pattern matches no column, codes are missing or not codes, or *codes* is
+            given together with a mapping.
+
+        Examples
+        --------
+        >>> cb = Codebook([Column("sat_a", "likert"), Column("sat_b", "likert"), Column("age", "numeric")])
+        >>> cb2 = cb.set_missing("sat_*", [0, 99])
+        >>> cb2["sat_b"].missing, cb["sat_b"].missing
+        ([0, 99], [])
+        >>> cb2.set_missing({"sat_a": 98, "age": [999]})["sat_a"].missing
+        [0, 99, 98]
+        """
+        if isinstance(columns, Mapping):
+            if codes is not None:
+                raise ConfigError(
+                    "set_missing: give either a mapping {column: codes} or columns and codes, "
+                    "not both."
+                )
+            spec: Mapping[str, Any] = columns
+        else:
+            if codes is None:
+                raise ConfigError(
+                    "set_missing: codes are missing; e.g. cb.set_missing('sat_*', [0, 99])."
+                )
+            names = [columns] if isinstance(columns, str) else list(columns)
+            spec = {str(n): codes for n in names}
+        resolved = resolve_missing(spec, list(self.columns), where="set_missing")
+        out = copy.deepcopy(self)
+        for name, new in resolved.items():
+            col = out.columns[name]
+            base = [] if replace else list(col.missing)
+            col.missing = base + [c for c in new if c not in base]
+        return out
 
     # ------------------------------------------------------------------ table
     def table(self, lang: Lang = "en") -> pd.DataFrame:

@@ -1,6 +1,7 @@
 """Reading and writing codebook YAML files (``docs/codebook.md``).
 
-Only ``yaml.safe_load`` / ``yaml.safe_dump`` are used: a codebook file cannot run code. These
+Files are read with :func:`needlab._yaml.load_yaml` (a safe loader that also refuses duplicate
+keys) and written with ``yaml.safe_dump``: a codebook file cannot run code. These
 functions move plain mappings; :meth:`needlab.io.codebook.Codebook.from_yaml` and
 :meth:`~needlab.io.codebook.Codebook.to_yaml` turn them into a :class:`Codebook` and back.
 """
@@ -11,13 +12,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from needlab._yaml import load_yaml
 from needlab.errors import ConfigError
 
 __all__ = ["read_yaml", "write_yaml"]
 
 
 def read_yaml(path: str | Path) -> Any:
-    """The content of a YAML file (``yaml.safe_load``), read as UTF-8 (a byte-order mark is fine).
+    """The content of a YAML file (safe loader, duplicate keys refused), read as UTF-8.
+
+    A byte-order mark is fine.
 
     Parameters
     ----------
@@ -32,7 +36,8 @@ def read_yaml(path: str | Path) -> Any:
     Raises
     ------
     ConfigError
-        The file is missing, is not UTF-8 or is not valid YAML; the message names the file.
+        The file is missing, is not UTF-8, is not valid YAML or repeats a key in one mapping
+        (a column declared twice); the message names the file, the key and the lines.
 
     Examples
     --------
@@ -53,8 +58,13 @@ def read_yaml(path: str | Path) -> Any:
         raise ConfigError(
             f"codebook {path}: not UTF-8 text (byte {exc.start}); save it as UTF-8."
         ) from None
+    except OSError as exc:  # a folder, no permission, ...
+        raise ConfigError(
+            f"codebook {path}: cannot be read ({exc.strerror or exc}); pass the path of the "
+            "codebook .yaml file."
+        ) from None
     try:
-        return yaml.safe_load(text)
+        return load_yaml(text)
     except yaml.YAMLError as exc:
         raise ConfigError(f"codebook {path}: not valid YAML: {exc}") from None
 
@@ -74,6 +84,11 @@ def write_yaml(d: Mapping[str, Any], path: str | Path) -> Path:
     Path
         The path written.
 
+    Raises
+    ------
+    ConfigError
+        The folder of *path* does not exist (create it first) or cannot be written.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -84,8 +99,14 @@ def write_yaml(d: Mapping[str, Any], path: str | Path) -> Path:
     import yaml
 
     path = Path(path)
-    path.write_text(
-        yaml.safe_dump(dict(d), allow_unicode=True, sort_keys=False, default_flow_style=False),
-        encoding="utf-8",
-    )
+    if not path.parent.is_dir():
+        raise ConfigError(
+            f"cannot write {path.name!r}: the folder {str(path.parent)!r} does not exist; "
+            "create it first (e.g. Path(folder).mkdir(parents=True))."
+        )
+    text = yaml.safe_dump(dict(d), allow_unicode=True, sort_keys=False, default_flow_style=False)
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot write {str(path)!r}: {exc.strerror or exc}.") from None
     return path

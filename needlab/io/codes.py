@@ -9,14 +9,15 @@ mapping works on the distinct values of a column, not on every row.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from needlab._validate import SHOW, preview
-from needlab.errors import DataError
-from needlab.io.column import Code, Column, normalise_text
+from needlab._validate import preview, row_list
+from needlab.errors import ConfigError, DataError
+from needlab.io.column import Code, Column, as_code, normalise_text
 
 __all__ = [
     "bad_tokens",
@@ -24,25 +25,13 @@ __all__ = [
     "codes_or_raise",
     "is_numeric_like",
     "map_codes",
-    "row_list",
+    "mask_missing",
+    "resolve_missing",
     "unique_labels",
     "user_missing",
 ]
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-
-
-def row_list(mask: np.ndarray, n: int = SHOW) -> str:
-    """The first *n* row positions where *mask* is true, for an error message.
-
-    Examples
-    --------
-    >>> row_list(np.array([True, False, True]))
-    '0, 2'
-    """
-    pos = np.flatnonzero(mask)
-    text = ", ".join(str(p) for p in pos[:n])
-    return text + (f" (and {len(pos) - n} more)" if len(pos) > n else "")
 
 
 def is_numeric_like(s: pd.Series) -> bool:
@@ -104,7 +93,7 @@ def user_missing(s: pd.Series, c: Column) -> np.ndarray:
 def code_order(c: Column) -> list[Code]:
     keys = [k for k in c.scale() if k not in set(c.missing)]
     if all(isinstance(k, int) for k in keys):
-        return sorted(keys)  # type: ignore[type-var]
+        return sorted(keys)
     return keys
 
 
@@ -142,3 +131,95 @@ def codes_or_raise(s: pd.Series, c: Column) -> pd.Series:
         )
     miss = codes.isin(c.missing).to_numpy() if c.missing else np.zeros(len(s), dtype=bool)
     return codes.mask(miss)
+
+
+# --------------------------------------------------------------------------------------------
+# user-missing codes given by column name or glob pattern
+# --------------------------------------------------------------------------------------------
+def resolve_missing(
+    missing: Mapping[str, Any], names: Sequence[Any], *, where: str = "missing"
+) -> dict[str, list[Code]]:
+    """Expand ``{column or glob pattern: codes}`` over *names* into ``{column: [codes]}``.
+
+    A key is a column name or a :mod:`fnmatch` pattern (``"sat_*"``, ``"q[1-3]"``), matched
+    case-sensitively; the codes of every key matching a column are combined in order. Codes
+    are a list or one code (``99`` or ``[0, 98, 99]``).
+
+    Raises
+    ------
+    ConfigError
+        *missing* is not a mapping, a key matches no column (the message suggests a close
+        name), or a code is not an integer or a short text.
+
+    Examples
+    --------
+    >>> resolve_missing({"sat_*": [0, 99], "age": 999}, ["sat_a", "sat_b", "age"])
+    {'sat_a': [0, 99], 'sat_b': [0, 99], 'age': [999]}
+    """
+    import difflib
+    import fnmatch
+
+    if not isinstance(missing, Mapping):
+        raise ConfigError(
+            f"{where} must be a mapping of column (or glob pattern) -> codes, "
+            f"e.g. {{'sat_*': [0, 99]}}; got {type(missing).__name__}."
+        )
+    cols = [str(n) for n in names]
+    out: dict[str, list[Code]] = {}
+    for key, raw in missing.items():
+        key = str(key)
+        hits = [key] if key in cols else fnmatch.filter(cols, key)
+        if not hits:
+            close = difflib.get_close_matches(key, cols, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ConfigError(
+                f"{where}: {key!r}{hint} matches no column; give a column name or a glob "
+                f"pattern such as 'sat_*'. Columns: {preview(cols)}."
+            )
+        values = raw if isinstance(raw, (list, tuple, set, frozenset)) else [raw]
+        try:
+            codes = [as_code(v) for v in values]
+        except ConfigError as exc:
+            raise ConfigError(f"{where}: {key!r}: {exc}") from None
+        if not codes:
+            raise ConfigError(f"{where}: {key!r} lists no codes; give e.g. [0, 99].")
+        for name in hits:
+            have = out.setdefault(name, [])
+            have.extend(c for c in codes if c not in have)
+    return out
+
+
+def mask_missing(
+    df: pd.DataFrame, missing: Mapping[str, Any]
+) -> tuple[pd.DataFrame, dict[str, list[Code]], list[tuple[str, int, str]]]:
+    """Set the user-missing codes of ``{column or pattern: codes}`` to missing in a copy of *df*.
+
+    Codes match as numbers in numeric columns and as normalised text (NFKC, trimmed, case
+    folded) in text columns.
+
+    Returns
+    -------
+    tuple
+        The masked copy, the resolved ``{column: codes}`` (see :func:`resolve_missing`) and
+        load-report rows ``(column, cells set to missing, detail)`` for the columns changed.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"sat": [1, 5, 9, 3], "city": ["a", "N/A", "b", "n/a "]})
+    >>> out, codes, rows = mask_missing(df, {"sat": [9], "city": "N/A"})
+    >>> out["sat"].tolist(), out["city"].tolist(), [r[:2] for r in rows]
+    ([1.0, 5.0, nan, 3.0], ['a', nan, 'b', nan], [('sat', 1), ('city', 2)])
+    """
+    resolved = resolve_missing(missing, list(df.columns))
+    out = df.copy()
+    rows = []
+    by_name = {str(c): c for c in df.columns}
+    for name, codes in resolved.items():
+        col = by_name[name]
+        mask = user_missing(out[col], Column(name, "single", missing=list(codes)))
+        if mask.any():
+            out[col] = out[col].mask(mask)
+            rows.append(
+                (name, int(mask.sum()), f"user-missing codes {preview(codes)} set to missing")
+            )
+    return out, resolved, rows

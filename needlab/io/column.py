@@ -85,7 +85,7 @@ def check_lang(lang: Any) -> Lang:
     >>> check_lang("zh")
     'zh'
     """
-    return check_option(lang, LANGS, "lang")  # type: ignore[no-any-return]
+    return check_option(lang, LANGS, "lang")
 
 
 def normalise_text(value: Any) -> str:
@@ -362,7 +362,7 @@ class Column:
         keys = [k for k in self.values if k not in self.missing]
         if self.type != "likert" or not keys or not all(isinstance(k, int) for k in keys):
             return self.values
-        lo, hi = min(keys), max(keys)  # type: ignore[type-var]
+        lo, hi = min(keys), max(keys)
         if int(hi) - int(lo) > 100:
             return self.values
         out: dict[Code, dict[str, str]] = {

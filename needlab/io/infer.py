@@ -18,7 +18,7 @@ from needlab._i18n import lang_of
 from needlab.io.codes import is_numeric_like
 from needlab.io.column import Column
 
-__all__ = ["assign_groups", "infer_columns"]
+__all__ = ["assign_groups", "infer_columns", "suspect_code", "suspect_missing"]
 
 _ID_NAME = re.compile(
     r"(^|_)(id|uid|respid|resp_id|respondent|respondent_id|编号|序号)$|^id_|id$", re.IGNORECASE
@@ -224,3 +224,108 @@ def _infer_numeric(
             return Column(name, "likert", values={k: {"en": str(k)} for k in range(lo, hi + 1)})
         return Column(name, "single", values={int(k): {"en": str(int(k))} for k in levels})
     return Column(name, "numeric")
+
+
+# --------------------------------------------------------------------------------------------
+# codes that look like "not applicable" / "don't know" rather than scale points
+# --------------------------------------------------------------------------------------------
+_NA_HIGH = (9, 97, 98, 99, 999)
+_NA_WORDS = re.compile(
+    r"^\s*(n/?a|not applicable|does not apply|don'?t know|do not know|dk|refused|no answer|"
+    r"prefer not to (say|answer)|不适用|不知道|说不清|拒答|拒绝回答|无法回答|不清楚)\s*$",
+    re.IGNORECASE,
+)
+
+
+def suspect_code(levels: Any) -> tuple[int, str] | None:
+    """The one code of a rating scale that looks like "not applicable", with the reason.
+
+    *levels* are the distinct non-missing integer answers. Two shapes are flagged: a high
+    code (9, 97, 98, 99 or 999) after a gap above an otherwise complete short scale (``9`` on
+    ``1..5`` or ``1..7``; ``98``/``99`` on a scale up to 11 points), and ``0`` below an
+    otherwise complete ``1..5`` or ``1..7`` scale (0..10 scales, as in NPS, are not flagged).
+
+    Examples
+    --------
+    >>> suspect_code([1, 2, 3, 4, 5, 9])
+    (9, 'after a gap above the scale 1..5')
+    >>> suspect_code([0, 1, 2, 3, 4, 5]), suspect_code(range(0, 11))
+    ((0, 'below the scale 1..5'), None)
+    """
+    vals = sorted({int(v) for v in levels})
+    if len(vals) < 4:
+        return None
+    rest, top = vals[:-1], vals[-1]
+    complete = rest == list(range(rest[0], rest[-1] + 1))
+    if (
+        top in _NA_HIGH
+        and complete
+        and rest[0] in (0, 1)
+        and len(rest) >= 3
+        and top > rest[-1] + 1
+        and rest[-1] <= (7 if top == 9 else 11)
+    ):
+        return top, f"after a gap above the scale {rest[0]}..{rest[-1]}"
+    if vals[0] == 0 and vals[1:] == list(range(1, vals[-1] + 1)) and vals[-1] in (5, 7):
+        return 0, f"below the scale 1..{vals[-1]}"
+    return None
+
+
+def suspect_missing(df: pd.DataFrame, cols: Any) -> list[tuple[str, int, int, str]]:
+    """Coded columns whose lowest or highest code looks like "not applicable".
+
+    For each likert or single column of *cols* (Columns, e.g. a Codebook) present in *df*,
+    with integer answers and without that code declared missing: the code found by
+    :func:`suspect_code` on the observed answers, or a declared code whose label reads like
+    "not applicable" / "don't know" / "不适用" that is not declared missing.
+
+    Returns
+    -------
+    list of tuple
+        ``(column, code, answers with that code, explanation naming the fix)``.
+
+    Examples
+    --------
+    >>> from needlab.io.column import Column
+    >>> df = pd.DataFrame({"sat": [1, 2, 3, 4, 5, 9, 9]})
+    >>> [r[:3] for r in suspect_missing(df, [Column("sat", "likert")])]
+    [('sat', 9, 2)]
+    """
+    out: list[tuple[str, int, int, str]] = []
+    for c in cols:
+        if c.type not in ("likert", "single") or c.name not in df.columns:
+            continue
+        s = df[c.name]
+        found: list[tuple[Any, str]] = []
+        for code, labels in c.values.items():
+            if code not in c.missing and any(_NA_WORDS.match(t) for t in labels.values()):
+                found.append((code, f"its label reads {next(iter(labels.values()))!r}"))
+        numeric = is_numeric_like(s)
+        if not numeric and not found:
+            continue
+        # one pass over the column: counts of the distinct answers (a few codes on a scale)
+        if numeric:
+            x = s if pd.api.types.is_numeric_dtype(s) else pd.to_numeric(s, errors="coerce")
+            counts = x.value_counts(dropna=True)
+        else:
+            counts = s.dropna().astype(str).str.strip().value_counts()
+        if not found and numeric:
+            v = counts.index.to_series()
+            v = v[~v.isin([m for m in c.missing if isinstance(m, int)])]
+            if len(v) and bool((v == v.round()).all()) and len(v) <= 13:
+                hit = suspect_code(v.to_numpy())
+                if hit is not None:
+                    found.append(hit)
+        for code, why in found:
+            key = code if numeric else str(code)
+            n = int(counts.get(key, 0)) if numeric or key in counts.index else 0
+            fix = (
+                f"if it means 'not applicable' or 'don't know', declare it missing: "
+                f"read_survey(path, missing={{{c.name!r}: [{code!r}]}}) or "
+                f"codebook.set_missing({c.name!r}, [{code!r}]); otherwise it counts as a "
+                "scale point"
+            )
+            out.append(
+                (c.name, code, n, f"code {code!r} looks like 'not applicable' ({why}); {fix}")
+            )
+    return out

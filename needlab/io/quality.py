@@ -8,6 +8,7 @@ exclusions: a respondent who really is very satisfied with everything straight-l
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -16,10 +17,11 @@ import numpy as np
 import pandas as pd
 
 from needlab._result import Result
-from needlab._validate import as_design, check_columns, preview
-from needlab.errors import ConfigError
+from needlab._validate import as_design, check_columns, normalise_labels, preview
+from needlab.errors import ConfigError, NeedlabWarning
 from needlab.io.codebook import Codebook
 from needlab.io.codes import map_codes, user_missing
+from needlab.io.infer import suspect_missing
 from needlab.io.validation import problems
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -63,7 +65,8 @@ class QualityReport(Result):
     ----------
     table : DataFrame
         One row per finding: ``check`` (``duplicate_id``, ``out_of_range``, ``straightlining``,
-        ``speeding``, ``junk_text`` or ``missing``), ``column`` (the column or battery
+        ``speeding``, ``junk_text``, ``suspect_missing_code``, ``label_variants`` or
+        ``missing``), ``column`` (the column or battery
         concerned, ``""`` when none), ``n`` (respondents or cells concerned), ``share`` (``n``
         divided by the number of respondents), ``severity`` (``"error"``: must be fixed before
         analysis; ``"warning"``: review; ``"info"``: for the record) and ``detail``.
@@ -195,6 +198,36 @@ def _codes_matrix(data: pd.DataFrame, cb: Codebook, cols: list[str]) -> np.ndarr
     return out
 
 
+def _label_variants(s: pd.Series) -> tuple[int, str]:
+    """Cells of *s* not written in the most common variant of their label, and a detail.
+
+    Labels are compared after Unicode NFKC, trimming, collapsing inner white space and case
+    folding (:func:`needlab._validate.normalise_labels`).
+    """
+    raw = s.astype(object)
+    ok = raw.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+    if not ok.any():
+        return 0, ""
+    raw = raw[ok]
+    norm = normalise_labels(raw, casefold=True)
+    counts = pd.DataFrame({"key": norm.to_numpy(), "raw": raw.to_numpy()}).value_counts(sort=True)
+    per_key = counts.groupby(level="key", sort=False)
+    n_var = per_key.size()
+    multi = n_var[n_var > 1]
+    if multi.empty:
+        return 0, ""
+    n = int(sum(per_key.get_group(k).sum() - per_key.get_group(k).max() for k in multi.index))
+    shown = "; ".join(
+        preview([r for _, r in per_key.get_group(k).index], 4) for k in multi.index[:3]
+    )
+    more = f" (and {len(multi) - 3} more)" if len(multi) > 3 else ""
+    return n, (
+        f"{len(multi)} answers written in {int(multi.sum())} variants that differ only by "
+        f"white space, full-width characters or case: {shown}{more}; they would be separate "
+        "crosstab columns: fix the spelling in the data (or map them in the codebook)"
+    )
+
+
 def _ids(data: pd.DataFrame, id_col: Hashable | None, rows: np.ndarray) -> np.ndarray:
     if id_col is None:
         return np.full(len(rows), None, dtype=object)
@@ -225,6 +258,15 @@ def quality(
       median" rule used by panel providers);
     * **junk text** (warning): open answers that are blank, one character, one repeated
       character, or without any letter (Chinese characters count as letters);
+    * **codes that look like "not applicable"** (warning, ``suspect_missing_code``): ``9``
+      after a gap above a ``1..5`` / ``1..7`` scale, ``98`` / ``99`` above a short scale,
+      ``0`` below ``1..5`` / ``1..7``, or a code labelled "not applicable" / "don't know" /
+      "不适用", none of them declared missing; the detail names the fix
+      (``read_survey(..., missing=)`` or :meth:`Codebook.set_missing`);
+    * **label variants** (warning, ``label_variants``): answers of a coded column that differ
+      only by white space, full-width characters or case (``"Price"``, ``"price "``,
+      ``"Ｐrice"``) and would become separate crosstab columns; ``n`` counts the cells not
+      written in the most common variant;
     * **missing answers** (info; warning when at least half of a column is missing).
 
     Parameters
@@ -302,7 +344,12 @@ def quality(
         raise ConfigError(f"min_duration must be a number >= 0, got {min_duration!r}.")
     if codebook is None:
         codebook = design.codebook
-    cb = codebook if codebook is not None else Codebook.infer(data)
+    if codebook is None:
+        with warnings.catch_warnings():  # suspect codes become findings below
+            warnings.simplefilter("ignore", NeedlabWarning)
+            cb = Codebook.infer(data)
+    else:
+        cb = codebook
     if not isinstance(cb, Codebook):
         raise ConfigError(
             f"codebook must be a Codebook, got {type(cb).__name__}; use Codebook.from_yaml(path)."
@@ -509,6 +556,25 @@ def quality(
         if junk_parts
         else pd.DataFrame(columns=["row", "id", "column", "text", "reason"])
     )
+
+    # codes that look like "not applicable" --------------------------------------------------
+    for column, _code, k, detail in suspect_missing(data, cb):
+        add("suspect_missing_code", column, k, "warning", detail)
+
+    # label variants -------------------------------------------------------------------------
+    for name in data.columns:
+        if name == id_col or (name in cb and cb[name].type in ("text", "id", "date")):
+            continue
+        s = data[name]
+        if not (
+            s.dtype == object
+            or pd.api.types.is_string_dtype(s.dtype)
+            or isinstance(s.dtype, pd.CategoricalDtype)
+        ):
+            continue
+        k, detail = _label_variants(s)
+        if k:
+            add("label_variants", name, k, "warning", detail)
 
     # missing ----------------------------------------------------------------------------
     n_missing = []

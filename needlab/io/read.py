@@ -1,20 +1,23 @@
 """Reading survey exports: CSV / TSV / TXT, Excel (.xlsx) and SPSS (.sav).
 
-:func:`read_survey` reads a file once, decodes it (UTF-8 with or without a byte-order mark,
-else GB18030, which covers GBK and GB2312), sniffs the delimiter, parses it with the pandas C
-parser and tidies what survey tools commonly get wrong: byte-order marks in column names and
-numeric columns with blank (``" "``) cells. Every change is listed in ``Survey.load_report``;
-no row is ever dropped. With a codebook it also turns user-missing codes into missing values and
+:func:`read_survey` reads a file once, detects its encoding with a confidence and its
+delimiter (``, ; \\t |`` or whitespace-aligned columns) from a sample (:mod:`needlab.io.sniff`),
+parses it with the pandas C parser, checks that every row has the header's number of fields
+and tidies what survey tools commonly get wrong: byte-order marks and NUL bytes, spaces around
+column names, numeric columns with blank (``" "``) cells, Excel formulas without values. Every
+change is listed in ``Survey.load_report``; no row is ever dropped and no column silently
+shifted. With a codebook it also turns user-missing codes into missing values and
 checks that the codebook's columns exist, that respondent ids are unique and that weights are
 valid.
 """
 
 from __future__ import annotations
 
-import contextlib
+import codecs
 import csv
 import html
 import io
+import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -27,17 +30,34 @@ import pandas as pd
 from needlab._i18n import lang_of
 from needlab._types import Lang
 from needlab._validate import (
+    SHOW,
     check_columns,
+    check_option,
     check_unique,
     check_unique_columns,
     check_weights,
     preview,
+    row_list,
 )
 from needlab.errors import ConfigError, DataError, NeedlabError, SchemaError
 from needlab.io.codebook import Codebook
-from needlab.io.codes import row_list, user_missing
+from needlab.io.codes import mask_missing, user_missing
 from needlab.io.column import Code, Column, as_code, check_lang
-from needlab.io.infer import assign_groups, infer_columns
+from needlab.io.infer import assign_groups, infer_columns, suspect_missing
+from needlab.io.sniff import (
+    SAMPLE_BYTES,
+    WHITESPACE,
+    Encoding,
+    RowShape,
+    detect_encoding,
+    detect_encoding_at,
+    line_of,
+    line_terminator,
+    lines_text,
+    row_shapes,
+    seps_outside_quotes,
+    sniff_delimiter,
+)
 
 __all__ = ["LOAD_REPORT_COLUMNS", "SUPPORTED", "Survey", "read_survey"]
 
@@ -56,7 +76,7 @@ LOAD_REPORT_COLUMNS = ["column", "action", "n", "detail"]
 """The columns of ``Survey.load_report``."""
 
 _BOM = b"\xef\xbb\xbf"
-_DELIMITERS = ",;\t|"
+Ragged = Literal["error", "keep"]
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -72,12 +92,22 @@ class Survey:
         with :meth:`Codebook.infer` (a draft to review).
     load_report : DataFrame
         What loading did and found: ``column`` (the column concerned, ``""`` for the whole
-        file), ``action`` (``read``, ``encoding_detected``, ``delimiter_detected``,
-        ``bom_stripped``, ``blank_to_nan``: whitespace-only cells of a numeric column read as
-        missing, ``text_to_number``: a column of numbers stored as text converted,
-        ``user_missing_to_nan``: user-missing codes set to missing, ``missing_column``,
-        ``id_duplicates``, ``missing_id``, ``bad_weight``: problems found with
-        ``strict=False``), ``n`` (cells or rows concerned) and ``detail`` (a short explanation).
+        file), ``action`` (``read``; ``encoding_detected``: the encoding, its confidence and how
+        it was found; ``encoding_uncertain``: several encodings decoded the sample equally well;
+        ``delimiter_detected``; ``line_endings``: CR-only line breaks; ``bom_stripped``:
+        byte-order marks removed from the start of the file, a column name or data cells;
+        ``nul_removed``: NUL bytes removed from cells; ``header_stripped``: spaces around column
+        names removed; ``short_rows_padded`` and ``ragged_rows_kept``: rows with fewer / more
+        fields than the header, with their lines; ``one_column``: a single column whose name
+        looks like several (wrong delimiter); ``formula_no_value``: Excel formula cells without
+        a cached value, read as missing; ``blank_to_nan``: whitespace-only cells of a numeric
+        column read as missing; ``text_to_number``: a column of numbers stored as text
+        converted; ``user_missing_to_nan``: user-missing codes set to missing;
+        ``suspect_missing_code``: a code of a drafted codebook that looks like "not
+        applicable" (declare it with ``missing=``);
+        ``missing_column``, ``id_duplicates``, ``missing_id``, ``bad_weight``: problems found
+        with ``strict=False`` or, without a codebook, in a column named like an id),
+        ``n`` (cells or rows concerned) and ``detail`` (a short explanation).
     path : Path or None
         The file read.
     format : {"csv", "xlsx", "sav"}
@@ -147,7 +177,9 @@ def read_survey(
     sheet: int | str = 0,
     encoding: str | None = None,
     sep: str | None = None,
+    ragged: Ragged = "error",
     strict: bool = True,
+    missing: Mapping[str, Any] | None = None,
     lang: Lang = "en",
 ) -> Survey:
     """Read a survey export (.csv, .tsv, .txt, .xlsx or .sav) with its codebook.
@@ -155,8 +187,11 @@ def read_survey(
     Parameters
     ----------
     path : str or Path
-        The file. Text files are decoded as UTF-8 (a byte-order mark is stripped) or, failing
-        that, GB18030 (which covers GBK and GB2312), unless *encoding* is given.
+        The file. The encoding of a text file is detected from a sample of its bytes: a
+        byte-order mark (UTF-8, UTF-16, UTF-32), UTF-16 without a mark, valid UTF-8, else
+        ``charset-normalizer`` among the encodings survey tools write (GB18030, which covers GBK
+        and GB2312, Big5, Windows-1252 / Latin-1, ...); the encoding and its confidence are in
+        the load report.
     codebook : Codebook, str, Path or dict, optional
         The codebook: an object, a YAML file (see ``docs/codebook.md``) or its dict. Without it
         the codebook comes from the .sav metadata or is drafted with :meth:`Codebook.infer`.
@@ -165,11 +200,26 @@ def read_survey(
     encoding : str, optional
         Force a text encoding instead of detecting it.
     sep : str, optional
-        Force the delimiter instead of sniffing it among ``, ; \\t |``.
+        Force the delimiter instead of sniffing it among ``, ; \\t |`` and whitespace-aligned
+        columns: one character, or ``r"\\s+"`` for runs of spaces or tabs.
+    ragged : {"error", "keep"}, default "error"
+        Rows with more fields than the header (a trailing delimiter, an unquoted delimiter
+        inside a value) would shift the columns: with ``"error"`` they raise, naming the lines;
+        with ``"keep"`` the extra fields go to new columns ``extra_1``, ``extra_2``, ... (dropped
+        when all empty) and the rows are counted in the load report. Rows with fewer fields are
+        padded with missing values and reported, except in whitespace-aligned files where a
+        blank cell shifts the later values: there they raise unless ``ragged="keep"``.
     strict : bool, default True
         With ``True``, codebook columns absent from the file, duplicated or missing respondent
         ids and invalid weights raise. With ``False`` they are listed in ``load_report`` (and
         :meth:`Codebook.validate`) instead; unreadable files still raise.
+    missing : mapping of str to list of codes, optional
+        User-missing codes ("not applicable", "don't know") by column name or glob pattern,
+        e.g. ``{"sat_*": [0, 99], "income": [9999]}``: set to missing before the codebook is
+        drafted or applied (reported as ``user_missing_to_nan``) and added to the codebook's
+        ``missing`` codes (see ``docs/codebook.md``). A key matching no column is a
+        ConfigError. Without a codebook, codes that look like "not applicable" and are not
+        given here are reported as ``suspect_missing_code``.
     lang : {"en", "zh"}, default "en"
         Language of labels for :meth:`Survey.labelled`.
 
@@ -182,13 +232,17 @@ def read_survey(
     Raises
     ------
     ConfigError
-        The file does not exist, has an unsupported extension, or the codebook is invalid.
+        The file does not exist, has an unsupported extension, the codebook is invalid, or
+        *sep*, *encoding* or *ragged* is not a valid option.
     DataError
         The file is empty, has a header but no rows, cannot be decoded (the message gives the
-        byte offset) or parsed; with ``strict=True`` also duplicated / missing ids and invalid
-        weights.
+        byte offset and the encoding tried) or parsed; with ``strict=True`` also duplicated /
+        missing ids and invalid weights of the codebook.
     SchemaError
-        Duplicate column names; with ``strict=True`` codebook columns absent from the file.
+        Duplicate column names, also names that differ only by surrounding spaces (``sat`` and
+        ``sat ``); rows with more fields than the header (unless ``ragged="keep"``); short rows
+        in a whitespace-aligned file; with ``strict=True`` codebook columns absent from the
+        file.
 
     Examples
     --------
@@ -212,6 +266,7 @@ def read_survey(
     ('single', {1: {'zh': '上海'}, 2: {'zh': '北京'}})
     """
     check_lang(lang)
+    check_option(ragged, ("error", "keep"), "ragged")
     path = Path(path)
     fmt = SUPPORTED.get(path.suffix.lower())
     if fmt is None:
@@ -229,7 +284,7 @@ def read_survey(
     report = _Report()
     cb: Codebook | None = _resolve_codebook(codebook)
     if fmt == "csv":
-        df = _read_text(path, report, encoding=encoding, sep=sep)
+        df = _read_text(path, report, encoding=encoding, sep=sep, ragged=ragged)
     elif fmt == "xlsx":
         df = _read_xlsx(path, sheet, report)
     else:
@@ -238,6 +293,7 @@ def read_survey(
             cb = sav_cb
     df = _strip_bom_names(df, report)
     check_unique_columns(df.columns, source=str(path))
+    df = _strip_names(df, report)
     levels: dict[Any, tuple[np.ndarray, bool]] = {}
     if fmt != "sav":
         df, levels = _numeric_text(df, report)
@@ -252,10 +308,21 @@ def read_survey(
             "detail": f"{len(df)} rows x {df.shape[1]} columns ({fmt})",
         },
     )
+    inferred = cb is None
+    if missing is not None:  # user-missing codes by column or pattern (docs/codebook.md)
+        df, resolved, rows = mask_missing(df, missing)
+        for name, k, detail in rows:
+            report.add(name, "user_missing_to_nan", k, detail)
+        levels = {k: v for k, v in levels.items() if str(k) not in resolved}
     if cb is None:
-        cb = Codebook(infer_columns(df, levels=levels))
+        cb = _id_check(df, Codebook(infer_columns(df, levels=levels)), report)
     else:
         df = _apply_codebook(df, cb, report, strict=strict)
+    if missing is not None:
+        cb = cb.set_missing({k: v for k, v in resolved.items() if k in cb})
+    if inferred:
+        for name, _code, k, detail in suspect_missing(df, cb):
+            report.add(name, "suspect_missing_code", k, detail)
     return Survey(
         data=df, codebook=cb, load_report=report.frame(), path=path, format=fmt, lang=lang
     )
@@ -274,108 +341,83 @@ def _resolve_codebook(codebook: Any) -> Codebook | None:
 
 
 # ------------------------------------------------------------------------------------ text
-def _decode(raw: bytes, path: Path, encoding: str | None, report: _Report) -> tuple[str, bytes]:
-    """Return (decoded text, UTF-8 bytes without BOM for the parser)."""
-    if encoding is not None:
-        try:
-            text = raw.decode(encoding)
-        except LookupError:
-            raise ConfigError(
-                f"encoding={encoding!r} is not a known text encoding "
-                "(try 'utf-8', 'gb18030' or 'utf-16')."
-            ) from None
-        except UnicodeDecodeError as exc:
-            raise DataError(
-                f"{path}: cannot decode as {encoding} at byte offset {exc.start} "
-                f"({raw[exc.start : exc.start + 4]!r}); pass the right encoding= or re-save the file as UTF-8."
-            ) from None
-        had_bom = text.startswith("\ufeff")
-        text = text.lstrip("\ufeff")
-        report.add(None, "encoding_detected", 0, f"{encoding} (given)")
-        if had_bom:
-            report.add(None, "bom_stripped", 1, "byte-order mark at the start of the file removed")
-        return text, text.encode("utf-8")
-    bom = raw.startswith(_BOM)
+def _decode_all(raw: bytes, path: Path, enc: Encoding) -> bytes:
+    """Decode the whole file with *enc*; return UTF-8 bytes for the parser."""
     try:
-        text = raw.decode("utf-8-sig")
-        report.add(None, "encoding_detected", 0, "utf-8-sig" if bom else "utf-8")
-        if bom:
-            report.add(None, "bom_stripped", 1, "byte-order mark at the start of the file removed")
-        return text, raw[3:] if bom else raw
+        text = raw.decode(enc.name)
+    except LookupError:
+        raise ConfigError(
+            f"encoding={enc.name!r} is not a known text encoding "
+            "(try 'utf-8', 'gb18030', 'cp1252' or 'utf-16')."
+        ) from None
     except UnicodeDecodeError as exc:
-        utf8_err = exc
+        what = (
+            "as given" if enc.how == "given" else f"detected with confidence {enc.confidence:.2f}"
+        )
+        raise DataError(
+            f"{path}: cannot decode as {enc.name} ({what}) at byte offset {exc.start} "
+            f"({raw[exc.start : exc.start + 4]!r}); pass the right encoding= (e.g. 'utf-8', "
+            "'gb18030', 'cp1252', 'utf-16') or re-save the file as UTF-8."
+        ) from None
+    return text.encode("utf-8")
+
+
+def _utf8_failure(raw: bytes, path: Path, given: bool) -> Encoding:
+    """The file looked like UTF-8 but is not: name the offset, or detect the real encoding."""
     try:
-        text = raw.decode("gb18030")
+        raw.decode("utf-8-sig")
+        off = len(raw)  # pragma: no cover - the parser failed on valid UTF-8
     except UnicodeDecodeError as exc:
-        off = utf8_err.start + (0 if not bom else 0)
+        off = exc.start + (3 if raw.startswith(_BOM) else 0)
+    if given:
+        raise DataError(
+            f"{path}: cannot decode as utf-8 at byte offset {off} ({raw[off : off + 4]!r}); "
+            "pass the right encoding= or re-save the file as UTF-8."
+        ) from None
+    enc = detect_encoding_at(raw, off)
+    if enc.is_utf8:
+        raise DataError(
+            f"{path}: cannot decode the file: it is mostly UTF-8 but not at byte offset {off} "
+            f"({raw[off : off + 4]!r}); the file is damaged or mixes encodings. Pass encoding= "
+            "(e.g. 'gb18030', 'cp1252') if it is not UTF-8, or re-save the file as UTF-8."
+        )
+    if enc.name == "unknown":
         raise DataError(
             f"{path}: cannot decode the file: not UTF-8 (byte offset {off}: "
-            f"{raw[off : off + 4]!r}) and not GB18030/GBK (byte offset {exc.start}: "
-            f"{raw[exc.start : exc.start + 4]!r}). Pass encoding= (e.g. 'utf-16', 'big5') or "
-            "re-save the file as UTF-8."
-        ) from None
-    report.add(None, "encoding_detected", 0, "gb18030")
-    return text, text.encode("utf-8")
-
-
-def _sniff(sample: str, path: Path) -> str:
-    first = sample.split("\n", 1)[0]
-    present = [d for d in _DELIMITERS if d in first]
-    if len(present) == 1:
-        return present[0]
-    cut = sample[: sample.rfind("\n")] if "\n" in sample else sample
-    try:
-        found = csv.Sniffer().sniff(cut, delimiters=_DELIMITERS).delimiter
-        if found in first:
-            return found
-    except csv.Error:
-        pass
-    if present:
-        return max(present, key=first.count)
-    return "\t" if path.suffix.lower() == ".tsv" else ","
+            f"{raw[off : off + 4]!r}) and no known encoding fits. Pass encoding= (e.g. "
+            "'gb18030', 'cp1252', 'utf-16', 'big5') or re-save the file as UTF-8."
+        )
+    return enc
 
 
 def _read_text(
-    path: Path, report: _Report, *, encoding: str | None, sep: str | None
+    path: Path, report: _Report, *, encoding: str | None, sep: str | None, ragged: str
 ) -> pd.DataFrame:
-    with open(path, "rb") as fh:
-        start = fh.read(65536)
-    if not start.removeprefix(_BOM).strip() and not path.read_bytes().removeprefix(_BOM).strip():
-        raise DataError(f"{path} is empty ({path.stat().st_size} bytes); export the survey again.")
-    if encoding is None:
-        # Fast path: the C parser reads and decodes the UTF-8 file itself; only when that fails
-        # is the file decoded in Python (UTF-8 error offset, then GB18030).
-        bom = start.startswith(_BOM)
-        head = start[3:] if bom else start
-        sample = head.decode("utf-8", errors="ignore")
+    raw = path.read_bytes()  # the one read of the file; detection samples these bytes
+    if not raw[:4096].removeprefix(_BOM).strip() and not raw.removeprefix(_BOM).strip():
+        raise DataError(f"{path} is empty ({len(raw)} bytes); export the survey again.")
+    if sep is not None and sep != WHITESPACE and len(sep) != 1:
+        raise ConfigError(
+            f"sep={sep!r}: give a single character such as ',', ';', '\\t' or '|', "
+            "or r'\\s+' for whitespace-aligned columns."
+        )
+    if encoding is not None:
+        enc = Encoding(encoding, 1.0, "given")
         try:
-            head[: max(0, len(head) - 4)].decode("utf-8")
-            df = _parse(path, path, sample, sep, report)
-            report.rows.insert(
-                0,
-                {
-                    "column": "",
-                    "action": "encoding_detected",
-                    "n": 0,
-                    "detail": "utf-8-sig" if bom else "utf-8",
-                },
-            )
-            if bom:
-                report.rows.insert(
-                    1,
-                    {
-                        "column": "",
-                        "action": "bom_stripped",
-                        "n": 1,
-                        "detail": "byte-order mark at the start of the file removed",
-                    },
-                )
-            return df
-        except UnicodeDecodeError:
-            report.rows.clear()
-    raw = path.read_bytes()
-    text, payload = _decode(raw, path, encoding, report)
-    return _parse(payload, path, text[:65536], sep, report)
+            utf8 = codecs.lookup(encoding).name == "utf-8"
+        except LookupError:
+            utf8 = False
+    else:
+        enc = detect_encoding(raw)
+        utf8 = enc.is_utf8
+    payload = raw if utf8 else _decode_all(raw, path, enc)
+    try:
+        return _parse(payload, path, enc, sep, ragged, report, as_in_file=payload is raw)
+    except UnicodeDecodeError:
+        # Valid UTF-8 at the start but not further on: detect from the failing bytes.
+        report.rows.clear()
+        enc = _utf8_failure(raw, path, given=encoding is not None)
+        return _parse(_decode_all(raw, path, enc), path, enc, sep, ragged, report)
 
 
 def _arrow_strings() -> bool:
@@ -388,74 +430,246 @@ def _arrow_strings() -> bool:
 _ARROW_STRINGS = _arrow_strings()
 
 
-def _open(source: bytes | Path) -> contextlib.AbstractContextManager[Any]:
-    """The parser's input: in-memory UTF-8 bytes, or the UTF-8 file itself (read by the C
-    parser, which also drops a leading byte-order mark)."""
-    if isinstance(source, bytes):
-        return io.BytesIO(source)
-    return contextlib.nullcontext(str(source))
+def _lines(payload: bytes, needle: bytes, nl: bytes, start: int = 0) -> tuple[int, str]:
+    """(occurrences of *needle* from *start*, their first line numbers)."""
+    n = payload.count(needle, start)
+    found: list[int] = []
+    pos = payload.find(needle, start)
+    while pos >= 0 and len(found) < SHOW:
+        line = line_of(payload, pos, nl)
+        if line not in found:
+            found.append(line)
+        pos = payload.find(needle, pos + len(needle))
+    return n, ", ".join(map(str, found)) + (" ..." if n > len(found) else "")
+
+
+def _clean_bytes(payload: bytes, report: _Report) -> tuple[bytes, bytes]:
+    """Remove NUL bytes and byte-order marks inside the data; report line endings.
+
+    Returns (payload, line terminator)."""
+    nl = line_terminator(payload[:SAMPLE_BYTES])
+    if nl == b"\r":
+        report.add(
+            None, "line_endings", 0, "CR-only line endings (classic Mac) read as line breaks"
+        )
+    if b"\x00" in payload:
+        n, lines = _lines(payload, b"\x00", nl)
+        payload = payload.replace(b"\x00", b"")
+        report.add(None, "nul_removed", n, f"NUL bytes removed from cells (lines {lines})")
+    body = payload.find(nl)
+    # a one-byte search first (memchr-fast): most files have no 0xEF byte at all
+    if body >= 0 and payload.find(b"\xef", body) >= 0 and payload.find(_BOM, body) >= 0:
+        n, lines = _lines(payload, _BOM, nl, body)
+        payload = payload[:body] + payload[body:].replace(_BOM, b"")
+        report.add(
+            None,
+            "bom_stripped",
+            n,
+            f"byte-order marks (U+FEFF) removed from data cells (lines {lines})",
+        )
+    return payload, nl
+
+
+def _check_header(header: list[str], path: Path) -> None:
+    """Duplicate names, also those that differ only by spaces around them or a BOM."""
+    bare = [h.replace("\ufeff", "") for h in header]
+    check_unique_columns(bare, source=str(path))
+    by_name: dict[str, list[str]] = {}
+    for h in bare:
+        by_name.setdefault(h.strip(), []).append(h)
+    clashes = [v for v in by_name.values() if len(v) > 1]
+    if clashes:
+        shown = "; ".join(" and ".join(repr(h) for h in v) for v in clashes[:SHOW])
+        raise SchemaError(
+            f"{path} has column names that differ only by spaces: {shown}. They would be the "
+            "same column after trimming; rename one of them in the export."
+        )
+
+
+def _read_frame(
+    payload: bytes, sep: str, *, path: Path | None = None, **kw: Any
+) -> tuple[pd.DataFrame, list[Any]]:
+    """Parse *payload*; from *path* when given (the same bytes: pandas reads a path about twice as
+    fast as a BytesIO)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", pd.errors.DtypeWarning)
+        # With Arrow-backed strings (pyarrow installed, the pandas default) text parses fast as
+        # it is. Without them, text columns are parsed as categoricals (hashing in C, much
+        # faster than a Python string per cell) and turned back into plain text in
+        # _numeric_text.
+        as_cat: dict[str, str] = {}
+        base: dict[str, Any] = {"sep": sep, "encoding": "utf-8", "engine": "c", "index_col": False}
+        if not _ARROW_STRINGS:
+            head = pd.read_csv(io.BytesIO(payload), nrows=2000, **base, **kw)
+            as_cat = {
+                c: "category"
+                for c in head.columns
+                if head[c].dtype == object or pd.api.types.is_string_dtype(head[c].dtype)
+            }
+        # low_memory=False with categoricals: one pass, no per-chunk categories to union.
+        if path is not None:
+            df = pd.read_csv(path, dtype=as_cat or None, low_memory=not as_cat, **base, **kw)
+        else:
+            df = pd.read_csv(
+                io.BytesIO(payload), dtype=as_cat or None, low_memory=not as_cat, **base, **kw
+            )
+    return df, list(caught)
 
 
 def _parse(
-    payload: bytes | Path, path: Path, sample: str, sep: str | None, report: _Report
+    payload: bytes,
+    path: Path,
+    enc: Encoding,
+    sep: str | None,
+    ragged: str,
+    report: _Report,
+    *,
+    as_in_file: bool = False,
 ) -> pd.DataFrame:
+    report.add(
+        None,
+        "encoding_detected",
+        0,
+        enc.describe() if enc.how != "given" else f"{enc.name} (given)",
+    )
+    if enc.how != "given" and enc.confidence < 0.5:
+        report.add(
+            None,
+            "encoding_uncertain",
+            0,
+            f"{enc.name} chosen among {', '.join((enc.name, *enc.alternatives))}: check the "
+            "text and pass encoding= if it looks wrong",
+        )
+    if payload.startswith(_BOM):
+        report.add(None, "bom_stripped", 1, "byte-order mark at the start of the file removed")
+    cleaned, nl = _clean_bytes(payload, report)
+    same = as_in_file and cleaned is payload  # the file's own bytes, unchanged
+    payload = cleaned
+    sample = payload[:SAMPLE_BYTES].decode("utf-8", errors="ignore")
+    sample = sample[1:] if sample.startswith("\ufeff") else sample
     if sep is None:
-        sep = _sniff(sample, path)
-        report.add(None, "delimiter_detected", 0, repr(sep))
-    elif len(sep) != 1:
-        raise ConfigError(f"sep={sep!r}: give a single character such as ',', ';', '\\t' or '|'.")
-    try:
-        header = next(csv.reader(io.StringIO(sample), delimiter=sep))
-    except (StopIteration, csv.Error) as exc:
-        raise DataError(f"{path}: cannot read the header line ({exc}).") from None
-    check_unique_columns([h.replace("\ufeff", "") for h in header], source=str(path))
+        sep = sniff_delimiter(sample, suffix=path.suffix.lower())
+        shown = "whitespace-aligned columns (sep=r'\\s+')" if sep == WHITESPACE else repr(sep)
+        report.add(None, "delimiter_detected", 0, shown)
+    if sep == WHITESPACE:
+        header = next((ln.split() for ln in sample.splitlines() if ln.strip()), [])
+    else:
+        try:
+            header = next(csv.reader(io.StringIO(sample, newline=""), delimiter=sep))
+        except (StopIteration, csv.Error) as exc:
+            raise DataError(f"{path}: cannot read the header line ({exc}).") from None
+    _check_header(header, path)
     bom_names = [h.replace("\ufeff", "") for h in header if "\ufeff" in h]
+    shape: RowShape | None = None
     try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", pd.errors.DtypeWarning)
-            # With Arrow-backed strings (pyarrow installed, the pandas default) text parses
-            # fast as it is. Without them, text columns are parsed as categoricals (hashing in
-            # C, much faster than a Python string per cell) and turned back into plain text in
-            # _numeric_text.
-            as_cat: dict[str, str] = {}
-            if not _ARROW_STRINGS:
-                with _open(payload) as fh:
-                    head = pd.read_csv(fh, sep=sep, encoding="utf-8", engine="c", nrows=2000)
-                as_cat = {
-                    c: "category"
-                    for c in head.columns
-                    if head[c].dtype == object or pd.api.types.is_string_dtype(head[c].dtype)
-                }
-            # low_memory=False with categoricals: one pass, no per-chunk categories to union.
-            with _open(payload) as fh:
-                df = pd.read_csv(
-                    fh,
-                    sep=sep,
-                    encoding="utf-8",
-                    engine="c",
-                    dtype=as_cat or None,
-                    low_memory=not as_cat,
-                )
-        if any(issubclass(w.category, pd.errors.DtypeWarning) for w in caught):
-            for name in df.columns:
-                s = df[name]
-                if s.dtype == object and s.map(type).nunique() > 2:  # numbers and texts mixed
-                    report.add(
-                        name,
-                        "mixed_types",
-                        int(s.notna().sum()),
-                        "the column mixes numbers and texts; they are kept as they are",
-                    )
+        df, caught = _read_frame(payload, sep, path=path if same else None)
     except pd.errors.EmptyDataError:
         raise DataError(f"{path} is empty; export the survey again.") from None
     except pd.errors.ParserError as exc:
-        raise DataError(
-            f"{path}: cannot parse with delimiter {sep!r}: {exc}. Check the delimiter "
-            "(pass sep=) and quoting of the export."
-        ) from None
+        shape = row_shapes(payload, sep)
+        if not shape.long:
+            raise DataError(
+                f"{path}: cannot parse with delimiter {sep!r}: {exc}. Check the delimiter "
+                "(pass sep=) and quoting of the export."
+            ) from None
+        df, caught = pd.DataFrame(), []
+    if shape is None and len(header) > 1:
+        if sep == WHITESPACE:
+            shape = row_shapes(payload, sep)
+        elif seps_outside_quotes(payload, sep) != (len(df) + 1) * (len(header) - 1):
+            shape = row_shapes(payload, sep)  # the counts do not add up: find the rows
+    if shape is not None and (shape.long or shape.short):
+        df = _ragged(df, shape, payload, path, sep, header, ragged, report)
+    if any(issubclass(w.category, pd.errors.DtypeWarning) for w in caught):
+        for name in df.columns:
+            s = df[name]
+            if s.dtype == object and s.map(type).nunique() > 2:  # numbers and texts mixed
+                report.add(
+                    name,
+                    "mixed_types",
+                    int(s.notna().sum()),
+                    "the column mixes numbers and texts; they are kept as they are",
+                )
     for name in bom_names:  # the parser already removed a BOM from the first name: report it
         if name in df.columns:
             report.add(name, "bom_stripped", 1, "byte-order mark removed from the column name")
+    if df.shape[1] == 1 and len(df) and re.search(r"[,;|\t ]", str(df.columns[0]).strip()):
+        report.add(
+            df.columns[0],
+            "one_column",
+            len(df),
+            f"only one column was read with delimiter {sep!r}, but the header "
+            f"{str(df.columns[0])[:60]!r} looks like several names: pass sep= (e.g. ';', "
+            "'\\t' or r'\\s+')",
+        )
+    return df
+
+
+def _rows_word(n: int) -> str:
+    return "1 row has" if n == 1 else f"{n} rows have"
+
+
+def _ragged(
+    df: pd.DataFrame,
+    shape: RowShape,
+    payload: bytes,
+    path: Path,
+    sep: str,
+    header: list[str],
+    ragged: str,
+    report: _Report,
+) -> pd.DataFrame:
+    """Rows whose field count differs from the header's: raise, or keep / pad and report."""
+    k = shape.n_header
+    names = ", ".join(repr(h) for h in header[:SHOW]) + (", ..." if k > SHOW else "")
+    if shape.long and ragged == "error":
+        raise SchemaError(
+            f"{path}: {_rows_word(len(shape.long))} more fields than the header ({k}: {names}), "
+            f"at lines {lines_text(shape.long)}. A trailing delimiter or an unquoted {sep!r} "
+            "inside a value would shift every column. Fix the export (remove the trailing "
+            "delimiter, quote values that contain the delimiter) or pass ragged='keep' to keep "
+            "the extra fields in columns extra_1, extra_2, ..."
+        )
+    if shape.short and sep == WHITESPACE and ragged == "error":
+        raise SchemaError(
+            f"{path}: {_rows_word(len(shape.short))} fewer fields than the header ({k}: {names}), "
+            f"at lines {lines_text(shape.short)}. In a whitespace-aligned file a blank cell "
+            "shifts the later values to the wrong columns. Write missing values as NA, export "
+            "with a delimiter (pass sep=), or pass ragged='keep' to pad the rows with missing "
+            "values at the end."
+        )
+    if shape.long:
+        extra: list[str] = []
+        j = 1
+        while len(extra) < shape.max_fields - k:
+            name = f"extra_{j}"
+            if name not in header:
+                extra.append(name)
+            j += 1
+        df, _ = _read_frame(payload, sep, header=None, skiprows=1, names=[*header, *extra])
+        kept = [c for c in extra if df[c].notna().any()]
+        dropped = [c for c in extra if c not in kept]
+        df = df.drop(columns=dropped)
+        what = (
+            f"the extra fields are in {', '.join(kept)}"
+            if kept
+            else "the extra fields were empty (trailing delimiters) and were dropped"
+        )
+        report.add(
+            None,
+            "ragged_rows_kept",
+            len(shape.long),
+            f"rows with more fields than the header's {k} at lines {lines_text(shape.long)}; "
+            f"{what} (ragged='keep')",
+        )
+    if shape.short:
+        report.add(
+            None,
+            "short_rows_padded",
+            len(shape.short),
+            f"rows with fewer fields than the header's {k} at lines "
+            f"{lines_text(shape.short)}; the missing fields at the end are read as missing",
+        )
     return df
 
 
@@ -490,7 +704,50 @@ def _read_xlsx(path: Path, sheet: int | str, report: _Report) -> pd.DataFrame:
     )
     df = pd.read_excel(path, sheet_name=sheet, engine="openpyxl")
     report.add(None, "sheet_read", 0, repr(ws.title))
+    cells = _formulas_without_value(path, ws.title)
+    if cells:
+        report.add(
+            None,
+            "formula_no_value",
+            len(cells),
+            f"formula cells without a cached value read as missing: {preview(cells)}. The "
+            "file was saved without calculating; open and save it in Excel or LibreOffice",
+        )
     return df
+
+
+def _formulas_without_value(path: Path, title: str) -> list[str]:
+    """Cells of sheet *title* that hold a formula but no cached value (read as missing).
+
+    A quick look at the worksheet XML first: only a workbook with formulas is read twice
+    (formulas, then cached values)."""
+    import zipfile
+
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    with zipfile.ZipFile(path) as zf:
+        sheets = [n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        if not any(b"<f" in zf.read(n) for n in sheets):
+            return []
+    wb_f = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    wb_v = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    out: list[str] = []
+    try:
+        rows_f = wb_f[title].iter_rows(min_row=1, min_col=1, values_only=True)
+        rows_v = wb_v[title].iter_rows(min_row=1, min_col=1, values_only=True)
+        for i, (rf, rv) in enumerate(zip(rows_f, rows_v, strict=False), start=1):
+            for j, (f, v) in enumerate(zip(rf, rv, strict=False), start=1):
+                formula = (isinstance(f, str) and f.startswith("=")) or type(f).__name__ in (
+                    "ArrayFormula",
+                    "DataTableFormula",
+                )
+                if formula and v is None:
+                    out.append(f"{get_column_letter(j)}{i}")
+    finally:
+        wb_f.close()
+        wb_v.close()
+    return out
 
 
 # ------------------------------------------------------------------------------------ sav
@@ -600,6 +857,88 @@ def _strip_bom_names(df: pd.DataFrame, report: _Report) -> pd.DataFrame:
                 "byte-order mark removed from the column name",
             )
     return df
+
+
+def _strip_names(df: pd.DataFrame, report: _Report) -> pd.DataFrame:
+    """Remove spaces around column names; names that then collide are a SchemaError."""
+    names = list(df.columns)
+    fixed = [c.strip() if isinstance(c, str) else c for c in names]
+    changed = [(c, f) for c, f in zip(names, fixed, strict=True) if c != f]
+    if not changed:
+        return df
+    by_name: dict[Any, list[Any]] = {}
+    for c, f in zip(names, fixed, strict=True):
+        by_name.setdefault(f, []).append(c)
+    clashes = [v for v in by_name.values() if len(v) > 1]
+    if clashes:
+        shown = "; ".join(" and ".join(repr(c) for c in v) for v in clashes[:SHOW])
+        raise SchemaError(
+            f"column names that differ only by spaces: {shown}. They would be the same column "
+            "after trimming; rename one of them in the export."
+        )
+    report.add(
+        None,
+        "header_stripped",
+        len(changed),
+        "spaces around column names removed: "
+        + ", ".join(f"{c!r} -> {f!r}" for c, f in changed[:SHOW])
+        + (f" (and {len(changed) - SHOW} more)" if len(changed) > SHOW else ""),
+    )
+    return df.set_axis(fixed, axis=1)
+
+
+# A column named like a respondent id (rid, resp_id, respondent, customer_id, 编号, ...).
+_ID_LIKE = re.compile(
+    r"^(?:.*[_\-. ])?(?:id|uid|rid|respid|respondent|respondentid|caseid|userid|编号|序号)$"
+    r"|^id[_\-. ]",
+    re.IGNORECASE,
+)
+
+
+def _id_check(df: pd.DataFrame, cb: Codebook, report: _Report) -> Codebook:
+    """Without a codebook: a column named like an id whose values are ids but repeat (or are
+    missing) was not drafted as the id; make it the id and report the duplicates, numeric or
+    text alike."""
+    if cb.id is not None:
+        return cb
+    n = len(df)
+    for name in df.columns:
+        if not (isinstance(name, str) and _ID_LIKE.search(name.strip())):
+            continue
+        s = df[name]
+        ok = s.notna().to_numpy()
+        vals = s[ok]
+        if int(ok.sum()) < 3 or cb[name].type not in ("single", "numeric", "text"):
+            continue
+        if pd.api.types.is_numeric_dtype(s.dtype):
+            v = vals.to_numpy(dtype=float)
+            if not np.all(np.isfinite(v) & (v == np.round(v))):
+                continue
+        elif vals.astype(str).str.contains(r"\s", regex=True).any():
+            continue
+        if vals.nunique() < 0.9 * n:
+            continue  # a grouping code (store, region), not a respondent id
+        dup = s.duplicated(keep=False).to_numpy() & ok
+        if not dup.any() and ok.all():
+            continue
+        if dup.any():
+            report.add(
+                name,
+                "id_duplicates",
+                int(dup.sum()),
+                f"{int(s[dup].nunique())} ids repeated: {preview(s[dup].tolist())} at rows "
+                f"{row_list(dup)}; the column is taken as the id in the drafted codebook",
+            )
+        if not ok.all():
+            report.add(
+                name,
+                "missing_id",
+                int((~ok).sum()),
+                f"missing ids at rows {row_list(~ok)}; the column is taken as the id in the "
+                "drafted codebook",
+            )
+        return Codebook([Column(name, "id") if c.name == name else c for c in cb])
+    return cb
 
 
 def _numeric_text(

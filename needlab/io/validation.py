@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
-from needlab._validate import preview
+from needlab._validate import preview, row_list
 from needlab.errors import DataError
-from needlab.io.codes import bad_tokens, is_numeric_like, map_codes, row_list, user_missing
+from needlab.io.codes import bad_tokens, is_numeric_like, map_codes, user_missing
 from needlab.io.column import CODED_TYPES
 
 if TYPE_CHECKING:  # pragma: no cover

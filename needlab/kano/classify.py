@@ -15,7 +15,14 @@ import pandas as pd
 
 from needlab._result import Result
 from needlab._types import Lang, RandomState, Weights
-from needlab._validate import as_design, check_columns, check_option, check_weights, preview
+from needlab._validate import (
+    as_design,
+    check_columns,
+    check_count,
+    check_option,
+    check_weights,
+    preview,
+)
 from needlab.errors import ConfigError, DataError
 from needlab.kano.answers import to_codes
 from needlab.kano.tables import ALLOWED, CATEGORIES, evaluation_table, lookup_array
@@ -502,7 +509,8 @@ def kano(
     Raises
     ------
     ConfigError
-        Bad ``pairs``, ``table``, ``rule`` or options.
+        Bad ``pairs``, ``table``, ``rule`` or options: ``n_boot`` or ``max_questionable`` not
+        a whole number >= 0, ``ci`` outside (0, 1), ``threshold`` outside [0, 1).
     SchemaError
         A column that does not exist.
     DataError
@@ -532,10 +540,24 @@ def kano(
     check_option(rule, ("mode", "mooi", "group"), "rule")
     check_option(lang, ("en", "zh"), "lang")
     check_option(on_empty, ("error", "report"), "on_empty")
-    if not (0 < ci < 1):
+    if not (isinstance(ci, (int, float)) and not isinstance(ci, bool) and 0 < ci < 1):
         raise ConfigError(f"ci must be strictly between 0 and 1, got {ci!r}.")
-    if int(n_boot) < 0:
-        raise ConfigError(f"n_boot must be >= 0, got {n_boot!r}.")
+    check_count(n_boot, "n_boot", hint="0 (the default) turns the bootstrap off")
+    if max_questionable is not None:
+        check_count(
+            max_questionable,
+            "max_questionable",
+            hint="0 excludes respondents with any Q answer; None keeps everyone",
+        )
+    if not (
+        isinstance(threshold, (int, float))
+        and not isinstance(threshold, bool)
+        and 0 <= threshold < 1
+    ):
+        raise ConfigError(
+            f"threshold must be a share from 0 to below 1 (the category-strength threshold of "
+            f"rule='mooi', default 0.06), got {threshold!r}."
+        )
     design = as_design(data, weights=weights, id=id)
     data = design.data
     w_spec: Any = design.weights  # a column name or array, resolved by check_weights below

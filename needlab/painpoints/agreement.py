@@ -26,7 +26,15 @@ import numpy as np
 import pandas as pd
 
 from needlab._result import Result
-from needlab._validate import check_alpha, check_columns, check_option, preview
+from needlab._validate import (
+    check_alpha,
+    check_columns,
+    check_option,
+    merged_variants,
+    normalise_ids,
+    normalise_labels,
+    preview,
+)
 from needlab.errors import ConfigError, DataError, SchemaError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -133,7 +141,8 @@ def cohen_kappa(data: Any, *, ci: float = 0.95) -> tuple[float, float, float, fl
     Raises
     ------
     DataError
-        The table is not square, or has negative or non-finite counts.
+        The table is not square, holds values that are not numbers, or has negative or
+        non-finite counts (the message shows the cells).
     ConfigError
         *ci* is not strictly between 0 and 1.
 
@@ -152,16 +161,28 @@ def cohen_kappa(data: Any, *, ci: float = 0.95) -> tuple[float, float, float, fl
     """
     from needlab._stats import z_value
 
-    z = z_value(ci)
-    t = np.asarray(data, dtype=float)
+    z = z_value(check_alpha(ci, "ci"))
+    try:
+        t = np.asarray(data, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise DataError(
+            f"cohen_kappa needs a table of counts (numbers); {exc}. Cross-tabulate the two "
+            "coders' labels first (pandas.crosstab)."
+        ) from None
     if t.ndim != 2 or t.shape[0] != t.shape[1]:
         raise DataError(
             f"cohen_kappa needs a square k x k table (coder A's categories in rows, coder B's "
             f"in columns, same order), got shape {t.shape}; add the missing categories as "
             "zero rows or columns."
         )
-    if not np.isfinite(t).all() or (t < 0).any():
-        raise DataError("cohen_kappa needs finite counts >= 0 in the table.")
+    bad = ~np.isfinite(t) | (t < 0)
+    if bad.any():
+        cells = [f"{t[i, j]:g} at ({i}, {j})" for i, j in zip(*np.nonzero(bad), strict=True)]
+        raise DataError(
+            f"cohen_kappa needs finite counts >= 0 in the table; found {int(bad.sum())} other "
+            f"cells: {preview(cells)} (row, column). Pass the counts of texts per pair of "
+            "categories."
+        )
     n = t.sum()
     if n <= 0:
         return (math.nan,) * 4
@@ -268,7 +289,7 @@ def krippendorff_alpha(data: Any, *, level: Level = "nominal") -> float:
         data if isinstance(data, pd.DataFrame) else pd.DataFrame(np.asarray(data, dtype=object).T)
     )
     stacked = frame.stack()  # drops missing
-    stacked = stacked[stacked.notna()]
+    stacked = stacked[stacked.notna().to_numpy()]
     cats, codes = _factorize(stacked.to_numpy(dtype=object))
     values = np.full(frame.shape, -1, dtype=np.int64)
     r = frame.index.get_indexer(stacked.index.get_level_values(0))
@@ -292,7 +313,7 @@ def _numeric_categories(cats: Sequence[Any], what: str) -> np.ndarray:
     if bad.any():
         raise DataError(
             f"{what}: level='interval' needs numeric single labels but found "
-            f"{preview([cats[i] for i in np.flatnonzero(bad)])}; use level='nominal' or recode "
+            f"{preview([cats[int(i)] for i in np.flatnonzero(bad)])}; use level='nominal' or recode "
             "the labels as numbers."
         )
     return out.to_numpy(dtype=float)
@@ -315,6 +336,11 @@ def _to_set(x: Any, sep: str) -> frozenset | None:
     return frozenset([x])
 
 
+def _code_set(s: pd.Series) -> frozenset:
+    """The codes of one text x coder in a long table (missing codes dropped)."""
+    return frozenset(v.strip() if isinstance(v, str) else v for v in s if not _isna(v))
+
+
 def _isna(x: Any) -> bool:
     try:
         return bool(pd.isna(x))
@@ -333,33 +359,82 @@ def _as_series(x: Any, name: str) -> pd.Series:
     return pd.Series(list(x), dtype=object)
 
 
+def _normalise_codes(
+    wide: pd.DataFrame, codes: list | None, casefold: bool
+) -> tuple[pd.DataFrame, list | None, list[str]]:
+    """Codes compared as people read them: Unicode NFKC, trimmed, and with *casefold* case
+    folded (:func:`needlab._validate.normalise_labels`); notes on the variants merged, and on
+    codes that still differ only in case."""
+    cells = wide.to_numpy(dtype=object).ravel()
+    texts = sorted({c for st in cells if st is not None for c in st if isinstance(c, str)})
+    if codes is not None:
+        texts = sorted({*texts, *(c for c in codes if isinstance(c, str))})
+    notes: list[str] = []
+    if not texts:
+        return wide, codes, notes
+    before = pd.Series(texts, dtype=object)
+    after = normalise_labels(before, casefold=casefold)
+    mapping = dict(zip(texts, after.tolist(), strict=True))
+    note = merged_variants(before, after, what="codes")
+    if note:
+        if casefold:
+            note = note.replace("NFKC and trimming", "NFKC, trimming and case folding")
+        notes.append(note + " They count as one code.")
+    if not casefold:
+        folded = pd.Series(list(dict.fromkeys(after.tolist())), dtype=object)
+        groups = folded.groupby(folded.str.casefold(), sort=False).agg(list)
+        case_only = [g for g in groups if len(g) > 1]
+        if case_only:
+            shown = "; ".join(" / ".join(repr(v) for v in g) for g in case_only[:5])
+            notes.append(
+                f"{len(case_only)} codes are written in variants that differ only in case "
+                f"({shown}) and count as different codes; pass casefold=True if they are "
+                "the same code."
+            )
+
+    def fix(st: Any) -> Any:
+        if st is None:
+            return None
+        return frozenset(mapping.get(c, c) if isinstance(c, str) else c for c in st)
+
+    out = wide.map(fix).astype(object)
+    out = out.where(out.notna(), None)
+    new_codes = (
+        None if codes is None else [mapping.get(c, c) if isinstance(c, str) else c for c in codes]
+    )
+    return out, new_codes, notes
+
+
 def _parse(
     data: Any, other: Any, *, text: Hashable, coder: Hashable, code: Hashable, sep: str
-) -> pd.DataFrame:
-    """Return a units x coders DataFrame of frozensets (None = missing coding)."""
+) -> tuple[pd.DataFrame, list[str]]:
+    """Return a units x coders DataFrame of frozensets (None = missing coding), and notes."""
     if isinstance(data, pd.DataFrame) and other is None:
         df = data
         if not df.columns.is_unique:
             raise SchemaError("data has duplicate column names; give every coder one column.")
         if {text, coder, code} <= set(df.columns):
             check_columns(df, [text, coder, code])
-            long = df[[text, coder, code]]
-            bad = long[text].isna() | long[coder].isna()
-            long = long[~bad.to_numpy()]
-            grouped = long.groupby([text, coder], sort=False, dropna=False)[code].agg(
-                lambda s: frozenset(
-                    v.strip() if isinstance(v, str) else v for v in s if not _isna(v)
-                )
-            )
+            long = df[[text, coder, code]].copy()
+            notes = []
+            for col, what in ((text, "text ids"), (coder, "coder names")):
+                long[col], note = normalise_ids(long[col], what=f"{what} ({col!r})")
+                if note:
+                    notes.append(note)
+            bad = long[text].isna().to_numpy() | long[coder].isna().to_numpy()
+            long = long[~bad]
+            grouped = long.groupby([text, coder], sort=False, dropna=False)[[code]].agg(_code_set)[
+                code
+            ]
             wide = grouped.unstack(coder)
-            return wide.astype(object).where(wide.notna(), None)
+            return wide.astype(object).where(wide.notna(), None), notes
         if df.shape[1] < 2:
             raise SchemaError(
                 f"data is a DataFrame with {df.shape[1]} column(s) ({preview(df.columns)}); give "
                 f"one column per coder (texts x coders), or a long table with columns {text!r}, "
                 f"{coder!r}, {code!r}."
             )
-        return df.astype(object).map(lambda v: _to_set(v, sep))
+        return df.astype(object).map(lambda v: _to_set(v, sep)), []
     if other is None:
         raise SchemaError(
             "other is missing: pass two codings (data, other), a DataFrame of texts x coders, "
@@ -392,7 +467,7 @@ def _parse(
             na: a.map(lambda v: _to_set(v, sep)).astype(object),
             nb: b.map(lambda v: _to_set(v, sep)).astype(object),
         }
-    )
+    ), []
 
 
 # ----------------------------------------------------------------------------- main function
@@ -409,6 +484,7 @@ def agreement(
     text: Hashable = "text",
     coder: Hashable = "coder",
     code: Hashable = "code",
+    casefold: bool = False,
 ) -> AgreementResult:
     """Agreement between coders per code and overall: percent agreement, kappa, alpha.
 
@@ -439,7 +515,16 @@ def agreement(
     sep : str
         Separator of codes in string codings.
     text, coder, code : hashable
-        Column names of a long table.
+        Column names of a long table (its text ids and coder names are compared after
+        Unicode NFKC and trimming, never case folded; merged variants are noted).
+    casefold : bool
+        Also fold case when comparing codes. Codes are always compared after Unicode NFKC
+        (full-width to half-width) and trimming, so ``"price "``, ``"ｐｒｉｃｅ"`` and
+        ``"price"`` are one code; the variants merged are listed in the notes. The default
+        ``False`` keeps ``"Price"`` and ``"price"`` apart, because codes are identifiers and
+        some schemes use case (``"A"`` and ``"a"`` sub-codes), as needlab's other label
+        comparisons do; when codes differ only in case a note names them, so that the
+        disagreement is never silent. Pass ``True`` when case carries no meaning.
 
     Returns
     -------
@@ -470,7 +555,7 @@ def agreement(
         Codings of different lengths, duplicated text ids, non-numeric labels at the interval
         level, or no text coded by two coders.
     ConfigError
-        Invalid *level* or *ci*.
+        Invalid *level*, *ci* or *casefold*; duplicates in *codes*.
 
     References
     ----------
@@ -499,7 +584,17 @@ def agreement(
     """
     check_option(level, ["nominal", "interval"], "level")
     check_alpha(ci, "ci")
-    wide = _parse(data, other, text=text, coder=coder, code=code, sep=sep)
+    if not isinstance(casefold, (bool, np.bool_)):
+        raise ConfigError(f"casefold={casefold!r} is not valid; give True or False.")
+    if not (isinstance(sep, str) and sep.strip()):
+        raise ConfigError(
+            f"sep={sep!r} is not valid; the separator of codes in string codings must be a "
+            "non-blank string, e.g. ';'."
+        )
+    wide, parse_notes = _parse(data, other, text=text, coder=coder, code=code, sep=sep)
+    wide, given_codes, norm_notes = _normalise_codes(
+        wide, None if codes is None else list(codes), bool(casefold)
+    )
     coders = tuple(wide.columns)
     present = wide.map(lambda v: v is not None).to_numpy(dtype=bool)
     m = present.sum(1)
@@ -513,15 +608,17 @@ def agreement(
         )
     cells = wide.to_numpy(dtype=object)
     used = sorted({c for s in cells.ravel() if s is not None for c in s}, key=str)
-    if codes is None:
+    if given_codes is None:
         codes_list = used
     else:
-        codes_list = list(codes)
+        codes_list = given_codes
         if len(set(codes_list)) != len(codes_list):
             raise ConfigError(
-                f"codes has duplicates: {preview([c for c in codes_list if codes_list.count(c) > 1])}."
+                f"codes has duplicates (after Unicode NFKC and trimming"
+                f"{' and case folding' if casefold else ''}): "
+                f"{preview([c for c in codes_list if codes_list.count(c) > 1])}; list each code once."
             )
-    notes: list[str] = []
+    notes: list[str] = [*parse_notes, *norm_notes]
     if n_excluded:
         notes.append(f"{n_excluded} texts coded by fewer than two coders left out.")
     unknown = sorted(set(used) - set(codes_list), key=str)

@@ -8,11 +8,14 @@ expression ``(NEGATION)?(EXCLUSIONS | ALTERNATIVES)``, alternatives ordered long
 before them), and applied once to every text of that language. With pyarrow (installed with
 needlab) the expression runs in RE2 over the whole column at once
 (``pyarrow.compute.replace_substring_regex`` marks each match, a split recovers the spans), so the
-time does not grow with the number of codes; patterns RE2 cannot run (look-around,
-back-references) fall back to Python's :mod:`re`, which gives the same matches (both are
-leftmost-first; ``\\b`` and ``\\w`` are ASCII in both). Matches do not overlap: at a position the
+time does not grow with the number of codes. RE2 runs in time linear in the text whatever the
+pattern, so no taxonomy can make coding hang; there is no backtracking fallback: a pattern RE2
+refuses (look-around, back-references) is a :class:`~needlab.errors.ConfigError` when the
+taxonomy is built (:meth:`Taxonomy.validate <needlab.painpoints.taxonomy.Taxonomy.validate>`).
+``\\b`` and ``\\w`` are ASCII. Matches do not overlap: at a position the
 longest alternative wins, so a specific phrase (退款还没到账) beats a generic one (还没到).
-Each matched span is then attributed to the alternative (hence the code) that matches it exactly.
+Each matched span is then attributed to the alternative (hence the code) that matches it exactly,
+again with RE2 (one ``extract_regex`` over the distinct matched strings).
 
 **Negation.** A match does not code when a negation cue stands in a short window before it in the
 same clause:
@@ -37,7 +40,11 @@ else English; texts with neither Chinese characters nor Latin letters (emoji, di
 punctuation) are not coded (status ``no_letters``).
 
 **Skipped texts** (missing, empty or blank, not a string) stay in the table with their status and
-``coded=False``; they are counted in the notes, never dropped.
+``coded=False``; they are counted in the notes, never dropped. Numbers and bytes are not text
+(status ``not_text``: decode bytes before coding, a number is not a comment). NUL and other C0
+control characters are read as spaces (counted in the notes). Texts longer than ``max_chars``
+(default 5000 characters) are coded on their first ``max_chars`` characters (status
+``truncated``, counted in the notes).
 """
 
 from __future__ import annotations
@@ -45,7 +52,7 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -54,7 +61,7 @@ from needlab._result import Result
 from needlab._types import TextLang
 from needlab._validate import check_columns, check_unique
 from needlab.errors import ConfigError, SchemaError
-from needlab.painpoints.taxonomy import PAIN_TYPE_ZH, STAGE_ZH, Taxonomy
+from needlab.painpoints.taxonomy import PAIN_TYPE_ZH, STAGE_ZH, Taxonomy, re2_problem
 from needlab.painpoints.texts import text_column, text_langs
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -81,7 +88,7 @@ _NOT_NEG_EN = re.compile(
     r"\b(?:but|yet|however|although|though)\b",
     re.I,
 )
-_CONTROL = str.maketrans({"\x01": " ", "\x02": " ", "\x03": " "})
+_CTRL = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"  # C0 controls but tab, line feed, carriage return
 _CJK = "[一-鿿㐀-䶿]"
 _EN_STOP = frozenset(
     "a an the and or but if of to in on at for with from by as is are was were be been being it its "
@@ -97,10 +104,9 @@ Status = Literal["ok", "truncated", "missing", "empty", "not_text", "no_letters"
 # ---------------------------------------------------------------------- compiled taxonomy
 @dataclass(frozen=True)
 class _Compiled:
-    pattern: dict[str, list[str]]  # lang -> regex sources (no capturing groups)
+    pattern: dict[str, list[str]]  # lang -> RE2 regex sources (no capturing groups)
     alt_code: dict[str, list[list[str | None]]]  # lang -> per regex, code per alternative
-    identify: dict[str, list[re.Pattern]]  # lang -> per regex, the same with named groups
-    re2: dict[str, bool]  # lang -> RE2 can run every regex
+    identify: dict[str, list[str]]  # lang -> per regex, anchored RE2 source with named groups
 
 
 def compile_taxonomy(taxonomy: Taxonomy) -> _Compiled:
@@ -108,11 +114,16 @@ def compile_taxonomy(taxonomy: Taxonomy) -> _Compiled:
 
     Literal keywords go into one expression and patterns into another (RE2's automaton stays small
     that way; one expression of both is 100 times slower); exclusions join both.
+
+    Raises
+    ------
+    ConfigError
+        A combined expression that RE2 cannot compile (in practice: a taxonomy so large that
+        the expression exceeds RE2's memory budget); the message says how to split it.
     """
     pattern: dict = {}
     alt_code: dict = {}
     identify: dict = {}
-    re2: dict = {}
     for lg in ("zh", "en"):
         excl = sorted(
             {
@@ -123,7 +134,8 @@ def compile_taxonomy(taxonomy: Taxonomy) -> _Compiled:
             key=len,
             reverse=True,
         )
-        lits, pats = [], []
+        lits: list[tuple[str, str]] = []
+        pats: list[tuple[str, str]] = []
         for c in taxonomy:
             kw = {rf"\b{re.escape(k)}\b" if lg == "en" else re.escape(k) for k in c.keywords[lg]}
             for a in c.regex(lg):
@@ -138,20 +150,17 @@ def compile_taxonomy(taxonomy: Taxonomy) -> _Compiled:
             pattern[lg].append(f"(?i)(?:{neg})?(?:{body})")
             alt_code[lg].append([c for _, c in alts])
             named = "|".join(f"(?P<a{i}>{a})" for i, (a, _) in enumerate(alts))
-            identify[lg].append(re.compile(f"(?P<neg>{neg})?(?:{named})", re.I | re.ASCII))
-        re2[lg] = all(_re2_ok(p) for p in pattern[lg])
-    return _Compiled(pattern, alt_code, identify, re2)
-
-
-def _re2_ok(src: str) -> bool:
-    try:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        pc.replace_substring_regex(pa.array(["x"]), pattern=src, replacement="")
-        return True
-    except Exception:  # ImportError or RE2 refusing the syntax
-        return False
+            identify[lg].append(f"(?i)^(?P<neg>{neg})?(?:{named})")
+        for src in [*pattern[lg], *identify[lg]]:
+            problem = re2_problem(src)
+            if problem is not None:
+                raise ConfigError(
+                    f"the {lg} keywords and patterns of taxonomy {taxonomy.name!r} "
+                    f"({len(taxonomy)} codes) do not compile as one RE2 expression: {problem}. "
+                    "Every pattern passed the check alone, so the expression is too large: "
+                    "split the taxonomy and code the texts with each part."
+                )
+    return _Compiled(pattern, alt_code, identify)
 
 
 def _scan_re2(texts: Any, src: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -183,20 +192,6 @@ def _scan_re2(texts: Any, src: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     row_start = excl_cum[first][parent]
     start = (excl_cum - row_start)[~first]
     return rows[parent[~first]], start, np.asarray(hit.to_pylist(), dtype=object)
-
-
-def _scan_python(texts: list[str], src: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    rx = re.compile(src, re.ASCII)
-    found = [(i, m.start(), m.group()) for i, t in enumerate(texts) for m in rx.finditer(t)]
-    if not found:
-        e = np.array([], dtype=np.int64)
-        return e, e, np.array([], dtype=object)
-    row, start, hit = zip(*found, strict=True)
-    return (
-        np.asarray(row, dtype=np.int64),
-        np.asarray(start, dtype=np.int64),
-        np.asarray(hit, dtype=object),
-    )
 
 
 # ---------------------------------------------------------------------- results
@@ -280,7 +275,7 @@ class CodingResult(Result):
     taxonomy : Taxonomy
         The taxonomy used.
     engine : str
-        ``"re2"`` (pyarrow) or ``"python"`` per language, e.g. ``"zh:re2 en:re2"``.
+        The engine per language, ``"zh:re2 en:re2"`` (RE2 through pyarrow, the only engine).
     data : DataFrame or None
         The frame the texts came from (None for a list or Series), so that later steps
         (:func:`needlab.painpoints.matrix.pain_matrix`) can take severity, segment and weight
@@ -353,7 +348,7 @@ def code_text(
     id: Hashable | None = None,
     by: Hashable | Sequence[Hashable] | None = None,
     max_chars: int | None = 5000,
-    engine: Literal["auto", "re2", "python"] = "auto",
+    engine: Literal["auto", "re2"] = "auto",
     top_terms: int = 30,
     n_longest: int = 10,
 ) -> CodingResult:
@@ -377,9 +372,14 @@ def code_text(
     by : column name or list of names, optional
         Segment columns of *data*; ``frequencies`` is then computed per segment.
     max_chars : int or None
-        Longer texts are coded on their first *max_chars* characters (status ``truncated``).
-    engine : {"auto", "re2", "python"}
-        ``auto`` uses RE2 through pyarrow when the patterns allow it.
+        Longer texts are coded on their first *max_chars* characters (status ``truncated``,
+        counted in the notes); default 5000 characters (about ten times a long survey comment).
+        ``None`` codes every text whole (RE2's time is linear in the length, so this is safe,
+        only slower).
+    engine : {"auto", "re2"}
+        Both run RE2 through pyarrow (linear time). The former ``"python"`` engine (Python's
+        backtracking :mod:`re`) is gone: it could hang on a pattern such as ``(?:a+)+$``, and
+        every taxonomy pattern is now RE2 syntax.
     top_terms, n_longest : int
         Sizes of the coverage residue tables.
 
@@ -398,7 +398,9 @@ def code_text(
     DataError
         Duplicate ids; a *text_lang* column with values other than zh/en.
     ConfigError
-        Unknown option values.
+        Unknown option values (``engine="python"`` included); a *max_chars* that is not a
+        positive integer; a taxonomy without any code; *top_terms* or *n_longest* not a
+        non-negative integer.
 
     References
     ----------
@@ -418,15 +420,33 @@ def code_text(
     >>> row["evidence"], int(row["start"]), int(row["end"])
     ('物流太慢', 0, 4)
     """
-    if engine not in ("auto", "re2", "python"):
-        raise ConfigError(f"engine={engine!r} is not one of 'auto', 're2', 'python'.")
-    if max_chars is not None and (not isinstance(max_chars, int | np.integer) or max_chars < 1):
-        raise ConfigError(f"max_chars={max_chars!r} must be a positive integer or None.")
+    if engine == "python":  # type: ignore[comparison-overlap]
+        raise ConfigError(
+            "engine='python' was removed: Python's backtracking re can hang on patterns such as "
+            "(?:a+)+$, while RE2 runs every taxonomy pattern in linear time; use engine='auto'."
+        )
+    if engine not in ("auto", "re2"):
+        raise ConfigError(f"engine={engine!r} is not valid; choose one of ['auto', 're2'].")
+    if max_chars is not None and (
+        isinstance(max_chars, bool) or not isinstance(max_chars, int | np.integer) or max_chars < 1
+    ):
+        raise ConfigError(
+            f"max_chars={max_chars!r} must be a positive integer (characters coded per text, "
+            "default 5000) or None to code whole texts."
+        )
+    for opt, val in (("top_terms", top_terms), ("n_longest", n_longest)):
+        if isinstance(val, bool) or not isinstance(val, int | np.integer) or val < 0:
+            raise ConfigError(f"{opt}={val!r} must be a non-negative integer.")
     tx = Taxonomy.default() if taxonomy is None else taxonomy
     if not isinstance(tx, Taxonomy):
         raise ConfigError(
             f"taxonomy must be a Taxonomy, got {type(tx).__name__}; "
             "load one with Taxonomy.from_yaml(...)."
+        )
+    if len(tx) == 0:
+        raise ConfigError(
+            f"taxonomy {tx.name!r} has no codes, so no text could be coded; add codes "
+            "(Taxonomy.add) or use Taxonomy.default()."
         )
     by_cols: list[Hashable] = (
         []
@@ -468,8 +488,12 @@ def code_text(
         status[too_long & (status == "ok")] = "truncated"
         if too_long.any():
             arr = pc.utf8_slice_codeunits(arr, 0, max_chars)
-    if pc.any(pc.match_substring_regex(arr, "[\x01-\x03]")).as_py():
-        arr = pc.replace_substring_regex(arr, "[\x01-\x03]", " ")  # our match markers
+    # NUL and other C0 controls (our match markers \x01 and \x03 among them) read as spaces,
+    # one for one, so offsets into the text stay valid
+    has_ctrl = pc.match_substring_regex(arr, _CTRL).to_numpy(zero_copy_only=False)
+    n_ctrl = int((has_ctrl & np.isin(status, ["ok", "truncated"])).sum())
+    if has_ctrl.any():
+        arr = pc.replace_substring_regex(arr, _CTRL, " ")
 
     # ---- language (one rule, needlab._i18n.detect_lang); no letters at all: not coded
     n_cjk = pc.count_substring_regex(arr, _CJK).to_numpy()
@@ -479,28 +503,19 @@ def code_text(
     ok_text = np.isin(status, ["ok", "truncated"])
     status[ok_text & (langs == "")] = "no_letters"
     ok_text = np.isin(status, ["ok", "truncated"])
-    langs = np.where(ok_text, langs, None)
+    langs = np.where(ok_text, langs, np.array(None, dtype=object))
 
     # ---- scan
     comp = compile_taxonomy(tx)
     parts, engines = [], []
     for lg in ("zh", "en"):
         rows_l = np.flatnonzero(ok_text & (langs == lg))
-        use_re2 = comp.re2[lg] if engine == "auto" else engine == "re2"
-        if engine == "re2" and not comp.re2[lg]:
-            raise ConfigError(
-                f"engine='re2' but the {lg} patterns use syntax RE2 cannot run "
-                "(look-around or back-references); use engine='auto'."
-            )
-        engines.append(f"{lg}:{'re2' if use_re2 else 'python'}")
+        engines.append(f"{lg}:re2")
         if len(rows_l) == 0:
             continue
         texts_l = arr.take(pa.array(rows_l))
-        if not use_re2:
-            texts_l = texts_l.to_pylist()
-        scan = _scan_re2 if use_re2 else _scan_python
         for g, src in enumerate(comp.pattern[lg]):
-            r, s0, full = scan(texts_l, src)
+            r, s0, full = _scan_re2(texts_l, src)
             if len(r) == 0:
                 continue
             code, excl, neg_len = _attribute(full, comp, lg, g)
@@ -598,7 +613,7 @@ def code_text(
         long.sort_values(["row", "_ord"], kind="stable").drop(columns="_ord").reset_index(drop=True)
     )
     for c in by_cols:
-        long[c] = frame[c].to_numpy()[long["row"].to_numpy()]
+        long[c] = cast(pd.DataFrame, frame)[c].to_numpy()[long["row"].to_numpy()]
 
     # ---- table
     codes_t = _tuples(long["row"].to_numpy(), long["code"].to_numpy(), n)
@@ -611,7 +626,7 @@ def code_text(
     n_codes = np.bincount(long["row"].to_numpy(), minlength=n)
     table = pd.DataFrame({"id": ids})
     for c in by_cols:
-        table[c] = frame[c].to_numpy()
+        table[c] = cast(pd.DataFrame, frame)[c].to_numpy()
     table["text"] = raw
     table["lang"] = pd.Series(langs, dtype=object)
     table["status"] = status
@@ -637,6 +652,11 @@ def code_text(
             f"{int(counts['truncated'])} texts longer than {max_chars} characters were coded "
             "on their first part (status 'truncated')"
         )
+    if n_ctrl:
+        notes.append(
+            f"{n_ctrl} texts hold NUL or other control characters, read as spaces "
+            "(the table keeps the text as given)"
+        )
     if len(negated):
         notes.append(f"{len(negated)} matches preceded by a negation were not coded (see .negated)")
     return CodingResult(
@@ -661,25 +681,34 @@ def _attribute(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For each match: the code (the first alternative matching it, after an optional negation
     window, exactly as the engine tried them), whether it is an exclusion, and the length of the
-    negation window. One regex call per distinct matched string, not per text or pattern."""
-    rx = comp.identify[lg][g]
+    negation window. One RE2 ``extract_regex`` over the distinct matched strings (anchored at both
+    ends, then at the start only for the few that need the text after them, such as ``\\b``)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    src = comp.identify[lg][g]
     codes = comp.alt_code[lg][g]
-    code: dict[str, str | None] = {}
-    excl: dict[str, bool] = {}
-    nlen: dict[str, int] = {}
-    for u in pd.unique(full):
-        mm = rx.fullmatch(u) or rx.match(u)
-        alt = mm.lastgroup if mm is not None else None
-        c = codes[int(alt[1:])] if alt and alt != "neg" else None
-        code[u] = c
-        excl[u] = bool(alt) and alt != "neg" and c is None
-        nlen[u] = len(mm.group("neg") or "") if mm is not None else 0
-    s = pd.Series(full, dtype=object)
-    return (
-        s.map(code).to_numpy(dtype=object),
-        s.map(excl).to_numpy(dtype=bool),
-        s.map(nlen).to_numpy(dtype=np.int64),
-    )
+    uniq = pd.unique(pd.Series(full, dtype=object))
+    arr = pa.array(list(uniq), type=pa.large_string())
+    whole = pc.extract_regex(arr, pattern=src + "$")
+    start = pc.extract_regex(arr, pattern=src)
+    use_whole = whole.is_valid().to_numpy(zero_copy_only=False)
+    found = use_whole | start.is_valid().to_numpy(zero_copy_only=False)
+
+    def field(name: str) -> np.ndarray:
+        a = pc.utf8_length(pc.fill_null(whole.field(name), "")).to_numpy(zero_copy_only=False)
+        b = pc.utf8_length(pc.fill_null(start.field(name), "")).to_numpy(zero_copy_only=False)
+        return np.where(use_whole, a, b).astype(np.int64)
+
+    nlen_u = np.where(found, field("neg"), 0)
+    alt_u = np.full(len(uniq), -1, dtype=np.int64)
+    for i in range(len(codes)):  # one alternative participates (patterns never match "")
+        hit = (alt_u < 0) & (field(f"a{i}") > 0)
+        alt_u[hit] = i
+    code_u = np.array([codes[a] if a >= 0 else None for a in alt_u.tolist()], dtype=object)
+    excl_u = (alt_u >= 0) & np.array([c is None for c in code_u.tolist()], dtype=bool)
+    pos = pd.Index(uniq).get_indexer(pd.Index(full, dtype=object))
+    return code_u[pos], excl_u[pos], nlen_u[pos]
 
 
 def _tuples(rows: np.ndarray, values: np.ndarray, n: int) -> list[tuple]:
@@ -746,16 +775,16 @@ def _frequencies(
     )
     name_en = info["name_en"].to_dict()
     name_zh = info["name_zh"].to_dict()
-    lab_en = {
+    lab_en: dict[Any, Any] = {
         **name_en,
         **{p: p for p in PAIN_TYPE_ZH},
         **{t: t for t in STAGE_ZH},
         "none": "no pain point",
     }
-    lab_zh = {**name_zh, **PAIN_TYPE_ZH, **STAGE_ZH, "none": "无痛点"}
+    lab_zh: dict[Any, Any] = {**name_zh, **PAIN_TYPE_ZH, **STAGE_ZH, "none": "无痛点"}
     s["name"] = s["key"].map(lab_en)
     s["name_zh"] = s["key"].map(lab_zh)
-    s["pain_type"] = np.where(s["level"] == "code", s["key"].map(info["pain_type"].to_dict()), None)
+    s["pain_type"] = s["key"].map(info["pain_type"].to_dict()).where(s["level"] == "code", None)
     cols = [*seg, "level", "key", "name", "name_zh", "pain_type", "n_texts", "n_base", "share"]
     return s[cols].reset_index(drop=True)
 
@@ -779,12 +808,11 @@ def _coverage(table: pd.DataFrame, top_terms: int, n_longest: int, notes: list[s
             found = t.str.findall(f"(?=({_CJK}{{2}}))")
         else:
             found = t.str.lower().str.findall(r"[a-z][a-z'’-]+")
-        ex = found.explode().dropna()
+        words = found.explode().dropna()
         if lg == "en":
-            ex = ex[~ex.isin(_EN_STOP) & (ex.str.len() > 2)]
-        ex = ex.reset_index().drop_duplicates()
-        col = ex.columns[-1]
-        vc = ex[col].value_counts().head(top_terms)
+            words = words[~words.isin(_EN_STOP) & (words.str.len() > 2)]
+        ex = words.reset_index().drop_duplicates()
+        vc = ex[ex.columns[-1]].value_counts().head(top_terms)
         terms.append(
             pd.DataFrame(
                 {

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -315,7 +315,7 @@ def pain_matrix(
     checked = (
         None
         if w_arr is None
-        else check_weights(frame, weights, n)
+        else check_weights(frame, cast(Hashable, weights), n)
         if _is_name(weights, frame)
         else check_weights(None, _numbers(w_arr, "weights"), n)
     )

@@ -407,7 +407,7 @@ def sentiment_hist(result: SentimentResult, ax: Axes | None = None, *, bins: int
     t = result.table.dropna(subset=["score"])
     shares = result.shares()
     ax = axes(ax)
-    edges = np.linspace(-1, 1, int(bins) + 1)
+    edges = np.linspace(-1, 1, int(bins) + 1).tolist()
     data = [t.loc[t["label"] == k, "score"].to_numpy(float) for k in shares.index]
     ax.hist(
         data,

@@ -34,7 +34,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -127,7 +127,7 @@ def load_lexicon(lang: Literal["zh", "en"]) -> dict[str, dict[str, float]]:
 
 @lru_cache(maxsize=16)
 def _compiled(lang: str, extra: tuple[tuple[str, float], ...] = ()) -> tuple[re.Pattern, dict]:
-    lex = load_lexicon(lang)  # type: ignore[arg-type]
+    lex = load_lexicon(lang)
     kinds: dict[str, tuple[int, float]] = {}
     for term, w in lex["polarity"].items():
         kinds[term] = (_POL, w)
@@ -189,7 +189,7 @@ class SentimentResult(Result):
         sh = self.shares()
         return {
             "mean score": float(self.table["score"].mean()) if self.n_used else math.nan,
-            **{k: float(v) for k, v in sh.items()},
+            **{str(k): float(v) for k, v in sh.items()},
         }
 
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
@@ -198,6 +198,47 @@ class SentimentResult(Result):
         from needlab.painpoints.plot import sentiment_hist
 
         return sentiment_hist(self, ax=ax, **kwargs)
+
+
+_CTRL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _isna(x: Any) -> bool:
+    try:
+        return bool(pd.isna(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def _check_lexicon(lexicon: Any) -> tuple[tuple[str, float], ...]:
+    """The user's extra polarity terms as sorted (term, weight) pairs, checked."""
+    if lexicon is None:
+        return ()
+    if not isinstance(lexicon, Mapping):
+        raise ConfigError(
+            f"lexicon must be a mapping of term to weight, e.g. {{'laggy': -2.0}}; "
+            f"got {type(lexicon).__name__}."
+        )
+    blank = [k for k in lexicon if not isinstance(k, str) or not k.strip()]
+    if blank:
+        raise DataError(
+            f"lexicon has {len(blank)} terms that are not non-blank text: {preview(blank)}; "
+            "every term must be a word or phrase."
+        )
+    weights = {}
+    for k, v in lexicon.items():
+        try:
+            weights[k] = float(v) if not isinstance(v, bool) else math.nan
+        except (TypeError, ValueError):
+            weights[k] = math.nan
+    bad = [k for k, w in weights.items() if not math.isfinite(w)]
+    if bad:
+        raise DataError(
+            f"lexicon has {len(bad)} terms whose weight is not a finite number: "
+            f"{preview(f'{k}={lexicon[k]!r}' for k in bad)}; give every term a finite "
+            "weight on about -3..3 (negative for negative words)."
+        )
+    return tuple(sorted((k, w) for k, w in weights.items()))
 
 
 def _as_texts(texts: Any, name: str = "texts") -> pd.Series:
@@ -308,10 +349,12 @@ def sentiment(
         Chinese when at least 20% of the letters are Chinese characters), or a column of *data*
         holding ``zh``/``en`` (missing values are detected).
     threshold : float
-        Scores ``>= threshold`` are positive, ``<= -threshold`` negative, the rest neutral.
+        Scores ``>= threshold`` are positive, ``<= -threshold`` negative, the rest neutral; a
+        number in [0, 1).
     lexicon : mapping of str to float, optional
         Extra polarity terms (weights on about -3..3) added to the bundled lexicons of both
-        languages; an existing term gets the new weight.
+        languages; an existing term gets the new weight. Terms must be non-blank text and
+        weights finite numbers.
 
     Returns
     -------
@@ -325,16 +368,21 @@ def sentiment(
         * ``n_terms``: polarity words found;
         * ``n_negated``: of which negated.
 
-        ``n_used`` counts the texts scored, ``n_excluded`` those without a score.
+        ``n_used`` counts the texts scored, ``n_excluded`` those without a score: missing,
+        empty or blank, and values that are not text (numbers, bytes: decode bytes first),
+        counted by kind in the notes. NUL and other control characters are read as spaces
+        (counted in the notes). Texts are scored whole, however long: the matching is one
+        pass of literal terms, linear in the length of the text.
 
     Raises
     ------
     SchemaError
         *data* is a single string, or a frame without *text*.
     ConfigError
-        Invalid *text_lang* or *threshold*.
+        Invalid *text_lang* or *threshold*; *lexicon* not a mapping of term to weight.
     DataError
-        A language column with values other than ``zh``/``en``.
+        A language column with values other than ``zh``/``en``; *lexicon* terms that are blank
+        or whose weights are not finite numbers (NaN, inf, text), named in the message.
 
     References
     ----------
@@ -349,15 +397,29 @@ def sentiment(
     >>> res.n_used, res.n_excluded
     (5, 1)
     """
-    if not (isinstance(threshold, (int, float)) and 0 <= threshold < 1):
-        raise ConfigError(f"threshold must be a number in [0, 1), got {threshold!r}.")
+    if isinstance(threshold, bool) or not (
+        isinstance(threshold, (int, float, np.integer, np.floating)) and 0 <= threshold < 1
+    ):
+        raise ConfigError(
+            f"threshold must be a number in [0, 1) (scores at or beyond it are labelled), "
+            f"got {threshold!r}."
+        )
+    extra = _check_lexicon(lexicon)
     src = text_column(data, text)
     s = src.values
     n = len(s)
-    langs = text_langs(s, text_lang, src.frame)
-    ok = langs != ""
     values = s.to_numpy(dtype=object)
-    extra = tuple(sorted((str(k), float(v)) for k, v in (lexicon or {}).items()))
+    is_str = np.fromiter((isinstance(v, str) for v in values), bool, n)
+    has_ctrl = np.fromiter(
+        (isinstance(v, str) and _CTRL.search(v) is not None for v in values), bool, n
+    )
+    if has_ctrl.any():
+        values = values.copy()
+        values[has_ctrl] = [_CTRL.sub(" ", v) for v in values[has_ctrl]]
+        s = pd.Series(values, index=s.index, dtype=object)
+    langs = text_langs(s, text_lang, src.frame)
+    ok = (langs != "") & is_str
+    langs = np.where(ok, langs, "").astype(object)
     raw = np.zeros(n)
     n_terms = np.zeros(n, dtype=np.int64)
     n_neg = np.zeros(n, dtype=np.int64)
@@ -384,7 +446,23 @@ def sentiment(
         index=s.index,
     )
     n_excluded = int((~ok).sum())
-    notes = (f"{n_excluded} texts missing, empty or not text: no score.",) if n_excluded else ()
+    missing = np.fromiter((v is None or _isna(v) for v in values), bool, n) & ~is_str
+    kinds = {
+        "missing": int(missing.sum()),
+        "empty": int((is_str & ~ok).sum()),
+        "not text (numbers, bytes, ...)": int((~is_str & ~missing).sum()),
+    }
+    notes_l = []
+    if n_excluded:
+        notes_l.append(
+            f"{n_excluded} texts without a score: "
+            + ", ".join(f"{v} {k}" for k, v in kinds.items() if v)
+            + "."
+        )
+    n_ctrl = int((has_ctrl & ok).sum())
+    if n_ctrl:
+        notes_l.append(f"{n_ctrl} texts hold NUL or other control characters, read as spaces.")
+    notes = tuple(notes_l)
     return SentimentResult(
         table=table,
         threshold=float(threshold),
@@ -489,13 +567,15 @@ class SentimentModel(ClassifierMixin, BaseEstimator):
         Raises
         ------
         ConfigError
-            Invalid parameters.
+            Invalid parameters (:func:`~needlab.painpoints.textcoder.check_model_params`):
+            ``C`` not a finite number > 0, n-gram ranges not ``(low, high)`` with
+            ``1 <= low <= high``, ``min_df`` < 1, unknown ``class_weight``.
         DataError
             Lengths differ, invalid sample weights, or fewer than two classes remain.
         """
-        if not (isinstance(self.C, (int, float)) and self.C > 0):
-            raise ConfigError(f"C must be a positive number, got {self.C!r}.")
-        check_option(self.class_weight, ["balanced", None], "class_weight")
+        from needlab.painpoints.textcoder import check_model_params
+
+        check_model_params(self)
         s = _as_texts(X, "X")
         yy = pd.Series(list(y), dtype=object)
         if len(yy) != len(s):
@@ -596,7 +676,7 @@ def implicit_needs(
             check_columns(data, col)
             flags = data[col]
         else:
-            flags = pd.Series(list(has_code), dtype=object, index=index)
+            flags = pd.Series(list(cast(Sequence[bool], has_code)), dtype=object, index=index)
             if len(flags) != len(data):
                 raise DataError(
                     f"has_code has {len(flags)} values but there are {len(data)} texts."
@@ -608,7 +688,7 @@ def implicit_needs(
                 "has_code is missing: pass has_code=<one bool per text> (True when the text "
                 "has an explicit pain code), or a table with a 'coded' column."
             )
-        flags = pd.Series(list(has_code), dtype=object)  # type: ignore[arg-type]
+        flags = pd.Series(list(cast(Sequence[bool], has_code)), dtype=object)
         index = txt.index
         if len(flags) != len(txt):
             raise DataError(f"has_code has {len(flags)} values but there are {len(txt)} texts.")

@@ -8,9 +8,13 @@ type (functional 功能性, service 服务性, process 流程性, value 价值�
 
 - ``keywords``: literal phrases. English keywords match whole words, case-insensitively;
   Chinese keywords match anywhere (no tokenizer needed).
-- ``patterns``: regular expressions (Python syntax restricted to the RE2 subset: no look-around,
-  no back-references, so that the fast single-pass coder can run them; others still work through
-  the slower pure-Python path).
+- ``patterns``: regular expressions in the RE2 subset of Python's syntax (no look-around, no
+  back-references, no possessive or atomic groups, no capturing groups; see :func:`re2_problem`).
+  The coder runs every pattern with RE2 (through pyarrow), whose time grows linearly with the
+  text, so no pattern can make coding hang (a backtracking engine needs exponential time for
+  ``(a+)+$`` on ``"aaa...b"``). A pattern RE2 refuses, or one that matches the empty string, is a
+  :class:`~needlab.errors.ConfigError` when the taxonomy is built or loaded, naming the code,
+  the pattern and the construct; there is no slower fallback engine.
 - ``exclude``: stop phrases. Where an exclusion phrase matches, the text it covers is masked: no
   code matches inside it (for instance the closing formula 要求退货 "I want to return it" is not
   evidence of a return-process pain).
@@ -35,7 +39,7 @@ from needlab._types import Lang
 from needlab._validate import preview
 from needlab.errors import ConfigError
 
-__all__ = ["LANGS", "PAIN_TYPES", "STAGES", "Code", "Taxonomy"]
+__all__ = ["LANGS", "PAIN_TYPES", "STAGES", "Code", "Taxonomy", "re2_problem"]
 
 PainType = Literal["functional", "service", "process", "value"]
 Stage = Literal[
@@ -102,6 +106,68 @@ def _lang_map(value: Any, *, code: str, key: str, listy: bool) -> dict[str, Any]
         else:
             out[lg] = "" if v is None else str(v)
     return out
+
+
+# RE2's refusal (the text after "Invalid regular expression: ") -> the construct in words
+_RE2_CONSTRUCTS: tuple[tuple[str, str], ...] = (
+    ("(?=", "a look-ahead (?=...)"),
+    ("(?!", "a negative look-ahead (?!...)"),
+    ("(?<=", "a look-behind (?<=...)"),
+    ("(?<!", "a negative look-behind (?<!...)"),
+    ("perl operator: (?P", "a named back-reference (?P=name)"),
+    ("(?>", "an atomic group (?>...)"),
+    ("(?#", "a comment group (?#...)"),
+    ("(?x", "the verbose flag (?x)"),
+    ("(?|", "a branch-reset group (?|...)"),
+    ("bad repetition operator: ++", "a possessive quantifier ++"),
+    ("bad repetition operator: *+", "a possessive quantifier *+"),
+    ("bad repetition operator: ?+", "a possessive quantifier ?+"),
+    ("invalid repetition size", "a repetition count above 1000"),
+)
+
+
+def re2_problem(pattern: str) -> str | None:
+    """Why RE2 refuses *pattern* (the construct, in words), or ``None`` when RE2 runs it.
+
+    The check compiles the pattern with the RE2 engine of pyarrow, the engine that
+    :func:`~needlab.painpoints.coding.code_text` runs, so a pattern that passes here is exactly
+    a pattern the coder runs in linear time.
+
+    Examples
+    --------
+    >>> re2_problem(r"cheap(?! enough)")
+    'a negative look-ahead (?!...) (RE2: invalid perl operator: (?!)'
+    >>> re2_problem("(?P<w>[a-z]+) (?P=w)")
+    'a named back-reference (?P=name) (RE2: invalid perl operator: (?P)'
+    >>> re2_problem(r"(?:a+)+$") is None
+    True
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        # a non-empty array: pyarrow compiles the pattern only when there is a value to match
+        pc.match_substring_regex(pa.array([""], type=pa.large_string()), pattern=pattern)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        why = str(exc).removeprefix("Invalid regular expression: ")
+        for key, construct in _RE2_CONSTRUCTS:
+            if key in why:
+                return f"{construct} (RE2: {why})"
+        m = re.search(r"invalid escape sequence: \\([1-9])", why)
+        if m:
+            return f"a back-reference \\{m.group(1)} (RE2: {why})"
+        if "invalid escape sequence" in why:
+            return f"an escape RE2 does not know (RE2: {why})"
+        return f"syntax RE2 does not accept (RE2: {why})"
+    return None
+
+
+_RE2_FIX = (
+    "RE2 runs in time linear in the text and has no look-around, back-references, possessive "
+    "or atomic groups (syntax: https://github.com/google/re2/wiki/Syntax). Rewrite the pattern "
+    "without it: for 'X not followed by Y' add Y as an exclude: phrase of the code, and list "
+    "repeated words explicitly instead of a back-reference."
+)
 
 
 @dataclass(frozen=True)
@@ -286,9 +352,19 @@ class Taxonomy:
         """Read a taxonomy from a YAML file path or YAML text.
 
         The file holds ``needlab_taxonomy: 1``, optional ``name`` and ``version`` and a list
-        ``codes`` of mappings (fields as in :class:`Code`). Read with ``yaml.safe_load``.
+        ``codes`` of mappings (fields as in :class:`Code`). Read with a safe YAML loader that
+        refuses duplicate keys (:func:`needlab._yaml.load_yaml`).
+
+        Raises
+        ------
+        ConfigError
+            The file is missing, is not valid YAML, repeats a key in a mapping (the message
+            names the key and both lines), lacks the list ``codes``, or holds an invalid code
+            (see :meth:`validate`: e.g. a pattern RE2 cannot run).
         """
         import yaml
+
+        from needlab._yaml import load_yaml
 
         if isinstance(source, Path) or (
             isinstance(source, str) and "\n" not in source and source.endswith((".yaml", ".yml"))
@@ -302,7 +378,7 @@ class Taxonomy:
             text, where = str(source), "taxonomy text"
         try:
             loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # both are safe loaders
-            doc = yaml.load(text, Loader=loader)  # noqa: S506
+            doc = load_yaml(text, Loader=loader)  # safe; duplicate keys refused
         except yaml.YAMLError as exc:
             raise ConfigError(f"{where} is not valid YAML: {exc}") from None
         if not isinstance(doc, Mapping) or not isinstance(doc.get("codes"), list):
@@ -403,23 +479,32 @@ class Taxonomy:
         for c in other:
             if c.id in codes and on_conflict == "extend":
                 mine = codes[c.id]
-                codes[c.id] = replace(
-                    mine,
-                    **{
-                        k: {
-                            lg: tuple(dict.fromkeys(getattr(mine, k)[lg] + getattr(c, k)[lg]))
-                            for lg in LANGS
-                        }
-                        for k in ("keywords", "patterns", "exclude", "examples")
-                    },
-                )
+                merged: dict[str, Any] = {
+                    k: {
+                        lg: tuple(dict.fromkeys(getattr(mine, k)[lg] + getattr(c, k)[lg]))
+                        for lg in LANGS
+                    }
+                    for k in ("keywords", "patterns", "exclude", "examples")
+                }
+                codes[c.id] = replace(mine, **merged)
             else:
                 codes[c.id] = c
         return Taxonomy(codes.values(), name=self.name, version=self.version)
 
     # ------------------------------------------------------------ validation
     def validate(self) -> None:
-        """Check parents, cycles, pain types, stages and regular expressions (ConfigError)."""
+        """Check parents, cycles, pain types, stages and regular expressions (ConfigError).
+
+        Every pattern must be valid Python syntax within the RE2 subset (:func:`re2_problem`),
+        have no capturing group and not match the empty string. Keywords and exclusion phrases
+        are literal text (escaped), which RE2 always accepts.
+
+        Raises
+        ------
+        ConfigError
+            The first problem found, naming the code (and for a pattern the language, the
+            pattern, the construct and the fix).
+        """
         for c in self:
             if c.pain_type not in PAIN_TYPES:
                 raise ConfigError(
@@ -443,21 +528,9 @@ class Taxonomy:
                         f"{c.parent!r} has {self._codes[c.parent].pain_type!r}; "
                         "a code shares its parent's pain type."
                     )
-            for key in ("keywords", "patterns", "exclude"):
-                for lg in LANGS:
-                    for p in getattr(c, key)[lg]:
-                        try:
-                            re.compile(p if key == "patterns" else re.escape(p))
-                        except re.error as exc:
-                            raise ConfigError(
-                                f"code {c.id!r}: {key}.{lg} pattern {p!r} is not a "
-                                f"valid regular expression ({exc})."
-                            ) from None
-                        if key == "patterns" and re.compile(p).groups:
-                            raise ConfigError(
-                                f"code {c.id!r}: pattern {p!r} has a capturing group; "
-                                "use (?:...) instead."
-                            )
+            for lg in LANGS:
+                for pat in c.patterns[lg]:
+                    _check_pattern(c.id, lg, pat)
         for c in self:  # cycles
             seen = [c.id]
             p = c.parent
@@ -548,3 +621,27 @@ class Taxonomy:
             for c in self
         ]
         return pd.DataFrame(rows)
+
+
+def _check_pattern(code: str, lg: str, p: str) -> None:
+    """One taxonomy pattern: valid syntax, accepted by RE2, no capturing group, never empty."""
+    where = f"code {code!r}: patterns.{lg} pattern {p!r}"
+    try:
+        groups = re.compile(p).groups
+    except re.error as exc:
+        raise ConfigError(
+            f"{where} is not a valid regular expression ({exc}); fix the syntax."
+        ) from None
+    problem = re2_problem(p)
+    if problem is not None:
+        raise ConfigError(f"{where} uses {problem}, which RE2 cannot run. {_RE2_FIX}")
+    if groups:
+        raise ConfigError(f"{where} has a capturing group; use a non-capturing (?:...) instead.")
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pc.any(pc.match_substring_regex(pa.array([""]), pattern=f"^(?:{p})$")).as_py():
+        raise ConfigError(
+            f"{where} matches the empty string, so it would code every text; require at least "
+            "one character (e.g. a+ instead of a*)."
+        )

@@ -31,7 +31,13 @@ from needlab.errors import ConfigError, DataError, SchemaError
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-__all__ = ["CrossValidationResult", "TextCoder", "make_vectorizer", "parse_labels"]
+__all__ = [
+    "CrossValidationResult",
+    "TextCoder",
+    "check_model_params",
+    "make_vectorizer",
+    "parse_labels",
+]
 
 LATIN_WORD = re.compile(r"[a-z][a-z0-9']+")
 """Latin-script words of two or more characters (lower-cased text)."""
@@ -97,7 +103,7 @@ def make_vectorizer(
             (
                 "word",
                 TfidfVectorizer(
-                    analyzer=partial(word_analyzer, ngrams=tuple(word_ngrams)),
+                    analyzer=partial(word_analyzer, ngrams=(word_ngrams[0], word_ngrams[1])),
                     min_df=min_df,
                     sublinear_tf=True,
                     max_features=max_features,
@@ -106,6 +112,60 @@ def make_vectorizer(
             )
         )
     return FeatureUnion(parts)
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+
+
+def _ngram_range(value: Any, name: str, *, optional: bool) -> None:
+    if value is None and optional:
+        return
+    ok = (
+        isinstance(value, (tuple, list))
+        and len(value) == 2
+        and all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value)
+        and 1 <= value[0] <= value[1]
+    )
+    if not ok:
+        none = " or None" if optional else ""
+        raise ConfigError(
+            f"{name}={value!r} is not valid; give a pair (low, high) of integers with "
+            f"1 <= low <= high, e.g. (1, 2){none}."
+        )
+
+
+def check_model_params(est: Any) -> None:
+    """Validate the parameters shared by :class:`TextCoder` and
+    :class:`~needlab.painpoints.sentiment.SentimentModel` (called by their ``fit``, the
+    scikit-learn convention: ``__init__`` only stores).
+
+    Raises
+    ------
+    ConfigError
+        Naming the parameter, the value and the valid range: ``C`` a finite number > 0;
+        ``char_ngrams`` / ``word_ngrams`` pairs ``(low, high)`` with ``1 <= low <= high``
+        (``word_ngrams`` may be None); ``min_df`` an integer >= 1; ``class_weight``
+        ``"balanced"`` or None.
+    """
+    C = est.C
+    if not (_is_number(C) and math.isfinite(float(C)) and float(C) > 0):
+        raise ConfigError(
+            f"C={C!r} is not valid; C (inverse regularisation strength) must be a finite "
+            "number > 0, e.g. 4.0 (smaller is stronger regularisation)."
+        )
+    _ngram_range(est.char_ngrams, "char_ngrams", optional=False)
+    _ngram_range(est.word_ngrams, "word_ngrams", optional=True)
+    if not (
+        isinstance(est.min_df, (int, np.integer))
+        and not isinstance(est.min_df, bool)
+        and est.min_df >= 1
+    ):
+        raise ConfigError(
+            f"min_df={est.min_df!r} is not valid; give an integer >= 1 (the fewest texts a "
+            "feature must occur in)."
+        )
+    check_option(est.class_weight, ["balanced", None], "class_weight")
 
 
 def _isna(x: Any) -> bool:
@@ -333,13 +393,21 @@ class TextCoder(ClassifierMixin, BaseEstimator):
 
     def _check(self) -> None:
         check_option(self.model, ["logistic", "svm"], "model")
-        check_option(self.multi_label, ["auto", True, False], "multi_label")
-        if not (isinstance(self.threshold, (int, float)) and 0 < float(self.threshold) < 1):
+        if not (self.multi_label == "auto" or (isinstance(self.multi_label, (bool, np.bool_)))):
             raise ConfigError(
-                f"threshold must be strictly between 0 and 1, got {self.threshold!r}."
+                f"multi_label={self.multi_label!r} is not valid; choose one of ['auto', True, False]."
             )
-        if not (isinstance(self.C, (int, float)) and self.C > 0):
-            raise ConfigError(f"C must be a positive number, got {self.C!r}.")
+        if not (_is_number(self.threshold) and 0 < float(self.threshold) < 1):
+            raise ConfigError(
+                f"threshold={self.threshold!r} is not valid; the probability at which a code is "
+                "predicted must be strictly between 0 and 1, e.g. 0.5."
+            )
+        check_model_params(self)
+        if not (isinstance(self.sep, str) and self.sep.strip()):
+            raise ConfigError(
+                f"sep={self.sep!r} is not valid; the separator of codes in string labels must "
+                "be a non-blank string, e.g. ';'."
+            )
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> TextCoder:
         """Learn the codes from coded texts.
@@ -364,7 +432,10 @@ class TextCoder(ClassifierMixin, BaseEstimator):
         DataError
             Lengths differ, invalid sample weights, or no code occurs.
         ConfigError
-            Invalid parameters.
+            Invalid parameters, named with their valid range: ``model`` and ``multi_label``
+            not one of their choices, ``C`` not a finite number > 0, ``threshold`` not strictly
+            between 0 and 1, ``sep`` empty or blank, and the vectoriser parameters of
+            :func:`check_model_params`.
         """
         from sklearn.calibration import CalibratedClassifierCV
         from sklearn.linear_model import LogisticRegression
@@ -471,7 +542,7 @@ class TextCoder(ClassifierMixin, BaseEstimator):
             out[np.arange(len(p)), p.argmax(1)] = 1
         return out
 
-    def predict(self, X: Any) -> list[list[Any]]:  # type: ignore[override]
+    def predict(self, X: Any) -> list[list[Any]]:
         """Predicted codes per text (a list of code lists; empty when none reaches the threshold)."""
         m = self.predict_matrix(X)
         codes = np.asarray(self.codes_, dtype=object)
@@ -572,23 +643,23 @@ class TextCoder(ClassifierMixin, BaseEstimator):
         tp = (pred & Y).sum(0).astype(float)
         fp = (pred & (1 - Y)).sum(0).astype(float)
         fn = ((1 - pred) & Y).sum(0).astype(float)
-        p, r, f = _prf(tp, fp, fn)
+        prec, rec, f1 = _prf(tp, fp, fn)
         mp, mr, mf = _prf(np.array([tp.sum()]), np.array([fp.sum()]), np.array([fn.sum()]))
         table = pd.DataFrame(
             {
                 "code": pd.Series(codes, dtype=object),
-                "precision": p,
-                "recall": r,
-                "f1": f,
+                "precision": prec,
+                "recall": rec,
+                "f1": f1,
                 "support": Y.sum(0).astype(np.int64),
             }
         )
         tail = pd.DataFrame(
             {
                 "code": ["micro avg", "macro avg"],
-                "precision": [mp[0], p.mean()],
-                "recall": [mr[0], r.mean()],
-                "f1": [mf[0], f.mean()],
+                "precision": [mp[0], prec.mean()],
+                "recall": [mr[0], rec.mean()],
+                "f1": [mf[0], f1.mean()],
                 "support": [int(Y.sum()), int(Y.sum())],
             }
         )
@@ -598,7 +669,7 @@ class TextCoder(ClassifierMixin, BaseEstimator):
         return CrossValidationResult(
             table=table,
             micro_f1=float(mf[0]),
-            macro_f1=float(f.mean()),
+            macro_f1=float(f1.mean()),
             n_codes=len(codes),
             cv=cv,
             n_used=len(pos),

@@ -20,7 +20,7 @@ import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -58,7 +58,7 @@ def _english_stop() -> frozenset:
 
 def _jieba() -> Any:
     try:
-        import jieba  # type: ignore[import-not-found]
+        import jieba
     except ImportError:
         return None
     jieba.setLogLevel(60)
@@ -169,6 +169,36 @@ def _npmi(binary: Any, top: np.ndarray) -> np.ndarray:
     return out
 
 
+def _int(v: Any) -> bool:
+    return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+
+
+def _check_options(n_topics: Any, k_range: Any, n_terms: Any, n_texts: Any, min_df: Any) -> None:
+    if not (n_topics == "auto" or (_int(n_topics) and n_topics >= 2)):
+        raise ConfigError(
+            f"n_topics={n_topics!r} is not valid; give 'auto' or an integer >= 2 (one topic "
+            "would hold every text)."
+        )
+    if not (
+        isinstance(k_range, (tuple, list))
+        and len(k_range) == 2
+        and all(_int(v) for v in k_range)
+        and 2 <= k_range[0] <= k_range[1]
+    ):
+        raise ConfigError(
+            f"k_range={k_range!r} is not valid; give (low, high) integers with "
+            "2 <= low <= high, e.g. (2, 10)."
+        )
+    for name, v in (("n_terms", n_terms), ("n_texts", n_texts)):
+        if not (_int(v) and v >= 1):
+            raise ConfigError(f"{name}={v!r} is not valid; give an integer >= 1.")
+    if min_df is not None and not (_int(min_df) and min_df >= 1):
+        raise ConfigError(
+            f"min_df={min_df!r} is not valid; give an integer >= 1 (the fewest texts a term "
+            "must occur in) or None."
+        )
+
+
 def discover_topics(
     data: Any,
     text: Hashable | None = None,
@@ -223,7 +253,10 @@ def discover_topics(
     DataError
         Fewer than 3 usable texts, or no term at all.
     ConfigError
-        Invalid options, or *n_topics* larger than the texts or terms allow.
+        Invalid options, named with their valid range: *n_topics* not ``"auto"`` or an integer
+        >= 2 (one topic discovers nothing), *k_range* not ``(low, high)`` integers with
+        ``2 <= low <= high``, *n_terms* / *n_texts* not integers >= 1, *min_df* not an integer
+        >= 1; or *n_topics* larger than the texts or terms allow.
 
     References
     ----------
@@ -246,8 +279,7 @@ def discover_topics(
 
     check_option(text_lang, ["auto", "zh", "en"], "text_lang")
     check_option(segmenter, ["auto", "jieba", "bigram"], "segmenter")
-    if not (n_topics == "auto" or (isinstance(n_topics, (int, np.integer)) and n_topics >= 1)):
-        raise ConfigError(f"n_topics must be a positive integer or 'auto', got {n_topics!r}.")
+    _check_options(n_topics, k_range, n_terms, n_texts, min_df)
     texts = text_column(data, text).values
     vals = texts.tolist()
     seed = (
@@ -278,7 +310,10 @@ def discover_topics(
         )
     md = min_df if min_df is not None else (2 if len(docs) >= 50 else 1)
     vec = TfidfVectorizer(
-        analyzer=partial(topic_analyzer, segmenter=seg), min_df=md, max_df=0.95, sublinear_tf=True
+        analyzer=partial(topic_analyzer, segmenter=cast(Literal["jieba", "bigram"], seg)),
+        min_df=md,
+        max_df=0.95,
+        sublinear_tf=True,
     )
     try:
         X = vec.fit_transform(docs)
@@ -313,7 +348,7 @@ def discover_topics(
             rows.append({"n_topics": k, "coherence": coh, "reconstruction_error": err})
             fits[k] = (W, H)
         k_scores = pd.DataFrame(rows)
-        best = int(k_scores.loc[k_scores["coherence"].round(10).idxmax(), "n_topics"])
+        best = int(k_scores["n_topics"].to_numpy()[int(k_scores["coherence"].round(10).argmax())])
         W, H = fits[best]
     else:
         if n_topics > k_max:
@@ -332,7 +367,7 @@ def discover_topics(
     remap[order] = np.arange(k)
     assign = np.where(assign >= 0, remap[np.maximum(assign, 0)], -1)
     top = np.argsort(-H, axis=1)[:, :n_terms]
-    coh = _npmi(binary, top)
+    coh_topics = _npmi(binary, top)
     term_rows = pd.DataFrame(
         {
             "topic": np.repeat(np.arange(k), top.shape[1]),
@@ -368,7 +403,7 @@ def discover_topics(
             "topic": np.arange(k),
             "size": sizes.astype(np.int64),
             "share": sizes / len(pos),
-            "coherence": coh,
+            "coherence": coh_topics,
             "terms": [", ".join(vocab[row].tolist()) for row in top],
         }
     )

@@ -14,6 +14,8 @@ from needlab._types import RandomState, Weights
 from needlab._validate import (
     as_design,
     check_columns,
+    check_count,
+    check_numeric,
     check_option,
     check_weights,
     complete_rows,
@@ -186,12 +188,9 @@ def _prepare(
             f"columns {preview(bad)} are not numeric; key drivers need numeric ratings or scores. "
             "Recode categories to numbers (or dummies) first, e.g. with Codebook.to_codes."
         )
+    for c in cols:
+        check_numeric(block, c)  # infinite values: DataError naming the column and rows
     arr = block.to_numpy(dtype=float)
-    if np.isinf(arr).any():
-        bad_cols = [c for c, b in zip(cols, np.isinf(arr).any(axis=0), strict=True) if b]
-        raise DataError(
-            f"columns {preview(bad_cols)} hold infinite values; set them to missing or fix them."
-        )
     ok, n_out, note = complete_rows(block, cols, w_all)
     notes = [note] if note else []
     arr = arr[ok]
@@ -303,7 +302,8 @@ def key_drivers(
         Non-numeric columns, a constant outcome or driver, perfectly collinear drivers (named),
         fewer complete rows than drivers + 2, invalid weights.
     ConfigError
-        Bad options, or more than 24 drivers with an exact method.
+        Bad options (e.g. ``n_boot`` not a whole number >= 0), or more than 24 drivers with an
+        exact method.
 
     References
     ----------
@@ -341,6 +341,7 @@ def key_drivers(
         )
     if not 0 < ci < 1:
         raise ConfigError(f"ci must be strictly between 0 and 1, got {ci!r}.")
+    n_boot = check_count(n_boot, "n_boot", hint="0 (the default) turns the bootstrap off")
     x, y, w, notes, n_excluded = _prepare(data, outcome, drivers, weights)
     names = [str(d) for d in drivers]
     values = np.unique(y)

@@ -42,12 +42,20 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["KDAResult", "kda"]
 
 #: Class of an attribute -> Kano letter used to cross-check Kano results.
-KANO_LETTER = {"basic": "M", "excitement": "A", "performance": "O", "neutral": "I"}
+KANO_LETTER = {
+    "basic": "M",
+    "excitement": "A",
+    "performance": "O",
+    "neutral": "I",
+    "unexpected sign": "",
+}
 
 
 def _box(values: pd.DataFrame, spec: Any, side: str) -> pd.DataFrame:
     """Boolean frame: value <= spec (low) / >= spec (high) for a number, membership for a set."""
     if isinstance(spec, (int, float, np.integer, np.floating)) and not isinstance(spec, bool):
+        if not np.isfinite(spec):
+            raise ConfigError(f"{side}={spec!r} is not a finite number; give a scale value.")
         return values <= spec if side == "low" else values >= spec
     if isinstance(spec, Collection) and not isinstance(spec, str) and len(spec) > 0:
         return values.isin(list(spec))
@@ -92,7 +100,7 @@ class KDAResult(Result):
             "R2": self.r2,
             "alpha": self.alpha,
         }
-        for cls in ("basic", "performance", "excitement", "neutral"):
+        for cls in ("basic", "performance", "excitement", "neutral", "unexpected sign"):
             names = self.table.loc[self.table["class"] == cls, "driver"].astype(str).tolist()
             if names:
                 out[cls] = ", ".join(names)
@@ -140,7 +148,11 @@ def kda(
     - ``"excitement"`` (enhancer / delighter, Kano A): significant positive reward, no
       significant negative penalty;
     - ``"performance"`` (Kano O): both;
-    - ``"neutral"`` (Kano I): neither.
+    - ``"neutral"`` (Kano I): neither;
+    - ``"unexpected sign"`` (no Kano letter): a significant effect in the wrong direction, a
+      positive penalty (a poor rating goes with *higher* satisfaction) or a negative reward. It
+      is not given a Kano class; a note names the drivers (check the coding of the scale,
+      reversed items, or a suppressor effect among correlated drivers).
 
     Parameters
     ----------
@@ -176,8 +188,10 @@ def kda(
         - ``reward``: coefficient of the high dummy, the change in the outcome when the attribute
           is rated excellent rather than middling (positive when it delights).
         - ``reward_p``: two-sided p value of ``reward``.
-        - ``class``: ``"basic"``, ``"excitement"``, ``"performance"`` or ``"neutral"`` (above).
-        - ``kano``: the matching Kano letter (M, A, O, I) for cross-checking a Kano study.
+        - ``class``: ``"basic"``, ``"excitement"``, ``"performance"``, ``"neutral"`` or
+          ``"unexpected sign"`` (above).
+        - ``kano``: the matching Kano letter (M, A, O, I; empty for an unexpected sign) for
+          cross-checking a Kano study.
         - ``share_low``, ``share_high``: (weighted) share of respondents in the low and high
           boxes.
 
@@ -191,10 +205,12 @@ def kda(
     SchemaError
         A column is missing, or fewer than one driver is given.
     DataError
-        Non-numeric ratings, invalid weights, too few complete rows for the regression, or
-        default boxes used on values outside 1-5.
+        Non-numeric or infinite ratings, invalid weights, too few complete rows for the
+        regression, or default boxes used on values outside 1-5.
     ConfigError
-        Invalid ``low`` / ``high`` (overlapping boxes) or ``alpha``.
+        Invalid ``low`` / ``high``: not finite, inverted (``low >= high``), overlapping, or
+        leaving no middle rating (the reference) for a driver, e.g. ``low=9, high=10`` on a
+        0-10 scale; or an invalid ``alpha``.
 
     References
     ----------
@@ -241,6 +257,21 @@ def kda(
     defaults = low is None and high is None
     low = 2 if low is None else low
     high = 4 if high is None else high
+    num = (int, float, np.integer, np.floating)
+    if (
+        isinstance(low, num)
+        and isinstance(high, num)
+        and not isinstance(low, bool)
+        and not isinstance(high, bool)
+        and np.isfinite(low)
+        and np.isfinite(high)
+        and low >= high
+    ):
+        raise ConfigError(
+            f"low={low!r} must be below high={high!r}: the boxes overlap or are inverted (low: "
+            "ratings <= low, high: ratings >= high, with a middle between them as the "
+            "reference); e.g. low=2, high=4 on 1-5 or low=6, high=9 on 0-10."
+        )
     if defaults and len(X):
         vals = X.to_numpy()
         bad = (vals < 1) | (vals > 5)
@@ -275,6 +306,14 @@ def kda(
             f"{n_pos} complete rows with positive weight for {k} regression terms (intercept, low "
             "and high dummies); more respondents are needed, or fewer drivers."
         )
+    nomid = (lo | hi).all(axis=0) if len(X) else np.zeros(len(drivers), dtype=bool)
+    if nomid.any():
+        raise ConfigError(
+            f"low={low!r} and high={high!r} leave no middle rating for "
+            f"{preview([drivers[i] for i in np.flatnonzero(nomid)])}: every answer is low or "
+            "high, so there is no reference for the penalty and reward. Narrow the boxes (e.g. "
+            "low=6, high=9 on a 0-10 scale)."
+        )
     y = frame[outcome].to_numpy(float)
     if np.unique(y).size < 2:
         raise DataError(
@@ -294,11 +333,26 @@ def kda(
     penalty, penalty_p, reward, reward_p = coef[:m], pval[:m], coef[m:], pval[m:]
     pen_sig = (penalty < 0) & (penalty_p < alpha)
     rew_sig = (reward > 0) & (reward_p < alpha)
+    wrong = ((penalty > 0) & (penalty_p < alpha)) | ((reward < 0) & (reward_p < alpha))
     cls = np.select(
-        [pen_sig & rew_sig, pen_sig, rew_sig],
-        ["performance", "basic", "excitement"],
+        [wrong, pen_sig & rew_sig, pen_sig, rew_sig],
+        ["unexpected sign", "performance", "basic", "excitement"],
         default="neutral",
     )
+    if wrong.any():
+        parts = []
+        for i in np.flatnonzero(wrong):
+            if penalty[i] > 0 and penalty_p[i] < alpha:
+                parts.append(f"{drivers[i]!r} penalty +{penalty[i]:.3g} (p={penalty_p[i]:.3g})")
+            if reward[i] < 0 and reward_p[i] < alpha:
+                parts.append(f"{drivers[i]!r} reward {reward[i]:.3g} (p={reward_p[i]:.3g})")
+        notes.append(
+            f"unexpected sign for {int(wrong.sum())} drivers, not given a Kano class: "
+            + "; ".join(parts)
+            + ". A poor rating that raises the outcome (or an excellent one that lowers it) "
+            "points to a reversed scale, a coding error or a suppressor among correlated "
+            "drivers."
+        )
     table = pd.DataFrame(
         {
             "driver": drivers,

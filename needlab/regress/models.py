@@ -232,7 +232,7 @@ def _ordered_class() -> type:
     from statsmodels.miscmodels.ordinal_model import OrderedModel
     from statsmodels.tools.numdiff import approx_fprime
 
-    class WeightedOrderedModel(OrderedModel):  # type: ignore[misc]
+    class WeightedOrderedModel(OrderedModel):
         """Ordered logit with frequency weights: loglike = sum w_i * loglik_i."""
 
         def __init__(self, endog: Any, exog: Any, freq_weights: np.ndarray, **kwds: Any) -> None:
@@ -481,6 +481,13 @@ def regress(
     ):
         raise ConfigError(f"weights column {weights!r} is also the outcome or a driver.")
     w_all = check_weights(data, dsg.weights)
+    for c in [y, *xs]:  # infinite numbers: a DataError with the rows, before any subsetting
+        s = data[c]
+        if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+            check_numeric(data, c)
+        elif not isinstance(s.dtype, pd.CategoricalDtype) and _looks_numeric(s):
+            if np.isinf(pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)).any():
+                check_numeric(data, c)
     if missing == "error":
         na = {c: int(data[c].isna().sum()) for c in [y, *xs]}
         if any(na.values()):

@@ -40,6 +40,7 @@ _CLASS_COLOURS = {
     "performance": PALETTE[0],
     "excitement": PALETTE[2],
     "neutral": PALETTE[7],
+    "unexpected sign": "#333333",
 }
 _QUADRANT_POS = {  # (x: importance, y: performance) corners of the map
     "concentrate here": (0.98, 0.02, "right", "bottom"),

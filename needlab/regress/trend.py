@@ -116,7 +116,7 @@ def _periods(s: pd.Series, order: Sequence[Any] | None) -> tuple[np.ndarray, lis
             )
         return pos.get_indexer(s).astype(float), labels, "ordinal", None
     if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
-        x = s.to_numpy(float)
+        x = check_numeric(pd.DataFrame({s.name: s}), s.name).to_numpy()  # inf: DataError
         u = np.unique(x[~np.isnan(x)])
         step = float(np.median(np.diff(u))) if len(u) > 1 else 1.0
         return x, list(u), "numeric", step

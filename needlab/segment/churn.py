@@ -30,7 +30,7 @@ import pandas as pd
 
 from needlab._result import Result
 from needlab._types import RandomState
-from needlab._validate import as_design, check_columns, check_option, preview
+from needlab._validate import as_design, check_columns, check_numeric, check_option, preview
 from needlab.errors import ConfigError, DataError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -407,6 +407,8 @@ def _design(x: pd.DataFrame, *, drop_first: bool) -> pd.DataFrame:
         if pd.api.types.is_numeric_dtype(x[c]) or pd.api.types.is_bool_dtype(x[c])
     ]
     cat = [c for c in x.columns if c not in num]
+    for c in num:
+        check_numeric(x, c)  # infinite values: DataError naming the column and rows
     parts = [x[num].astype(float)]
     if cat:
         dummies = pd.get_dummies(

@@ -51,7 +51,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, ClusterMixin
 
 from needlab._types import RandomState
-from needlab._validate import check_columns, check_option, check_weights, preview
+from needlab._validate import check_columns, check_count, check_option, check_weights, preview
 from needlab.errors import ConfigError, DataError, SchemaError
 from needlab.segment.fitting import check_fitted
 from needlab.segment.kprototypes import (
@@ -318,12 +318,14 @@ class Segmenter(ClusterMixin, BaseEstimator):
         if not (isinstance(self.min_share, (int, float)) and 0 <= self.min_share < 1):
             raise ConfigError(f"min_share must be in [0, 1), got {self.min_share!r}.")
         for name in ("n_init", "max_iter", "max_levels", "silhouette_sample", "n_boot"):
-            v = getattr(self, name)
-            if not (
-                isinstance(v, (int, np.integer))
-                and v >= (2 if name in ("max_levels", "n_boot") else 1)
-            ):
-                raise ConfigError(f"{name} must be a positive integer, got {v!r}.")
+            check_count(
+                getattr(self, name),
+                name,
+                minimum=2 if name in ("max_levels", "n_boot") else 1,
+                hint="n_boot is the number of bootstrap refits per candidate k"
+                if name == "n_boot"
+                else "",
+            )
         if self.gamma is not None and not (isinstance(self.gamma, (int, float)) and self.gamma > 0):
             raise ConfigError(f"gamma must be a positive number, got {self.gamma!r}.")
         return ks, str(self.method)

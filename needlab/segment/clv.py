@@ -45,6 +45,7 @@ from needlab._validate import (
     check_numeric,
     check_option,
     check_weights,
+    normalise_ids,
     preview,
 )
 from needlab.errors import ConfigError, DataError, NeedlabWarning
@@ -65,6 +66,10 @@ def clv_summary(
     amount: Hashable | None = None,
     asof: Any = None,
     freq: Freq = "D",
+    future: Literal["drop", "error"] = "drop",
+    date_format: str | None = None,
+    dayfirst: bool | None = None,
+    nonfinite: Literal["error", "drop"] = "error",
 ) -> pd.DataFrame:
     """Summarise a transaction log into one row per customer for BG/NBD and Gamma-Gamma.
 
@@ -77,13 +82,27 @@ def clv_summary(
     data : DataFrame or Survey
         The transaction log: one row per order (or order line).
     customer, date : column names
-        Customer id and order date (datetime, or text that :func:`pandas.to_datetime` parses).
+        Customer id and order date (datetime, ``YYYYMMDD`` integers or text, ISO text). Ids are
+        compared after Unicode NFKC and trimming (``"C1 "`` and a full-width ``"Ｃ1"`` are
+        ``"C1"``; case is kept); merged variants are reported in the notes.
     amount : column name, optional
         Order value. Without it the ``monetary`` column is left out.
     asof : date-like, optional
-        End of the observation window. Default: the last order date in the data.
+        End of the observation window. Default: the last order date in the data that is not in
+        the future (after today, see ``future``).
     freq : {"D", "W", "M", "Q", "Y"}
         The period: the unit of ``recency`` and ``age`` and the grain at which orders are merged.
+    future : {"drop", "error"}
+        Rows dated after ``asof`` (after today when ``asof`` is not given): excluded (counted,
+        with a warning) or an error naming the rows. Applied *before* the default ``asof`` is
+        chosen, so a far-future typo never becomes the window end.
+    date_format : str, optional
+        Explicit format of the date text (e.g. ``"%d/%m/%Y"``), applied strictly.
+    dayfirst : bool, optional
+        Read day/month text as day first (``True``) or month first (``False``); an ambiguous
+        column without it is an error that shows examples, never a guess.
+    nonfinite : {"error", "drop"}
+        Infinite amounts: an error (default) or rows excluded and counted in the notes.
 
     Returns
     -------
@@ -97,8 +116,10 @@ def clv_summary(
           (only with ``amount``).
         - ``first``, ``last``: start of the first and of the last purchase period.
 
-        ``attrs["freq"]`` holds ``freq``, ``attrs["asof"]`` the window end and ``attrs["notes"]``
-        the notes (rows excluded and why, zero-value orders, refunds).
+        ``attrs["freq"]`` holds ``freq``, ``attrs["asof"]`` the window end, ``attrs["notes"]``
+        the notes (rows excluded and why, zero-value orders, refunds, merged id variants),
+        ``attrs["n_used"]`` and ``attrs["n_excluded"]`` the transactions (rows) used and left
+        out, and ``attrs["customers_excluded"]`` the customers left out (e.g. only refunds).
 
     Notes
     -----
@@ -107,8 +128,10 @@ def clv_summary(
     - **Missing customer ids** and **missing dates**: the rows are counted and *excluded*; a note
       and a :class:`~needlab.errors.NeedlabWarning` report the count.
     - **Unparseable dates** (text that is not a date): :class:`~needlab.errors.DataError`.
-    - **Future dates** (after ``asof``): counted and *excluded* with a note and a warning. This
-      is also how a calibration period is cut from a longer log.
+    - **Future dates** (after ``asof``, or after today without ``asof``): counted and *excluded*
+      with a note and a warning (``future="drop"``), or an error (``future="error"``). This is
+      also how a calibration period is cut from a longer log.
+    - **An asof before every order**: :class:`~needlab.errors.DataError`.
     - **Missing amounts**: :class:`~needlab.errors.DataError` (dropping the row would lose an
       occasion; fill the value or drop the rows yourself).
     - **Zero-value orders** (free samples, full-voucher orders) *count as purchase occasions*
@@ -118,15 +141,18 @@ def clv_summary(
       in the same period. A period with only refunds (net value < 0 and no order >= 0) is not a
       purchase occasion and is dropped; an occasion whose net value is negative is set to 0.
       Notes give both counts. Refunds of orders in earlier periods are therefore not netted back.
+      Customers whose orders are all refunds have no occasion: they are excluded and counted
+      (note, ``attrs["customers_excluded"]``, their rows in ``attrs["n_excluded"]``).
 
     Raises
     ------
     SchemaError
         Not a DataFrame, or a missing column.
     DataError
-        Unparseable dates, non-numeric or missing amounts, or no usable rows.
+        Unparseable or ambiguous dates, non-numeric, infinite or missing amounts, future
+        dates with ``future="error"``, an ``asof`` before every order, or no usable rows.
     ConfigError
-        Unknown ``freq`` or unparseable ``asof``.
+        Unknown ``freq``, ``future`` or ``nonfinite``, or unparseable ``asof``.
 
     Examples
     --------
@@ -142,14 +168,20 @@ def clv_summary(
     """
     data = as_design(data, weights=False).data
     check_option(freq, _FREQS, "freq")
+    check_option(future, ("drop", "error"), "future")
+    check_option(nonfinite, ("error", "drop"), "nonfinite")
     check_columns(data, [customer, date] + ([amount] if amount is not None else []))
     notes: list[str] = []
 
-    cust = data[customer]
-    dates = check_dates(data, date)
+    cust, merged = normalise_ids(data[customer], what=f"customer ids ({customer!r})")
+    if merged:
+        notes.append(merged)
+    dates = check_dates(data, date, date_format=date_format, dayfirst=dayfirst)
     values = None
+    inf_v = np.zeros(len(data), dtype=bool)
     if amount is not None:
-        values = check_numeric(data, amount)
+        values = check_numeric(data, amount, nonfinite="keep" if nonfinite == "drop" else "error")
+        inf_v = np.isinf(values.to_numpy())
         na = values.isna().to_numpy()
         if na.any():
             raise DataError(
@@ -162,28 +194,49 @@ def clv_summary(
     for mask, what in (
         (cust.isna().to_numpy(), f"missing customer id ({customer!r})"),
         (dates.isna().to_numpy(), f"missing date ({date!r})"),
+        (inf_v, f"an infinite amount ({amount!r}, nonfinite='drop')"),
     ):
         mask = mask & keep
         if mask.any():
             notes.append(f"{int(mask.sum())} rows with a {what} excluded.")
             keep &= ~mask
+    if not keep.any():
+        raise DataError("no transactions left after excluding missing ids and dates.")
     if asof is None:
-        if not keep.any():
-            raise DataError("no transactions left after excluding missing ids and dates.")
-        asof_ts = dates[keep].max()
+        limit = pd.Timestamp.today().normalize() + pd.Timedelta(days=1)
+        limit_txt = f"today ({limit.date() - pd.Timedelta(days=1)})"
+        fut = keep & (dates >= limit).to_numpy()
     else:
         try:
             asof_ts = pd.Timestamp(asof)
         except (ValueError, TypeError) as exc:
             raise ConfigError(f"asof={asof!r} is not a date; pass e.g. '2024-12-31'.") from exc
+        if pd.isna(asof_ts):
+            raise ConfigError("asof is missing (NaT); pass a date such as '2024-12-31'.")
         if asof_ts.tzinfo is not None:
             asof_ts = asof_ts.tz_localize(None)
-        future = keep & (dates > asof_ts).to_numpy()
-        if future.any():
-            notes.append(f"{int(future.sum())} rows dated after asof={asof_ts.date()} excluded.")
-            keep &= ~future
+        limit_txt = f"asof={asof_ts.date()}"
+        fut = keep & (dates > asof_ts).to_numpy()
+    # the future policy comes before the default asof is chosen: a far-future typo never
+    # becomes the window end
+    if fut.any():
+        if future == "error":
+            raise DataError(
+                f"column {date!r} has {int(fut.sum())} dates after {limit_txt}: "
+                f"{preview(data[date][fut])} at rows {preview(np.flatnonzero(fut))}. Correct "
+                "them, pass a later asof, or future='drop' to exclude them."
+            )
+        notes.append(f"{int(fut.sum())} rows dated after {limit_txt} excluded.")
+        keep &= ~fut
     if not keep.any():
-        raise DataError("no transactions left after excluding missing ids, dates and future dates.")
+        first = dates.min()
+        raise DataError(
+            f"no transactions on or before {limit_txt}: the first order in {date!r} is on "
+            f"{'?' if pd.isna(first) else first.date()}. Pass an asof on or after the "
+            "first order date."
+        )
+    if asof is None:
+        asof_ts = dates[keep].max()
 
     # Vectorised: integer customer codes (sorted ids) and period ordinals, one hash pass for
     # the customer-period occasions, then bincount / ufunc.at per customer (no groupby).
@@ -231,6 +284,16 @@ def clv_summary(
     n_all = len(uniques)
     n_occ = np.bincount(occ_c, minlength=n_all)
     has = n_occ > 0
+    lost = int((~has).sum())
+    # rows of kept customers are used; rows of customers without an occasion are excluded
+    row_has = np.zeros(len(data), dtype=bool)
+    row_has[np.flatnonzero(keep)] = has[codes]
+    n_used = int(row_has.sum())
+    if lost:
+        notes.append(
+            f"{lost} customers with only refunds (no purchase occasion) excluded, with their "
+            f"{int(keep.sum()) - n_used} rows: {preview(uniques[~has])}."
+        )
     first_full = np.full(n_all, np.iinfo(np.int64).max, dtype=np.int64)
     last_full = np.full(n_all, np.iinfo(np.int64).min, dtype=np.int64)
     np.minimum.at(first_full, occ_c, occ_p)
@@ -254,7 +317,14 @@ def clv_summary(
     from_ordinals = pd.PeriodIndex.from_ordinals  # type: ignore[attr-defined]
     out["first"] = from_ordinals(first_p, freq=freq).to_timestamp()
     out["last"] = from_ordinals(last_p, freq=freq).to_timestamp()
-    out.attrs.update(freq=freq, asof=asof_ts, notes=tuple(notes))
+    out.attrs.update(
+        freq=freq,
+        asof=asof_ts,
+        notes=tuple(notes),
+        n_used=n_used,
+        n_excluded=len(data) - n_used,
+        customers_excluded=lost,
+    )
     excluded = [n for n in notes if "excluded" in n]
     if excluded:
         warnings.warn("clv_summary: " + " ".join(excluded), NeedlabWarning, stacklevel=2)
@@ -304,6 +374,38 @@ def _rfa(data: Any, recency: Any, age: Any) -> tuple[np.ndarray, np.ndarray, np.
             f"first at position {int(np.flatnonzero(bad)[0])}. Build the input with clv_summary."
         )
     return x, tx, T
+
+
+def _horizon(t: Any, name: str = "t") -> np.ndarray:
+    """A prediction horizon: finite numbers of periods >= 0, else :class:`ConfigError`."""
+    try:
+        a = np.asarray(t, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{name} must be a number of periods >= 0, got {t!r}.") from exc
+    bad = ~np.isfinite(a) | (a < 0)
+    if bad.any():
+        raise ConfigError(
+            f"{name} must be a finite number of periods >= 0, got {preview(a[bad].tolist())}; "
+            "a horizon looks forward from the end of the window (e.g. t=12)."
+        )
+    return a
+
+
+def _no_negative(values: np.ndarray, model: str, what: str) -> np.ndarray:
+    """Expected counts and values cannot be negative: rounding noise (>= -1e-9) becomes 0,
+    anything else (and non-finite values) NaN with a warning (the parameters are degenerate)."""
+    v = np.where((values < 0) & (values >= -1e-9), 0.0, values)
+    bad = ~np.isfinite(v) | (v < 0)
+    if bad.any():
+        warnings.warn(
+            f"{model}: {int(bad.sum())} {what} are negative or not finite with these "
+            "parameters (a degenerate or non-converged fit); set to NaN. Refit with more data "
+            "or a small penalizer.",
+            NeedlabWarning,
+            stacklevel=3,
+        )
+        v = np.where(bad, np.nan, v)
+    return v
 
 
 def _hessian(f: Any, x0: np.ndarray, h: float = 1e-4) -> np.ndarray:
@@ -372,7 +474,8 @@ class _Model(BaseEstimator):
                 NeedlabWarning,
                 stacklevel=3,
             )
-        theta = np.exp(res.x)
+        with np.errstate(over="ignore"):
+            theta = np.exp(res.x)
         self.params_ = dict(zip(self._names, (float(t) for t in theta), strict=True))
         self.log_likelihood_ = float(-nll(res.x))
         with np.errstate(all="ignore"):
@@ -385,6 +488,26 @@ class _Model(BaseEstimator):
         # delta method: se(theta) = theta * se(log theta)
         self.standard_errors_ = dict(zip(self._names, (float(s) for s in se), strict=True))
         self.summary_ = pd.DataFrame({"param": list(self._names), "estimate": theta, "se": se})
+        # a degenerate fit: a parameter run off to 0 or infinity (|log| > 23, i.e. outside
+        # 1e-10..1e10) or a singular information matrix (no standard errors). Predictions from
+        # it are meaningless (e.g. negative expected purchases); clv() refuses it.
+        off = [n for n, lp in zip(self._names, res.x, strict=True) if abs(lp) > 23]
+        nose = [n for n, v in zip(self._names, se, strict=True) if not np.isfinite(v)]
+        self.degenerate_ = bool(off or nose)
+        if self.degenerate_:
+            why = (
+                (f"parameters {off} ran off to 0 or infinity" if off else "")
+                + ("; " if off and nose else "")
+                + (f"no standard error for {nose} (singular information matrix)" if nose else "")
+            )
+            self.converged_ = False
+            warnings.warn(
+                f"{type(self).__name__}: degenerate fit ({why}); the data do not identify "
+                "the model (too few customers or identical histories). Predictions are not "
+                "reliable: use more data or set a small penalizer (e.g. 0.001).",
+                NeedlabWarning,
+                stacklevel=3,
+            )
 
 
 # ---------------------------------------------------------------------------- BG/NBD
@@ -537,17 +660,29 @@ class BetaGeo(_Model):
     def expected_purchases(
         self, t: Any, frequency: Any, recency: Any = None, age: Any = None
     ) -> np.ndarray:
-        """Expected purchases in the next ``t`` periods given the history (eq. 10 of 2005a)."""
+        """Expected purchases in the next ``t`` periods given the history (eq. 10 of 2005a).
+
+        Raises
+        ------
+        ConfigError
+            A negative or non-finite ``t``.
+
+        Notes
+        -----
+        Values that come out negative or not finite (degenerate parameters, e.g. ``a`` at 1 or
+        a non-converged fit) are returned as NaN with a :class:`~needlab.errors.NeedlabWarning`,
+        never as a negative expectation.
+        """
+        t = _horizon(t)
         x, tx, T = _rfa(frequency, recency, age)
-        t = np.asarray(t, dtype=float)
         r, alpha, a, b = self._p()
         from scipy.special import hyp2f1
 
-        z = t / (alpha + T + t)
-        f = hyp2f1(r + x, b + x, a + b + x - 1, z)
-        head = (a + b + x - 1) / (a - 1)
-        body = 1 - np.exp((r + x) * (np.log(alpha + T) - np.log(alpha + T + t))) * f
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            z = t / (alpha + T + t)
+            f = hyp2f1(r + x, b + x, a + b + x - 1, z)
+            head = (a + b + x - 1) / (a - 1)
+            body = 1 - np.exp((r + x) * (np.log(alpha + T) - np.log(alpha + T + t))) * f
             d = np.where(
                 x > 0,
                 a
@@ -555,19 +690,28 @@ class BetaGeo(_Model):
                 * np.exp((r + x) * (np.log(alpha + T) - np.log(alpha + tx))),
                 0.0,
             )
-        return head * body / (1 + d)
+            out = head * body / (1 + d)
+        return _no_negative(out, "BetaGeo", "expected purchases")
 
     def expected_purchases_new(self, t: Any) -> np.ndarray:
-        """Expected purchases in ``(0, t]`` of a newly acquired customer (eq. 9 of 2005a)."""
+        """Expected purchases in ``(0, t]`` of a newly acquired customer (eq. 9 of 2005a).
+
+        Raises
+        ------
+        ConfigError
+            A negative or non-finite ``t``.
+        """
         from scipy.special import hyp2f1
 
-        t = np.asarray(t, dtype=float)
+        t = _horizon(t)
         r, alpha, a, b = self._p()
-        return (
-            (a + b - 1)
-            / (a - 1)
-            * (1 - (alpha / (alpha + t)) ** r * hyp2f1(r, b, a + b - 1, t / (alpha + t)))
-        )
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            out = (
+                (a + b - 1)
+                / (a - 1)
+                * (1 - (alpha / (alpha + t)) ** r * hyp2f1(r, b, a + b - 1, t / (alpha + t)))
+            )
+        return _no_negative(out, "BetaGeo", "expected purchases")
 
 
 # ---------------------------------------------------------------------------- Gamma-Gamma
@@ -719,7 +863,9 @@ class GammaGamma(_Model):
             raise DataError(f"GammaGamma: q = {q:.3g} <= 1, so the mean spend is not finite.")
         x = np.asarray(frequency, dtype=float)
         m = np.where(x > 0, np.asarray(monetary, dtype=float), 0.0)
-        return (v + m * x) * p / (p * x + q - 1)
+        with np.errstate(all="ignore"):
+            out = (v + m * x) * p / (p * x + q - 1)
+        return _no_negative(out, "GammaGamma", "expected spends")
 
 
 # ---------------------------------------------------------------------------- CLV
@@ -762,9 +908,17 @@ def clv(
     Raises
     ------
     ConfigError
-        Bad horizon, discount rate or margin.
+        Bad horizon (not a whole number >= 1), discount rate or margin.
+    DataError
+        A model whose fit did not converge or is degenerate (``converged_`` false): its
+        predictions can be negative or meaningless, so no CLV is computed from it.
     NotFittedError
         A model is not fitted.
+
+    Notes
+    -----
+    Customers whose expected purchases or spend come out negative or not finite get NaN
+    (never a negative CLV); ``attrs["notes"]`` gives their number.
 
     Examples
     --------
@@ -785,6 +939,14 @@ def clv(
         raise ConfigError(f"discount_rate must be in [0, 1) per period, got {discount_rate!r}.")
     if not (isinstance(margin, (int, float)) and np.isfinite(margin)):
         raise ConfigError(f"margin must be a finite number, got {margin!r}.")
+    for name, model in (("purchases", purchases), ("spend", spend)):
+        check_fitted(model, "params_")
+        if getattr(model, "converged_", True) is False:
+            raise DataError(
+                f"{name}: the {type(model).__name__} fit did not converge or is degenerate "
+                f"(params {model.params_}); its predictions are not reliable. Refit with more "
+                "customers or a small penalizer (e.g. penalizer=0.001) before computing CLV."
+            )
     summary = check_frame(data, name="data")
     check_columns(summary, ["frequency", "recency", "age", "monetary"])
     x, tx, T = _rfa(summary, None, None)
@@ -793,13 +955,24 @@ def clv(
     cum[:, 0] = 0.0
     per = np.diff(cum, axis=1)
     disc = (1.0 + discount_rate) ** -steps[1:]
-    per_occasion = spend.expected_spend(x, summary["monetary"].to_numpy(dtype=float))
-    return pd.DataFrame(
+    per_occasion = spend.expected_spend(x, _arr(summary["monetary"], "monetary"))
+    value = margin * per_occasion * (per @ disc)
+    # a CLV is never negative: a negative increment of expected purchases is a numerical failure
+    bad = np.isnan(cum).any(axis=1) | (per < -1e-9).any(axis=1) | np.isnan(per_occasion)
+    out = pd.DataFrame(
         {
             "probability_alive": purchases.probability_alive(x, tx, T),
             "expected_purchases": cum[:, -1],
             "expected_spend": per_occasion,
-            "clv": margin * per_occasion * (per @ disc),
+            "clv": np.where(bad, np.nan, value),
         },
         index=summary.index,
     )
+    notes = []
+    if bad.any():
+        notes.append(
+            f"{int(bad.sum())} customers have no CLV (NaN): their expected purchases or spend "
+            "came out negative or not finite with these parameters."
+        )
+    out.attrs["notes"] = tuple(notes)
+    return out

@@ -144,10 +144,8 @@ def classify_columns(
             cats.append(col)
     for num_col in numeric:
         v = converted[num_col].to_numpy()
-        if not np.all(np.isfinite(v[~np.isnan(v)])):
-            raise DataError(
-                f"column {num_col!r} has infinite values; set them to missing or cap them."
-            )
+        if np.isinf(v).any():
+            check_numeric(pd.DataFrame({num_col: v}, index=frame.index), num_col)
         if np.nanstd(v) == 0:
             raise DataError(
                 f"column {num_col!r} is constant (every value is {np.nanmax(v):g}); it "

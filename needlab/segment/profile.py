@@ -31,6 +31,7 @@ from needlab._validate import (
     as_design,
     check_alpha,
     check_columns,
+    check_numeric,
     check_option,
     check_weights,
 )
@@ -362,6 +363,7 @@ def profile(
             notes.append(f"{col!r}: {int(miss.sum())} missing values excluded from this variable.")
         numeric = pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
         if numeric:
+            check_numeric(pd.DataFrame({col: s}), col)  # infinite values: DataError with rows
             blocks.append(
                 _numeric_block(col, s.to_numpy(dtype=float, na_value=np.nan), scodes, k, w)
             )

@@ -35,7 +35,9 @@ from needlab._validate import (
     check_frame,
     check_numeric,
     check_option,
+    normalise_ids,
     preview,
+    row_list,
 )
 from needlab.errors import ConfigError, DataError, NeedlabWarning
 
@@ -77,12 +79,6 @@ STANDARD_GRID = (
 _GRID = np.array([[_G[s] for s in row] for row in STANDARD_GRID], dtype=np.int64)
 
 Scheme = Mapping[Hashable, Any] | Callable[[pd.DataFrame], Any] | None
-
-
-def _rows(mask: np.ndarray, n: int = 5) -> str:
-    """Row positions of *mask* for an error message (the first *n*, then a count)."""
-    pos = np.flatnonzero(mask)
-    return ", ".join(map(str, pos[:n])) + (f" (and {len(pos) - n} more)" if len(pos) > n else "")
 
 
 # ---------------------------------------------------------------------------- scores
@@ -131,7 +127,9 @@ def tie_scores(
     Raises
     ------
     ConfigError
-        An unknown ``ties``.
+        An unknown ``ties`` or ``bins`` that is not a whole number >= 1.
+    DataError
+        Missing or infinite numbers.
     SchemaError
         A frame without *var*, or *var* with data that is not a frame.
 
@@ -145,7 +143,24 @@ def tie_scores(
     [1, 1, 1, 1, 1, 2, 2, 3, 4, 5]
     """
     check_option(ties, _TIES, "ties")
-    x = as_series(data, var).to_numpy()
+    if not (isinstance(bins, (int, np.integer)) and not isinstance(bins, bool) and bins >= 1):
+        raise ConfigError(f"bins must be a whole number >= 1 (score levels), got {bins!r}.")
+    s = as_series(data, var)
+    if s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) in (
+        "integer",
+        "floating",
+        "mixed-integer-float",
+    ):
+        s = s.astype(float)
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        bad = ~np.isfinite(s.to_numpy(dtype=float))
+        if bad.any():
+            raise DataError(
+                f"tie_scores: {int(bad.sum())} values are missing or infinite: "
+                f"{preview(s[bad])} at rows {row_list(bad)}; scores need finite values. Drop those "
+                "rows or replace the values first."
+            )
+    x = s.to_numpy()
     n = len(x)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
@@ -264,9 +279,15 @@ class RFMResult(Result):
 
 
 # ---------------------------------------------------------------------------- rfm
-def _days(data: pd.DataFrame, date: Hashable) -> tuple[np.ndarray, np.ndarray]:
+def _days(
+    data: pd.DataFrame,
+    date: Hashable,
+    *,
+    date_format: str | None = None,
+    dayfirst: bool | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Dates of *date* as int64 days since 1970-01-01 and the missing mask."""
-    dates = check_dates(data, date)
+    dates = check_dates(data, date, date_format=date_format, dayfirst=dayfirst)
     na = dates.isna().to_numpy()
     days = dates.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
     return days, na
@@ -286,6 +307,9 @@ def rfm(
     refunds: Literal["net", "drop", "error"] = "net",
     duplicates: Literal["keep", "drop"] = "keep",
     future: Literal["drop", "error"] = "drop",
+    date_format: str | None = None,
+    dayfirst: bool | None = None,
+    nonfinite: Literal["error", "drop"] = "error",
 ) -> RFMResult:
     """Recency, frequency, monetary value, tie-safe RFM scores and segments per customer.
 
@@ -294,15 +318,18 @@ def rfm(
     data : DataFrame
         The transaction log: one row per order or order line.
     customer, date, amount : column names
-        Customer id, order date (datetime or parseable text; the time of day is ignored) and
-        order value.
+        Customer id, order date (datetime, ``YYYYMMDD`` integers or text, ISO text; the time of
+        day is ignored) and order value. Ids are compared after Unicode NFKC and trimming
+        (``"C1 "`` and a full-width ``"Ｃ1"`` are ``"C1"``; case is kept); merged variants are
+        reported in the notes.
     order : column name, optional
         Order id. Without it a *purchase occasion* is a distinct purchase **day** of the customer
         (two orders on one day count once); with it, a distinct order id (lines of one order count
         once).
     asof : date-like, optional
-        The day recency is measured to. Default: the day after the last transaction date, so a
-        customer who bought on the last day has recency 1.
+        The day recency is measured to. Default: the day after the last transaction date that
+        is not in the future (after today, see ``future``), so a customer who bought on the last
+        day has recency 1.
     bins : int, default 5
         Number of score levels, 2..9 (so ``rfm_score`` stays one digit per letter).
     ties : {"min", "average", "max", "dense"}
@@ -331,7 +358,16 @@ def rfm(
         two identical lines), ``"drop"`` keeps the first of each set (double exports). Counted
         in the notes either way.
     future : {"drop", "error"}
-        Rows dated after ``asof``: excluded (counted, with a warning) or an error.
+        Rows dated after ``asof`` (after today when ``asof`` is not given): excluded (counted,
+        with a warning) or an error. The policy is applied *before* the default ``asof`` is
+        chosen, so a mistyped far-future date never becomes the reference day.
+    date_format : str, optional
+        Explicit format of the date text (e.g. ``"%d/%m/%Y"``), applied strictly.
+    dayfirst : bool, optional
+        Read day/month text as day first (``True``) or month first (``False``); an ambiguous
+        column without it is an error that shows examples, never a guess.
+    nonfinite : {"error", "drop"}
+        Infinite amounts: an error (default) or rows excluded and counted in the notes.
 
     Returns
     -------
@@ -356,8 +392,9 @@ def rfm(
     SchemaError
         Not a DataFrame or a missing column.
     DataError
-        Unparseable dates, non-numeric or missing amounts, negative amounts with
-        ``refunds="error"``, dates after ``asof`` with ``future="error"``, no customers left.
+        Unparseable or ambiguous dates, non-numeric, infinite or missing amounts, negative
+        amounts with ``refunds="error"``, future dates with ``future="error"``, an ``asof``
+        before every order, no customers left.
     ConfigError
         A bad option, ``bins``, ``asof`` or scheme.
 
@@ -397,6 +434,7 @@ def rfm(
     check_option(refunds, ("net", "drop", "error"), "refunds")
     check_option(duplicates, ("keep", "drop"), "duplicates")
     check_option(future, ("drop", "error"), "future")
+    check_option(nonfinite, ("error", "drop"), "nonfinite")
     if not (isinstance(bins, (int, np.integer)) and not isinstance(bins, bool) and 2 <= bins <= 9):
         raise ConfigError(f"bins must be a whole number from 2 to 9, got {bins!r}.")
     if scheme is not None and not (isinstance(scheme, Mapping) or callable(scheme)):
@@ -408,21 +446,28 @@ def rfm(
     notes: list[str] = []
     n_rows = len(data)
 
-    values = check_numeric(data, amount).to_numpy()
+    values = check_numeric(
+        data, amount, nonfinite="keep" if nonfinite == "drop" else "error"
+    ).to_numpy()
+    inf_v = np.isinf(values)
     na_v = np.isnan(values)
     if na_v.any():
         raise DataError(
             f"column {amount!r} has {int(na_v.sum())} missing values at rows "
-            f"{_rows(na_v)}; fill them (e.g. 0 for free orders) or drop those rows."
+            f"{row_list(na_v)}; fill them (e.g. 0 for free orders) or drop those rows."
         )
-    days, na_d = _days(data, date)
-    codes, uniques = pd.factorize(data[customer], sort=True)
+    days, na_d = _days(data, date, date_format=date_format, dayfirst=dayfirst)
+    cust_ids, merged = normalise_ids(data[customer], what=f"customer ids ({customer!r})")
+    if merged:
+        notes.append(merged)
+    codes, uniques = pd.factorize(cust_ids, sort=True)
     na_c = codes < 0
 
     keep = np.ones(n_rows, dtype=bool)
     for mask, what in (
         (na_c, f"a missing customer id ({customer!r})"),
         (na_d, f"a missing date ({date!r})"),
+        (inf_v, f"an infinite amount ({amount!r}, nonfinite='drop')"),
     ):
         mask = mask & keep
         if mask.any():
@@ -433,40 +478,51 @@ def rfm(
             f"no transactions left after excluding rows with a missing {customer!r} or {date!r}."
         )
     if asof is None:
-        asof_day = int(days[keep].max()) + 1
+        asof_day = int(np.datetime64(pd.Timestamp.today().floor("D"), "D").astype(np.int64))
+        limit_txt = f"today ({np.datetime64(asof_day, 'D')})"
     else:
         try:
             ts = pd.Timestamp(asof)
         except (ValueError, TypeError) as exc:
             raise ConfigError(f"asof={asof!r} is not a date; pass e.g. '2024-12-31'.") from exc
-        if ts is pd.NaT:
+        if pd.isna(ts):
             raise ConfigError("asof is missing (NaT); pass a date such as '2024-12-31'.")
         if ts.tzinfo is not None:
             ts = ts.tz_localize(None)
         asof_day = int(np.datetime64(ts.floor("D"), "D").astype(np.int64))
-        fut = keep & (days > asof_day)
-        if fut.any():
-            asof_txt = str(np.datetime64(asof_day, "D"))
-            if future == "error":
-                raw = data[date]
-                raise DataError(
-                    f"column {date!r} has {int(fut.sum())} dates after asof={asof_txt}: "
-                    f"{preview(raw[fut])} at rows {_rows(fut)}. Pass a later asof, or "
-                    "future='drop' to exclude them."
-                )
-            notes.append(f"{int(fut.sum())} rows dated after asof={asof_txt} excluded.")
-            warnings.warn(
-                f"rfm: {int(fut.sum())} rows dated after asof={asof_txt} excluded.",
-                NeedlabWarning,
-                stacklevel=2,
+        limit_txt = f"asof={np.datetime64(asof_day, 'D')}"
+    # the future policy comes before the default asof is chosen: a far-future typo never
+    # becomes the reference day
+    fut = keep & (days > asof_day)
+    if fut.any():
+        if future == "error":
+            raw = data[date]
+            raise DataError(
+                f"column {date!r} has {int(fut.sum())} dates after {limit_txt}: "
+                f"{preview(raw[fut])} at rows {row_list(fut)}. Correct them, pass a later asof, "
+                "or future='drop' to exclude them."
             )
-            keep &= ~fut
+        notes.append(f"{int(fut.sum())} rows dated after {limit_txt} excluded.")
+        warnings.warn(
+            f"rfm: {int(fut.sum())} rows dated after {limit_txt} excluded.",
+            NeedlabWarning,
+            stacklevel=2,
+        )
+        keep &= ~fut
+    if not keep.any():
+        first = str(np.datetime64(int(days[~na_d].min()), "D")) if (~na_d).any() else "?"
+        raise DataError(
+            f"no transactions on or before {limit_txt}: the first order in {date!r} is on "
+            f"{first}. Pass an asof on or after the first order date."
+        )
+    if asof is None:
+        asof_day = int(days[keep].max()) + 1
     neg = keep & (values < 0)
     if neg.any():
         if refunds == "error":
             raise DataError(
                 f"column {amount!r} has {int(neg.sum())} negative amounts (refunds): "
-                f"{preview(values[neg])} at rows {_rows(neg)}. Use refunds='net' to "
+                f"{preview(values[neg])} at rows {row_list(neg)}. Use refunds='net' to "
                 "net them into the spend or refunds='drop' to exclude them."
             )
         if refunds == "drop":
@@ -528,7 +584,7 @@ def rfm(
             m[pos] = True
             raise DataError(
                 f"column {order!r} has {int(na_o.sum())} missing order ids at rows "
-                f"{_rows(m)}; fill them or leave order=None to count purchase days."
+                f"{row_list(m)}; fill them or leave order=None to count purchase days."
             )
         okey = pd.unique(kc[buy] * np.int64(len(ouniq)) + ocodes)
         frequency = np.bincount(okey // len(ouniq), minlength=n_cust)

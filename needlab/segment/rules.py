@@ -21,7 +21,15 @@ from needlab._expr import columns as rule_columns
 from needlab._expr import evaluate as evaluate_rule
 from needlab._result import Result
 from needlab._types import Lang, Weights
-from needlab._validate import SHOW, as_design, as_series, check_option, check_weights, preview
+from needlab._validate import (
+    SHOW,
+    as_design,
+    as_series,
+    check_option,
+    check_weights,
+    preview,
+    row_list,
+)
 from needlab.errors import ConfigError, DataError, NeedlabError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -30,12 +38,6 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["RuleSegments", "age_bands", "city_tier_bands", "income_bands", "segment_rules"]
 
 Rule = str | Callable[[pd.DataFrame], Any]
-
-
-def _positions(mask: np.ndarray, n: int = SHOW) -> str:
-    pos = np.flatnonzero(mask)
-    text = ", ".join(str(p) for p in pos[:n])
-    return text + (f" (and {len(pos) - n} more)" if len(pos) > n else "")
 
 
 # ---------------------------------------------------------------------------- rules
@@ -237,7 +239,7 @@ def segment_rules(
         iu = np.argwhere(np.triu(both, 1) > 0)
         pairs = ", ".join(f"{names[a]!r} & {names[b]!r} ({both[a, b]} rows)" for a, b in iu[:SHOW])
         raise DataError(
-            f"{n_overlap} rows match several rules: {pairs}, at rows {_positions(multi)}. "
+            f"{n_overlap} rows match several rules: {pairs}, at rows {row_list(multi)}. "
             "Make the rules mutually exclusive or use overlap='first' (first rule wins)."
         )
     code = np.where(hits > 0, np.argmax(mat, axis=1), k)
@@ -313,11 +315,19 @@ def _numeric(s: pd.Series, what: str) -> pd.Series:
         if bad.any():
             raise DataError(
                 f"{col!r} must be numeric but has {int(bad.sum())} non-numeric values: "
-                f"{preview(s[bad])} at rows {_positions(bad)}. Recode them or set "
+                f"{preview(s[bad])} at rows {row_list(bad)}. Recode them or set "
                 "them to missing."
             )
         s = conv
-    return s.astype(float)
+    s = s.astype(float)
+    inf = np.isinf(s.to_numpy())
+    if inf.any():
+        raise DataError(
+            f"{col!r} has {int(inf.sum())} infinite values: {preview(s[inf])} at rows "
+            f"{row_list(inf)}; values must be finite. Replace them (e.g. with a missing "
+            "value) or drop those rows."
+        )
+    return s
 
 
 def _bands(x: pd.Series, edges: np.ndarray, labels: list[str], what: str) -> pd.Series:
@@ -392,7 +402,7 @@ def age_bands(
     if neg.any():
         raise DataError(
             f"{x.name if x.name is not None else 'ages'!r} has {int(neg.sum())} "
-            f"negative ages: {preview(x[neg])} at rows {_positions(neg)}; "
+            f"negative ages: {preview(x[neg])} at rows {row_list(neg)}; "
             "set them to missing."
         )
     labels = [under if under is not None else f"under {_num(e[0])}"]
@@ -593,7 +603,7 @@ def city_tier_bands(
         mask = s.astype(str).isin(bad).to_numpy() & ~na
         raise DataError(
             f"{name!r} has {int(mask.sum())} values that are not city tiers: "
-            f"{preview(bad)} at rows {_positions(mask)}. Use text such as '一线', "
+            f"{preview(bad)} at rows {row_list(mask)}. Use text such as '一线', "
             "'新一线', 'Tier 2', '三线及以下', or map them with mapping={...}."
         )
     floor = min((lv for lv, below in keys.values() if below), default=None)

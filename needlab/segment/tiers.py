@@ -16,7 +16,15 @@ import numpy as np
 import pandas as pd
 
 from needlab._result import Result
-from needlab._validate import as_design, as_series, check_columns, check_option, preview
+from needlab._validate import (
+    as_design,
+    as_series,
+    check_columns,
+    check_option,
+    normalise_ids,
+    preview,
+    row_list,
+)
 from needlab.errors import ConfigError, DataError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -25,11 +33,6 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["MigrationResult", "TierResult", "tier_migration", "value_tiers"]
 
 TierTies = Literal["up", "down", "average"]
-
-
-def _rows(mask: np.ndarray, n: int = 5) -> str:
-    pos = np.flatnonzero(mask)
-    return ", ".join(map(str, pos[:n])) + (f" (and {len(pos) - n} more)" if len(pos) > n else "")
 
 
 # ---------------------------------------------------------------------------- value tiers
@@ -157,10 +160,17 @@ def value_tiers(
         if bad.any():
             raise DataError(
                 f"{name!r} must be numeric but has {int(bad.sum())} non-numeric values: "
-                f"{preview(values[bad])} at rows {_rows(bad)}."
+                f"{preview(values[bad])} at rows {row_list(bad)}."
             )
         x = x.astype(float)
     v = x.to_numpy()
+    inf = np.isinf(v)
+    if inf.any():
+        raise DataError(
+            f"{name!r} has {int(inf.sum())} infinite values: {preview(values[inf])} at rows "
+            f"{row_list(inf)}; values must be finite. Replace them (e.g. with a capped value or a "
+            "missing value) or drop those customers."
+        )
     na = np.isnan(v)
     n = int((~na).sum())
     if n == 0:
@@ -284,7 +294,12 @@ def _order_of(s: pd.Series) -> list[Any] | None:
 
 
 def tier_migration(
-    data: Any, before: Hashable, after: Hashable, *, order: Sequence[Any] | None = None
+    data: Any,
+    before: Hashable,
+    after: Hashable,
+    *,
+    order: Sequence[Any] | None = None,
+    id: Hashable | None = None,
 ) -> MigrationResult:
     """Transition matrix of customer tiers between two periods, with new and lost customers.
 
@@ -301,6 +316,10 @@ def tier_migration(
     order : sequence, optional
         Tiers from the **lowest to the highest**. Default: the categories of ``before`` (or
         ``after``) when it is an ordered categorical, as :func:`value_tiers` returns.
+    id : column name, optional
+        The customer id column. Default: the frame's index (the codebook's id for a Survey).
+        Ids are compared after Unicode NFKC and trimming, so ``"C1"`` and ``"C1 "`` are one
+        customer: their rows are merged (the variants are listed in the notes).
 
     Returns
     -------
@@ -317,6 +336,8 @@ def tier_migration(
     ConfigError
         No order known, conflicting orders, tiers missing from ``order``, ``before`` equal to
         ``after``, or a tier named ``"new"``, ``"lost"`` or ``"total"``.
+    DataError
+        Rows of one customer (after id normalisation) with different tiers in one period.
 
     Examples
     --------
@@ -326,10 +347,18 @@ def tier_migration(
     >>> res.counts
     {'upgraded': 1, 'downgraded': 1, 'stayed': 1, 'new': 1, 'lost': 1, 'customers': 5}
     """
-    frame = as_design(data).data
+    design = as_design(data, id=id)
+    frame, id = design.data, design.id
     check_columns(frame, [before, after], what="tier column")
     if before == after:
         raise ConfigError(f"before and after are the same column {before!r}; name two periods.")
+    notes = []
+    n_given = len(frame)
+    raw_ids = frame[check_columns(frame, id)[0]] if id is not None else frame.index.to_series()
+    ids, merged = normalise_ids(raw_ids.reset_index(drop=True), what="customer ids")
+    if merged:
+        frame = _merge_customers(frame, ids, before, after)
+        notes.append(merged + f" Their rows were merged ({n_given} rows, {len(frame)} customers).")
     sb, sa = frame[before], frame[after]
     if order is None:
         ob, oa = _order_of(sb), _order_of(sa)
@@ -353,7 +382,6 @@ def tier_migration(
             f"tier names {sorted(reserved)} are reserved for the matrix margins; "
             "rename those tiers."
         )
-    notes = []
     rank: dict[Any, int] = {t: i for i, t in enumerate(order)}
     neither = (sb.isna() & sa.isna()).to_numpy()
     if neither.any():
@@ -412,3 +440,35 @@ def tier_migration(
         n_used=len(b),
         n_excluded=int(neither.sum()),
     )
+
+
+def _merge_customers(
+    frame: pd.DataFrame, ids: pd.Series, before: Hashable, after: Hashable
+) -> pd.DataFrame:
+    """One row per normalised id: each period's tier from whichever row has it; two different
+    tiers for one customer in one period are a :class:`DataError`."""
+    sub = frame[[before, after]].reset_index(drop=True)
+    key = ids.to_numpy(dtype=object)
+    rows = []
+    for col in (before, after):
+        s = sub[col]
+        filled = s.notna().to_numpy()
+        g = pd.DataFrame({"k": key[filled], "v": s[filled].astype(object).to_numpy()})
+        n_val = g.groupby("k", sort=False)["v"].nunique()
+        clash = n_val[n_val > 1]
+        if len(clash):
+            raise DataError(
+                f"customers {preview(clash.index)} appear in several rows (ids equal after "
+                f"Unicode NFKC and trimming) with different tiers in {col!r}; fix the ids or "
+                "the tiers so that each customer has one tier per period."
+            )
+        rows.append(g.drop_duplicates("k").set_index("k")["v"])
+    order = list(dict.fromkeys(key))
+    out = pd.DataFrame({before: rows[0].reindex(order), after: rows[1].reindex(order)})
+    for col in (before, after):
+        if isinstance(frame[col].dtype, pd.CategoricalDtype):
+            out[col] = pd.Categorical(
+                out[col], categories=frame[col].cat.categories, ordered=frame[col].cat.ordered
+            )
+    out.index.name = "customer"
+    return out

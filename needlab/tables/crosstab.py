@@ -24,11 +24,13 @@ from needlab._validate import (
     check_columns,
     check_option,
     check_weights,
+    merged_variants,
+    normalise_labels,
     preview,
 )
 from needlab.errors import ConfigError, DataError
 from needlab.tables.coltests import adjust_pvalues, letters_for, proportion_test
-from needlab.tables.letters import column_letters
+from needlab.tables.letters import MAX_LETTERS, column_letters
 from needlab.tables.multi import Multi, indicators, overlap_test
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -180,6 +182,7 @@ def crosstab(
     nets: Mapping[str, Sequence[Any]] | None = None,
     lang: Lang = "en",
     first_letter: int = 0,
+    casefold: bool = False,
 ) -> CrosstabResult:
     """Cross-tabulate two categorical columns with column-proportion tests and letters.
 
@@ -222,6 +225,11 @@ def crosstab(
     first_letter : int, default 0
         Position of the first column's letter (a banner continues the letters across its
         column variables).
+    casefold : bool, default False
+        Text categories are always compared after Unicode NFKC and trimming (``"Price "`` and a
+        full-width ``"Ｐrice"`` are ``"Price"``; merged variants are listed in the notes). With
+        ``casefold=True`` case is ignored too (``"Price"`` and ``"price"`` merge into
+        ``"price"``).
 
     Returns
     -------
@@ -243,7 +251,8 @@ def crosstab(
         categories that do not exist.
     ConfigError
         Bad options (``alpha`` outside (0, 1), ``alpha2 <= alpha``, unknown ``test``,
-        ``method``, ``adjust``, ``percent`` or ``lang``).
+        ``method``, ``adjust``, ``percent`` or ``lang``); more than 702 column categories
+        (letters A..ZZ) with column tests.
 
     Notes
     -----
@@ -301,8 +310,15 @@ def crosstab(
         yc, vc, clev = indicators(data, col)
         missing_r, missing_c = int((~vr).sum()), int((~vc).sum())
     else:
-        rc, rcats = codes_of(data[row], row)
-        cc, ccats = codes_of(data[col], col)
+        sides = []
+        for name in (row, col):
+            s = normalise_labels(data[name], casefold=bool(casefold))
+            merged = merged_variants(data[name], s, what=f"categories of {str(name)!r}")
+            if merged:
+                notes.append(merged + (" Case folded (casefold=True)." if casefold else ""))
+            sides.append(s)
+        rc, rcats = codes_of(sides[0], row)
+        cc, ccats = codes_of(sides[1], col)
         rlev, clev = list(rcats), list(ccats)
         vr, vc = rc >= 0, cc >= 0
         missing_r, missing_c = (
@@ -395,7 +411,18 @@ def crosstab(
     with np.errstate(invalid="ignore", divide="ignore"):
         e = np.where(col_w2 > 0, col_w**2 / col_w2, 0.0)
         prop = wx / col_w  # column proportions, rows x columns
-    letters = column_letters(n_c, first_letter)
+    if test is None and first_letter + n_c > MAX_LETTERS:
+        letters = [""] * n_c  # no tests, no letters: any number of columns
+    else:
+        if first_letter + n_c > MAX_LETTERS:
+            raise ConfigError(
+                f"column {str(col)!r} has {n_c} categories"
+                + (f" (from letter position {first_letter})" if first_letter else "")
+                + f": more than the {MAX_LETTERS} significance letters A..ZZ. Combine "
+                "categories (e.g. the largest ones and 'other'), or pass test=None for a "
+                "table without letters."
+            )
+        letters = column_letters(n_c, first_letter)
     col_labels = list(clev)
     lab = TABLE_LABELS[lang]
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import csv
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from needlab.errors import NeedlabWarning
 from needlab.io import neutralise, to_csv, to_excel
-from needlab.io.export import FORMULA_PREFIXES
+from needlab.io.export import CONTROL_CHARACTERS, FORMULA_PREFIXES
 
 SETTINGS = settings(
     max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -86,3 +88,77 @@ def test_csv_carriage_return_is_quoted(tmp_path) -> None:
     with open(path, encoding="utf-8-sig", newline="") as fh:
         back = list(csv.reader(fh))
     assert back == [["a", "b"], ["x\ry", "'\rz"]]
+
+
+# --- every header level: no formula reaches a cell ------------------------------------------
+DANGER = st.text(
+    alphabet=st.sampled_from([*"=+-@\t\r\nab1 配送", "\x01", "\x0b", "\x1f"]), max_size=6
+)
+LABEL = st.one_of(DANGER, DANGER.map(np.str_), st.integers(-5, 5))
+
+
+def _unique(values: list) -> list:
+    return list(dict.fromkeys(values))
+
+
+@st.composite
+def multi_frames(draw):
+    n_rows = draw(st.integers(1, 4))
+    n_cols = draw(st.integers(1, 3))
+    row_levels = draw(st.integers(1, 3))
+    col_levels = draw(st.integers(1, 3))
+    rows = [tuple([*draw(st.tuples(*[LABEL] * row_levels)), k]) for k in range(n_rows)]
+    cols = [tuple([*draw(st.tuples(*[LABEL] * col_levels)), k]) for k in range(n_cols)]
+    names_r = draw(
+        st.lists(st.one_of(st.none(), DANGER), min_size=row_levels + 1, max_size=row_levels + 1)
+    )
+    names_c = draw(
+        st.lists(st.one_of(st.none(), DANGER), min_size=col_levels + 1, max_size=col_levels + 1)
+    )
+    cells = draw(
+        st.lists(
+            st.lists(st.one_of(DANGER, DANGER.map(np.str_), NUM), min_size=n_cols, max_size=n_cols),
+            min_size=n_rows,
+            max_size=n_rows,
+        )
+    )
+    df = pd.DataFrame(
+        cells,
+        index=pd.MultiIndex.from_tuples(_unique(rows), names=names_r),
+        columns=pd.MultiIndex.from_tuples(_unique(cols), names=names_c),
+    )
+    if draw(st.booleans()) and n_cols:
+        df[df.columns[0]] = pd.Categorical(df[df.columns[0]].astype(str))
+    return df
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(df=multi_frames())
+def test_excel_no_formula_at_any_header_level(tmp_path, df) -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NeedlabWarning)
+        path = to_excel({"t": df}, tmp_path / "multi.xlsx")
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    for row in ws.iter_rows():
+        for c in row:
+            assert c.data_type != "f"
+            if isinstance(c.value, str):
+                assert not c.value.startswith(FORMULA_PREFIXES), c.value
+                assert not CONTROL_CHARACTERS.search(c.value)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(df=multi_frames())
+def test_csv_no_formula_at_any_header_level(tmp_path, df) -> None:
+    path = to_csv(df.astype(object), tmp_path / "multi.csv", index=True)
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        for row in csv.reader(fh):
+            for cell in row:
+                if cell.startswith(FORMULA_PREFIXES):  # only a number (-1) may: not a formula
+                    float(cell)

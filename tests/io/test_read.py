@@ -25,7 +25,7 @@ def test_csv_round_trip(tmp_path, encoding, sep) -> None:
     s = read_survey(path)
     pd.testing.assert_frame_equal(normalise(s.data), normalise(df))
     assert s.data["income"].dtype == float and s.data["rid"].dtype == np.int64
-    assert _action(s, "encoding_detected")["detail"].item() == encoding
+    assert _action(s, "encoding_detected")["detail"].item().split(" ")[0] == encoding
     assert _action(s, "delimiter_detected")["detail"].item() == repr(sep)
     assert _action(s, "blank_to_nan", "income")["n"].item() == 2
     assert (len(_action(s, "bom_stripped")) == 1) == (encoding == "utf-8-sig")
@@ -288,8 +288,11 @@ def test_text_column_with_a_blank_stays_text_and_rows_are_kept(tmp_path) -> None
 
 def test_parse_error_is_data_error(tmp_path) -> None:
     p = tmp_path / "s.csv"
-    p.write_text("a,b\n1,2\n3,4,5,6\n", encoding="utf-8")
-    with pytest.raises(DataError, match="s.csv: cannot parse"):
+    p.write_text('a,b\n1,"2\n3,4\n', encoding="utf-8")  # a quote never closed
+    with pytest.raises(DataError, match="s.csv: cannot parse.*EOF inside string"):
+        read_survey(p)
+    p.write_text("a,b\n1,2\n3,4,5,6\n", encoding="utf-8")  # a long row: see test_bad_input
+    with pytest.raises(SchemaError, match="line 3|lines 3"):
         read_survey(p)
 
 

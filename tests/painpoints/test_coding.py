@@ -249,30 +249,39 @@ def test_input_errors():
         code_text(df, "t", engine="fast")
 
 
-def test_python_engine_equals_re2():
+def test_evidence_attributed_to_a_code_that_matches_it():
+    """The RE2 attribution step gives each span to a code whose own expression matches it (the
+    former check against the Python engine, which is gone)."""
+    import re
+
     from needlab.datasets import load_sample
 
     fb = load_sample().feedback
-    a = code_text(fb, "text", id="feedback_id")
-    b = code_text(fb, "text", id="feedback_id", engine="python")
-    pd.testing.assert_frame_equal(a.long, b.long)
-    pd.testing.assert_frame_equal(a.table, b.table)
+    r = code_text(fb, "text", id="feedback_id")
+    tx = r.taxonomy
+    assert len(r.long) > 100
+    texts = fb["text"].to_numpy(dtype=object)
+    for row in r.long.itertuples():
+        assert texts[row.row][row.start : row.end] == row.evidence
+        rx = [re.compile(a, re.I | re.ASCII) for a in tx[row.code].regex(row.lang)]
+        assert any(x.fullmatch(row.evidence) or x.match(row.evidence) for x in rx), row
 
 
-def test_custom_taxonomy_with_lookaround_falls_back():
-    tx = Taxonomy(
-        [
-            {
-                "id": "X",
-                "pain_type": "value",
-                "name": {"en": "x"},
-                "patterns": {"en": ["cheap(?! enough)"]},
-            }
-        ]
-    )
-    r = code_text(["cheap and nasty", "cheap enough"], taxonomy=tx)
-    assert r.engine == "zh:re2 en:python"
-    assert r.table["coded"].tolist() == [True, False]
+def test_engine_python_removed_and_lookaround_refused():
+    with pytest.raises(ConfigError, match="engine='python' was removed"):
+        code_text(["slow"], engine="python")
+    with pytest.raises(ConfigError, match=r"code 'X'.*look-ahead.*exclude"):
+        Taxonomy(
+            [
+                {
+                    "id": "X",
+                    "pain_type": "value",
+                    "name": {"en": "x"},
+                    "patterns": {"en": ["cheap(?! enough)"]},
+                }
+            ]
+        )
+    assert code_text(["cheap"]).engine == "zh:re2 en:re2"
 
 
 _TEXTS = [t for t, _ in POSITIVE] + NEGATED + NEAR_MISS + ["", "😀", "Honestly 还不错"]

@@ -340,3 +340,16 @@ def test_cross_validation_plot():
         assert xs == pytest.approx([res.micro_f1, res.macro_f1])
     finally:
         plt.close("all")
+
+
+def test_code_frequencies_plot_pools_segments():
+    df = pd.DataFrame(
+        {"t": ["价格太贵", "物流太慢", "价格太贵，客服态度很差", "很好"], "s": list("aabb")}
+    )
+    ax = code_text(df, "t", by="s").plot()
+    try:
+        labels = [lab.get_text().split()[0] for lab in ax.get_yticklabels()]
+        assert labels == ["SER.RUDE", "PRO.DELIVERY_LATE", "VAL.EXPENSIVE"]
+        assert [p.get_width() for p in ax.patches] == pytest.approx([0.25, 0.25, 0.5])
+    finally:
+        plt.close("all")

@@ -298,3 +298,112 @@ def test_every_error_is_a_needlab_error_and_a_value_error(df) -> None:
             call()
         with pytest.raises(ValueError):
             call()
+
+
+# --- issue 13: non-finite numbers -----------------------------------------------------------
+
+
+INF_CALLS = {
+    "compare_means": (lambda d: compare_means(d, "score", "region"), "score"),
+    "banner means": (lambda d: banner(d, ["sat"], ["region"], means=["score"]), "score"),
+    "nps": (lambda d: nps(d, "ltr", by="region"), "ltr"),
+    "csat": (lambda d: csat(d, "score", by="region"), "score"),
+    "top_box": (lambda d: top_box(d, ["score"], by="region"), "score"),
+}
+
+
+@pytest.mark.parametrize("case", list(INF_CALLS))
+@pytest.mark.parametrize("bad", [np.inf, -np.inf, "inf"])
+def test_infinite_values_in_numeric_inputs(df, case, bad) -> None:
+    call, col = INF_CALLS[case]
+    d = df.copy()
+    d[col] = d[col].astype(object)
+    d.loc[9, col] = bad
+    with pytest.raises(DataError, match=rf"'{col}' has 1 infinite values: -?inf at rows 9.*finite"):
+        call(d)
+
+
+@pytest.mark.parametrize(
+    ("targets", "pattern"),
+    [
+        (
+            {"region": {"N": np.inf, "S": 0.5, "E": 0.5}},
+            r"targets for 'region' have non-finite.*'N'",
+        ),
+        (
+            {"region": {"N": np.nan, "S": 0.5, "E": 0.5}},
+            r"targets for 'region' have non-finite.*'N'",
+        ),
+        ({"region": {"N": -10, "S": 60, "E": 50}}, r"targets for 'region' are negative for 'N'"),
+    ],
+)
+def test_rake_targets_non_finite_or_negative_counts(df, targets, pattern) -> None:
+    with pytest.raises(ConfigError, match=pattern):
+        rake(df, targets)
+
+
+# --- issue 13: letters run out --------------------------------------------------------------
+
+
+def _wide(k: int) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    return pd.DataFrame(
+        {"r": rng.choice(["p", "q"], 2 * k), "c": [f"c{i:04d}" for i in range(k)] * 2}
+    )
+
+
+def test_crosstab_more_than_702_columns_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match=r"'c' has 703 categories.*702.*test=None"):
+        crosstab(_wide(703), "r", "c")
+
+
+def test_crosstab_702_columns_still_fine() -> None:
+    res = crosstab(_wide(702), "r", "c", total=False)
+    assert res.column_letters["c0701"] == "ZZ"
+
+
+def test_crosstab_many_columns_without_tests() -> None:
+    res = crosstab(_wide(800), "r", "c", test=None, total=False)
+    assert len(res.column_letters) == 800 and set(res.column_letters.values()) == {""}
+
+
+def test_column_letters_limit() -> None:
+    from needlab.tables.letters import column_letters
+
+    assert column_letters(1, start=701) == ["ZZ"]
+    with pytest.raises(ConfigError, match=r"703 columns need significance letters"):
+        column_letters(2, start=701)
+
+
+# --- issue 13: label variants ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("variant", ["N ", " N", "\uff2e", "N\u3000", "N  "])
+def test_crosstab_label_variants_merge_with_note(df, variant) -> None:
+    d = df.copy()
+    d.loc[:9, "region"] = variant
+    ref = df.copy()
+    ref.loc[:9, "region"] = "N"
+    base = crosstab(ref, "sat", "region")
+    res = crosstab(d, "sat", "region")
+    assert list(res.column_letters) == ["E", "N", "S"]
+    pd.testing.assert_frame_equal(res.counts, base.counts)
+    assert any("categories of 'region'" in n and "variants merged" in n for n in res.notes)
+
+
+def test_crosstab_case_variants_need_casefold(df) -> None:
+    d = df.copy()
+    d.loc[:9, "region"] = d.loc[:9, "region"].str.lower()
+    assert len(crosstab(d, "sat", "region").column_letters) > 3  # case kept by default
+    res = crosstab(d, "sat", "region", casefold=True)
+    assert list(res.column_letters) == ["e", "n", "s"]
+    assert int(res.counts["Total"].sum()) == len(d)
+    assert any("Case folded (casefold=True)" in n for n in res.notes)
+
+
+def test_crosstab_row_label_variants_merge(df) -> None:
+    d = df.copy()
+    d.loc[:4, "sat"] = d.loc[:4, "sat"] + " "
+    res = crosstab(d, "sat", "region")
+    assert list(res.counts.index) == ["hi", "lo", "mid"]
+    assert any("categories of 'sat'" in n for n in res.notes)
