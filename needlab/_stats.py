@@ -28,6 +28,7 @@ __all__ = [
     "effective_n",
     "effective_n_by",
     "grouped_sum",
+    "kish_base",
     "weighted_mean_se",
     "wilson_interval",
     "z_value",
@@ -64,6 +65,22 @@ def effective_n(w: np.ndarray) -> float:
     return float(np.sum(w)) ** 2 / s2 if s2 > 0 else 0.0
 
 
+def kish_base(sum_w: Any, sum_w2: Any) -> np.ndarray:
+    """Kish effective base ``(sum w)^2 / sum w^2`` from the sums themselves (element-wise); 0
+    where ``sum w^2`` is 0 (no weight). For cells, columns or groups whose sums are already
+    counted, e.g. by a bincount or an engine.
+
+    Examples
+    --------
+    >>> kish_base(np.array([4.0, 0.0]), np.array([6.0, 0.0])).tolist()
+    [2.6666666666666665, 0.0]
+    """
+    s = np.asarray(sum_w, dtype=float)
+    s2 = np.asarray(sum_w2, dtype=float)
+    ok = s2 > 0
+    return np.where(ok, s * s / np.where(ok, s2, 1.0), 0.0)
+
+
 def grouped_sum(codes: np.ndarray, k: int, w: np.ndarray | None = None) -> np.ndarray:
     """Sum of *w* (or counts) per code ``0..k-1``; codes < 0 (missing) are ignored."""
     keep = codes >= 0
@@ -74,10 +91,7 @@ def grouped_sum(codes: np.ndarray, k: int, w: np.ndarray | None = None) -> np.nd
 
 def effective_n_by(codes: np.ndarray, k: int, w: np.ndarray) -> np.ndarray:
     """Kish effective base per code ``0..k-1`` (0 where a group has no weight)."""
-    s = grouped_sum(codes, k, w)
-    s2 = grouped_sum(codes, k, w * w)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(s2 > 0, s * s / np.where(s2 > 0, s2, 1.0), 0.0)
+    return kish_base(grouped_sum(codes, k, w), grouped_sum(codes, k, w * w))
 
 
 def wilson_interval(

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from needlab._result import Result
+from needlab._stats import kish_base
 from needlab._types import Lang, RandomState, Weights
 from needlab._validate import (
     as_design,
@@ -699,7 +700,7 @@ def kano(
         n = c1 @ cells["valid"]
         sw, sw2 = cw @ cells["valid"], cw2 @ cells["valid"]
         with np.errstate(invalid="ignore", divide="ignore"):
-            n_eff = np.where(sw2 > 0, sw**2 / sw2, 0.0)
+            n_eff = kish_base(sw, sw2)
         out = _indices(counts, n, n_eff, rule, threshold, lang)
         out.insert(0, "feature", np.tile(np.array(features, dtype=object), n_groups))
         if name is not None:

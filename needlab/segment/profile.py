@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from needlab._result import Result
-from needlab._stats import codes_of, effective_n_by, grouped_sum
+from needlab._stats import codes_of, effective_n_by, grouped_sum, kish_base
 from needlab._types import Lang, Weights
 from needlab._validate import (
     as_design,
@@ -475,7 +475,7 @@ def _share_block(
         rest_w = base.sum() - base
         rest = (cw.sum(axis=0)[None, :] - cw) / rest_w[:, None]
         r2 = base2.sum() - base2
-        rneff = np.where(r2 > 0, rest_w * rest_w / np.where(r2 > 0, r2, 1.0), 0.0)
+        rneff = kish_base(rest_w, r2)
         index = np.where(total > 0, share / total * 100, np.nan)
     e_a = np.broadcast_to(neff[:, None], (k, m))
     e_b = np.broadcast_to(rneff[:, None], (k, m))

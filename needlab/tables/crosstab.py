@@ -16,7 +16,7 @@ import pandas as pd
 
 from needlab._i18n import TABLE_LABELS
 from needlab._result import Result
-from needlab._stats import codes_of
+from needlab._stats import codes_of, kish_base
 from needlab._types import Lang, Weights
 from needlab._validate import (
     as_design,
@@ -409,7 +409,7 @@ def crosstab(
         row_tot_w, row_tot_u = wx.sum(axis=1), ux.sum(axis=1)
 
     with np.errstate(invalid="ignore", divide="ignore"):
-        e = np.where(col_w2 > 0, col_w**2 / col_w2, 0.0)
+        e = kish_base(col_w, col_w2)
         prop = wx / col_w  # column proportions, rows x columns
     if test is None and first_letter + n_c > MAX_LETTERS:
         letters = [""] * n_c  # no tests, no letters: any number of columns
@@ -489,7 +489,7 @@ def crosstab(
     counts = pd.DataFrame(wfull, index=idx, columns=cols_all)
     unweighted = pd.DataFrame(ufull, index=idx, columns=cols_all)
     percent_df = pd.DataFrame(pct, index=idx, columns=cols_all)
-    e_all = np.r_[e, tot_w**2 / tot_w2 if tot_w2 > 0 else 0.0] if total else e
+    e_all = np.r_[e, kish_base(tot_w, tot_w2)] if total else e
     bases = pd.DataFrame(
         [np.r_[col_n, tot_n] if total else col_n, bw, e_all],
         index=["unweighted", "weighted", "effective"],
@@ -659,7 +659,7 @@ def _column_tests(
         else:
             rest_w = tot_w - col_w
             with np.errstate(invalid="ignore", divide="ignore"):
-                e_rest = np.where(tot_w2 - col_w2 > 0, rest_w**2 / (tot_w2 - col_w2), 0.0)
+                e_rest = kish_base(rest_w, tot_w2 - col_w2)
                 p_rest = (row_tot_w[:, None] - wx) / rest_w
             st, pv = proportion_test(
                 prop,

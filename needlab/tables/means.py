@@ -11,7 +11,7 @@ import pandas as pd
 
 from needlab._i18n import TABLE_LABELS
 from needlab._result import Result
-from needlab._stats import codes_of
+from needlab._stats import codes_of, kish_base
 from needlab._types import Lang, Weights
 from needlab._validate import (
     as_design,
@@ -96,7 +96,7 @@ def _stats_of(m: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         # s2/sw - dm^2 cancels when a group sits far from the centre: below 1e-12 of s2/sw the
         # difference is rounding noise (a constant group must have SD 0, whatever the weights)
         ms = np.where(ms > 1e-12 * raw, ms, 0.0)
-        e = np.where(sw2 > 0, sw**2 / sw2, 0.0)
+        e = kish_base(sw, sw2)
         sd = np.sqrt(ms * e / (e - 1))
         se = sd / np.sqrt(e)
     # one respondent (e = 1, up to rounding) has no SD whatever its weight
