@@ -33,6 +33,15 @@ same clause:
 Keywords that contain their own negation ("not working", "不好用", "没反应") are matched as a whole
 and code as usual. Negated matches are kept in :attr:`CodingResult.negated` for inspection.
 
+**Polarity.** A match names an aspect; whether the text complains about it is read from its
+clause (:mod:`needlab.painpoints.polarity`): "送餐员态度很差" is a pain, "送餐员态度很好，效率高" a
+praise of the same code, kept apart in :attr:`CodingResult.mentions` (``polarity=False`` turns
+this off).
+
+**Speed.** The compiled taxonomy is cached by its content (:func:`compile_taxonomy`). pyarrow
+compiles each RE2 expression again on every call, so one call costs a few hundred milliseconds
+however short the input: code texts in batches, not one at a time.
+
 **Language.** ``text_lang="auto"`` decides per text by the one rule of
 :func:`needlab._i18n.detect_lang`: Chinese when Chinese characters make up at least 20% of
 ``han + latin / 4`` (about four Latin letters per English word, so "Lumo R7 Pro坏了" is Chinese),
@@ -61,6 +70,7 @@ from needlab._result import Result
 from needlab._types import TextLang
 from needlab._validate import check_columns, check_unique
 from needlab.errors import ConfigError, SchemaError
+from needlab.painpoints.polarity import mention_polarity
 from needlab.painpoints.taxonomy import PAIN_TYPE_ZH, STAGE_ZH, Taxonomy, re2_problem
 from needlab.painpoints.texts import text_column, text_langs
 
@@ -109,11 +119,28 @@ class _Compiled:
     identify: dict[str, list[str]]  # lang -> per regex, anchored RE2 source with named groups
 
 
+_CACHE: dict[str, _Compiled] = {}
+_CACHE_SIZE = 8
+
+
+def _content_key(taxonomy: Taxonomy) -> str:
+    """A digest of the codes (every field, in order): equal content gives the same key."""
+    import hashlib
+    import pickle
+
+    return hashlib.sha1(pickle.dumps(list(taxonomy), protocol=4)).hexdigest()
+
+
 def compile_taxonomy(taxonomy: Taxonomy) -> _Compiled:
     """Compile a taxonomy into a few regular expressions per language (see the module docstring).
 
     Literal keywords go into one expression and patterns into another (RE2's automaton stays small
     that way; one expression of both is 100 times slower); exclusions join both.
+
+    The result is cached by the taxonomy's content (a digest of all its codes, every field), not
+    by the object: calling :func:`code_text` again with the same taxonomy (or an equal one) skips
+    the compilation, and a changed taxonomy (:meth:`Taxonomy.add`, :meth:`Taxonomy.merge`, or
+    codes replaced in place) is compiled anew. The last 8 taxonomies are kept.
 
     Raises
     ------
@@ -121,6 +148,18 @@ def compile_taxonomy(taxonomy: Taxonomy) -> _Compiled:
         A combined expression that RE2 cannot compile (in practice: a taxonomy so large that
         the expression exceeds RE2's memory budget); the message says how to split it.
     """
+    key = _content_key(taxonomy)
+    hit = _CACHE.get(key)
+    if hit is not None:
+        return hit
+    out = _compile(taxonomy)
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[key] = out
+    return out
+
+
+def _compile(taxonomy: Taxonomy) -> _Compiled:
     pattern: dict = {}
     alt_code: dict = {}
     identify: dict = {}
@@ -253,18 +292,28 @@ class CodingResult(Result):
         ``truncated`` (longer than ``max_chars``; its start was coded), ``missing``, ``empty``,
         ``not_text``, ``no_letters``); ``codes`` (tuple of leaf code ids in taxonomy order);
         ``n_codes``; ``pain_types`` (tuple of distinct pain types, in the order functional,
-        service, process, value); ``coded`` (at least one code).
+        service, process, value); ``coded`` (at least one code); ``praises`` (tuple of the codes
+        whose aspect the text praises, see :attr:`mentions`; they are not in ``codes``).
     long : DataFrame
-        One row per text x code: ``row`` (position in the input), ``id``, ``lang``, ``code``,
-        ``name`` (English) and ``name_zh``, ``pain_type``, ``stage`` (the code's typical stage),
-        ``start``, ``end`` (character offsets of the first evidence, ``text[start:end] ==
-        evidence``), ``evidence`` and ``n_hits`` (matches of this code in the text); plus the
-        ``by`` columns.
+        One row per text x pain code (the ``pain`` rows of :attr:`mentions`): ``row`` (position
+        in the input), ``id``, ``lang``, ``code``, ``name`` (English) and ``name_zh``,
+        ``pain_type``, ``stage`` (the code's typical stage), ``start``, ``end`` (character offsets
+        of the first evidence, ``text[start:end] == evidence``), ``evidence``, ``n_hits``
+        (matches of this code with this polarity in the text), ``polarity`` (``"pain"``), ``cue``
+        (why: ``"negative sentiment"``, ``"complaint marker: 呵呵"``, ``"negated praise: not
+        helpful"``, ``"no cue: pain evidence"``, ...; ``"polarity off"`` with
+        ``polarity=False``) and ``clause`` (the clause read); plus the ``by`` columns.
+    mentions : DataFrame
+        Every mention, one row per text x code x polarity, columns as :attr:`long`, with
+        ``polarity`` ``"pain"`` or ``"praise"`` (see :mod:`needlab.painpoints.polarity`): "送餐员
+        态度很好" is a praise of the courier code, "送餐员态度很差" a pain.
     frequencies : DataFrame
         Frequencies: ``level`` (``code``, ``pain_type``, ``stage``); ``key``; ``name`` and
         ``name_zh``; ``pain_type`` (for codes); ``n_texts`` (texts with at least one code of
-        that key); ``n_base`` (codable texts in the segment); ``share`` (n_texts / n_base). The
-        ``pain_type`` level has a ``none`` row for codable texts without a code. With ``by=``,
+        that key, as a pain); ``n_base`` (codable texts in the segment); ``share`` (n_texts /
+        n_base); ``n_praise`` and ``share_praise`` (texts praising that key, 0 on the ``none``
+        row and with ``polarity=False``). The ``pain_type`` level has a ``none`` row for
+        codable texts without a pain code. With ``by=``,
         the segment columns come first and shares are within segment; without, every code of the
         taxonomy has a row (zeros included).
     coverage : Coverage
@@ -291,6 +340,7 @@ class CodingResult(Result):
     long: pd.DataFrame = field(default_factory=pd.DataFrame)
     frequencies: pd.DataFrame = field(default_factory=pd.DataFrame)
     coverage: Coverage | None = None
+    mentions: pd.DataFrame = field(default_factory=pd.DataFrame)
     negated: pd.DataFrame = field(default_factory=pd.DataFrame)
     taxonomy: Taxonomy | None = None
     engine: str = ""
@@ -315,10 +365,18 @@ class CodingResult(Result):
             "share coded": float(self.table.loc[ok, "coded"].mean()) if ok.any() else float("nan"),
             "codes used": int(self.long["code"].nunique()) if len(self.long) else 0,
             "negated matches": len(self.negated),
+            "praise mentions": int((self.mentions["polarity"] == "praise").sum())
+            if "polarity" in self.mentions
+            else 0,
         }
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        out = {"texts": self.table, "codes": self.long, "frequencies": self.frequencies}
+        out = {
+            "texts": self.table,
+            "codes": self.long,
+            "mentions": self.mentions,
+            "frequencies": self.frequencies,
+        }
         if self.coverage is not None:
             out.update({"coverage": self.coverage.table, "uncoded_terms": self.coverage.terms})
         return out
@@ -351,6 +409,7 @@ def code_text(
     engine: Literal["auto", "re2"] = "auto",
     top_terms: int = 30,
     n_longest: int = 10,
+    polarity: bool = True,
 ) -> CodingResult:
     """Code texts with the pain-point codes of a taxonomy (multi-label, with evidence spans).
 
@@ -382,6 +441,12 @@ def code_text(
         every taxonomy pattern is now RE2 syntax.
     top_terms, n_longest : int
         Sizes of the coverage residue tables.
+    polarity : bool
+        ``True`` (default): a match is a pain only when its clause does not praise the aspect
+        (:mod:`needlab.painpoints.polarity`: a negative cue makes it a pain, a positive rest of
+        the clause a praise, no cue either way a pain); praises are kept in ``mentions``,
+        ``table["praises"]`` and the ``n_praise`` counts. ``False``: every match that is not
+        negated is a pain (the behaviour before polarity).
 
     Returns
     -------
@@ -586,11 +651,27 @@ def code_text(
     )
     m = m[~is_neg]
 
-    # ---- long: first evidence per text x code
+    # ---- polarity of every match (clause cues), then the first evidence per text x code x polarity
     order = {c: i for i, c in enumerate(tx.ids)}
     m = m.sort_values(["row", "start"], kind="stable")
-    n_hits = m.groupby(["row", "code"], sort=False)["start"].transform("size")
-    m = m.assign(n_hits=n_hits.to_numpy()).drop_duplicates(["row", "code"], keep="first")
+    if polarity and len(m):
+        texts_all = arr.to_pylist()
+        pol, cue, clause = mention_polarity(
+            texts_all,
+            m["row"].to_numpy(),
+            m["start"].to_numpy(),
+            m["end"].to_numpy(),
+            m["lang"].to_numpy(),
+        )
+    else:
+        pol = np.full(len(m), "pain", dtype=object)
+        cue = np.full(len(m), "polarity off" if not polarity else "", dtype=object)
+        clause = np.full(len(m), "", dtype=object)
+    m = m.assign(polarity=pol, cue=cue, clause=clause)
+    n_hits = m.groupby(["row", "code", "polarity"], sort=False)["start"].transform("size")
+    m = m.assign(n_hits=n_hits.to_numpy()).drop_duplicates(
+        ["row", "code", "polarity"], keep="first"
+    )
     info = tx.table("en").set_index("code")
     long = pd.DataFrame(
         {
@@ -608,12 +689,21 @@ def code_text(
     long["end"] = m["end"].to_numpy(dtype=np.int64)
     long["evidence"] = m["evidence"].to_numpy()
     long["n_hits"] = m["n_hits"].to_numpy(dtype=np.int64)
+    long["polarity"] = m["polarity"].to_numpy()
+    long["cue"] = m["cue"].to_numpy()
+    long["clause"] = m["clause"].to_numpy()
     long["_ord"] = long["code"].map(order).to_numpy()
+    long["_pol"] = (long["polarity"].to_numpy() != "pain").astype(np.int64)
     long = (
-        long.sort_values(["row", "_ord"], kind="stable").drop(columns="_ord").reset_index(drop=True)
+        long.sort_values(["row", "_ord", "_pol"], kind="stable")
+        .drop(columns=["_ord", "_pol"])
+        .reset_index(drop=True)
     )
     for c in by_cols:
         long[c] = cast(pd.DataFrame, frame)[c].to_numpy()[long["row"].to_numpy()]
+    mentions = long
+    long = mentions[mentions["polarity"].to_numpy() == "pain"].reset_index(drop=True)
+    praise = mentions[mentions["polarity"].to_numpy() == "praise"]
 
     # ---- table
     codes_t = _tuples(long["row"].to_numpy(), long["code"].to_numpy(), n)
@@ -634,8 +724,9 @@ def code_text(
     table["n_codes"] = n_codes
     table["pain_types"] = types_t
     table["coded"] = n_codes > 0
+    table["praises"] = _tuples(praise["row"].to_numpy(), praise["code"].to_numpy(), n)
 
-    frequencies = _frequencies(table, long, tx, by_cols)
+    frequencies = _frequencies(table, long, tx, by_cols, praise)
     counts = pd.Series(status).value_counts()
     notes = []
     skipped = {k: int(counts.get(k, 0)) for k in ("missing", "empty", "not_text", "no_letters")}
@@ -664,6 +755,7 @@ def code_text(
         long=long,
         frequencies=frequencies,
         coverage=coverage,
+        mentions=mentions,
         negated=negated,
         taxonomy=tx,
         engine=" ".join(engines),
@@ -700,11 +792,20 @@ def _attribute(
         b = pc.utf8_length(pc.fill_null(start.field(name), "")).to_numpy(zero_copy_only=False)
         return np.where(use_whole, a, b).astype(np.int64)
 
-    nlen_u = np.where(found, field("neg"), 0)
     alt_u = np.full(len(uniq), -1, dtype=np.int64)
-    for i in range(len(codes)):  # one alternative participates (patterns never match "")
-        hit = (alt_u < 0) & (field(f"a{i}") > 0)
-        alt_u[hit] = i
+    if len(uniq) <= 64:  # few distinct matches: read the groups in Python, not one call per group
+        nlen_u = np.zeros(len(uniq), dtype=np.int64)
+        for j, (w, st) in enumerate(zip(whole.to_pylist(), start.to_pylist(), strict=True)):
+            d = w if w is not None else st
+            if d is None:
+                continue
+            nlen_u[j] = len(d["neg"] or "")
+            alt_u[j] = next((i for i in range(len(codes)) if d[f"a{i}"]), -1)
+    else:
+        nlen_u = np.where(found, field("neg"), 0)
+        for i in range(len(codes)):  # one alternative participates (patterns never match "")
+            hit = (alt_u < 0) & (field(f"a{i}") > 0)
+            alt_u[hit] = i
     code_u = np.array([codes[a] if a >= 0 else None for a in alt_u.tolist()], dtype=object)
     excl_u = (alt_u >= 0) & np.array([c is None for c in code_u.tolist()], dtype=bool)
     pos = pd.Index(uniq).get_indexer(pd.Index(full, dtype=object))
@@ -719,7 +820,11 @@ def _tuples(rows: np.ndarray, values: np.ndarray, n: int) -> list[tuple]:
 
 
 def _frequencies(
-    table: pd.DataFrame, long: pd.DataFrame, tx: Taxonomy, by: list[Hashable]
+    table: pd.DataFrame,
+    long: pd.DataFrame,
+    tx: Taxonomy,
+    by: list[Hashable],
+    praise: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     ok = table["status"].isin(["ok", "truncated"]).to_numpy()
     seg = by
@@ -741,6 +846,17 @@ def _frequencies(
             .reset_index()
         )
         cnt = cnt.rename(columns={level: "key"})
+        if praise is not None:
+            dp = praise[[*seg, "row", level]].dropna(subset=[level]).drop_duplicates(["row", level])
+            cp = (
+                dp.groupby([*seg, level], dropna=False, observed=True)
+                .size()
+                .rename("n_praise")
+                .reset_index()
+                .rename(columns={level: "key"})
+            )
+            cnt = cnt.merge(cp, on=[*seg, "key"], how="outer")
+            cnt["n_texts"] = cnt["n_texts"].fillna(0)
         if not seg:
             keys = {
                 "code": tx.leaves(),
@@ -773,6 +889,12 @@ def _frequencies(
     s["share"] = np.where(
         s["n_base"] > 0, s["n_texts"] / s["n_base"].where(s["n_base"] > 0, 1), np.nan
     )
+    s["n_praise"] = (
+        s["n_praise"].fillna(0).astype(np.int64) if "n_praise" in s else np.zeros(len(s), np.int64)
+    )
+    s["share_praise"] = np.where(
+        s["n_base"] > 0, s["n_praise"] / s["n_base"].where(s["n_base"] > 0, 1), np.nan
+    )
     name_en = info["name_en"].to_dict()
     name_zh = info["name_zh"].to_dict()
     lab_en: dict[Any, Any] = {
@@ -786,6 +908,7 @@ def _frequencies(
     s["name_zh"] = s["key"].map(lab_zh)
     s["pain_type"] = s["key"].map(info["pain_type"].to_dict()).where(s["level"] == "code", None)
     cols = [*seg, "level", "key", "name", "name_zh", "pain_type", "n_texts", "n_base", "share"]
+    cols += ["n_praise", "share_praise"]
     return s[cols].reset_index(drop=True)
 
 

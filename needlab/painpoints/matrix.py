@@ -51,11 +51,18 @@ class PainMatrixResult(Result):
         a positive weight), over all segments; and the other texts coded.
     severity_max : float
         The top of the severity scale used to normalise the priority.
+    lang : str
+        Language of the ``name`` column and of the plot labels (``"en"`` or ``"zh"``).
+    severity_given : bool
+        Whether a severity was given (``False``: every mention counts 1, so the severity says
+        nothing and the default plot is the ranked frequency chart).
     """
 
     level: str = "code"
     by: str | None = None
     severity_max: float = 1.0
+    lang: str = "en"
+    severity_given: bool = True
     title = "Pain matrix: frequency x severity"
 
     def summary(self) -> dict[str, Any]:
@@ -82,24 +89,41 @@ class PainMatrixResult(Result):
     def plot(
         self,
         ax: Axes | None = None,
-        kind: Literal["matrix", "tree", "journey"] = "matrix",
+        kind: Literal["auto", "frequency", "matrix", "tree", "journey"] = "auto",
         **kwargs: Any,
     ) -> Axes:
-        """Draw the result: ``"matrix"`` the frequency-severity matrix (any level), ``"tree"`` the
-        problem tree (``level="code"``), ``"journey"`` the journey map (``level="stage_type"``).
+        """Draw the result: ``"frequency"`` the ranked frequency chart (any level),
+        ``"matrix"`` the frequency-severity matrix (any level), ``"tree"`` the problem tree
+        (``level="code"``), ``"journey"`` the journey map (``level="stage_type"``).
 
+        ``"auto"`` (default) draws the matrix when the severity varies and the frequency chart
+        when it says nothing (no severity given, or the same severity for every row): a matrix
+        with every point on one line is no picture. Labels are in the result's ``lang``.
         See :mod:`needlab.painpoints.plot`.
         """
         from needlab.painpoints import plot as p
 
         funcs: dict[str, Any] = {
+            "frequency": p.pain_frequencies,
             "matrix": p.severity_matrix,
             "tree": p.problem_tree,
             "journey": p.journey_map,
         }
+        if kind == "auto":
+            kind = "matrix" if self._severity_varies() else "frequency"
         if kind not in funcs:
-            raise ConfigError(f"kind={kind!r} is not one of {list(funcs)}.")
+            raise ConfigError(f"kind={kind!r} is not one of {['auto', *funcs]}.")
         return funcs[kind](self, ax=ax, **kwargs)
+
+    def _severity_varies(self) -> bool:
+        """Whether the severity column tells the rows apart (a severity given and not constant)."""
+        if not self.severity_given or "severity" not in self.table:
+            return False
+        sev = self.table["severity"].to_numpy(float)
+        sev = sev[np.isfinite(sev)]
+        return len(sev) > 1 and float(sev.max() - sev.min()) > 1e-9 * max(
+            abs(float(sev.max())), 1.0
+        )
 
 
 def _per_text(value: Any, n: int, data: pd.DataFrame | None, what: str) -> np.ndarray | None:
@@ -553,6 +577,8 @@ def pain_matrix(
         level=level,
         by=by_name,
         severity_max=smax,
+        lang=lang,
+        severity_given=severity is not None,
         n_used=int(valid.sum()),
         n_excluded=n - int(valid.sum()),
     )

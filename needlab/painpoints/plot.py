@@ -8,6 +8,7 @@ matplotlib is imported inside each function (through :func:`needlab._plotting.ax
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -36,6 +37,7 @@ __all__ = [
     "f1_bars",
     "journey_map",
     "kappa_intervals",
+    "pain_frequencies",
     "problem_tree",
     "sentiment_hist",
     "severity_matrix",
@@ -92,6 +94,314 @@ def _check_value(t: pd.DataFrame, value: str) -> None:
 def _ordered(values: pd.Series, order: tuple[str, ...]) -> list[str]:
     seen = list(dict.fromkeys(values.astype(str)))
     return [v for v in order if v in seen] + [v for v in seen if v not in order]
+
+
+_LABELS = {
+    "en": {
+        "pain type": "pain type",
+        "freq_title": "Pain points by frequency",
+        "share": "share of texts mentioning it",
+        "priority": "priority (severity-weighted mentions per 100 texts)",
+        "n": "texts mentioning it",
+        "severity": "mean severity",
+        "matrix_title": "Frequency x severity",
+    },
+    "zh": {
+        "pain type": "痛点类型",
+        "freq_title": "痛点频次排序",
+        "share": "提及该痛点的文本占比",
+        "priority": "优先级（按严重度加权的每百条文本提及数）",
+        "n": "提及该痛点的文本数",
+        "severity": "平均严重度",
+        "matrix_title": "频次 x 严重度",
+    },
+}
+
+
+#: A legend outside the axes, on the right (bars fill the axes).
+_OUTSIDE: dict[str, Any] = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0)}
+
+
+def _lang(result: PainMatrixResult) -> str:
+    lang = getattr(result, "lang", "en")
+    return lang if lang in _LABELS else "en"
+
+
+def _type_label(ptype: Any, lang: str) -> str:
+    """A pain type in *lang* (``功能性`` for ``functional`` in Chinese)."""
+    from needlab.painpoints.taxonomy import PAIN_TYPE_ZH
+
+    p = str(ptype)
+    return PAIN_TYPE_ZH.get(p, p) if lang == "zh" else p
+
+
+def _stage_label(stage: Any, lang: str) -> str:
+    """A journey stage in *lang* (``售后`` for ``after_sales`` in Chinese)."""
+    from needlab.painpoints.taxonomy import STAGE_ZH
+
+    s = str(stage)
+    return STAGE_ZH.get(s, s) if lang == "zh" else s.replace("_", " ")
+
+
+def _row_names(t: pd.DataFrame, level: str, lang: str) -> list[str]:
+    """Readable names of the rows: the code's name in *lang* (its id only when it has none),
+    or the pain type / stage in *lang*; a name shared by two codes gets its id appended."""
+    if level == "code":
+        raw = t["name"] if "name" in t else pd.Series([None] * len(t), index=t.index)
+        names = [
+            str(n).strip() if isinstance(n, str) and n.strip() else str(c)
+            for n, c in zip(raw, t["code"], strict=True)
+        ]
+        counts = pd.Series(names).value_counts()
+        codes = [str(c) for c in t["code"]]
+        return [
+            f"{n} ({c})" if counts[n] > 1 and n != c else n
+            for n, c in zip(names, codes, strict=True)
+        ]
+    if level == "pain_type":
+        return [_type_label(p, lang) for p in t["pain_type"]]
+    if level == "stage":
+        return [_stage_label(s, lang) for s in t["stage"]]
+    return [
+        f"{_stage_label(s, lang)} / {_type_label(p, lang)}"
+        for s, p in zip(t["stage"], t["pain_type"], strict=True)
+    ]
+
+
+def _short(name: str, width: int = 28) -> str:
+    return name if len(name) <= width else name[: width - 1].rstrip() + "\u2026"
+
+
+def _type_legend(ax: Axes, types: list[str], lang: str, **kwargs: Any) -> Any:
+    from matplotlib.patches import Patch
+
+    return ax.legend(
+        handles=[
+            Patch(color=PAIN_COLORS.get(p, _OTHER), label=_type_label(p, lang)) for p in types
+        ],
+        title=_LABELS[lang]["pain type"],
+        fontsize=8,
+        **kwargs,
+    )
+
+
+def pain_frequencies(
+    result: PainMatrixResult,
+    ax: Axes | None = None,
+    *,
+    top: int = 20,
+    value: str = "share",
+    segment: Any = None,
+) -> Axes:
+    """The ranked frequency chart: one horizontal bar per pain, largest on top.
+
+    The picture of a pain matrix without severity (where the matrix would put every point on
+    one line). The ``top`` rows by ``value`` (``"share"``, ``"n"`` or ``"priority"``; ties in
+    table order) are drawn with readable names in the result's ``lang``: the code's name from
+    the taxonomy (its id only when it has no name), or the pain type / journey stage in that
+    language. Bars are coloured by pain type with a legend (one colour for ``level="stage"``);
+    the bar end shows the share in % (or the value). A ``by=`` result draws one bar per
+    segment for each pain (ranked by the mean over segments, the legend names the segments);
+    ``segment=`` draws one segment alone.
+    """
+    top = _check_top(top)
+    if value not in ("share", "n", "priority") or value not in result.table.columns:
+        raise SchemaError(
+            f"value={value!r} is not a column to draw; choose one of ['share', 'n', 'priority']."
+        )
+    lang = _lang(result)
+    lab = _LABELS[lang]
+    t = result.table
+    if result.by is not None and segment is not None:
+        t = _need(result, result.level, "pain_frequencies", segment)
+    elif segment is not None:
+        raise ConfigError(f"segment={segment!r} needs a result computed with by=.")
+    t = t.dropna(subset=[value])
+    keys = {"code": ["code"], "pain_type": ["pain_type"], "stage": ["stage"]}.get(
+        result.level, ["stage", "pain_type"]
+    )
+    grouped = result.by is not None and segment is None
+    if grouped:
+        segs = list(dict.fromkeys(t[result.by]))
+        rank = t.groupby(keys, sort=False, observed=True)[value].sum() / max(len(segs), 1)
+        order = rank.sort_values(ascending=False, kind="stable").head(top).index
+        rows = t.drop_duplicates(keys).set_index(keys).loc[order].reset_index()
+    else:
+        rows = t.sort_values(value, ascending=False, kind="stable").head(top)
+    names = _row_names(rows, result.level, lang)
+    n_rows = len(rows)
+    own = ax is None
+    ax = axes(ax, (8, 0.34 * n_rows * (1 + 0.4 * grouped) + 1.6))
+    y = np.arange(n_rows)[::-1].astype(float)
+    fmt = (lambda v: f"{100 * v:.1f}%") if value == "share" else (lambda v: f"{v:.3g}")
+    if grouped:
+        height = 0.8 / max(len(segs), 1)
+        key_rows = [tuple(r) for r in rows[keys].astype(object).to_numpy()]
+        for k, seg in enumerate(segs):
+            part = t[t[result.by] == seg]
+            vals = dict(
+                zip(
+                    [tuple(r) for r in part[keys].astype(object).to_numpy()],
+                    part[value].astype(float),
+                    strict=True,
+                )
+            )
+            widths = np.array([vals.get(r, 0.0) for r in key_rows], float)
+            ax.barh(
+                y + 0.4 - height * (k + 0.5),
+                widths,
+                height=height,
+                color=PALETTE[k % len(PALETTE)],
+                label=str(seg),
+            )
+        ax.legend(title=str(result.by), fontsize=8, **_OUTSIDE)
+    else:
+        types = [str(p) for p in rows["pain_type"]] if "pain_type" in rows else []
+        colors = [PAIN_COLORS.get(p, _OTHER) for p in types] if types else PALETTE[0]
+        widths = rows[value].to_numpy(float)
+        ax.barh(y, widths, color=colors)
+        for yi, v in zip(y, widths, strict=True):
+            ax.annotate(
+                fmt(v),
+                (float(v), float(yi)),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8,
+            )
+        if types:
+            _type_legend(ax, _ordered(pd.Series(types), _TYPES), lang, **_OUTSIDE)
+        if n_rows:
+            ax.set_xlim(0, float(np.nanmax(widths)) * 1.15 or 1.0)
+    ax.set_yticks(y, names)
+    ax.set_ylim(-0.7, n_rows - 0.3)
+    ax.set_xlabel(lab[value])
+    base = result.n_used if segment is None else int(rows["base"].iloc[0]) if n_rows else 0
+    where = f" ({segment})" if segment is not None else ""
+    count = f"，{base} 条文本" if lang == "zh" else f", {base} texts"
+    ax.set_title(f"{lab['freq_title']}{where}{count}")
+    if value == "share":
+        from matplotlib.ticker import PercentFormatter
+
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    fig = ax.figure
+    if own and hasattr(fig, "tight_layout"):  # room for the legend outside the bars
+        fig.tight_layout()
+    return ax
+
+
+def _renderer(fig: Any) -> Any:
+    get = getattr(fig.canvas, "get_renderer", None)
+    return get() if get is not None else fig._get_renderer()
+
+
+def _clear(boxes: np.ndarray, obs: np.ndarray, pad: float) -> np.ndarray:
+    """Which of *boxes* (rows x0, y0, x1, y1) overlap none of *obs* (grown by *pad*)."""
+    if not len(obs):
+        return np.ones(len(boxes), dtype=bool)
+    hit = (
+        (boxes[:, None, 0] < obs[None, :, 2] + pad)
+        & (boxes[:, None, 2] > obs[None, :, 0] - pad)
+        & (boxes[:, None, 1] < obs[None, :, 3] + pad)
+        & (boxes[:, None, 3] > obs[None, :, 1] - pad)
+    )
+    return np.asarray(~hit.any(axis=1), dtype=bool)
+
+
+def _place_labels(
+    ax: Axes,
+    xy: np.ndarray,
+    labels: list[str],
+    radius: np.ndarray,
+    *,
+    obstacles: Sequence[Any] = (),
+    fontsize: float = 7,
+    color: str = "0.35",
+) -> list[Any]:
+    """Label the points *xy* (data coordinates, in priority order) without overlaps.
+
+    Each label is measured with the renderer and tried at candidate places around its point,
+    nearest first (right, left, above, below, then further out vertically and horizontally);
+    it takes the first place inside the axes that overlaps no label placed before it and no
+    box of *obstacles* (e.g. the legend), avoiding the markers (*radius*: their radius in
+    pixels) when it can. A label placed away from its point gets a grey leader line. A label
+    that fits nowhere is left out. Places are computed for the figure size at drawing time.
+    Returns the label artists (annotations in offset points, without arrows).
+    """
+    if not len(labels):
+        return []
+    fig = ax.figure
+    renderer = _renderer(fig)
+    pts = ax.transData.transform(np.asarray(xy, float))
+    ab = ax.get_window_extent(renderer)
+    px_per_pt = fig.dpi / 72.0
+    hard: list[tuple[float, float, float, float]] = [(b.x0, b.y0, b.x1, b.y1) for b in obstacles]
+    marks = np.column_stack([pts - radius[:, None], pts + radius[:, None]])
+    gap = 2.0 * px_per_pt
+    out = []
+    for (px, py), r, text in zip(pts, radius, labels, strict=True):
+        ann = ax.annotate(
+            text,
+            (0.0, 0.0),
+            xytext=(0.0, 0.0),
+            textcoords="offset points",
+            fontsize=fontsize,
+            ha="left",
+            va="bottom",
+            color="black",
+            zorder=4,
+        )
+        ann.xy = tuple(ax.transData.inverted().transform((px, py)))
+        bb = ann.get_window_extent(renderer)
+        w, h = bb.width, bb.height
+        d = r + gap
+        xs = (
+            [d, -d - w, -w / 2]
+            + [d + k * w / 2 for k in range(1, 4)]
+            + [-d - w - k * w / 2 for k in range(1, 4)]
+        )
+        ys = [-h / 2] + [s * (k * h * 0.55) - h / 2 for k in range(1, 16) for s in (1, -1)]
+        cand = np.array(
+            [
+                (dx, dy)
+                for dy in ys
+                for dx in xs
+                if not (dx == -w / 2 and abs(dy + h / 2) < d + h / 2)
+            ],
+            float,
+        )
+        boxes = np.column_stack(
+            [px + cand[:, 0], py + cand[:, 1], px + cand[:, 0] + w, py + cand[:, 1] + h]
+        )
+        # distance from the point to the nearest point of each box
+        nx = np.clip(px, boxes[:, 0], boxes[:, 2]) - px
+        ny = np.clip(py, boxes[:, 1], boxes[:, 3]) - py
+        dist = np.hypot(nx, ny)
+        order = np.argsort(dist, kind="stable")
+        inside = (
+            (boxes[:, 0] >= ab.x0)
+            & (boxes[:, 2] <= ab.x1)
+            & (boxes[:, 1] >= ab.y0)
+            & (boxes[:, 3] <= ab.y1)
+        )
+
+        ok_hard = inside & _clear(boxes, np.asarray(hard, float).reshape(-1, 4), 1.0)
+        ok_soft = ok_hard & _clear(boxes, marks, 0.0)
+        pick = next((i for i in order if ok_soft[i]), None)
+        if pick is None:
+            pick = next((i for i in order if ok_hard[i]), None)
+        if pick is None:
+            ann.remove()
+            continue
+        dx, dy = cand[pick]
+        ann.xyann = (dx / px_per_pt, dy / px_per_pt)
+        x0, y0, x1, y1 = boxes[pick]
+        hard.append((x0, y0, x1, y1))
+        if dist[pick] > d + 0.5 * h:  # moved away from its point: a leader line to it
+            end = ax.transData.inverted().transform([(px, py), (px + nx[pick], py + ny[pick])])
+            ax.plot(end[:, 0], end[:, 1], color=color, lw=0.6, zorder=0.5)
+        out.append(ann)
+    return out
 
 
 def problem_tree(
@@ -209,23 +519,33 @@ def severity_matrix(
 ) -> Axes:
     """The frequency-severity matrix: share (x) by mean severity (y), bubble size = mentions.
 
-    Dashed lines mark the medians that split the quadrants of ``result.table["quadrant"]``; the
-    ``label_top`` highest-priority points are labelled (per segment with ``by=``). With ``by=``
-    results, each segment gets its own colour (and the quadrants, computed within segment, get
-    no lines). Rows without a severity are not drawn.
+    Dashed lines mark the medians that split the quadrants of ``result.table["quadrant"]``.
+    Points are coloured by pain type with a legend (labels in the result's ``lang``). The
+    ``label_top`` highest-priority points (per segment with ``by=``) are labelled with their
+    readable names in ``lang`` (the code's name, or the pain type / stage), placed so that no
+    two labels overlap: each label is measured with the renderer and moved to the nearest free
+    place (a grey leader line joins a moved label to its point); a label that finds no free
+    place inside the axes is left out. Placement is for the figure size at drawing time.
+    With ``by=`` results, each segment gets its own colour (and the quadrants, computed within
+    segment, get no lines). Rows without a severity are not drawn.
     """
+    if isinstance(label_top, bool) or not (
+        isinstance(label_top, (int, np.integer)) and label_top >= 0
+    ):
+        raise ConfigError(f"label_top={label_top!r} must be a whole number >= 0.")
+    lang = _lang(result)
+    lab = _LABELS[lang]
     t = result.table.dropna(subset=["share", "severity"])
     ax = axes(ax, (7.5, 5.5))
-    key = {"code": "code", "pain_type": "pain_type", "stage": "stage"}.get(result.level)
-    names = (
-        t[key].astype(str) if key else t["stage"].astype(str) + " / " + t["pain_type"].astype(str)
-    )
+    names = pd.Series(_row_names(t, result.level, lang), index=t.index, dtype=object)
+    if result.by is not None:
+        names = names + " (" + t[result.by].astype(str) + ")"
     size = 30 + 400 * t["n"] / max(float(t["n"].max()) if len(t) else 1.0, 1.0)
+    legend = None
     if result.by is None:
+        has_type = "pain_type" in t
         color = (
-            [PAIN_COLORS.get(str(p), _OTHER) for p in t["pain_type"]]
-            if "pain_type" in t
-            else PALETTE[0]
+            [PAIN_COLORS.get(str(p), _OTHER) for p in t["pain_type"]] if has_type else PALETTE[0]
         )
         ax.scatter(
             t["share"],
@@ -240,6 +560,9 @@ def severity_matrix(
         if len(t):
             ax.axvline(t["share"].median(), ls="--", c="grey", lw=0.8)
             ax.axhline(t["severity"].median(), ls="--", c="grey", lw=0.8)
+        if has_type and len(t):
+            types = _ordered(t["pain_type"], _TYPES)
+            legend = _type_legend(ax, types, lang, loc=_free_corner(t))
     else:
         for seg, part in t.groupby(result.by, sort=False, observed=True):
             ax.scatter(
@@ -252,19 +575,48 @@ def severity_matrix(
                 linewidth=0.4,
                 **kwargs,
             )
-        ax.legend(title=result.by, fontsize=8)
-    for i in t.index[(t["rank"] <= label_top).to_numpy()]:
-        ax.annotate(
-            names[i],
-            (t.at[i, "share"], t.at[i, "severity"]),
-            fontsize=7,
-            xytext=(4, 3),
-            textcoords="offset points",
-        )
-    ax.set_xlabel("share of texts mentioning it")
-    ax.set_ylabel("mean severity")
-    ax.set_title("Frequency x severity")
+        legend = ax.legend(title=str(result.by), fontsize=8, loc=_free_corner(t))
+    ax.set_xlabel(lab["share"])
+    ax.set_ylabel(lab["severity"])
+    ax.set_title(lab["matrix_title"])
+    # fix the limits (with room for labels), then place the labels on the final layout
+    ax.margins(0.12)
+    ax.autoscale_view()
+    ax.set_xlim(ax.get_xlim())
+    ax.set_ylim(ax.get_ylim())
+    chosen = t[(t["rank"] <= label_top).to_numpy()]
+    chosen = chosen.sort_values(["rank", "share"], ascending=[True, False], kind="stable")
+    fig = ax.figure
+    renderer = _renderer(fig)
+    obstacles = [legend.get_window_extent(renderer)] if legend is not None else []
+    radius = np.sqrt(size[chosen.index].to_numpy(float)) / 2 * fig.dpi / 72
+    _place_labels(
+        ax,
+        chosen[["share", "severity"]].to_numpy(float),
+        [_short(str(names[i])) for i in chosen.index],
+        radius,
+        obstacles=obstacles,
+    )
     return ax
+
+
+def _free_corner(t: pd.DataFrame) -> Any:
+    """The corner of the matrix with the fewest points (for the legend)."""
+    if not len(t):
+        return "upper right"
+    x = t["share"].to_numpy(float)
+    y = t["severity"].to_numpy(float)
+    span_x = float(np.ptp(x)) or 1.0
+    span_y = float(np.ptp(y)) or 1.0
+    fx = (x - x.min()) / span_x
+    fy = (y - y.min()) / span_y
+    corners = {
+        "upper right": (fx > 0.55) & (fy > 0.55),
+        "upper left": (fx < 0.45) & (fy > 0.55),
+        "lower right": (fx > 0.55) & (fy < 0.45),
+        "lower left": (fx < 0.45) & (fy < 0.45),
+    }
+    return min(corners, key=lambda k: int(corners[k].sum()))
 
 
 def _check_top(top: Any) -> int:

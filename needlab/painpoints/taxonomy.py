@@ -20,9 +20,21 @@ type (functional 功能性, service 服务性, process 流程性, value 价值�
   evidence of a return-process pain).
 - ``examples``: short texts that the code must match (checked by the tests).
 
-The default taxonomy (:meth:`Taxonomy.default`) covers consumer products and services in both
-languages; load your own with :meth:`Taxonomy.from_yaml` or extend the default with
-:meth:`Taxonomy.add` and :meth:`Taxonomy.merge`.
+The default taxonomy comes in layers (:meth:`Taxonomy.default`): a generic **core** of pains that
+exist in any product or service business (waiting and delays, cancellations, rebooking, lost or
+damaged items, being on hold, staff attitude, unresolved problems, repeated contacts, billing
+errors, fees and refunds, booking, website and app failures, queues, cleanliness, defects and
+breakdowns, price and value), plus **domain packs** (:data:`DOMAINS`) chosen with
+``Taxonomy.default(domains=[...])``. A pack file (``data/taxonomy/<pack>.yaml``) adds codes under
+the core's roots, may name packs it ``requires``, and may ``extend`` core codes: add evidence to
+them and set the typical stage they have in that domain (waiting is a delivery pain for online
+shopping and a pain of the service itself for a bank). Load your own with
+:meth:`Taxonomy.from_yaml` or extend the default with :meth:`Taxonomy.add` and
+:meth:`Taxonomy.merge`.
+
+Evidence terms carry sense guards: English keywords match whole words, and ``exclude`` phrases
+mask unrelated or metaphorical uses ("spoiled me with comfort" is not spoiled food, "my drivers
+license is expired" is not expired food).
 """
 
 from __future__ import annotations
@@ -39,7 +51,7 @@ from needlab._types import Lang
 from needlab._validate import preview
 from needlab.errors import ConfigError
 
-__all__ = ["LANGS", "PAIN_TYPES", "STAGES", "Code", "Taxonomy", "re2_problem"]
+__all__ = ["DOMAINS", "LANGS", "PAIN_TYPES", "STAGES", "Code", "Taxonomy", "re2_problem"]
 
 PainType = Literal["functional", "service", "process", "value"]
 Stage = Literal[
@@ -72,8 +84,21 @@ LANGS: tuple[str, ...] = ("zh", "en")
 """Languages of names, definitions and evidence."""
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$")
-_DEFAULT = Path(__file__).with_name("data") / "default_taxonomy.yaml"
-_DEFAULT_CACHE: Taxonomy | None = None
+_PACK_DIR = Path(__file__).with_name("data") / "taxonomy"
+DOMAINS: dict[str, str] = {
+    "ecommerce": "online shopping and parcel delivery (orders, shipping, returns, couriers)",
+    "food_delivery": "food and drink delivery and restaurants (taste, hygiene, portions; "
+    "requires ecommerce)",
+    "appliances": "appliances, electronics and smart home (setup, pairing, battery, "
+    "installation, repair)",
+    "travel": "airlines, rail, hotels and travel agencies (flight delays and cancellations, "
+    "baggage, seats, rooms, check-in)",
+    "telecom": "internet, mobile and TV providers (outages, speed, signal, data caps, contracts)",
+    "banking": "banks, cards, loans, credit reporting, debt collection and insurance",
+}
+"""Domain packs of the default taxonomy, by name, with what each covers."""
+_DEFAULT_DOMAINS: tuple[str, ...] = ("ecommerce", "food_delivery", "appliances")
+_DEFAULT_CACHE: dict[tuple[str, ...], Taxonomy] = {}
 
 
 def _lang_map(value: Any, *, code: str, key: str, listy: bool) -> dict[str, Any]:
@@ -336,16 +361,61 @@ class Taxonomy:
 
     # ------------------------------------------------------------ construction
     @classmethod
-    def default(cls) -> Taxonomy:
-        """The bundled taxonomy for consumer products and services (zh + en).
+    def default(cls, domains: Iterable[str] | str | None = None) -> Taxonomy:
+        """The bundled taxonomy (zh + en): the generic core plus domain packs.
 
-        Read once per session and cached (taxonomies are not changed in place: :meth:`add` and
-        :meth:`merge` return new objects).
+        Parameters
+        ----------
+        domains : list of str, str or None
+            Domain packs to add to the core. ``None`` (default) gives the core with the packs
+            ``ecommerce``, ``food_delivery`` and ``appliances`` (the coverage of needlab's
+            earlier single default taxonomy); ``[]`` gives the core alone. Available packs:
+
+            - ``"ecommerce"``: online shopping and parcel delivery (orders, shipping, returns,
+              couriers);
+            - ``"food_delivery"``: food and drink delivery and restaurants (taste, hygiene,
+              portions; brings ``ecommerce`` with it);
+            - ``"appliances"``: appliances, electronics and smart home (setup, pairing, battery,
+              installation, repair);
+            - ``"travel"``: airlines, rail, hotels and travel agencies (flight delays and
+              cancellations, baggage, seats, rooms, check-in);
+            - ``"telecom"``: internet, mobile and TV providers (outages, speed, signal, data
+              caps, contracts);
+            - ``"banking"``: banks, cards, loans, credit reporting, debt collection and
+              insurance.
+
+        Raises
+        ------
+        ConfigError
+            An unknown pack name (the message lists the available packs).
+
+        Notes
+        -----
+        Read once per session for each combination of packs and cached (taxonomies are not
+        changed in place: :meth:`add` and :meth:`merge` return new objects).
+
+        Examples
+        --------
+        >>> tx = Taxonomy.default(domains=["travel"])
+        >>> tx["TRV.FLIGHT_DELAY"].stage, "PRO.DELIVERY_LATE" in tx
+        ('use', False)
         """
-        global _DEFAULT_CACHE
-        if _DEFAULT_CACHE is None:
-            _DEFAULT_CACHE = cls.from_yaml(_DEFAULT)
-        return _DEFAULT_CACHE
+        if domains is None:
+            wanted: list[str] = list(_DEFAULT_DOMAINS)
+        elif isinstance(domains, str):
+            wanted = [domains]
+        else:
+            wanted = list(domains)
+        bad = [d for d in wanted if not isinstance(d, str) or d not in DOMAINS]
+        if bad:
+            raise ConfigError(
+                f"domains={bad!r}: unknown domain pack; choose from {sorted(DOMAINS)} "
+                "(or domains=[] for the generic core alone)."
+            )
+        key = tuple(sorted(set(wanted)))
+        if key not in _DEFAULT_CACHE:
+            _DEFAULT_CACHE[key] = _load_layers(cls, key)
+        return _DEFAULT_CACHE[key]
 
     @classmethod
     def from_yaml(cls, source: str | Path) -> Taxonomy:
@@ -384,7 +454,7 @@ class Taxonomy:
         if not isinstance(doc, Mapping) or not isinstance(doc.get("codes"), list):
             raise ConfigError(
                 f"{where} must be a mapping with a list 'codes' "
-                "(see needlab/painpoints/data/default_taxonomy.yaml)."
+                "(see needlab/painpoints/data/taxonomy/core.yaml)."
             )
         return cls(
             doc["codes"],
@@ -621,6 +691,74 @@ class Taxonomy:
             for c in self
         ]
         return pd.DataFrame(rows)
+
+
+def _read_pack(name: str) -> Mapping[str, Any]:
+    """The parsed YAML of one bundled layer (``core`` or a domain pack)."""
+    import yaml
+
+    from needlab._yaml import load_yaml
+
+    path = _PACK_DIR / f"{name}.yaml"
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    doc = load_yaml(path.read_text(encoding="utf-8"), Loader=loader)
+    if not isinstance(doc, Mapping) or not isinstance(doc.get("codes", []), list):
+        raise ConfigError(f"{path} must be a mapping with a list 'codes'.")  # pragma: no cover
+    return doc
+
+
+def _load_layers(cls: type[Taxonomy], domains: tuple[str, ...]) -> Taxonomy:
+    """Core + the named packs (and the packs they require), with the packs' extensions."""
+    order: list[str] = []
+    docs: dict[str, Mapping[str, Any]] = {}
+
+    def visit(name: str) -> None:
+        if name in docs:
+            return
+        docs[name] = _read_pack(name)
+        for req in docs[name].get("requires", []) or []:
+            visit(str(req))
+        order.append(name)
+
+    for d in domains:
+        visit(d)
+    core = _read_pack("core")
+    codes: dict[str, dict[str, Any]] = {c["id"]: dict(c) for c in core["codes"]}
+    for name in order:
+        for c in docs[name].get("codes", []) or []:
+            if c["id"] in codes:  # pragma: no cover - checked by the tests
+                raise ConfigError(f"pack {name!r} redefines code {c['id']!r}.")
+            codes[c["id"]] = dict(c)
+    for name in order:
+        for ext in docs[name].get("extend", []) or []:
+            target = codes.get(ext.get("id"))
+            if target is None:  # pragma: no cover - checked by the tests
+                raise ConfigError(f"pack {name!r} extends unknown code {ext.get('id')!r}.")
+            for k, v in ext.items():
+                if k == "id":
+                    continue
+                if k == "stage":
+                    target["stage"] = v
+                    continue
+                merged = dict(target.get(k) or {})
+                for lg, items in v.items():
+                    merged[lg] = list(dict.fromkeys([*(merged.get(lg) or []), *items]))
+                target[k] = merged
+    # codes grouped under their root (roots in the core's order), core codes before pack codes
+    roots = [cid for cid, c in codes.items() if not c.get("parent")]
+
+    def root(cid: str) -> int:
+        seen = set()
+        while codes.get(cid, {}).get("parent") and cid not in seen:
+            seen.add(cid)
+            cid = codes[cid]["parent"]
+        return roots.index(cid) if cid in roots else len(roots)
+
+    ranked = sorted(enumerate(codes), key=lambda t: (root(t[1]), t[0]))
+    label = "needlab default: core" + "".join(f" + {n}" for n in order)
+    return cls(
+        [codes[cid] for _, cid in ranked], name=label, version=str(core.get("version", "2.0"))
+    )
 
 
 def _check_pattern(code: str, lg: str, p: str) -> None:

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 
+from needlab._progress import progress_bar
 from needlab._result import Result
 from needlab._types import RandomState
 from needlab._validate import check_option, check_weights, preview
@@ -575,6 +576,7 @@ class TextCoder(ClassifierMixin, BaseEstimator):
         *,
         cv: int = 5,
         random_state: RandomState = None,
+        progress: bool | None = None,
     ) -> CrossValidationResult:
         """Out-of-fold precision, recall and F1 per code, with micro and macro averages.
 
@@ -594,6 +596,10 @@ class TextCoder(ClassifierMixin, BaseEstimator):
             Number of folds.
         random_state : int, Generator or None
             Seed of the shuffling.
+        progress : bool or None
+            A progress bar (tqdm, on standard error) over the folds. ``None`` (default): only
+            when standard error is a terminal and Python is not in a Jupyter / IPython kernel
+            (executed notebooks stay free of bar text); ``True``: always; ``False``: never.
 
         Returns
         -------
@@ -632,7 +638,10 @@ class TextCoder(ClassifierMixin, BaseEstimator):
             if isinstance(random_state, np.random.Generator)
             else random_state
         )
-        for train, test in KFold(cv, shuffle=True, random_state=seed).split(pos):
+        folds = KFold(cv, shuffle=True, random_state=seed).split(pos)
+        for train, test in progress_bar(
+            folds, progress=progress, desc="cross-validation", total=cv, unit="fold"
+        ):
             m = clone(self)
             if self.multi_label == "auto":
                 m.set_params(multi_label=bool((Y.sum(1) != 1).any()))

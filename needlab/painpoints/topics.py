@@ -9,17 +9,23 @@ topic-term weights ``H``.
 
 With ``n_topics="auto"`` every number of topics in ``k_range`` is fitted and the one with the
 highest mean topic coherence is kept: the normalised pointwise mutual information (NPMI, Bouma
-2009) of the pairs among each topic's top 10 terms, with probabilities from document
-co-occurrence in the corpus itself (Aletras and Stevenson 2013). Ties go to the smaller number.
+2009) of the pairs among each topic's top ``n_terms`` terms (the model's own, shared or not), with
+probabilities from document co-occurrence in the corpus itself (Aletras and Stevenson 2013). Ties
+go to the smaller number.
+
+Stop words and fillers of both languages come from ``data/stopwords_zh.txt`` and
+``data/stopwords_en.txt`` (see :func:`default_stopwords`; ``stopwords=`` adds to or replaces
+them). Each term is shown in one topic only: the one where it is most distinctive (lift).
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
@@ -34,26 +40,73 @@ from needlab.painpoints.texts import text_column
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-__all__ = ["TopicResult", "discover_topics", "topic_analyzer"]
+__all__ = ["TopicResult", "default_stopwords", "discover_topics", "topic_analyzer"]
 
 Segmenter = Literal["auto", "jieba", "bigram"]
 
 _LATIN = re.compile(r"[a-z][a-z']+")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
-ZH_STOP = frozenset(
-    "的 了 是 我 你 他 她 它 们 在 有 和 就 都 而 及 与 也 很 还 又 这 那 个 一 不 没 吧 啊 呢 吗 呀 哦 嗯 被 把 给 "
-    "让 对 从 到 为 以 于 等 着 过 得 地 之 其 此 但 却 并 或 如 若 则 因为 所以 如果 然后 已经 一直 一个 这个 那个 "
-    "我们 你们 他们 自己 什么 怎么 没有 可以 就是 还是 真的 非常 特别 感觉 觉得 现在 今天 一下 有点".split()
-)
-"""Chinese function words left out of the topic terms."""
-_ZH_STOP_CHARS = frozenset(w for w in ZH_STOP if len(w) == 1)
+_DATA = Path(__file__).parent / "data"
+_NUMERAL = re.compile(r"^[一二三四五六七八九十两半几多个百千万零〇第每]+$")
+
+
+def _read_words(name: str) -> frozenset[str]:
+    words: set[str] = set()
+    with open(_DATA / name, encoding="utf-8") as fh:
+        for line in fh:
+            if not line.lstrip().startswith("#"):
+                words.update(w.lower() for w in line.split())
+    return frozenset(words)
 
 
 @lru_cache(maxsize=1)
-def _english_stop() -> frozenset:
+def _zh_stop() -> frozenset[str]:
+    return _read_words("stopwords_zh.txt")
+
+
+@lru_cache(maxsize=1)
+def _english_stop() -> frozenset[str]:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    return frozenset(ENGLISH_STOP_WORDS)
+    return frozenset(ENGLISH_STOP_WORDS) | _read_words("stopwords_en.txt")
+
+
+def default_stopwords(lang: Literal["zh", "en"]) -> frozenset[str]:
+    """The default topic stop words of one language (a frozenset; combine with set operations).
+
+    Chinese: function words, pronouns, connectives, degree adverbs, hedges and generic
+    evaluations (``不错``, ``但是``, ``不是``, ``就是``, ``感觉``, ``非常``, ``有点`` ...) from
+    ``needlab/painpoints/data/stopwords_zh.txt``. English: scikit-learn's stop-word list plus
+    contractions, fillers and generic evaluations (``really``, ``great``, ``thing`` ...) from
+    ``stopwords_en.txt``. Pass ``default_stopwords("zh") - {"一般"}`` with
+    ``default_stopwords=False`` to :func:`discover_topics` to keep a word.
+
+    Examples
+    --------
+    >>> {"不错", "但是"} <= default_stopwords("zh") and "really" in default_stopwords("en")
+    True
+    """
+    check_option(lang, ["zh", "en"], "lang")
+    return _zh_stop() if lang == "zh" else _english_stop()
+
+
+def _stop_sets(
+    stopwords: Iterable[str] | None, use_defaults: bool
+) -> tuple[frozenset[str], frozenset[str]]:
+    """(English, Chinese) stop sets: the defaults (unless *use_defaults* is False) plus *stopwords*."""
+    if isinstance(stopwords, str) or not (stopwords is None or isinstance(stopwords, Iterable)):
+        raise ConfigError(
+            f"stopwords={stopwords!r} is not valid; give a list of words, e.g. "
+            "stopwords=['外卖', 'app'], or None."
+        )
+    extra = [] if stopwords is None else list(stopwords)
+    bad = [w for w in extra if not isinstance(w, str)]
+    if bad:
+        raise ConfigError(f"stopwords must be strings; got {bad[:3]!r}.")
+    user = frozenset(w.strip().lower() for w in extra if w.strip())
+    en = (_english_stop() if use_defaults else frozenset()) | user
+    zh = (_zh_stop() if use_defaults else frozenset()) | user
+    return en, zh
 
 
 def _jieba() -> Any:
@@ -65,8 +118,19 @@ def _jieba() -> Any:
     return jieba
 
 
-def topic_analyzer(doc: str, segmenter: Literal["jieba", "bigram"] = "bigram") -> list[str]:
-    """Terms of one text: English words (stop words dropped) and Chinese words or bigrams.
+def topic_analyzer(
+    doc: str,
+    segmenter: Literal["jieba", "bigram"] = "bigram",
+    *,
+    stop_en: frozenset[str] | None = None,
+    stop_zh: frozenset[str] | None = None,
+) -> list[str]:
+    """Terms of one text: English words and Chinese words or bigrams, stop words dropped.
+
+    *stop_en* and *stop_zh* default to :func:`default_stopwords`. Chinese words (jieba) are
+    dropped when they are stop words, one character long or numerals with measure words
+    (``两个``, ``一个半``); bigrams are dropped when they are stop words or touch a
+    one-character stop word (的, 了, 很, ...).
 
     Examples
     --------
@@ -74,18 +138,23 @@ def topic_analyzer(doc: str, segmenter: Literal["jieba", "bigram"] = "bigram") -
     ['app', 'keeps', 'failing', '配网', '网失', '失败']
     """
     low = doc.lower()
-    stop = _english_stop()
+    stop = _english_stop() if stop_en is None else stop_en
+    zstop = _zh_stop() if stop_zh is None else stop_zh
     out = [w for w in _LATIN.findall(low) if w not in stop]
     jb = _jieba() if segmenter == "jieba" else None
     for run in _CJK_RUN.findall(low):
         if jb is not None:
-            out.extend(w for w in jb.lcut(run) if len(w) > 1 and w not in ZH_STOP)
+            out.extend(
+                w for w in jb.lcut(run) if len(w) > 1 and w not in zstop and not _NUMERAL.match(w)
+            )
         else:
-            # bigrams touching a one-character function word (的, 了, 很, ...) are dropped
             out.extend(
                 b
                 for b in (run[i : i + 2] for i in range(len(run) - 1))
-                if b[0] not in _ZH_STOP_CHARS and b[1] not in _ZH_STOP_CHARS
+                if b[0] not in zstop
+                and b[1] not in zstop
+                and b not in zstop
+                and not _NUMERAL.match(b)
             )
     return out
 
@@ -151,7 +220,7 @@ class TopicResult(Result):
         }
 
 
-def _npmi(binary: Any, top: np.ndarray) -> np.ndarray:
+def _npmi(binary: Any, top: Sequence[np.ndarray]) -> np.ndarray:
     """Mean NPMI over the pairs of each row of *top* (term indices), from document co-occurrence."""
     n_docs = binary.shape[0]
     out = np.empty(len(top))
@@ -166,6 +235,36 @@ def _npmi(binary: Any, top: np.ndarray) -> np.ndarray:
         npmi[np.isclose(co, 1.0)] = 1.0  # two terms in every text
         iu = np.triu_indices(len(idx), 1)
         out[t] = float(np.mean(npmi[iu])) if len(iu[0]) else math.nan
+    return out
+
+
+_RELEVANCE_LAMBDA = 0.6
+_MIN_LOADING = 0.01
+"""A term loads on a topic when its weight is at least this fraction of the topic's largest."""
+
+
+def _distinct_top(H: np.ndarray, mass: np.ndarray, n_terms: int) -> list[np.ndarray]:
+    """Top term indices per topic, each term shown in one topic only.
+
+    A term belongs to the topic where it is most distinctive: the largest lift
+    ``p(term | topic) / p(term)`` (rows of ``H`` normalised to sum 1; ``p(term)`` is their mix
+    weighted by the topic *mass*). Within its topic the terms are ranked by relevance
+    ``0.6 log p(term | topic) + 0.4 log lift`` (Sievert and Shirley 2014), so a rare term with a
+    high lift does not push out the topic's frequent terms.
+    """
+    k, v = H.shape
+    rows = H.sum(1, keepdims=True)
+    p_tc = H / np.where(rows > 0, rows, 1.0)
+    w = mass / mass.sum() if mass.sum() > 0 else np.full(k, 1.0 / k)
+    p_t = w @ p_tc
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lift = np.where(p_t > 0, p_tc / p_t, 0.0)
+        rel = _RELEVANCE_LAMBDA * np.log(p_tc) + (1 - _RELEVANCE_LAMBDA) * np.log(lift)
+    home = np.argmax(lift, axis=0)
+    out = []
+    for c in range(k):
+        cand = np.flatnonzero((home == c) & (p_tc[c] > 0) & (H[c] >= _MIN_LOADING * H[c].max()))
+        out.append(cand[np.argsort(-rel[c, cand], kind="stable")][:n_terms])
     return out
 
 
@@ -211,6 +310,8 @@ def discover_topics(
     k_range: tuple[int, int] = (2, 10),
     segmenter: Segmenter = "auto",
     min_df: int | None = None,
+    stopwords: Iterable[str] | None = None,
+    stopwords_mode: Literal["add", "replace"] = "add",
 ) -> TopicResult:
     """Discover topics in texts with NMF on TF-IDF.
 
@@ -223,7 +324,7 @@ def discover_topics(
         The text column when *data* is a DataFrame or Survey.
     n_topics : int or "auto"
         Number of topics, or ``"auto"``: the number in *k_range* with the highest mean NPMI
-        coherence of the topics' top 10 terms (ties: the smaller number).
+        coherence of the topics' top terms (ties: the smaller number).
     text_lang : {"auto", "zh", "en"}
         Only used to pick the terms: ``"en"`` ignores Chinese characters, ``"zh"`` ignores Latin
         words, ``"auto"`` keeps both (each text contributes its English words and Chinese terms).
@@ -236,16 +337,32 @@ def discover_topics(
         Smallest and largest number of topics tried by ``"auto"`` (capped by the texts and terms).
     segmenter : {"auto", "jieba", "bigram"}
         Chinese words: jieba (optional dependency; ``"auto"`` uses it when installed) or
-        overlapping character bigrams.
+        overlapping character bigrams; numerals with measure words (两个, 一个半) are dropped.
     min_df : int, optional
         Minimum document frequency of a term (default 2 when there are 50 or more texts, else 1).
+    stopwords : list of str, optional
+        Words left out of the terms (both languages, compared in lower case), e.g. the brand
+        or product every text names: ``stopwords=["外卖", "app"]``. A one-character Chinese
+        stop word also drops every bigram that touches it (``segmenter="bigram"``).
+    stopwords_mode : {"add", "replace"}
+        ``"add"`` (default): *stopwords* are added to the default lists
+        (:func:`default_stopwords`: Chinese function words and fillers such as 不错, 但是, 不是,
+        就是, 感觉, 非常, 有点; scikit-learn's English list plus fillers such as really, just,
+        great); ``"replace"``: only *stopwords* are used (e.g.
+        ``default_stopwords("zh") - {"一般"}`` to keep one word).
 
     Returns
     -------
     TopicResult
         ``.table`` has one row per topic: ``topic`` (0..k-1, largest first), ``size`` (texts whose
         largest weight is on this topic), ``share`` (size / texts used), ``coherence`` (mean NPMI of
-        the top-term pairs, -1..1), ``terms`` (the top terms, comma separated). See
+        the top-term pairs, -1..1), ``terms`` (the top terms, comma separated). A term is shown
+        in one topic only: the one where it is most distinctive (largest lift
+        ``p(term | topic) / p(term)`` from the topic-term matrix), ranked there by relevance
+        ``0.6 log p(term | topic) + 0.4 log lift`` (Sievert and Shirley 2014); ``coherence`` is
+        that of these shown terms (``n_topics="auto"`` scores the model's own top *n_terms*
+        terms, shared or not, so that splitting a theme is not rewarded). Only terms that load
+        on a topic (weight at least 1% of the topic's largest) are shown. See
         :class:`TopicResult` for ``terms``, ``representatives``, ``assignments`` and ``k_scores``.
 
     Raises
@@ -266,6 +383,8 @@ def discover_topics(
     *Proceedings of GSCL*, 31-40.
     Aletras, N. and Stevenson, M. (2013). Evaluating topic coherence using distributional
     semantics. *IWCS 2013*.
+    Sievert, C. and Shirley, K. (2014). LDAvis: a method for visualizing and interpreting
+    topics. *Workshop on Interactive Language Learning, Visualization, and Interfaces*, 63-70.
 
     Examples
     --------
@@ -279,6 +398,8 @@ def discover_topics(
 
     check_option(text_lang, ["auto", "zh", "en"], "text_lang")
     check_option(segmenter, ["auto", "jieba", "bigram"], "segmenter")
+    check_option(stopwords_mode, ["add", "replace"], "stopwords_mode")
+    stop_en, stop_zh = _stop_sets(stopwords, stopwords_mode == "add")
     _check_options(n_topics, k_range, n_terms, n_texts, min_df)
     texts = text_column(data, text).values
     vals = texts.tolist()
@@ -310,7 +431,12 @@ def discover_topics(
         )
     md = min_df if min_df is not None else (2 if len(docs) >= 50 else 1)
     vec = TfidfVectorizer(
-        analyzer=partial(topic_analyzer, segmenter=cast(Literal["jieba", "bigram"], seg)),
+        analyzer=partial(
+            topic_analyzer,
+            segmenter=cast(Literal["jieba", "bigram"], seg),
+            stop_en=stop_en,
+            stop_zh=stop_zh,
+        ),
         min_df=md,
         max_df=0.95,
         sublinear_tf=True,
@@ -343,7 +469,9 @@ def discover_topics(
         rows, fits = [], {}
         for k in range(lo, hi + 1):
             W, H, err = fit(k)
-            top = np.argsort(-H, axis=1)[:, :n_terms]
+            # the model's own top terms (shared or not): the distinct display terms would
+            # favour splitting a theme into small, trivially coherent topics
+            top = list(np.argsort(-H, axis=1)[:, :n_terms])
             coh = float(np.mean(_npmi(binary, top)))
             rows.append({"n_topics": k, "coherence": coh, "reconstruction_error": err})
             fits[k] = (W, H)
@@ -366,14 +494,16 @@ def discover_topics(
     remap = np.full(k + 1, -1)
     remap[order] = np.arange(k)
     assign = np.where(assign >= 0, remap[np.maximum(assign, 0)], -1)
-    top = np.argsort(-H, axis=1)[:, :n_terms]
+    top = _distinct_top(H, W.sum(0), n_terms)
     coh_topics = _npmi(binary, top)
+    flat = np.concatenate(top).astype(np.int64) if k else np.zeros(0, np.int64)
+    topic_of = np.repeat(np.arange(k), [len(t) for t in top])
     term_rows = pd.DataFrame(
         {
-            "topic": np.repeat(np.arange(k), top.shape[1]),
-            "rank": np.tile(np.arange(1, top.shape[1] + 1), k),
-            "term": vocab[top.ravel()],
-            "weight": np.take_along_axis(H, top, 1).ravel(),
+            "topic": topic_of,
+            "rank": np.concatenate([np.arange(1, len(t) + 1) for t in top]),
+            "term": vocab[flat],
+            "weight": H[topic_of, flat],
         }
     )
     Wn = W / np.where(W.sum(1, keepdims=True) > 0, W.sum(1, keepdims=True), 1.0)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from needlab._progress import progress_bar
 from needlab._result import Result
 from needlab._types import RandomState, Weights
 from needlab._validate import (
@@ -243,7 +244,7 @@ def key_drivers(
     n_boot: int = 0,
     ci: float = 0.95,
     random_state: RandomState = None,
-    progress: bool = False,
+    progress: bool | None = None,
 ) -> DriverResult:
     """Relative importance of drivers (needs) for an outcome such as overall satisfaction.
 
@@ -283,8 +284,10 @@ def key_drivers(
     ci : float, default 0.95
     random_state : int, Generator or None, optional
         Seed of the bootstrap.
-    progress : bool, default False
-        Show a progress bar (tqdm) during the bootstrap.
+    progress : bool or None, default None
+        A progress bar (tqdm, on standard error) over the bootstrap replicates. ``None``: only
+        when standard error is a terminal and Python is not in a Jupyter / IPython kernel
+        (executed notebooks stay free of bar text); ``True``: always; ``False``: never.
 
     Returns
     -------
@@ -414,17 +417,13 @@ def _bootstrap(
     n_boot: int,
     ci: float,
     random_state: Any,
-    progress: bool,
+    progress: bool | None,
 ) -> dict[str, np.ndarray]:
     """Percentile bootstrap: replicate weights w * Multinomial(n, 1/n) counts."""
     rng = np.random.default_rng(random_state)
     n = len(y)
     imps, shares = [], []
-    replicates: Any = range(n_boot)
-    if progress:  # tqdm only when asked: in a notebook without ipywidgets it warns on stderr
-        from tqdm.auto import tqdm
-
-        replicates = tqdm(replicates, desc="bootstrap")
+    replicates = progress_bar(range(n_boot), progress=progress, desc="bootstrap", unit="replicate")
     for _ in replicates:  # replicates, not rows
         counts = rng.multinomial(n, np.full(n, 1.0 / n))
         keep = counts > 0

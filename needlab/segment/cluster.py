@@ -38,10 +38,15 @@ Analysis* 52(1), 258-271.
 
 Dolnicar, S., Gruen, B. & Leisch, F. (2018). *Market Segmentation Analysis: Understanding It,
 Doing It, and Making It Useful*. Springer, ch. 7 (stability-based data structure analysis).
+
+Kaufman, L. & Rousseeuw, P. J. (1990). *Finding Groups in Data: An Introduction to Cluster
+Analysis*. Wiley, ch. 2 (reading of the average silhouette width: below 0.25 no substantial
+structure).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
@@ -50,9 +55,10 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClusterMixin
 
+from needlab._progress import show_progress
 from needlab._types import RandomState
 from needlab._validate import check_columns, check_count, check_option, check_weights, preview
-from needlab.errors import ConfigError, DataError, SchemaError
+from needlab.errors import ConfigError, DataError, NeedlabWarning, SchemaError
 from needlab.segment.fitting import check_fitted
 from needlab.segment.kprototypes import (
     Prep,
@@ -66,8 +72,12 @@ from needlab.segment.kprototypes import (
     partition_cost,
     sqdist,
 )
-from needlab.segment.selection import choose_k, criteria_row
-from needlab.segment.stability import StabilityResult, bootstrap_stability
+from needlab.segment.selection import choose_k, criteria_row, weak_structure_note
+from needlab.segment.stability import (
+    StabilityResult,
+    bootstrap_stability,
+    bootstrap_stability_many,
+)
 from needlab.segment.typing_tool import TypingTool, TypingToolResult
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -79,6 +89,8 @@ Method = Literal["auto", "kmeans", "kprototypes", "gmm"]
 Missing = Literal["impute", "exclude"]
 _METHODS = ("auto", "kmeans", "kprototypes", "gmm")
 _MISSING = ("impute", "exclude")
+#: rows of each bootstrap resample of ``select="stability"`` at most (m-out-of-n bootstrap)
+_BOOT_MAX_ROWS: int | None = 5000
 
 
 class Segmenter(ClusterMixin, BaseEstimator):
@@ -131,6 +143,11 @@ class Segmenter(ClusterMixin, BaseEstimator):
         For ``select="stability"``: a k qualifies when every segment's mean bootstrap Jaccard
         similarity is at least this. Default 0.75, Hennig's (2007) "stable" (below 0.6 a
         cluster should not be trusted; between, it shows a pattern whose members are doubtful).
+    progress : bool or None
+        A progress bar (tqdm, on standard error) over the bootstrap resamples of
+        ``select="stability"``. ``None`` (default): shown only when standard error is a terminal
+        and Python is not running in a Jupyter / IPython kernel, so executed notebooks stay
+        free of bar text; ``True``: always; ``False``: never.
     random_state : int, numpy Generator or None
         Seed for the starts and the silhouette subsample; fix it for reproducible segments.
 
@@ -156,6 +173,10 @@ class Segmenter(ClusterMixin, BaseEstimator):
         ``ari_boot`` (mean bootstrap adjusted Rand index) for the eligible k.
     reason_ : str
         Why ``k_`` was chosen.
+    notes_ : tuple of str
+        Caveats of the fit, also in ``criteria_.attrs["notes"]`` and passed on to the results of
+        :meth:`stability` and :meth:`typing_tool`: a *weak structure* note when the best
+        silhouette is below 0.25 (see Notes), and how the stability resamples were drawn.
     cluster_centers_ : DataFrame
         Prototypes in original units, one row per segment: means of the numeric columns, the
         modal level of the categorical columns.
@@ -188,7 +209,16 @@ class Segmenter(ClusterMixin, BaseEstimator):
     :meth:`stability`); the largest k whose *weakest* segment keeps a mean Jaccard of at least
     ``stable_at`` wins (the idea of stability-based k selection in Dolnicar, Gruen & Leisch 2018,
     ch. 7, with Hennig's 2007 cluster-wise thresholds). If no k qualifies, the k with the most
-    stable weakest segment wins.
+    stable weakest segment wins. One resample serves every k; each refit runs ``n_init``
+    k-means++ starts in the standardisation and levels of the full data. On more than 5,000
+    usable rows each resample draws 5,000 rows (with replacement; an m-out-of-n bootstrap that
+    bounds the time, at most if anything understating stability, and stated in ``notes_``).
+    :meth:`stability` refits the whole estimator on full-size resamples.
+
+    **Weak structure.** Whatever k is chosen, a best silhouette below 0.25 means that, by
+    Kaufman & Rousseeuw's (1990) reading, no substantial cluster structure was found: the
+    segments cut a continuum rather than finding natural groups (they can still be useful for
+    targeting). ``fit`` then warns (``NeedlabWarning``) and says so in ``notes_``.
 
     **Criteria on mixed data.** Silhouette, Davies-Bouldin and Calinski-Harabasz are computed in
     the embedding described in the module docstring, whose squared Euclidean distance is Huang's
@@ -217,7 +247,8 @@ class Segmenter(ClusterMixin, BaseEstimator):
     ----------
     Huang (1998) for k-prototypes and the default ``gamma``; Arthur & Vassilvitskii (2007) for
     the seeding; Rousseeuw (1987), Davies & Bouldin (1979), Calinski & Harabasz (1974) and
-    Schwarz (1978) for the criteria; Hubert & Arabie (1985) and Hennig (2007) for
+    Schwarz (1978) for the criteria; Kaufman & Rousseeuw (1990) for the weak-structure
+    reading; Hubert & Arabie (1985) and Hennig (2007) for
     :meth:`stability`; Dolnicar, Gruen & Leisch (2018) for ``select="stability"``. Full entries
     in the module docstring.
 
@@ -253,6 +284,7 @@ class Segmenter(ClusterMixin, BaseEstimator):
         select: Literal["silhouette", "stability"] = "silhouette",
         n_boot: int = 20,
         stable_at: float = 0.75,
+        progress: bool | None = None,
         random_state: RandomState = None,
     ):
         self.k = k
@@ -270,6 +302,7 @@ class Segmenter(ClusterMixin, BaseEstimator):
         self.select = select
         self.n_boot = n_boot
         self.stable_at = stable_at
+        self.progress = progress
         self.random_state = random_state
 
     def __sklearn_tags__(self) -> Any:
@@ -284,6 +317,7 @@ class Segmenter(ClusterMixin, BaseEstimator):
         check_option(self.method, _METHODS, "method")
         check_option(self.missing, _MISSING, "missing")
         check_option(self.select, ("silhouette", "stability"), "select")
+        show_progress(self.progress)  # a bad value fails before the work starts
         if not (isinstance(self.stable_at, (int, float)) and 0 < self.stable_at <= 1):
             raise ConfigError(
                 f"stable_at must be in (0, 1], got {self.stable_at!r} (Hennig's "
@@ -446,7 +480,15 @@ class Segmenter(ClusterMixin, BaseEstimator):
             crit = pd.DataFrame(rows).set_index("k")
             if self.select == "stability" and len(ks) > 1:
                 self._add_stability(
-                    crit, fits, frame, E_all, excluded, method, int(rng.integers(2**31 - 1)), w_all
+                    crit,
+                    fits,
+                    frame,
+                    E_all,
+                    excluded,
+                    method,
+                    prep,
+                    int(rng.integers(2**31 - 1)),
+                    w_all,
                 )
             k_best, reason = choose_k(
                 crit,
@@ -463,10 +505,18 @@ class Segmenter(ClusterMixin, BaseEstimator):
                     "rows). " + reason
                 )
             crit["chosen"] = crit.index == k_best
+            notes = [*getattr(self, "_stability_notes", ())]
+            weak = weak_structure_note(crit, auto=len(ks) > 1)
+            if weak:
+                notes.insert(0, weak)
+                warnings.warn("Segmenter: " + weak, NeedlabWarning, stacklevel=3)
+            crit.attrs["notes"] = tuple(notes)
             self.criteria_ = crit
             self.reason_ = reason
+            self.notes_ = tuple(notes)
         else:
             k_best = cand[0]
+            self.notes_ = ()
         best = fits[k_best]
         self.k_ = k_best
         self._model = best
@@ -536,7 +586,12 @@ class Segmenter(ClusterMixin, BaseEstimator):
 
     def _refit(self, k: int) -> Callable[[pd.DataFrame, int], Callable[[pd.DataFrame], np.ndarray]]:
         """A function: resampled rows and a seed -> the predict of a fit with k segments."""
-        params = {**self.get_params(), "k": k, "k_range": (min(2, k), max(k, 2))}
+        params = {
+            **self.get_params(),
+            "k": k,
+            "k_range": (min(2, k), max(k, 2)),
+            "progress": False,
+        }
 
         def refit(sample: pd.DataFrame, seed: int) -> Callable[[pd.DataFrame], np.ndarray]:
             est = type(self)(**{**params, "random_state": seed})
@@ -553,22 +608,64 @@ class Segmenter(ClusterMixin, BaseEstimator):
         E_all: np.ndarray,
         excluded: np.ndarray,
         method: str,
+        prep: Prep,
         seed: int,
         w: np.ndarray | None,
     ) -> None:
-        """Bootstrap stability of each eligible k's solution, as columns of ``crit``."""
+        """Bootstrap stability of each eligible k's solution, as columns of ``crit``.
+
+        One resample serves every k. k-means / k-prototypes refits work in the embedding of the
+        full data (its standardisation and levels) and start from the full-data prototypes (a
+        warm start) plus ``_BOOT_STARTS`` k-means++ starts, keeping the lowest cost; a Gaussian
+        mixture is refitted from scratch.
+        """
         pool = crit.index[crit["eligible"]] if crit["eligible"].any() else crit.index
+        ks = [int(k) for k in pool]
         crit["stability"] = np.nan
         crit["ari_boot"] = np.nan
-        seeds = np.random.default_rng(seed).integers(2**31 - 1, size=len(pool))
-        for k, sd in zip(pool, seeds, strict=True):
-            k = int(k)
-            ref = np.where(excluded, -1, self._assign(E_all, fits[k], method))
-            res = bootstrap_stability(
-                frame, ref, k, self._refit(k), n_boot=int(self.n_boot), random_state=int(sd), w=w
-            )
-            crit.loc[k, "stability"] = float(np.nanmin(np.nanmean(res.jaccard, axis=0)))
-            crit.loc[k, "ari_boot"] = float(np.nanmean(res.ari))
+        refs = {k: np.where(excluded, -1, self._assign(E_all, fits[k], method)) for k in ks}
+        e2_all = np.einsum("ij,ij->i", E_all, E_all)
+        p = len(prep.numeric)
+        max_iter = int(self.max_iter)
+        n_init = int(self.n_init)
+
+        def refit(rows: np.ndarray, sd: int) -> dict[int, np.ndarray]:
+            out = {}
+            rng = np.random.default_rng(sd)
+            if method == "gmm":
+                for k in ks:
+                    predict = self._refit(k)(frame.iloc[rows], int(rng.integers(2**31 - 1)))
+                    out[k] = predict(frame)
+                return out
+            Es, es2 = E_all[rows], e2_all[rows]
+            for k in ks:
+                _, C, _, _ = lloyd(
+                    Es,
+                    es2,
+                    k,
+                    p,
+                    prep.sizes,
+                    prep.scale,
+                    rng,
+                    n_init,
+                    max_iter,
+                )
+                out[k] = np.where(excluded, -1, sqdist(E_all, e2_all, C).argmin(axis=1))
+            return out
+
+        res = bootstrap_stability_many(
+            refs,
+            refit,
+            n_boot=int(self.n_boot),
+            random_state=seed,
+            w=w,
+            max_rows=_BOOT_MAX_ROWS,
+            progress=self.progress,
+        )
+        for k, r in res.items():
+            crit.loc[k, "stability"] = float(np.nanmin(np.nanmean(r.jaccard, axis=0)))
+            crit.loc[k, "ari_boot"] = float(np.nanmean(r.ari))
+        self._stability_notes = next(iter(res.values())).notes if res else ()
 
     def _centers_frame(self, C: np.ndarray) -> pd.DataFrame:
         prep = self._prep
@@ -702,6 +799,7 @@ class Segmenter(ClusterMixin, BaseEstimator):
         n_questions: int,
         labels: Any = None,
         test_size: float = 0.3,
+        progress: bool | None = None,
         random_state: RandomState = None,
     ) -> TypingToolResult:
         """Pick a short question set that assigns respondents to the segments.
@@ -721,6 +819,9 @@ class Segmenter(ClusterMixin, BaseEstimator):
             same order). Rows labelled -1 or missing are left out.
         test_size : float
             Share of rows held out (stratified by segment).
+        progress : bool or None
+            A progress bar over the selection steps (``None``: only in a terminal, never in a
+            notebook; see the class parameter ``progress``).
         random_state : int, numpy Generator or None
             Seed of the split and folds.
 
@@ -730,7 +831,8 @@ class Segmenter(ClusterMixin, BaseEstimator):
             ``table`` with one row per step (``step``, ``question``, ``cv_accuracy``,
             ``test_accuracy``), ``accuracy`` (held-out), ``per_segment``, ``confusion`` and
             ``model`` (the fitted :class:`TypingTool`); ``n_used`` rows with a segment,
-            ``n_excluded`` rows without.
+            ``n_excluded`` rows without; ``notes`` include this fit's ``notes_`` (e.g. weak
+            structure) when the segments are ``labels_``.
 
         Raises
         ------
@@ -751,7 +853,8 @@ class Segmenter(ClusterMixin, BaseEstimator):
         >>> res.questions, res.accuracy
         (('price',), 1.0)
         """
-        if labels is None:
+        own = labels is None
+        if own:
             check_fitted(self, "labels_")
             labels = self.labels_
         n = len(as_frame(data))
@@ -761,8 +864,19 @@ class Segmenter(ClusterMixin, BaseEstimator):
                 f"labels has {len(y)} values but data has {n} rows; pass "
                 "the rows the segments were fitted on, in the same order, or labels=."
             )
-        tool = TypingTool(n_questions=n_questions, test_size=test_size, random_state=random_state)
-        return TypingToolResult.from_tool(tool.fit(data, y))
+        tool = TypingTool(
+            n_questions=n_questions,
+            test_size=test_size,
+            progress=progress,
+            random_state=random_state,
+        )
+        res = TypingToolResult.from_tool(tool.fit(data, y))
+        return self._with_notes(res) if own else res
+
+    def _with_notes(self, res: Any) -> Any:
+        """*res* with the weak-structure note of this fit added to its notes."""
+        extra = tuple(n for n in getattr(self, "notes_", ()) if n.startswith("Weak structure"))
+        return dataclasses.replace(res, notes=(*res.notes, *extra)) if extra else res
 
     # ------------------------------------------------------------- stability
     def stability(
@@ -772,6 +886,7 @@ class Segmenter(ClusterMixin, BaseEstimator):
         n_boot: int = 50,
         random_state: RandomState = None,
         sample_weight: Any = None,
+        progress: bool | None = None,
     ) -> StabilityResult:
         """Bootstrap stability of the segments.
 
@@ -790,6 +905,9 @@ class Segmenter(ClusterMixin, BaseEstimator):
             Seed of the resamples and refits.
         sample_weight : array of float, optional
             Row weights: resamples draw rows with probability proportional to weight.
+        progress : bool or None
+            A progress bar over the resamples (``None``: only in a terminal, never in a
+            notebook; see the class parameter ``progress``).
 
         Returns
         -------
@@ -798,7 +916,8 @@ class Segmenter(ClusterMixin, BaseEstimator):
             the overall ARI), ``mean``, ``sd``, ``p2.5``, ``p50``, ``p97.5`` over the resamples;
             ``ari`` (one per resample) and ``jaccard`` (resamples x segments). Hennig's
             reading: mean Jaccard below 0.5 means the segment dissolves, above 0.75 it is stable.
-            ``n_used`` rows with a segment, ``n_excluded`` rows without (missing values).
+            ``n_used`` rows with a segment, ``n_excluded`` rows without (missing values);
+            ``notes`` include this fit's weak-structure note, if any.
 
         Raises
         ------
@@ -820,7 +939,7 @@ class Segmenter(ClusterMixin, BaseEstimator):
         frame = as_frame(data)
         w = check_weights(None, sample_weight, n=len(frame))
         ref = self.predict(frame)
-        return bootstrap_stability(
+        res = bootstrap_stability(
             frame,
             ref,
             int(self.k_),
@@ -828,4 +947,6 @@ class Segmenter(ClusterMixin, BaseEstimator):
             n_boot=n_boot,
             random_state=random_state,
             w=w,
+            progress=progress,
         )
+        return self._with_notes(res)

@@ -79,7 +79,8 @@ class PersonaResult(Result):
         ``size``, ``share``, ``traits``, ``needs``, ``pains``.
     traits : DataFrame
         The traits shown on the cards, one row each, in card order: ``segment``, ``label``,
-        ``value``, ``total``, ``index`` and ``mark`` (``"+"``/``"-"``).
+        ``value``, ``total``, ``index``, ``share`` (the share of the segment holding a
+        categorical level, NaN for numeric traits) and ``mark`` (``"+"``/``"-"``).
     lang : str
         Language of the headings.
     """
@@ -229,6 +230,7 @@ def personas(
     names: Mapping[Hashable, str] | None = None,
     labels: Mapping[str, str] | None = None,
     name_traits: int = 3,
+    min_share: float = 0.3,
 ) -> PersonaResult:
     """Build a persona card per segment from a segment profile.
 
@@ -266,6 +268,12 @@ def personas(
         label a level reads as itself and a numeric trait as ``"high variable"``.
     name_traits : int
         Traits joined (with ``" · "``) into a generated name.
+    min_share : float
+        The smallest share of the segment a categorical level must hold to be used in a
+        generated name (default 0.3): a name says what the segment *is*, so a level with a high
+        index but a small share (8.6% of the segment are "Eco Plus", index 300) is shown as a
+        key fact but does not name the segment. Numeric traits (``high age``) are always
+        eligible.
 
     Returns
     -------
@@ -273,8 +281,10 @@ def personas(
         ``table`` has one row per segment:
 
         - ``segment``: the segment.
-        - ``name``: the persona name (from ``names``, else the top ``name_traits`` traits,
-          else ``"Segment <segment>"``).
+        - ``name``: the persona name (from ``names``, else the top ``name_traits`` eligible
+          traits (see *min_share*), else ``"Segment <segment>"``). Names are unique: when two
+          segments would get the same name, each adds its next eligible trait, and names still
+          equal get a number (``"… (1)"``, ``"… (2)"``).
         - ``size``: rows in the segment.
         - ``share``: weighted share of the profiled sample.
         - ``traits``: the top ``top`` traits as ``"label: value vs total (index N)"`` (shares
@@ -314,6 +324,10 @@ def personas(
         raise ConfigError(f"top must be a positive integer, got {top!r}.")
     if not isinstance(name_traits, (int, np.integer)) or name_traits < 1:
         raise ConfigError(f"name_traits must be a positive integer, got {name_traits!r}.")
+    if isinstance(min_share, bool) or not (
+        isinstance(min_share, (int, float, np.integer, np.floating)) and 0 <= min_share <= 1
+    ):
+        raise ConfigError(f"min_share must be a number from 0 to 1, got {min_share!r}.")
     check_option(lang, ("en", "zh"), "lang")
     t = _TEXT[lang]
     labels = dict(labels or {})
@@ -392,21 +406,68 @@ def personas(
     cards = []
     shown = []
     by_seg = {s: g for s, g in cand.groupby("s", sort=False)}
+    # traits that may name a segment: numeric ones, and levels held by >= min_share of it
+    eligible: dict[Any, list[str]] = {}
+    counts: dict[Any, int] = {}
+    for seg in sizes["segment"]:
+        g = by_seg.get(str(seg))
+        if g is None:
+            eligible[seg] = []
+        else:
+            ok = ~g["kind"].eq("share").to_numpy() | (
+                g["value"].to_numpy(float) >= float(min_share) - 1e-12
+            )
+            eligible[seg] = pd.unique(g.loc[ok, "label"]).tolist()
+            low = g.loc[~ok, "label"].head(name_traits).tolist()
+            if low and not names.get(seg, names.get(str(seg))):
+                notes.append(
+                    f"segment {seg!r}: {', '.join(map(str, low))} not used in the name "
+                    f"(held by less than {min_share:.0%} of the segment)."
+                )
+        counts[seg] = min(name_traits, len(eligible[seg]))
+    fixed = {seg: names.get(seg, names.get(str(seg))) for seg in sizes["segment"]}
+
+    def _name(seg: Any) -> str:
+        if fixed[seg]:
+            return str(fixed[seg])
+        words = eligible[seg][: counts[seg]]
+        return " · ".join(words) if words else f"{t['segment']} {seg}"
+
+    # duplicates take their next eligible trait until unique or out of traits
+    while True:
+        current = {seg: _name(seg) for seg in sizes["segment"]}
+        seen: dict[str, list[Any]] = {}
+        for seg, nm in current.items():
+            seen.setdefault(nm, []).append(seg)
+        grew = False
+        for group in seen.values():
+            if len(group) > 1:
+                for seg in group:
+                    if not fixed[seg] and counts[seg] < len(eligible[seg]):
+                        counts[seg] += 1
+                        grew = True
+        if not grew:
+            break
+    final = dict(current)
+    for nm, group in seen.items():
+        if len(group) > 1:
+            for i, seg in enumerate(group, 1):
+                final[seg] = f"{nm} ({i})"
+            notes.append(
+                f"{len(group)} segments share the name {nm!r} and no further trait tells them "
+                "apart: numbered."
+            )
     for seg, n, sh in zip(sizes["segment"], sizes["n"], sizes["share"], strict=True):
         g = by_seg.get(str(seg))
         traits = [] if g is None else g["fact"].head(top).tolist()
         if g is not None:
             shown.append(g.head(top).assign(segment=[seg] * min(top, len(g))))
-        words = [] if g is None else pd.unique(g["label"]).tolist()[:name_traits]
-        name = names.get(seg, names.get(str(seg))) or (
-            " · ".join(words) if words else f"{t['segment']} {seg}"
-        )
         if g is None:
             notes.append(f"segment {seg!r}: {t['none']}.")
         cards.append(
             {
                 "segment": seg,
-                "name": str(name),
+                "name": final[seg],
                 "size": int(n),
                 "share": float(sh),
                 "traits": traits,
@@ -425,9 +486,11 @@ def personas(
             "pains": [SEP.join(c["pains"]) for c in cards],
         }
     )
-    trait_cols = ["segment", "label", "value", "total", "index", "mark"]
+    trait_cols = ["segment", "label", "value", "total", "index", "share", "mark"]
     traits_table = (
-        pd.concat(shown, ignore_index=True)[trait_cols]
+        pd.concat(shown, ignore_index=True).assign(
+            share=lambda d: d["value"].where(d["kind"].eq("share"))
+        )[trait_cols]
         if shown
         else pd.DataFrame({c: pd.Series(dtype=object) for c in trait_cols})
     )

@@ -313,7 +313,9 @@ def rules_map(
 def persona_cards(result: PersonaResult, ax: Axes | None = None, **kwargs: Any) -> Axes:
     """Persona cards as one chart: per persona (one colour each) a heading row with its name
     and size, then one bar per top trait from 100 (the total) to the trait's index, on a
-    logarithmic axis so that an index of 200 and one of 50 are equally long.
+    logarithmic axis so that an index of 200 and one of 50 are equally long; the bar end reads
+    the index and, for a categorical level, the share of the segment holding it
+    (``"215 · 9% of segment"``).
 
     Parameters
     ----------
@@ -351,16 +353,25 @@ def persona_cards(result: PersonaResult, ax: Axes | None = None, **kwargs: Any) 
         mine = traits[(seg_of == str(card["segment"])).to_numpy()] if len(traits) else traits
         idx = mine["index"].to_numpy(dtype=float) if len(mine) else np.zeros(0)
         ok = np.isfinite(idx) & (idx > 0)
-        for lab, v in zip(np.asarray(mine["label"], dtype=object)[ok], idx[ok], strict=True):
+        shares = (
+            mine["share"].to_numpy(dtype=float)
+            if "share" in mine.columns and len(mine)
+            else np.full(len(mine), np.nan)
+        )
+        for lab, v, sh in zip(
+            np.asarray(mine["label"], dtype=object)[ok], idx[ok], shares[ok], strict=True
+        ):
             ax.barh(y, v - 100, left=100, color=colour, **kwargs)
-            ax.text(v, y, f" {v:.0f}", va="center", fontsize=7)
+            # the share next to the index: a high index on a small share is a niche, not a type
+            extra = f" · {sh:.0%} of segment" if np.isfinite(sh) else ""
+            ax.text(v, y, f" {v:.0f}{extra}", va="center", fontsize=7)
             ticks.append(y)
             labels.append(str(lab))
             lo, hi = min(lo, v), max(hi, v)
             y -= 1
         y -= 0.5
     ax.set_xscale("log")
-    ax.set_xlim(lo / 1.3, hi * 1.3)
+    ax.set_xlim(lo / 1.3, hi * 2.0)  # room for "index · share" at the bar end
     ax.axvline(100, color="grey", lw=1)
     ax.set_ylim(y, 1)
     ax.set_yticks(ticks)

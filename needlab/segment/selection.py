@@ -23,6 +23,10 @@ Schwarz, G. (1978). Estimating the dimension of a model. *Annals of Statistics* 
 
 Dolnicar, S., Gruen, B. & Leisch, F. (2018). *Market Segmentation Analysis: Understanding It,
 Doing It, and Making It Useful*. Springer, ch. 7 (stability-based data structure analysis).
+
+Kaufman, L. & Rousseeuw, P. J. (1990). *Finding Groups in Data: An Introduction to Cluster
+Analysis*. Wiley, ch. 2 (average silhouette width: 0.71-1 strong, 0.51-0.70 reasonable,
+0.26-0.50 weak and possibly artificial, 0.25 or less no substantial structure).
 """
 
 from __future__ import annotations
@@ -35,7 +39,17 @@ import pandas as pd
 
 from needlab.errors import NeedlabWarning
 
-__all__ = ["calinski_harabasz", "choose_k", "criteria_row", "davies_bouldin"]
+__all__ = [
+    "WEAK_SILHOUETTE",
+    "calinski_harabasz",
+    "choose_k",
+    "criteria_row",
+    "davies_bouldin",
+    "weak_structure_note",
+]
+
+#: Best silhouette below which no substantial structure was found (Kaufman & Rousseeuw 1990)
+WEAK_SILHOUETTE = 0.25
 
 
 def _centroids(E: np.ndarray, labels: np.ndarray, k: int, w: np.ndarray) -> np.ndarray:
@@ -230,4 +244,36 @@ def choose_k(
         f"Silhouettes of k={', '.join(map(str, votes))} are within {tie_tol} of the best "
         f"({top:.3f}); majority vote of the criteria ({'; '.join(ballot)}) chose k={k} "
         f"({fmt(k)})."
+    )
+
+
+def weak_structure_note(crit: pd.DataFrame, *, auto: bool) -> str:
+    """A note when the best silhouette in *crit* is below :data:`WEAK_SILHOUETTE`, else ``""``.
+
+    Kaufman & Rousseeuw (1990) read an average silhouette width of 0.25 or less as "no
+    substantial structure has been found".
+
+    Examples
+    --------
+    >>> crit = pd.DataFrame({"silhouette": [0.12, 0.09]}, index=pd.Index([2, 3], name="k"))
+    >>> weak_structure_note(crit, auto=True).startswith("Weak structure: the best silhouette is 0.120")
+    True
+    >>> weak_structure_note(crit.assign(silhouette=[0.6, 0.4]), auto=True)
+    ''
+    """
+    sil = crit["silhouette"].astype(float)
+    if not sil.notna().any():
+        return ""
+    k = int(cast(int, sil.idxmax()))
+    best = float(sil[k])
+    if best >= WEAK_SILHOUETTE:
+        return ""
+    what = f"the best silhouette is {best:.3f} (k={k}" + (
+        f", of k={sil.index.min()}-{sil.index.max()})" if auto and len(sil) > 1 else ")"
+    )
+    return (
+        f"Weak structure: {what}, below {WEAK_SILHOUETTE}: by Kaufman & Rousseeuw's (1990) "
+        "reading no substantial cluster structure was found. The segments cut a continuum "
+        "rather than find natural groups; check them with stability() and the profiles before "
+        "naming them."
     )

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 
+from needlab._progress import progress_bar, show_progress
 from needlab._result import Result
 from needlab._types import RandomState
 from needlab._validate import check_columns
@@ -124,6 +125,10 @@ class TypingTool(ClassifierMixin, BaseEstimator):
         Cross-validation folds of the selection.
     ridge : float, default 1e-3
         Ridge on the pooled covariance, as a share of the mean variance.
+    progress : bool or None
+        A progress bar (tqdm, on standard error) over the selection steps. ``None`` (default):
+        only when standard error is a terminal and Python is not in a Jupyter / IPython kernel
+        (executed notebooks stay free of bar text); ``True``: always; ``False``: never.
     random_state : int, numpy Generator or None
         Seed of the split and the folds.
 
@@ -176,12 +181,14 @@ class TypingTool(ClassifierMixin, BaseEstimator):
         test_size: float = 0.3,
         n_folds: int = 3,
         ridge: float = 1e-3,
+        progress: bool | None = None,
         random_state: RandomState = None,
     ):
         self.n_questions = n_questions
         self.test_size = test_size
         self.n_folds = n_folds
         self.ridge = ridge
+        self.progress = progress
         self.random_state = random_state
 
     def fit(self, X: pd.DataFrame | np.ndarray, y: Any) -> TypingTool:
@@ -234,6 +241,7 @@ class TypingTool(ClassifierMixin, BaseEstimator):
             raise ConfigError(f"n_folds must be an integer >= 2, got {nf!r}.")
         if not (isinstance(self.ridge, (int, float)) and self.ridge > 0):
             raise ConfigError(f"ridge must be a positive number, got {self.ridge!r}.")
+        show_progress(self.progress)  # a bad value fails before the work starts
         keep = pd.notna(y_all) & (pd.Series(y_all).astype(str).to_numpy() != "-1")
         frame = frame.loc[keep].reset_index(drop=True)
         yk = y_all[keep]
@@ -274,7 +282,9 @@ class TypingTool(ClassifierMixin, BaseEstimator):
             )
             chosen: list[Hashable] = []
             steps = []
-            for step in range(1, int(nq) + 1):
+            for step in progress_bar(
+                range(1, int(nq) + 1), progress=self.progress, desc="typing tool", unit="question"
+            ):
                 best_col: Hashable = None
                 best_acc = -1.0
                 for c in cols:

@@ -367,3 +367,29 @@ def test_sample_stage_recovered(sample_coded):
         ids = set(truth.index[truth["stage"] == stage])
         hit = set(long.loc[long["stage"] == stage, "id"])
         assert len(ids & hit) / len(ids) >= 0.6, stage
+
+
+def test_compiled_taxonomy_is_cached_by_content():
+    from needlab.painpoints.coding import compile_taxonomy
+
+    tx = Taxonomy.default()
+    a = compile_taxonomy(tx)
+    assert compile_taxonomy(tx) is a  # same object: cached
+    same = Taxonomy.from_yaml(tx.to_yaml())  # another object, equal content: cached too
+    assert compile_taxonomy(same) is a
+    text = "the gizmo went wobbly again"
+    assert code_text([text], taxonomy=tx, polarity=False).table.loc[0, "codes"] == ()
+    tx2 = tx.add(
+        "FUN.WOBBLY",
+        parent="FUN",
+        name={"en": "Wobbly", "zh": "晃动"},
+        keywords={"en": ["went wobbly"], "zh": ["晃来晃去"]},
+    )
+    assert compile_taxonomy(tx2) is not a  # a changed taxonomy is compiled anew
+    assert "FUN.WOBBLY" in code_text([text], taxonomy=tx2, polarity=False).table.loc[0, "codes"]
+    assert (
+        "FUN.WOBBLY"
+        in code_text(["桌子晃来晃去"], taxonomy=tx2, polarity=False).table.loc[0, "codes"]
+    )
+    # and the old taxonomy still codes as before
+    assert code_text([text], taxonomy=tx, polarity=False).table.loc[0, "codes"] == ()

@@ -54,6 +54,113 @@ def test_hand_cases(text, label):
     assert _label(text) == label
 
 
+# Complaint cues (issue 14): hand-written texts from several industries (airline, bank, telecom,
+# hotel, food delivery, appliances), both languages.
+CUE_CASES = {
+    "politeness": [
+        ("Can you fix my booking asap? Thank you.", "negative"),
+        ("My card was charged twice, please refund. Thanks!", "negative"),
+        ("No one answered the phone for 2 hours. Thanks.", "negative"),
+        ("Thank you so much!", "positive"),
+        ("Thanks, the technician was great", "positive"),
+        ("外卖送了两个小时还没到，谢谢", "negative"),
+        ("宽带断了三天，求解决，谢谢", "negative"),
+        ("送餐员态度很好，效率高，谢谢", "positive"),
+        ("感谢客服耐心解答", "positive"),
+    ],
+    "sarcasm": [
+        ("This is awesome. #sarcasm", "negative"),
+        ("Yeah right, great service as always", "negative"),
+        ("Great, another delay at the gate.", "negative"),
+        ("Oh great, the app crashed again", "negative"),
+        ("Thanks for nothing, bank", "negative"),
+        ("呵呵，真快啊，4个小时", "negative"),
+        ("真是服了，这服务真好", "negative"),
+        ("也是醉了，客服真专业", "negative"),
+    ],
+    "request for help": [
+        ("Please help, my order is wrong", "negative"),
+        ("Can you fix the wifi in room 204?", "negative"),
+        ("Can someone help me with my account?", "negative"),
+        ("Where is my package?", "negative"),
+        ("求解决，APP一直闪退", "negative"),
+        ("怎么还没发货", "negative"),
+        ("麻烦处理一下我的退款", "negative"),
+    ],
+    "still waiting": [
+        ("Still waiting for my refund", "negative"),
+        ("I have been waiting since Monday for a technician", "negative"),
+        ("No one answered when I called the hotel", "negative"),
+        ("I don't know why no one answered", "negative"),  # the cue is not negated
+        ("The router is still not working", "negative"),  # the cue negates what follows
+        ("Never going back to this branch", "negative"),
+        ("还在等师傅上门", "negative"),
+        ("打了十次电话没人接", "negative"),
+        ("一直没有回复", "negative"),
+        ("再也不点这家了", "negative"),
+        ("迟迟不发货", "negative"),
+    ],
+    "neutral questions and facts stay neutral": [
+        ("What time does the pool open?", "neutral"),
+        ("The flight lands at 9pm.", "neutral"),
+        ("请问几点开始营业？", "neutral"),
+        ("快递周三发出", "neutral"),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("cue", "text", "label"),
+    [(cue, text, label) for cue, cases in CUE_CASES.items() for text, label in cases],
+)
+def test_complaint_cues(cue, text, label):
+    assert _label(text) == label, cue
+
+
+def test_politeness_counts_only_without_negative_evidence():
+    # the formula alone is positive; after a complaint it adds nothing
+    assert _score("Thank you") > 0
+    assert _score("The refund never arrived. Thank you.") == _score("The refund never arrived.")
+    assert _score("还没收到退款，谢谢") == _score("还没收到退款")
+    assert _score("味道很好，谢谢") > _score("味道很好")
+
+
+def test_sarcasm_flips_praise_of_its_text_only():
+    res = sentiment(["This is awesome. #sarcasm", "This is awesome."])
+    assert res.table["score"].iloc[0] < 0 < res.table["score"].iloc[1]
+    assert _score("呵呵，很好") < 0 < _score("很好")
+
+
+def test_cues_column_names_what_fired():
+    res = sentiment(
+        [
+            "Can you fix my booking asap? Thank you.",
+            "This is awesome. #sarcasm",
+            "Thank you!",
+            "送得太慢了，求解决，谢谢",
+            "good",
+            None,
+        ]
+    )
+    cues = res.table["cues"].tolist()
+    assert cues[0] == "complaint: can you fix; politeness ignored: thank you"
+    assert cues[1] == "sarcasm: #sarcasm"
+    assert cues[2] == "politeness: thank you"
+    assert cues[3] == "complaint: 求解决; politeness ignored: 谢谢"
+    assert cues[4] == "" and cues[5] == ""
+
+
+def test_lexicon_cue_sections():
+    for lg in ("zh", "en"):
+        lex = load_lexicon(lg)
+        assert len(lex["complaint"]) >= 30 and len(lex["sarcasm"]) >= 8
+        assert len(lex["politeness"]) >= 4
+        assert all(w < 0 for w in lex["complaint"].values())
+        assert all(w < 0 for w in lex["sarcasm"].values())
+        assert all(w > 0 for w in lex["politeness"].values())
+    assert "#sarcasm" in load_lexicon("en")["sarcasm"]  # escaped in the file (\#sarcasm)
+
+
 def test_intensifiers_and_diminishers_order():
     assert _score("very good") > _score("good") > _score("slightly good") > 0
     assert _score("非常好吃") > _score("好吃") > _score("有点好吃") > 0
@@ -84,7 +191,7 @@ def test_table_columns_missing_and_index():
     res = sentiment(s)
     assert isinstance(res, SentimentResult)
     t = res.table
-    assert list(t.columns) == ["lang", "score", "label", "raw", "n_terms", "n_negated"]
+    assert list(t.columns) == ["lang", "score", "label", "raw", "n_terms", "n_negated", "cues"]
     assert list(t.index) == list("abcde")
     assert res.n_used == 2 and res.n_excluded == 3
     assert t["score"].isna().tolist() == [False, True, True, True, False]

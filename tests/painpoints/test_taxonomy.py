@@ -45,6 +45,83 @@ def test_default_examples_are_coded(tx):
     assert not missing
 
 
+@pytest.mark.parametrize("domains", [[], ["travel"], ["telecom"], ["banking"], ["ecommerce"]])
+def test_pack_examples_are_coded(domains):
+    """Every example of the core and of each pack codes with the core plus that pack alone."""
+    from needlab.painpoints.coding import code_text
+
+    t = Taxonomy.default(domains=domains)
+    rows = [(c.id, ex) for c in t for lg in ("zh", "en") for ex in c.examples[lg]]
+    r = code_text([ex for _, ex in rows], taxonomy=t)
+    missing = [
+        (cid, ex)
+        for (cid, ex), codes in zip(rows, r.table["codes"], strict=True)
+        if cid not in codes
+    ]
+    assert not missing
+
+
+def test_layers():
+    from needlab.painpoints.taxonomy import DOMAINS
+
+    core = Taxonomy.default(domains=[])
+    default = Taxonomy.default()
+    assert set(core.ids) < set(default.ids)
+    # None = the core plus the packs of the earlier single default taxonomy
+    assert set(default.ids) == set(
+        Taxonomy.default(["ecommerce", "food_delivery", "appliances"]).ids
+    )
+    assert Taxonomy.default("travel").ids == Taxonomy.default(["travel"]).ids
+    assert Taxonomy.default(["travel"]) is Taxonomy.default(["travel"])  # cached per pack set
+    # food_delivery brings ecommerce (delivery codes) with it
+    assert "PRO.DELIVERY_LATE" in Taxonomy.default(["food_delivery"])
+    # every pack loads alone and all together (no duplicate ids across packs)
+    every = Taxonomy.default(list(DOMAINS))
+    for name in DOMAINS:
+        t = Taxonomy.default([name])
+        assert set(core.ids) < set(t.ids) <= set(every.ids)
+    # the core is generic: no delivery, travel, telecom or banking codes
+    assert not [c for c in core.ids if c.startswith(("TRV", "TEL", "BNK"))]
+    assert "PRO.DELIVERY_LATE" not in core and "FUN.FOOD_QUALITY" not in core
+    # a pack sets the stage a core code has in its domain
+    assert core["PRO.WAIT"].stage == "use"
+    assert default["PRO.WAIT"].stage == "delivery"
+    assert Taxonomy.default(["travel"])["PRO.WAIT"].stage == "use"
+    assert Taxonomy.default(["travel"])["TRV.FLIGHT_DELAY"].stage == "use"
+    # packs add evidence to core codes
+    assert "overdraft fee" in Taxonomy.default(["banking"])["VAL.HIDDEN_FEES"].keywords["en"]
+    assert "overdraft fee" not in core["VAL.HIDDEN_FEES"].keywords["en"]
+
+
+def test_unknown_domain():
+    with pytest.raises(ConfigError, match=r"unknown domain pack.*'banking'.*'travel'"):
+        Taxonomy.default(domains=["airline"])
+    with pytest.raises(ConfigError, match="unknown domain pack"):
+        Taxonomy.default(domains=[3])
+
+
+def test_sense_guards():
+    from needlab.painpoints.coding import code_text
+
+    texts = [
+        "my drivers license is expired",
+        "you have amazing staff who spoiled me with comfort",
+        "Left early. Arrived early. Crew helpful.",
+    ]
+    for domains in (None, [], ["travel"], ["food_delivery"], ["appliances"]):
+        r = code_text(texts, taxonomy=Taxonomy.default(domains))
+        assert not r.table["coded"].any(), (domains, list(r.table["codes"]))
+    r = code_text(
+        ["the milk was expired", "the meat was spoiled", "the technician left early"],
+        taxonomy=Taxonomy.default(),
+    )
+    assert [c for c in r.table["codes"]] == [
+        ("FUN.FOOD_QUALITY",),
+        ("FUN.FOOD_QUALITY",),
+        ("SER.TECHNICIAN",),
+    ]
+
+
 def test_yaml_round_trip(tx, tmp_path):
     text = tx.to_yaml(tmp_path / "t.yaml")
     back = Taxonomy.from_yaml(tmp_path / "t.yaml")

@@ -156,3 +156,20 @@ def test_missing_texts_and_errors():
         TextCoder().cross_validate(["a", "b"], ["x", "y"], cv=5)
     with pytest.raises(ValueError, match="Invalid parameter 'alpha'"):
         TextCoder().set_params(alpha=1)
+
+
+def test_cross_validate_progress_bar(capsys):
+    """A bar over the folds only when asked (the default is off outside a terminal, so test
+    runs and executed notebooks stay free of bar text)."""
+    texts = [
+        "配网失败", "客服态度差", "app keeps crashing", "the agent was rude",
+        "绑定设备一直失败", "打了三次电话没人接", "login fails every time", "nobody answered my call",
+    ] * 3  # fmt: skip
+    labels = ["app", "service"] * 12
+    quiet = TextCoder().cross_validate(texts, labels, cv=3, random_state=0)
+    assert "cross-validation" not in capsys.readouterr().err
+    loud = TextCoder().cross_validate(texts, labels, cv=3, random_state=0, progress=True)
+    assert "cross-validation" in capsys.readouterr().err
+    pd.testing.assert_frame_equal(quiet.table, loud.table)
+    with pytest.raises(ConfigError, match="progress"):
+        TextCoder().cross_validate(texts, labels, cv=3, progress="on")

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from needlab.errors import ConfigError, DataError, NotFittedError, SchemaError
+from needlab.errors import ConfigError, DataError, NeedlabWarning, NotFittedError, SchemaError
 from needlab.segment.cluster import Segmenter
 from needlab.segment.stability import StabilityResult
 from needlab.segment.typing_tool import TypingToolResult
@@ -402,3 +402,61 @@ def test_select_stability_options():
     assert st.max() < 0.99
     assert seg.k_ == int(st.idxmax())
     assert "No k keeps every segment" in seg.reason_
+
+
+# ----------------------------------------------------------------- weak structure
+def test_weak_structure_warns_on_uniform_data():
+    """Uniform random data have no clusters: best silhouette < 0.25 (Kaufman & Rousseeuw)."""
+    U = pd.DataFrame(np.random.default_rng(0).uniform(size=(400, 5)), columns=list("abcde"))
+    with pytest.warns(NeedlabWarning, match="Weak structure.*Kaufman & Rousseeuw"):
+        seg = Segmenter(k_range=(2, 5), n_init=2, random_state=0).fit(U)
+    assert seg.criteria_["silhouette"].max() < 0.25
+    assert seg.notes_ and seg.notes_[0].startswith("Weak structure")
+    assert seg.criteria_.attrs["notes"] == seg.notes_
+    assert "k=2-5" in seg.notes_[0]
+    typing = seg.typing_tool(U, n_questions=2, random_state=0)
+    assert any(n.startswith("Weak structure") for n in typing.notes)
+    # labels given by the user: the note is about this fit, not theirs
+    other = seg.typing_tool(U, n_questions=2, labels=seg.labels_ % 2, random_state=0)
+    assert not any(n.startswith("Weak structure") for n in other.notes)
+
+
+def test_no_weak_structure_warning_on_separated_blobs():
+    import warnings
+
+    X, _ = blobs(60)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NeedlabWarning)
+        seg = Segmenter(n_init=2, random_state=0).fit(X)
+    assert seg.criteria_["silhouette"].max() > 0.5
+    assert seg.notes_ == () and seg.criteria_.attrs["notes"] == ()
+    typing = seg.typing_tool(X, n_questions=2, random_state=0)
+    assert not any("Weak structure" in n for n in typing.notes)
+
+
+def test_weak_structure_note_for_a_fixed_k():
+    U = pd.DataFrame(np.random.default_rng(1).uniform(size=(300, 6)), columns=list("abcdef"))
+    with pytest.warns(NeedlabWarning, match=r"silhouette is 0\.\d+ \(k=3\)"):
+        Segmenter(k=3, k_range=(3, 3), n_init=2, random_state=0).fit(U)
+
+
+def test_select_stability_progress_and_notes(capsys):
+    X = _random_blobs(0)
+    seg = Segmenter(select="stability", n_boot=2, k_range=(2, 3), progress=True, random_state=0)
+    seg.fit(X)
+    assert "stability" in capsys.readouterr().err
+    Segmenter(select="stability", n_boot=2, k_range=(2, 3), random_state=0).fit(X)
+    assert capsys.readouterr().err == ""  # default off when stderr is not a terminal
+    with pytest.raises(ConfigError, match="progress"):
+        Segmenter(progress="on").fit(X)
+
+
+def test_select_stability_caps_resample_rows(monkeypatch):
+    """Above the cap each resample draws the capped number of rows and the notes say so."""
+    import needlab.segment.cluster as cluster
+
+    monkeypatch.setattr(cluster, "_BOOT_MAX_ROWS", 150)
+    X = _random_blobs(0)
+    seg = Segmenter(select="stability", n_boot=3, k_range=(4, 6), n_init=2, random_state=0).fit(X)
+    assert any("150 of the 400 rows" in n for n in seg.notes_)
+    assert seg.k_ == 5  # the same answer as from full-size resamples

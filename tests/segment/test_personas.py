@@ -213,3 +213,72 @@ def test_counts_traits_and_plot(prof) -> None:
     headings = [t.get_text() for t in ax.texts if "n = " in t.get_text()]
     assert len(headings) == 3 and headings[0].startswith(res.table["name"].iloc[0])
     plt.close("all")
+
+
+def test_names_are_unique_next_trait_then_number() -> None:
+    # a and b are both all big-city (the most distinctive trait of each); a also uses the app
+    n = 60
+    app = np.r_[[True] * 48 + [False] * 12, [True] * 30 + [False] * 30, [True] * 40 + [False] * 20]
+    df = pd.DataFrame(
+        {
+            "seg": np.repeat(["a", "b", "c"], n),
+            "city": ["big"] * (2 * n) + ["small"] * n,
+            "app": app,
+        }
+    )
+    prof = profile(df, ["city", "app"], by="seg")
+    res = personas(prof, name_traits=1)
+    names = res.table.set_index("segment")["name"]
+    assert names.is_unique
+    assert names["a"].startswith("big") and names["b"].startswith("big")
+    assert names["a"] == "big · app"  # disambiguated by its next distinctive trait
+    # identical segments: no trait tells them apart, so they are numbered
+    twin = pd.DataFrame(
+        {
+            "seg": np.repeat(["a", "b", "c"], n),
+            "city": ["big"] * (2 * n) + ["small"] * n,
+        }
+    )
+    res2 = personas(profile(twin, ["city"], by="seg"))
+    names2 = res2.table["name"].tolist()
+    assert len(set(names2)) == 3
+    assert names2[:2] == ["big (1)", "big (2)"]
+    assert any("numbered" in x for x in res2.notes)
+
+
+def test_high_index_low_share_trait_does_not_name() -> None:
+    # 10% of segment a fly "Eco Plus" against 1% elsewhere (index about 250): a fact, not a name
+    n = 400
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame(
+        {
+            "seg": np.repeat(["a", "b", "c"], n),
+            "cabin": np.r_[
+                ["Eco Plus"] * 40 + ["Business"] * 260 + ["Eco"] * 100,
+                ["Eco Plus"] * 4 + ["Business"] * 96 + ["Eco"] * 300,
+                ["Eco Plus"] * 4 + ["Business"] * 96 + ["Eco"] * 300,
+            ],
+            "distance": np.r_[rng.normal(2000, 300, n), rng.normal(800, 300, 2 * n)],
+        }
+    )
+    prof = profile(df, ["cabin", "distance"], by="seg")
+    cell = prof.table.query("segment == 'a' and level == 'Eco Plus'")
+    assert cell["mark"].iloc[0] == "+" and cell["index"].iloc[0] > 200
+    res = personas(prof, min_share=0.3)
+    name_a = res.table.set_index("segment").loc["a", "name"]
+    assert "Eco Plus" not in name_a and "Business" in name_a
+    assert any(f.startswith("Eco Plus: 10%") for f in res.cards[0]["traits"])  # still a fact
+    assert any("Eco Plus" in x and "30%" in x for x in res.notes)
+    # the trait table carries the share next to the index, and the chart shows it
+    row = res.traits.query("segment == 'a' and label == 'Eco Plus'")
+    assert row["share"].iloc[0] == pytest.approx(0.1)
+    ax = res.plot()
+    assert any("10% of segment" in t.get_text() for t in ax.texts)
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+    # with min_share=0 the old behaviour comes back
+    loose = personas(prof, min_share=0)
+    assert loose.table.set_index("segment").loc["a", "name"].startswith("Eco Plus")
+    with pytest.raises(ConfigError, match="min_share"):
+        personas(prof, min_share=1.5)

@@ -42,3 +42,17 @@ def test_choose_k_vote_among_near_ties():
     assert "majority vote" in reason
     k, _ = choose_k(crit, True, min_share=0.05, tie_tol=0.001, stable_at=0.75, n_boot=20)
     assert k == 2
+
+
+def test_weak_structure_note_threshold():
+    """Kaufman & Rousseeuw (1990): a best silhouette of 0.25 or less is no substantial
+    structure; the note names the best k and the range tried."""
+    from needlab.segment.selection import WEAK_SILHOUETTE, weak_structure_note
+
+    crit = pd.DataFrame({"silhouette": [0.18, 0.21, np.nan]}, index=pd.Index([2, 3, 4], name="k"))
+    note = weak_structure_note(crit, auto=True)
+    assert note.startswith("Weak structure: the best silhouette is 0.210 (k=3, of k=2-4)")
+    assert "Kaufman & Rousseeuw" in note and WEAK_SILHOUETTE == 0.25
+    assert weak_structure_note(crit.assign(silhouette=[0.3, 0.2, 0.1]), auto=True) == ""
+    assert weak_structure_note(crit.assign(silhouette=np.nan), auto=True) == ""
+    assert "(k=2)" in weak_structure_note(crit.iloc[:1], auto=False)

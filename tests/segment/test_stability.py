@@ -6,9 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from needlab.errors import ConfigError
+from needlab.errors import ConfigError, NeedlabWarning
 from needlab.segment.cluster import Segmenter
-from needlab.segment.stability import StabilityResult, bootstrap_stability
+from needlab.segment.stability import (
+    StabilityResult,
+    bootstrap_stability,
+    bootstrap_stability_many,
+)
 
 from .cluster_data import blobs
 
@@ -61,3 +65,46 @@ def test_jaccard_and_ari_by_hand():
     assert (
         isinstance(res, StabilityResult) and res.summary()["weakest segment's mean Jaccard"] == 0.75
     )
+
+
+# ----------------------------------------------------------------- several k, one resample
+def test_bootstrap_stability_many_shares_resamples_and_caps_rows():
+    """Every k sees the same resample; max_rows draws fewer rows and says so."""
+    ref2 = np.repeat([0, 1], 50)
+    ref3 = np.repeat([0, 1, 2], [34, 33, 33])
+    seen: list[np.ndarray] = []
+
+    def refit(rows, seed):
+        seen.append(rows)
+        return {2: ref2, 3: np.roll(ref3, 1)}
+
+    res = bootstrap_stability_many({2: ref2, 3: ref3}, refit, n_boot=3, random_state=0, max_rows=40)
+    assert set(res) == {2, 3} and len(seen) == 3
+    assert all(len(r) == 40 for r in seen)
+    assert (res[2].jaccard == 1.0).all() and res[3].jaccard.shape == (3, 3)
+    assert res[3].jaccard.min() < 1.0
+    assert "m-out-of-n" in res[2].notes[-1] and res[2].n_used == 100
+    full = bootstrap_stability_many({2: ref2}, lambda rows, s: {2: ref2}, n_boot=2)
+    assert full[2].notes == ()
+    with pytest.raises(ConfigError, match="n_boot"):
+        bootstrap_stability_many({2: ref2}, refit, n_boot=1)
+
+
+def test_stability_progress_option(capsys):
+    X, _ = blobs(20)
+    seg = Segmenter(k=5, k_range=(5, 5), n_init=2, random_state=0).fit(X)
+    seg.stability(X, n_boot=2, random_state=0)  # default: not a terminal here -> no bar
+    assert "stability" not in capsys.readouterr().err
+    seg.stability(X, n_boot=2, random_state=0, progress=True)
+    assert "stability" in capsys.readouterr().err
+    with pytest.raises(ConfigError, match="progress"):
+        seg.stability(X, n_boot=2, progress="yes")
+
+
+def test_stability_result_carries_weak_structure_note():
+    rng = np.random.default_rng(0)
+    U = pd.DataFrame(rng.uniform(size=(300, 4)), columns=list("abcd"))
+    with pytest.warns(NeedlabWarning, match="Weak structure"):
+        seg = Segmenter(k=3, k_range=(3, 3), n_init=2, random_state=0).fit(U)
+    res = seg.stability(U, n_boot=2, random_state=0)
+    assert any(n.startswith("Weak structure") for n in res.notes)
