@@ -223,3 +223,17 @@ def test_negated_evidence_is_never_praise(text, evidence, lang):
     s = text.index(evidence)
     p, c, _ = mention_polarity([text], [0], [s], [s + len(evidence)], [lang])
     assert p[0] == "pain", c[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Unfair billing practices and an early termination fee.",
+        "They overcharge every month and call it a fee.",
+    ],
+)
+def test_negative_billing_words_keep_the_pain(text):
+    """'early' (as in 'arrived early') and a missing 'unfair' once made this clause read as praise."""
+    res = code_text([text], taxonomy=Taxonomy.default(domains=["banking"]))
+    assert res.table["codes"].iloc[0] == ("PRO.BILLING",)
+    assert not (res.mentions["polarity"] == "praise").any()
