@@ -311,6 +311,81 @@ DEFAULT: list[tuple[str, tuple[str, ...]]] = [
 ]
 
 
+# sense guards found by the hand-judged precision sample (benchmarks/bench_precision_real.py):
+# (domains, text, code) where the text must NOT get the code (other codes may apply), and
+# true uses where it must. Texts written for these tests.
+GUARDED: list[tuple[tuple[str, ...], str, str]] = [
+    (
+        ("banking",),
+        "I tried to dispute the charge with the store and my card issuer.",
+        "BNK.CREDIT_REPORT",
+    ),
+    (
+        ("banking",),
+        "The bank never told me how to dispute the automatic debit.",
+        "BNK.CREDIT_REPORT",
+    ),
+    (
+        ("banking",),
+        "I opened a dispute about the hotel charge weeks ago.",
+        "BNK.CREDIT_REPORT",
+    ),
+    (("banking",), "If I miss this payment it will hurt my credit score.", "BNK.CREDIT_REPORT"),
+    (
+        ("banking",),
+        "The agency said it would send the bill to the credit bureau.",
+        "BNK.CREDIT_REPORT",
+    ),
+    (("banking",), "The gym billed me twice and ruined my credit.", "PRO.LOST"),
+    (("banking",), "That lender destroyed my credit score for nothing.", "PRO.LOST"),
+    (("travel",), "The strike ruined my whole holiday plan.", "PRO.LOST"),
+    (
+        ("banking",),
+        "I asked for proof of the debt and never received any verification.",
+        "PRO.NOT_RECEIVED",
+    ),
+    (
+        ("banking",),
+        "I have not received any documentation that this debt is mine.",
+        "PRO.NOT_RECEIVED",
+    ),
+    (
+        ("banking",),
+        "My record is clean, with no past due or collection agencies.",
+        "BNK.COLLECTION",
+    ),
+    (("banking",), "Please mark my car loan as paid in full after the refund.", "BNK.COLLECTION"),
+    ((), "包装太随便了，连个纸盒都没有", "PRO.DAMAGED"),
+    ((), "包装简陋，赠品也没有", "PRO.DAMAGED"),
+    ((), "这个卸妆水卸不干净，眼线还在", "FUN.DIRTY"),
+    ((), "The waiter kept clearing the dirty plates from the next table.", "FUN.DIRTY"),
+    (("travel",), "They gave us a non-smoking room that smelled of cigarettes.", "FUN.SAFETY"),
+    (("travel",), "We asked for a non smoking suite and got one.", "FUN.SAFETY"),
+]
+GUARDED_KEPT: list[tuple[tuple[str, ...], str, str]] = [
+    (
+        ("banking",),
+        "I disputed the late payment with all three credit bureaus.",
+        "BNK.CREDIT_REPORT",
+    ),
+    (("banking",), "Experian still shows an account I closed years ago.", "BNK.CREDIT_REPORT"),
+    (("banking",), "The bureau refuses to fix the incorrect balance.", "BNK.CREDIT_REPORT"),
+    (("banking",), "There is a wrong address on my credit report.", "BNK.CREDIT_REPORT"),
+    (("banking",), "The bank incorrectly reported my mortgage as delinquent.", "BNK.CREDIT_REPORT"),
+    (("travel",), "The dry cleaner ruined my silk dress.", "PRO.LOST"),
+    (("travel",), "The movers destroyed my antique mirror.", "PRO.LOST"),
+    ((), "I paid for the blender but never received it.", "PRO.NOT_RECEIVED"),
+    (("banking",), "A collection agency calls me at work every day.", "BNK.COLLECTION"),
+    (("banking",), "The debt was paid in full in 2019 but they still call.", "BNK.COLLECTION"),
+    ((), "箱子压坏了，里面的杯子也碎了", "PRO.DAMAGED"),
+    ((), "奶茶洒得到处都是", "PRO.DAMAGED"),
+    ((), "酒店的浴室很脏，毛巾也不干净", "FUN.DIRTY"),
+    ((), "Our plates were dirty and the glasses had lipstick on them.", "FUN.DIRTY"),
+    ((), "The toaster started smoking on the first day.", "FUN.SAFETY"),
+    (("travel",), "The heater in our non-smoking room started smoking at night.", "FUN.SAFETY"),
+]
+
+
 def _check(tx: Taxonomy, rows: list[tuple[str, tuple[str, ...]]]) -> list[str]:
     r = code_text([t for t, _ in rows], taxonomy=tx)
     bad = []
@@ -365,3 +440,32 @@ def test_travel_delay_is_not_a_delivery_pain() -> None:
     r = code_text(["Our flight was delayed 4 hours", "航班延误了三个小时"], taxonomy=tx)
     assert all("PRO.DELIVERY_LATE" not in c for c in r.table["codes"])
     assert set(r.long["stage"]) == {"use"}
+
+
+def _guard_rows(
+    rows: list[tuple[tuple[str, ...], str, str]],
+) -> dict[tuple[str, ...], list[tuple[str, str]]]:
+    by: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+    for d, t, c in rows:
+        by.setdefault(d, []).append((t, c))
+    return by
+
+
+def test_sense_guards_drop_false_positives() -> None:
+    bad = []
+    for d, rows in _guard_rows(GUARDED).items():
+        r = code_text([t for t, _ in rows], taxonomy=Taxonomy.default(domains=list(d)))
+        for (text, code), got in zip(rows, r.table["codes"], strict=True):
+            if code in got:
+                bad.append(f"{text!r}: must not get {code}, got {got}")
+    assert not bad, "\n".join(bad)
+
+
+def test_sense_guards_keep_true_uses() -> None:
+    bad = []
+    for d, rows in _guard_rows(GUARDED_KEPT).items():
+        r = code_text([t for t, _ in rows], taxonomy=Taxonomy.default(domains=list(d)))
+        for (text, code), got in zip(rows, r.table["codes"], strict=True):
+            if code not in got:
+                bad.append(f"{text!r}: must get {code}, got {got}")
+    assert not bad, "\n".join(bad)
