@@ -441,17 +441,7 @@ def problem_tree(
         widths += block[value].tolist()
         colors += [PAIN_COLORS.get(ptype, _OTHER)] * len(block)
         heading += [False] * len(block)
-    y = np.arange(len(labels))[::-1]
-    bars = ~np.asarray(heading, dtype=bool)
-    ax.barh(
-        y[bars],
-        np.asarray(widths, float)[bars],
-        color=[c for c, b in zip(colors, bars, strict=True) if b],
-    )
-    ax.set_yticks(y, labels)
-    for tick, b in zip(ax.get_yticklabels(), heading, strict=True):
-        if b:
-            tick.set_fontweight("bold")
+    _headed_bars(ax, labels, widths, colors, heading)
     ax.set_xlabel(value)
     ax.set_title(
         "Problem tree: pain type -> pain point" + (f" ({segment})" if segment is not None else "")
@@ -707,17 +697,7 @@ def coverage_bars(result: Coverage, ax: Axes | None = None, *, top: int = 10) ->
         colors += [PALETTE[1]] * len(part)
         heading += [False] * len(part)
     ax = axes(ax, (7, 0.3 * len(labels) + 1.5))
-    y = np.arange(len(labels))[::-1]
-    bars = ~np.asarray(heading, dtype=bool)
-    ax.barh(
-        y[bars],
-        np.asarray(widths, float)[bars],
-        color=[c for c, b in zip(colors, bars, strict=True) if b],
-    )
-    ax.set_yticks(y, labels)
-    for tick, b in zip(ax.get_yticklabels(), heading, strict=True):
-        if b:
-            tick.set_fontweight("bold")
+    _headed_bars(ax, labels, widths, colors, heading)
     ax.set_xlim(0, 1)
     ax.set_xlabel("share")
     ax.set_title(f"Taxonomy coverage: {100 * result.share:.1f}% of codable texts coded")
@@ -831,3 +811,20 @@ def f1_bars(result: CrossValidationResult, ax: Axes | None = None) -> Axes:
     ax.set_xlabel("cross-validated score")
     ax.set_title(f"Text coder, {result.cv}-fold CV on {result.n_used} texts")
     return ax
+
+
+def _headed_bars(
+    ax: Axes, labels: list[str], widths: list[float], colors: list[Any], heading: list[bool]
+) -> None:
+    """Horizontal bars top-down, with bold heading rows (a group's name) that have no bar."""
+    y = np.arange(len(labels))[::-1]
+    bars = ~np.asarray(heading, dtype=bool)
+    ax.barh(
+        y[bars],
+        np.asarray(widths, float)[bars],
+        color=[c for c, b in zip(colors, bars, strict=True) if b],
+    )
+    ax.set_yticks(y, labels)
+    for tick, b in zip(ax.get_yticklabels(), heading, strict=True):
+        if b:
+            tick.set_fontweight("bold")
