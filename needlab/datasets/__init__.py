@@ -4,7 +4,8 @@ The study is fictional: *Lumo 智家* (Lumo Home), a smart home appliance brand 
 purifiers, smart locks, humidifiers, plugs and consumables) selling in six Chinese regions. The
 generator plants true customer segments, Kano categories, driver weights of overall satisfaction,
 pain-point rates by segment and journey stage, churners, value tiers and a real change between two
-survey waves on some KPIs but not on others, and returns that truth with the data, so that every
+survey waves on some KPIs but not on others, a need structure (a worst basic need, a delighter, costs,
+feasibility, a MaxDiff block) and returns that truth with the data, so that every
 analysis in needlab can be tested by recovering it. ``data/sample/`` in the repository is the
 committed rendering of ``make_sample(0)`` (a test keeps them equal); ``data/sample/README.md``
 documents every file column by column.
@@ -31,21 +32,39 @@ from needlab.datasets._generate import FILES, Truth, render
 
 __all__ = ["FILES", "Sample", "Truth", "load_sample", "make_sample", "write_sample"]
 
-_FRAMES = ("customers", "transactions", "survey_wave1", "survey_wave2", "feedback", "competitors")
+_FRAMES = (
+    "customers",
+    "transactions",
+    "survey_wave1",
+    "survey_wave2",
+    "feedback",
+    "competitors",
+    "needs",
+    "needs_mapping",
+    "maxdiff",
+)
 
 
 @dataclass(frozen=True, repr=False, eq=False)
 class Sample:
-    """The sample study: six tables, the survey codebook, an example plan and the planted truth.
+    """The sample study: nine tables, the survey codebook, an example plan and the planted truth.
 
     Attributes
     ----------
     customers, transactions, survey_wave1, survey_wave2, feedback, competitors : DataFrame
         Exactly what the CSV files hold when read back with ``pandas.read_csv``.
+    needs : DataFrame
+        ``needs.csv``: one row per need (need, label_en, label_zh, cost, feasibility, effort,
+        reach, confidence).
+    needs_mapping : DataFrame
+        ``needs_mapping.csv``: source, key, need, label_en, label_zh, explicit (Kano features,
+        survey items, pain codes and MaxDiff items linked to needs).
+    maxdiff : DataFrame
+        ``maxdiff.csv``: resp_id, task, item (need id), choice (1 best, -1 worst, 0 neither).
     codebook : dict
         The survey codebook (``codebook.yaml``) as a plain dict in the docs/codebook.md format.
     plan : dict
-        The example needs development plan (``plan.yaml``).
+        The example needs development plan (``plan.yaml``, Plan YAML v2: needs, goals, actions).
     truth : Truth
         The planted ground truth (see :class:`Truth`).
     seed : int
@@ -58,6 +77,9 @@ class Sample:
     survey_wave2: pd.DataFrame
     feedback: pd.DataFrame
     competitors: pd.DataFrame
+    needs: pd.DataFrame
+    needs_mapping: pd.DataFrame
+    maxdiff: pd.DataFrame
     codebook: dict[str, Any]
     plan: dict[str, Any]
     truth: Truth
@@ -196,7 +218,7 @@ def make_sample(
 
 
 def write_sample(directory: str | Path, *, seed: int = 0) -> list[Path]:
-    """Write the eight sample files to *directory* (created when missing); return their paths.
+    """Write the eleven sample files to *directory* (created when missing); return their paths.
 
     CSV files are UTF-8 without BOM with ``\\n`` line endings; YAML is written with
     ``yaml.safe_dump(allow_unicode=True, sort_keys=False)``. The bytes depend only on *seed*.

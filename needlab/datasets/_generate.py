@@ -31,6 +31,9 @@ FILES = (
     "survey_wave2.csv",
     "feedback.csv",
     "competitors.csv",
+    "needs.csv",
+    "needs_mapping.csv",
+    "maxdiff.csv",
     "codebook.yaml",
     "plan.yaml",
 )
@@ -77,6 +80,17 @@ class Truth:
     comments : DataFrame
         wave, resp_id, category, stage, severity, junk for the survey's open answers (empty answers
         have category ``empty``).
+    needs : DataFrame
+        One row per planted need (``needs.csv`` plus the truth): need, label_en, label_zh,
+        kano_category (planted modal Kano category of its features; None without a feature), role
+        (``worst_basic``: the must-be need to meet first; ``basic``; ``performance``;
+        ``expected``: no Kano feature; ``delighter``: the planted attractive need; ``attractive``;
+        ``implicit``: inferred only), explicit, cost (CNY), feasibility (1-5), effort
+        (person-weeks), reach (customers per quarter), confidence (0-1), maxdiff_utility (planted
+        logit utility; NaN: not in the MaxDiff block), maxdiff_rank (1 = most important).
+    maxdiff : DataFrame
+        The MaxDiff block's planted order: item (need id), utility, rank, share (share of
+        preference exp(u) / sum exp(u), %), shown (times the design shows the item).
     seed : int
     """
 
@@ -92,6 +106,8 @@ class Truth:
     painpoints: pd.DataFrame
     painpoint_rates: pd.DataFrame
     comments: pd.DataFrame
+    needs: pd.DataFrame
+    maxdiff: pd.DataFrame
     seed: int = 0
 
     def __repr__(self) -> str:
@@ -105,6 +121,7 @@ class Truth:
                 "waves",
                 "respondents",
                 "painpoints",
+                "needs",
             )
         ]
         return f"Truth(seed={self.seed}, " + ", ".join(parts) + ")"
@@ -741,6 +758,101 @@ def _feedback(c: _Ctx, cu: dict[str, Any], tr: dict[str, Any]) -> dict[str, Any]
     return {"df": df, "truth": truth, "rates": pd.DataFrame(rows)}
 
 
+# ----------------------------------------------------------------- needs, MaxDiff (issue 15)
+def maxdiff_design(rng: np.random.Generator, n_resp: int, n_items: int) -> np.ndarray:
+    """The MaxDiff design: an (n_resp, tasks, per_task) array of item positions.
+
+    Each respondent sees two random permutations of the 12 items cut into tasks of 4 (six tasks:
+    every item twice) and then the 8 items outside one group of 4 (items ``4g .. 4g+3`` with
+    ``g = respondent mod 3``) in random order (two tasks). No item appears twice in a task; over
+    a multiple of 3 respondents every item is shown exactly ``n_resp * 8/3`` times (frequency
+    balance), and pairs of items meet about equally often (random permutations: near balance).
+    """
+    k, t = S.MAXDIFF_PER_TASK, S.MAXDIFF_TASKS
+    if n_items != 12 or k != 4 or t != 8:  # the construction below is for 12 x 8 x 4
+        raise ValueError("the sample MaxDiff design is built for 12 items, 8 tasks of 4")
+    full = np.argsort(rng.random((n_resp, 2, n_items)), axis=2).reshape(n_resp, 2 * n_items)
+    group = np.arange(n_resp) % 3
+    rest = np.array([[i for i in range(n_items) if i // k != g] for g in range(3)])[group]
+    order = np.argsort(rng.random((n_resp, rest.shape[1])), axis=1)
+    third = np.take_along_axis(rest, order, axis=1)
+    return np.concatenate([full, third], axis=1).reshape(n_resp, t, k)
+
+
+def _maxdiff_choices(
+    rng: np.random.Generator, design: np.ndarray, utility: np.ndarray
+) -> np.ndarray:
+    """Best-worst choices: best ~ exp(u) over the task, worst ~ exp(-u) over the rest.
+
+    Sampled exactly with the Gumbel-max trick (argmax of u + Gumbel noise is a draw from the
+    softmax of u). Returns an array shaped like *design*: 1 best, -1 worst, 0 neither.
+    """
+    u = utility[design]
+    g1 = -np.log(-np.log(rng.random(design.shape)))
+    g2 = -np.log(-np.log(rng.random(design.shape)))
+    best = np.argmax(u + g1, axis=2)
+    worst_key = -u + g2
+    np.put_along_axis(worst_key, best[..., None], -np.inf, axis=2)
+    worst = np.argmax(worst_key, axis=2)
+    out = np.zeros(design.shape, dtype=np.int64)
+    np.put_along_axis(out, best[..., None], 1, axis=2)
+    np.put_along_axis(out, worst[..., None], -1, axis=2)
+    return out
+
+
+def _needs(rng: np.random.Generator, wave1: pd.DataFrame) -> dict[str, Any]:
+    """needs.csv, needs_mapping.csv and maxdiff.csv with their truth, from their own stream."""
+    cols = ["need", "label_en", "label_zh", "kano_category", "role", "cost", "feasibility"]
+    cols += ["effort", "reach", "confidence", "maxdiff_utility"]
+    truth = pd.DataFrame(S.NEEDS, columns=cols)
+    truth.insert(5, "explicit", ~truth["need"].isin(S.IMPLICIT_NEEDS))
+    truth["maxdiff_utility"] = truth["maxdiff_utility"].astype(float)
+    truth["maxdiff_rank"] = truth["maxdiff_utility"].rank(ascending=False).astype("Int64")
+    needs = truth[["need", "label_en", "label_zh", "cost", "feasibility", "effort", "reach"]]
+    needs = needs.assign(confidence=truth["confidence"])
+    labels = truth.set_index("need")[["label_en", "label_zh"]]
+    keys: list[tuple[str, str, str]] = [("kano", f, n) for f, n in S.NEED_KANO.items()]
+    for src in ("item", "driver", "ipa"):
+        keys += [(src, col, n) for col, n in S.NEED_ITEMS.items()]
+    keys += [("pain", code, n) for code, n in S.NEED_PAINS.items()]
+    in_md = truth.loc[truth["maxdiff_utility"].notna(), "need"].tolist()
+    keys += [("maxdiff", n, n) for n in in_md]
+    mapping = pd.DataFrame(keys, columns=["source", "key", "need"])
+    mapping = mapping.join(labels, on="need")
+    mapping["explicit"] = ~mapping["need"].isin(S.IMPLICIT_NEEDS)
+    # MaxDiff: the first wave-1 respondents by resp_id
+    ids = np.sort(wave1["resp_id"].to_numpy())[: S.MAXDIFF_N]
+    util = truth.set_index("need").loc[in_md, "maxdiff_utility"].to_numpy()
+    design = maxdiff_design(rng, len(ids), len(in_md))
+    choice = _maxdiff_choices(rng, design, util)
+    n_r, n_t, n_k = design.shape
+    md = pd.DataFrame(
+        {
+            "resp_id": np.repeat(ids, n_t * n_k),
+            "task": np.tile(np.repeat(np.arange(1, n_t + 1), n_k), n_r),
+            "item": np.array(in_md, dtype=object)[design.ravel()],
+            "choice": choice.ravel(),
+        }
+    )
+    e = np.exp(util)
+    md_truth = pd.DataFrame(
+        {
+            "item": in_md,
+            "utility": util,
+            "rank": pd.Series(util).rank(ascending=False).astype(np.int64).to_numpy(),
+            "share": np.round(100.0 * e / e.sum(), 2),
+            "shown": np.bincount(design.ravel(), minlength=len(in_md)),
+        }
+    ).sort_values("rank", ignore_index=True)
+    return {
+        "needs": needs,
+        "mapping": mapping,
+        "maxdiff": md,
+        "truth": truth,
+        "maxdiff_truth": md_truth,
+    }
+
+
 # ----------------------------------------------------------------- benchmarks, codebook, plan
 def _competitors(c: _Ctx, waves: pd.DataFrame) -> pd.DataFrame:
     rng = c.rng
@@ -954,137 +1066,169 @@ def codebook_dict() -> dict[str, Any]:
 
 
 def _plan(seed: int, waves: pd.DataFrame) -> dict[str, Any]:
+    """The example needs development plan in Plan YAML v2 (needs, goals, actions)."""
     w1 = waves.set_index("kpi")["wave1_true"]
 
-    def act(en, zh, start, end, owner_en, owner_zh, budget, staff):
-        return {
-            "action": _lab(en, zh),
-            "start": start,
-            "end": end,
-            "owner": _lab(owner_en, owner_zh),
-            "resources": {"budget_cny": budget, "staff": staff},
-        }
+    def top2(col: str, plus: float) -> dict[str, float]:
+        base = round(float(w1[f"top2_{col}"]), 1)
+        return {"baseline": base, "target": round(base + plus, 1)}
 
-    goals = [
+    needs = [{"id": n[0], "label": _lab(n[1], n[2])} for n in S.NEEDS]
+    goals: list[dict[str, Any]] = [
         {
             "id": "G1",
-            "goal": _lab("Faster, more reliable delivery", "提升配送时效与可靠性"),
-            "need": _lab("Delivery speed (expected need)", "配送速度 (期望需求)"),
-            "kpi": "top2_sat_de_speed",
+            "objective": _lab("Faster, more reliable delivery", "提升配送时效与可靠性"),
+            "kpi": "top2:sat_de_speed",
             "kpi_label": _lab("Delivery speed satisfaction, % 4-5", "配送速度满意度 (4-5分占比 %)"),
-            "baseline": round(float(w1["top2_sat_de_speed"]), 1),
-            "target": round(float(w1["top2_sat_de_speed"]) + 10, 1),
+            **top2("sat_de_speed", 10),
+            "direction": "increase",
             "unit": "%",
             "deadline": "2025-06-30",
             "owner": _lab("Head of logistics", "物流负责人"),
-            "actions": [
-                act(
-                    "Add two regional warehouses (South, Southwest)",
-                    "新增华南、西南两个区域仓",
-                    "2024-05-01",
-                    "2024-09-30",
-                    "Logistics",
-                    "物流部",
-                    1800000,
-                    6,
-                ),
-                act(
-                    "Next-day delivery in tier 1 and new tier 1 cities",
-                    "一线及新一线城市次日达",
-                    "2024-06-01",
-                    "2024-12-31",
-                    "Logistics",
-                    "物流部",
-                    600000,
-                    3,
-                ),
-            ],
+            "segment": None,
+            "needs": ["N03"],
         },
         {
             "id": "G2",
-            "goal": _lab("Solve after-sales problems at first contact", "售后问题一次解决"),
-            "need": _lab("Problem solved (expected need)", "问题得到解决 (期望需求)"),
-            "kpi": "top2_sat_as_solve",
+            "objective": _lab("Solve after-sales problems at first contact", "售后问题一次解决"),
+            "kpi": "top2:sat_as_solve",
             "kpi_label": _lab("Problem solved, % 4-5", "问题解决满意度 (4-5分占比 %)"),
-            "baseline": round(float(w1["top2_sat_as_solve"]), 1),
-            "target": round(float(w1["top2_sat_as_solve"]) + 8, 1),
+            **top2("sat_as_solve", 8),
+            "direction": "increase",
             "unit": "%",
             "deadline": "2025-12-31",
             "owner": _lab("Head of customer service", "客服负责人"),
-            "actions": [
-                act(
-                    "Knowledge base and escalation rules for agents",
-                    "客服知识库与升级规则",
-                    "2025-01-01",
-                    "2025-04-30",
-                    "Customer service",
-                    "客服部",
-                    300000,
-                    4,
-                ),
-                act(
-                    "48-hour on-site repair in tier 1 cities",
-                    "一线城市 48 小时上门维修",
-                    "2025-03-01",
-                    "2025-09-30",
-                    "After-sales",
-                    "售后部",
-                    900000,
-                    12,
-                ),
-            ],
+            "segment": None,
+            "needs": ["N06"],
         },
         {
             "id": "G3",
-            "goal": _lab("More customers recommend us", "提升客户推荐意愿"),
-            "need": _lab("Loyalty", "忠诚度"),
+            "objective": _lab("More customers recommend us", "提升客户推荐意愿"),
             "kpi": "nps",
             "kpi_label": _lab("Net Promoter Score", "净推荐值 NPS"),
             "baseline": round(float(w1["nps"]), 1),
             "target": round(float(w1["nps"]) + 10, 1),
+            "direction": "increase",
             "unit": "points",
             "deadline": "2025-12-31",
             "owner": _lab("Chief marketing officer", "首席营销官"),
-            "actions": [
-                act(
-                    "Referral programme for owners",
-                    "老用户推荐有礼计划",
-                    "2025-01-15",
-                    "2025-06-30",
-                    "Marketing",
-                    "市场部",
-                    400000,
-                    2,
-                )
-            ],
+            "segment": None,
+            "needs": ["N02", "N04", "N06"],
         },
         {
             "id": "G4",
-            "goal": _lab("Reduce complaints about app pairing", "减少 App 配网投诉"),
-            "need": _lab("Smooth app pairing (basic need)", "App 配网顺利 (基本需求)"),
-            "kpi": "complaints_app_pairing",
+            "objective": _lab("Reduce complaints about app pairing", "减少 App 配网投诉"),
+            "kpi": "complaint_rate:FUN.PAIRING",
             "kpi_label": _lab("Pairing complaints per 1,000 orders", "每千单配网投诉数"),
             "baseline": None,
+            "baseline_note": _lab(
+                "Not measured yet: measure it from feedback.csv (code FUN.PAIRING).",
+                "尚未测量：请从 feedback.csv 测量 (代码 FUN.PAIRING)。",
+            ),
             "target": None,
+            "direction": "decrease",
             "unit": "per 1,000 orders",
             "deadline": "2025-09-30",
             "owner": _lab("Head of IoT platform", "IoT 平台负责人"),
-            "actions": [
-                act(
-                    "Bluetooth-assisted WiFi setup in firmware 3.2",
-                    "固件 3.2 蓝牙辅助配网",
-                    "2025-02-01",
-                    "2025-06-30",
-                    "IoT platform",
-                    "IoT 平台部",
-                    500000,
-                    5,
-                )
-            ],
+            "segment": None,
+            "needs": ["N01"],
         },
     ]
+
+    def act(
+        i: int,
+        en: str,
+        zh: str,
+        needs: list[str],
+        goal: str,
+        span: tuple[str, str],
+        who: tuple[str, str],
+        cost: int,
+        staff: int,
+    ) -> dict[str, Any]:
+        return {
+            "id": f"A{i}",
+            "description": _lab(en, zh),
+            "needs": needs,
+            "goals": [goal],
+            "start": span[0],
+            "end": span[1],
+            "resources": _lab(f"{staff} staff", f"{staff} 人"),
+            "cost": cost,
+            "responsible": _lab(*who),
+        }
+
+    logistics, service = ("Logistics", "物流部"), ("Customer service", "客服部")
+    actions = [
+        act(
+            1,
+            "Add two regional warehouses (South, Southwest)",
+            "新增华南、西南两个区域仓",
+            ["N03"],
+            "G1",
+            ("2024-05-01", "2024-09-30"),
+            logistics,
+            1800000,
+            6,
+        ),
+        act(
+            2,
+            "Next-day delivery in tier 1 and new tier 1 cities",
+            "一线及新一线城市次日达",
+            ["N03"],
+            "G1",
+            ("2024-06-01", "2024-12-31"),
+            logistics,
+            600000,
+            3,
+        ),
+        act(
+            3,
+            "Knowledge base and escalation rules for agents",
+            "客服知识库与升级规则",
+            ["N06"],
+            "G2",
+            ("2025-01-01", "2025-04-30"),
+            service,
+            300000,
+            4,
+        ),
+        act(
+            4,
+            "48-hour on-site repair in tier 1 cities",
+            "一线城市 48 小时上门维修",
+            ["N06"],
+            "G2",
+            ("2025-03-01", "2025-09-30"),
+            ("After-sales", "售后部"),
+            900000,
+            12,
+        ),
+        act(
+            5,
+            "Referral programme for owners",
+            "老用户推荐有礼计划",
+            [],
+            "G3",
+            ("2025-01-15", "2025-06-30"),
+            ("Marketing", "市场部"),
+            400000,
+            2,
+        ),
+        act(
+            6,
+            "Bluetooth-assisted WiFi setup in firmware 3.2",
+            "固件 3.2 蓝牙辅助配网",
+            ["N01"],
+            "G4",
+            ("2025-02-01", "2025-06-30"),
+            ("IoT platform", "IoT 平台部"),
+            500000,
+            5,
+        ),
+    ]
     return {
-        "needlab_plan": 1,
+        "needlab_plan": 2,
         "title": _lab("Lumo Home needs development plan 2025", "Lumo 智家 2025 需求发展规划"),
         "source": {"generator": "needlab.datasets.make_sample", "seed": int(seed)},
         "note": _lab(
@@ -1092,7 +1236,9 @@ def _plan(seed: int, waves: pd.DataFrame) -> dict[str, Any]:
             "(measure it from feedback.csv).",
             "基线取自生成器设定的第一波总体真值；G4 尚无基线 (请从 feedback.csv 测量)。",
         ),
+        "needs": needs,
         "goals": goals,
+        "actions": actions,
     }
 
 
@@ -1107,6 +1253,8 @@ def render(
     sv = _survey(c, cu, tr)
     fb = _feedback(c, cu, tr)
     comp = _competitors(c, sv["waves"])
+    # the need structure: its own stream, so nothing above shifts
+    nd = _needs(np.random.default_rng([seed, S.NEEDS_STREAM]), sv["frames"][1])
     texts = {
         "customers.csv": _csv(cu["df"]),
         "transactions.csv": _csv(tr["df"]),
@@ -1114,6 +1262,9 @@ def render(
         "survey_wave2.csv": _csv(sv["frames"][2]),
         "feedback.csv": _csv(fb["df"]),
         "competitors.csv": _csv(comp),
+        "needs.csv": _csv(nd["needs"]),
+        "needs_mapping.csv": _csv(nd["mapping"]),
+        "maxdiff.csv": _csv(nd["maxdiff"]),
         "codebook.yaml": _yaml(codebook_dict()),
         "plan.yaml": _yaml(_plan(seed, sv["waves"])),
     }
@@ -1146,6 +1297,8 @@ def render(
         painpoints=fb["truth"],
         painpoint_rates=fb["rates"],
         comments=sv["comments"],
+        needs=nd["truth"],
+        maxdiff=nd["maxdiff_truth"],
         seed=seed,
     )
     return texts, truth
