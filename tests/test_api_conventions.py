@@ -32,6 +32,7 @@ ROLES = {
     "text",
     "other",
     "pairs",
+    "criteria",
     "rules",
     "targets",
     "path",
