@@ -311,3 +311,17 @@ def test_options() -> None:
         maxdiff(df, method="hb")  # type: ignore[arg-type]
     with pytest.raises(ConfigError, match="ci must be"):
         maxdiff(df, ci=95)
+
+
+def test_sample_planted_order_recovered_by_the_logit() -> None:
+    import needlab as nl
+
+    sample = nl.load_sample()
+    res = nl.maxdiff(sample.maxdiff)
+    assert res.table.sort_values("rank")["item"].tolist() == sample.truth.maxdiff["item"].tolist()
+    # the planted utilities (relative to the reference item) lie within 4 standard errors
+    planted = sample.truth.maxdiff.set_index("item")["utility"]
+    planted = planted - planted[res.reference]
+    t = res.table.set_index("item")
+    z = (t["utility"] - planted[t.index]).abs() / t["se"].where(t["se"] > 0)
+    assert z.dropna().max() < 4
