@@ -33,6 +33,8 @@ ROLES = {
     "other",
     "pairs",
     "criteria",
+    "name",
+    "waves",
     "rules",
     "targets",
     "path",

@@ -1,7 +1,7 @@
 """The Result contract (docs/conventions.md), checked on every public result built on the sample.
 
-Each package's ``tests/<pkg>/contract_cases.py`` defines ``CASES``: the name of a public result
-class -> a builder ``f(sample) -> (result, n_rows)`` where *n_rows* is the number of input rows the
+Each package's ``tests/<pkg>/contract_cases.py`` (or ``contract_<topic>.py``) defines ``CASES``:
+the name of a public result class -> a builder ``f(sample) -> (result, n_rows)`` where *n_rows* is the number of input rows the
 call was given (``n_used + n_excluded`` must equal it). This file collects them, checks that every
 result class in ``needlab.__all__`` has a case, and checks the contract on each.
 """
@@ -33,8 +33,10 @@ NO_PICTURE: set[str] = set()
 
 def _load_cases() -> dict[str, Callable[[Any], tuple[Result, int]]]:
     cases: dict[str, Callable[[Any], tuple[Result, int]]] = {}
-    for path in sorted(HERE.glob("*/contract_cases.py")):
-        spec = importlib.util.spec_from_file_location(f"_contract_{path.parent.name}", path)
+    for path in sorted(HERE.glob("*/contract_*.py")):  # contract_cases.py, contract_<topic>.py
+        spec = importlib.util.spec_from_file_location(
+            f"_contract_{path.parent.name}_{path.stem}", path
+        )
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)

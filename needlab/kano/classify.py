@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from needlab._progress import progress_bar, show_progress
 from needlab._result import Result
 from needlab._stats import kish_base
 from needlab._types import Lang, RandomState, Weights
@@ -396,6 +397,7 @@ def kano(
     n_boot: int = 0,
     ci: float = 0.95,
     random_state: RandomState = None,
+    progress: bool | None = None,
     lang: Lang = "en",
     threshold: float = 0.06,
     on_empty: Literal["error", "report"] = "error",
@@ -459,6 +461,11 @@ def kano(
         Level of the percentile bootstrap intervals.
     random_state : int or Generator, optional
         Seed for the bootstrap.
+    progress : bool or None
+        A progress bar (tqdm, on standard error) over the bootstrap, in about 20 steps.
+        ``None`` (default): shown only when standard error is a terminal and Python is not
+        running in a Jupyter / IPython kernel (executed notebooks stay free of bar text);
+        ``True``: always; ``False``: never. It does not change the result.
     lang : {"en", "zh"}
         Language of the ``need`` labels (basic / expected / delight ... or 基本需求 / 期望需求 /
         兴奋需求 ...).
@@ -544,6 +551,7 @@ def kano(
     if not (isinstance(ci, (int, float)) and not isinstance(ci, bool) and 0 < ci < 1):
         raise ConfigError(f"ci must be strictly between 0 and 1, got {ci!r}.")
     check_count(n_boot, "n_boot", hint="0 (the default) turns the bootstrap off")
+    show_progress(progress)  # a bad value fails before any work
     if max_questionable is not None:
         check_count(
             max_questionable,
@@ -727,7 +735,9 @@ def kano(
             cat[dropped] = -1
             key = g[:, None] * n_feat + np.arange(n_feat)[None, :]
             valid = (cat >= 0) & (g[:, None] >= 0)
-            lo_hi = _bootstrap(cat, w, key, valid, size, int(n_boot), ci, random_state)
+            lo_hi = _bootstrap(
+                cat, w, key, valid, size, int(n_boot), ci, random_state, progress=progress
+            )
             for c, v in lo_hi.items():
                 out[c] = v
         tables.append(out)
@@ -780,11 +790,16 @@ def _bootstrap(
     n_boot: int,
     ci: float,
     random_state: Any,
+    *,
+    progress: bool | None = None,
 ) -> dict[str, np.ndarray]:
     """Percentile bootstrap of better and worse, resampling respondents (weights kept).
 
     Replicate b gives respondent i the weight w_i * c_bi with c_b ~ Multinomial(n, 1/n); the
-    weighted category sums of all replicates are one sparse matrix product.
+    weighted category sums of a chunk of replicates are one sparse matrix product. Chunks hold
+    at most 4e6 / n replicates (memory) and about a twentieth of them (the steps of the
+    progress bar); the replicates drawn do not depend on the chunking (the generator draws
+    them one after another).
     """
     from scipy import sparse
 
@@ -793,11 +808,13 @@ def _bootstrap(
     rows = np.broadcast_to(np.arange(n)[:, None], cat.shape)[valid]
     cols = (key * 6 + cat)[valid]
     onehot = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, size * 6))
-    chunk = max(1, min(n_boot, int(4e6 // max(n, 1))))
+    chunk = max(1, min(n_boot, int(4e6 // max(n, 1)), -(-n_boot // 20)))
     better = np.empty((n_boot, size))
     worse = np.empty((n_boot, size))
-    done = 0
-    while done < n_boot:
+    starts = range(0, n_boot, chunk)
+    for done in progress_bar(
+        starts, progress=progress, desc=f"Kano bootstrap ({n_boot} replicates)", unit="step"
+    ):
         b = min(chunk, n_boot - done)
         reps = rng.multinomial(n, np.full(n, 1.0 / n), size=b) * w[None, :]
         sums = np.asarray((onehot.T @ reps.T).T).reshape(b, size, 6)
@@ -805,7 +822,6 @@ def _bootstrap(
         with np.errstate(invalid="ignore", divide="ignore"):
             better[done : done + b] = (sums[:, :, 0] + sums[:, :, 1]) / aomi
             worse[done : done + b] = -(sums[:, :, 1] + sums[:, :, 2]) / aomi
-        done += b
     alpha = (1 - ci) / 2
     out = {}
     for name, arr in (("better", better), ("worse", worse)):

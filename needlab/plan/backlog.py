@@ -579,6 +579,7 @@ def needs_backlog(
 
     needs = pd.Index(pd.unique(mapping["need"]), name="need")
     labels = mapping.groupby("need", sort=False)[["label_en", "label_zh"]].first().reindex(needs)
+    labels = labels.astype(object)
     labels["label_en"] = labels["label_en"].fillna(pd.Series(needs, index=needs))
     labels["label_zh"] = labels["label_zh"].fillna(labels["label_en"])
     t = labels.reset_index()

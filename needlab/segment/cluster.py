@@ -72,7 +72,13 @@ from needlab.segment.kprototypes import (
     partition_cost,
     sqdist,
 )
-from needlab.segment.selection import choose_k, criteria_row, weak_structure_note
+from needlab.segment.selection import (
+    choose_k,
+    criteria_row,
+    silhouette_subsample,
+    silhouette_widths,
+    weak_structure_note,
+)
 from needlab.segment.stability import (
     StabilityResult,
     bootstrap_stability,
@@ -454,19 +460,23 @@ class Segmenter(ClusterMixin, BaseEstimator):
         # nothing and oversubscribes shared machines (GaussianMixture ran 17x slower on 2 busy cores).
         with threadpool_limits(limits=1):
             for k, seed in zip(cand, seeds, strict=True):
-                fit = self._fit_one(E, e2, k, p, prep, method, int(seed), w)
-                fits[k] = fit
-                if criteria:
+                fits[k] = self._fit_one(E, e2, k, p, prep, method, int(seed), w)
+            if criteria:
+                # the silhouette of every k from one pass over the subsample's distances
+                sub = silhouette_subsample(len(E), int(self.silhouette_sample), sil_seed)
+                sils = silhouette_widths(E[sub], [fits[k]["labels"][sub] for k in cand])
+                for k, sil in zip(cand, sils, strict=True):
                     rows.append(
                         criteria_row(
                             E,
-                            fit,
+                            fits[k],
                             k,
                             method=method,
                             min_share=float(self.min_share),
                             silhouette_sample=int(self.silhouette_sample),
                             sil_seed=sil_seed,
                             w=w,
+                            sil=sil,
                         )
                     )
         self._prep = prep
@@ -479,17 +489,18 @@ class Segmenter(ClusterMixin, BaseEstimator):
         if criteria:
             crit = pd.DataFrame(rows).set_index("k")
             if self.select == "stability" and len(ks) > 1:
-                self._add_stability(
-                    crit,
-                    fits,
-                    frame,
-                    E_all,
-                    excluded,
-                    method,
-                    prep,
-                    int(rng.integers(2**31 - 1)),
-                    w_all,
-                )
+                with threadpool_limits(limits=1):  # thousands of thin products, as above
+                    self._add_stability(
+                        crit,
+                        fits,
+                        frame,
+                        E_all,
+                        excluded,
+                        method,
+                        prep,
+                        int(rng.integers(2**31 - 1)),
+                        w_all,
+                    )
             k_best, reason = choose_k(
                 crit,
                 len(ks) > 1,
@@ -615,9 +626,11 @@ class Segmenter(ClusterMixin, BaseEstimator):
         """Bootstrap stability of each eligible k's solution, as columns of ``crit``.
 
         One resample serves every k. k-means / k-prototypes refits work in the embedding of the
-        full data (its standardisation and levels) and start from the full-data prototypes (a
-        warm start) plus ``_BOOT_STARTS`` k-means++ starts, keeping the lowest cost; a Gaussian
-        mixture is refitted from scratch.
+        full data (its standardisation and levels) with ``n_init`` k-means++ starts each (as the
+        main fit, no warm start from the full-data prototypes, which would flatter the
+        stability), keeping the lowest cost; a Gaussian mixture is refitted from scratch. The
+        caller runs this under a one-thread BLAS limit: the products are thin (rows x columns
+        times columns x k) and threads only added overhead (2.3x slower on 2 cores).
         """
         pool = crit.index[crit["eligible"]] if crit["eligible"].any() else crit.index
         ks = [int(k) for k in pool]

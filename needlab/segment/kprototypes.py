@@ -281,8 +281,13 @@ def embed(Xn: np.ndarray, codes: np.ndarray, prep: Prep) -> np.ndarray:
 
 # ---------------------------------------------------------------------------- the engine
 def sqdist(E: np.ndarray, e2: np.ndarray, C: np.ndarray) -> np.ndarray:
-    d = e2[:, None] - 2.0 * (E @ C.T) + np.einsum("ij,ij->i", C, C)[None, :]
-    return np.maximum(d, 0.0)
+    """Squared Euclidean distances of the rows of *E* (squared norms *e2*) to the rows of *C*,
+    ``e2 - 2 E C' + |c|^2`` clipped at 0 (computed in place: one rows x k array)."""
+    d = E @ C.T
+    d *= -2.0
+    d += e2[:, None]
+    d += np.einsum("ij,ij->i", C, C)[None, :]
+    return np.maximum(d, 0.0, out=d)
 
 
 def update_prototypes(
@@ -371,15 +376,18 @@ def lloyd(
         C = kpp_seeds(E, e2, k, rng, w)
         labels = np.full(len(E), -1)
         it = 0
+        converged = False
         for it in range(1, max_iter + 1):  # noqa: B007
             d = sqdist(E, e2, C)
             new = d.argmin(axis=1)
             if np.array_equal(new, labels):
+                converged = True  # d and labels belong to the final C already
                 break
             labels = new
             C = update_prototypes(E, labels, k, p, sizes, scale, d[idx, labels], w)
-        d = sqdist(E, e2, C)
-        labels = d.argmin(axis=1)
+        if not converged:
+            d = sqdist(E, e2, C)
+            labels = d.argmin(axis=1)
         own = d[idx, labels]
         cost = float(own.sum() if w is None else (w * own).sum())
         if best is None or cost < best[2] - 1e-9 * max(1.0, abs(best[2])):

@@ -5,12 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sklearn.base import clone
 
 from needlab.errors import ConfigError, DataError, SchemaError
 from needlab.painpoints.sentiment import (
+    LEXICON_FEATURES,
     SentimentModel,
     SentimentResult,
+    calibrate_threshold,
     implicit_needs,
+    lexicon_features,
     load_lexicon,
     sentiment,
 )
@@ -333,3 +339,145 @@ def test_implicit_needs_from_a_coding_result():
     out = implicit_needs(code_text(texts), sentiment=sentiment(texts))
     # the first text is coded (an explicit pain), the second negative and uncoded
     assert out["text"].tolist() == ["用了两天就很失望"]
+
+
+# Lexicon features and the three-way trainable model (issue 14). Hand-written texts.
+
+
+def test_lexicon_features_hand_values():
+    # 很好: 很 (x1.3) on 好 -> raw 1.9; 太差了: raw -3.0; 好吃但是太慢了: 好吃 before the contrast
+    # word counts half (P = 1.1), 太慢 after it 1.5 times (N = 3.0), raw = P - N = -1.9
+    texts = ["很好", "太差了", "好吃但是太慢了", "Can you fix my booking asap? Thank you."]
+    texts += ["This is awesome. #sarcasm", "The filter arrived on Monday.", None, "  "]
+    f = lexicon_features(texts)
+    assert f.shape == (8, len(LEXICON_FEATURES)) == (8, 5)
+
+    def sq(x):
+        return x / np.sqrt(x**2 + 15)
+
+    np.testing.assert_allclose(f[0], [sq(1.9), sq(1.9), 0, 0, 0])
+    np.testing.assert_allclose(f[1], [sq(-3.0), 0, sq(3.0), 0, 0])
+    np.testing.assert_allclose(f[2], [sq(-1.9), sq(1.1), sq(3.0), 0, 0])
+    assert f[3, 3] == 1.0 and f[3, 4] == 0.0 and f[3, 0] < 0  # complaint cue, politeness ignored
+    assert f[4, 4] == 1.0 and f[4, 0] < 0  # sarcasm flips the praise
+    np.testing.assert_array_equal(f[5:], 0.0)  # no opinion word; missing; blank
+
+
+def test_lexicon_features_score_equals_sentiment_score():
+    texts = [
+        "送餐员态度很好，效率高",
+        "not good at all",
+        "还行吧，就是有点贵",
+        "never again, awful",
+    ]
+    np.testing.assert_allclose(lexicon_features(texts)[:, 0], sentiment(texts).score.to_numpy())
+    with pytest.raises(ConfigError, match="text_lang"):
+        lexicon_features(texts, text_lang="fr")
+
+
+THREE_WAY_TRAIN = {
+    "positive": [
+        "很好吃，下次还点",
+        "送餐很快，服务很好",
+        "质量不错，很满意",
+        "非常喜欢这个颜色",
+        "great food and friendly staff",
+        "the room was clean and comfortable",
+        "excellent service, highly recommend",
+        "I love this place",
+    ],
+    "negative": [
+        "太难吃了，再也不点了",
+        "送得太慢，等了两个小时",
+        "质量很差，要求退货",
+        "客服态度恶劣",
+        "terrible food and rude staff",
+        "the room was dirty and noisy",
+        "awful service, never again",
+        "I hate waiting this long",
+    ],
+    "neutral": [
+        "我点了一份米饭",
+        "快递周二到的",
+        "请问几点关门",
+        "这款有三个颜色",
+        "we ordered two pizzas",
+        "the hotel is near the station",
+        "what time do you open",
+        "I booked a table for four",
+    ],
+}
+THREE_WAY_HELD_OUT = {
+    "positive": ["味道很好，很满意", "the staff were friendly and the food great"],
+    "negative": ["太慢了，很失望", "the food was terrible and cold"],
+    "neutral": ["我点了两份面", "we booked a room for two nights"],
+}
+
+
+def _three_way(data):
+    texts = [t for k in data for t in data[k]]
+    return texts, [k for k in data for _ in data[k]]
+
+
+def test_model_recovers_three_way_labels_on_held_out_texts():
+    X, y = _three_way(THREE_WAY_TRAIN)
+    Xh, yh = _three_way(THREE_WAY_HELD_OUT)
+    m = SentimentModel(random_state=0).fit(X, y)
+    assert sorted(m.classes_) == ["negative", "neutral", "positive"]
+    assert m.predict(Xh).tolist() == yh
+
+
+@given(seed=st.integers(0, 2**31 - 2))
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_model_same_random_state_same_predictions(seed):
+    X, y = _three_way(THREE_WAY_TRAIN)
+    Xh, _ = _three_way(THREE_WAY_HELD_OUT)
+    a = SentimentModel(random_state=seed).fit(X, y)
+    b = clone(a).fit(X, y)
+    np.testing.assert_array_equal(a.predict(Xh), b.predict(Xh))
+    np.testing.assert_allclose(a.predict_proba(Xh), b.predict_proba(Xh))
+
+
+def test_model_lexicon_features_switch():
+    X, y = _three_way(THREE_WAY_TRAIN)
+    plain = SentimentModel(lexicon_features=False).fit(X, y)
+    with_lex = SentimentModel().fit(X, y)
+    n_plain = plain.pipeline_[-1].coef_.shape[1]
+    assert with_lex.pipeline_[-1].coef_.shape[1] == n_plain + len(LEXICON_FEATURES)
+    # the lexicon features carry negation: "not good" is negative, learned from no "not" example
+    assert with_lex.predict(["not good"]).tolist() == ["negative"]
+    with pytest.raises(ConfigError, match="lexicon_features='yes' is not valid"):
+        SentimentModel(lexicon_features="yes").fit(X, y)
+
+
+def test_calibrate_threshold_hand_case():
+    # scores: 很好 0.440, 有点好 0.226, 一般般吧 -0.202, 有点差 -0.296, 太差了 -0.612; the
+    # labels are right exactly for 0.296 < t <= 0.440 and t > 0.226, on the grid only 0.30..0.40;
+    # ties go to the smallest value
+    texts = ["很好", "有点好", "一般般吧", "有点差", "太差了"]
+    y = ["positive", "neutral", "neutral", "neutral", "negative"]
+    assert calibrate_threshold(texts, y) == 0.3
+    assert calibrate_threshold(texts, y, metric="accuracy") == 0.3
+    assert calibrate_threshold(texts, y, grid=[0.05, 0.4]) == 0.4
+    # with the default band 0.05 only 2 of 5 are right
+    assert (sentiment(texts).label.to_numpy() == np.array(y)).sum() == 2
+    assert (sentiment(texts, threshold=0.3).label.tolist()) == y
+    # a frame with a label column; missing labels and texts are left out
+    df = pd.DataFrame({"text": [*texts, None, "很好"], "y": [*y, "neutral", None]})
+    assert calibrate_threshold(df, "y", text="text") == 0.3
+
+
+def test_calibrate_threshold_errors():
+    texts = ["很好", "太差了"]
+    with pytest.raises(DataError, match=r"labels must be .*'good'"):
+        calibrate_threshold(texts, ["good", "negative"])
+    with pytest.raises(DataError, match="outcome has 1 values but there are 2 texts"):
+        calibrate_threshold(texts, ["positive"])
+    with pytest.raises(ConfigError, match="metric"):
+        calibrate_threshold(texts, ["positive", "negative"], metric="auc")
+    with pytest.raises(ConfigError, match=r"grid .*\[0, 1\)"):
+        calibrate_threshold(texts, ["positive", "negative"], grid=[1.5])
+    with pytest.raises(ConfigError, match="grid"):
+        calibrate_threshold(texts, ["positive", "negative"], grid=[])
+    with pytest.raises(DataError, match="nothing to calibrate"):
+        calibrate_threshold([None, ""], [None, "positive"])

@@ -173,3 +173,99 @@ def test_cross_validate_progress_bar(capsys):
     pd.testing.assert_frame_equal(quiet.table, loud.table)
     with pytest.raises(ConfigError, match="progress"):
         TextCoder().cross_validate(texts, labels, cv=3, progress="on")
+
+
+# ----------------------------------------------------------------- fast cross-validation
+def _reference_cross_validate(coder, texts, labels, cv, seed):
+    """The slow reference: clone the coder, fit() it on each training part's texts, predict
+    the held-out texts; returns the pooled 0/1 predictions and the truth (texts x codes)."""
+    from sklearn.base import clone
+    from sklearn.model_selection import KFold
+
+    sets, codes = parse_labels(labels)
+    col = {c: j for j, c in enumerate(codes)}
+    Y = np.zeros((len(texts), len(codes)), dtype=np.int8)
+    for i, s in enumerate(sets):
+        for c in s or ():
+            Y[i, col[c]] = 1
+    pred = np.zeros_like(Y)
+    for tr, te in KFold(cv, shuffle=True, random_state=seed).split(texts):
+        m = clone(coder)
+        if coder.multi_label == "auto":
+            m.set_params(multi_label=bool((Y.sum(1) != 1).any()))
+        m.fit([texts[i] for i in tr], [sorted(sets[i] or ()) for i in tr])
+        pred[np.ix_(te, [col[c] for c in m.codes_])] = m.predict_matrix([texts[i] for i in te])
+    return pred, Y
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"model": "svm"}, {"min_df": 2, "word_ngrams": None}, {"multi_label": True}],
+    ids=["logistic", "svm", "chars-min_df2", "multi_label"],
+)
+@pytest.mark.parametrize("kind", ["single", "multi"])
+def test_cross_validate_equals_the_refit_reference(sample, params, kind):
+    """The fast path (n-grams counted once, TF-IDF per training fold) gives exactly the table of
+    fitting a clone on each training part's texts."""
+    text, truth = sample
+    n = 150 if params.get("model") == "svm" else 360  # svm calibrates: slow
+    texts = text.iloc[:n].tolist()
+    if kind == "single":
+        labels = [[c] for c in truth["category"].iloc[:n]]
+    else:
+        labels = [
+            [c] + ([s] if isinstance(s, str) else [])
+            for c, s in zip(truth["category"].iloc[:n], truth["stage"].iloc[:n], strict=True)
+        ]
+    coder = TextCoder(**params)
+    pred, Y = _reference_cross_validate(coder, texts, labels, 3, 4)
+    res = coder.cross_validate(texts, labels, cv=3, random_state=4)
+    tp, fp, fn = (pred & Y).sum(0), (pred & (1 - Y)).sum(0), ((1 - pred) & Y).sum(0)
+    with np.errstate(invalid="ignore"):
+        prec = np.where(tp + fp > 0, tp / np.maximum(tp + fp, 1), 0.0)
+        rec = np.where(tp + fn > 0, tp / np.maximum(tp + fn, 1), 0.0)
+    t = res.table.iloc[:-2]
+    assert t["precision"].tolist() == prec.tolist()
+    assert t["recall"].tolist() == rec.tolist()
+    assert res.micro_f1 == pytest.approx(2 * tp.sum() / (2 * tp.sum() + fp.sum() + fn.sum()))
+
+
+def test_cross_validate_rare_code_and_chinese_only_texts_match_the_reference():
+    """A code that some training folds lack, and texts without any Latin word (the word block is
+    empty: characters only, as fit() falls back)."""
+    base = ["配网失败", "客服态度差", "送餐太慢了", "客服不理人", "一直配网失败", "退款很慢"]
+    texts = [t + "。" * (i % 3) for i, t in enumerate(base * 4)]
+    labels = [["app"], ["service"], ["delivery"], ["service"], ["app"], ["refund"]] * 4
+    labels[5] = ["refund", "service"]  # multi-label
+    texts.append("货到了但是破损")
+    labels.append(["damage"])  # one text only: missing from every training part but one
+    pred, Y = _reference_cross_validate(TextCoder(), texts, labels, 4, 0)
+    res = TextCoder().cross_validate(texts, labels, cv=4, random_state=0)
+    tp = (pred & Y).sum(0)
+    assert res.table["support"].iloc[:-2].tolist() == Y.sum(0).tolist()
+    assert res.table.set_index("code").loc["damage", "recall"] == 0.0  # never learnt in its fold
+    assert res.micro_f1 == pytest.approx(
+        2 * tp.sum() / (2 * tp.sum() + (pred & (1 - Y)).sum() + ((1 - pred) & Y).sum())
+    )
+
+
+def test_fold_features_equal_a_vectoriser_fitted_on_the_training_part(sample):
+    """No leakage: vocabulary, min_df and IDF come from the training texts only; the held-out
+    texts keep the training vocabulary. Bit-identical to make_vectorizer().fit(train)."""
+    from needlab.painpoints.textcoder import _count_blocks, _fold_features, make_vectorizer
+
+    text, _ = sample
+    t = text.iloc[:240].tolist()
+    train, test = np.arange(0, 240, 3), np.setdiff1d(np.arange(240), np.arange(0, 240, 3))
+    for min_df, words in ((1, (1, 2)), (2, (1, 2)), (1, None)):
+        blocks = _count_blocks(t, (1, 3), words)
+        assert blocks is not None
+        got = _fold_features(blocks, train, test, min_df)
+        assert got is not None
+        v = make_vectorizer((1, 3), words, min_df)
+        want_tr = v.fit_transform([t[i] for i in train])
+        want_te = v.transform([t[i] for i in test])
+        assert got[0].shape == want_tr.shape and got[1].shape == want_te.shape
+        assert abs(got[0] - want_tr).max() == 0 and abs(got[1] - want_te).max() == 0
+        # the held-out texts have n-grams the training part lacks: they were left out
+        assert sum(b.counts.shape[1] for b in blocks) > want_tr.shape[1]

@@ -90,3 +90,50 @@ def test_weighted_partition_cost_is_repeated_rows():
     got = partition_cost(E, lab, 3, [], 1.0, w.astype(float))
     want = partition_cost(np.repeat(E, w, axis=0), np.repeat(lab, w), 3, [], 1.0)
     assert got == pytest.approx(want)
+
+
+# ----------------------------------------------------------------- the faster engine
+def _reference_lloyd(E, e2, k, p, sizes, scale, rng, n_init, max_iter, w=None):
+    """The engine before issue 14's speed work (fresh distance arrays, a final reassignment
+    after every start), kept as the reference the faster one must reproduce exactly."""
+    from needlab.segment.kprototypes import kpp_seeds, update_prototypes
+
+    def dist(C):
+        return np.maximum(e2[:, None] - 2.0 * (E @ C.T) + np.einsum("ij,ij->i", C, C)[None], 0)
+
+    best = None
+    idx = np.arange(len(E))
+    for _ in range(n_init):
+        C = kpp_seeds(E, e2, k, rng, w)
+        labels = np.full(len(E), -1)
+        it = 0
+        for it in range(1, max_iter + 1):  # noqa: B007
+            d = dist(C)
+            new = d.argmin(axis=1)
+            if np.array_equal(new, labels):
+                break
+            labels = new
+            C = update_prototypes(E, labels, k, p, sizes, scale, d[idx, labels], w)
+        d = dist(C)
+        labels = d.argmin(axis=1)
+        own = d[idx, labels]
+        cost = float(own.sum() if w is None else (w * own).sum())
+        if best is None or cost < best[2] - 1e-9 * max(1.0, abs(best[2])):
+            best = (labels, C, cost, it)
+    return best
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_lloyd_reproduces_the_reference_engine_exactly(seed):
+    from needlab.segment.kprototypes import lloyd
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(60, 900))
+    E = np.hstack([rng.normal(size=(n, 3)), 0.5 * np.eye(3)[rng.integers(3, size=n)]])
+    e2 = np.einsum("ij,ij->i", E, E)
+    w = rng.uniform(0, 3, n) if seed % 2 else None
+    k, max_iter = 2 + seed % 4, (3, 50)[seed % 2]  # max_iter 3: some starts do not converge
+    a = lloyd(E, e2, k, 3, [3], 0.5, np.random.default_rng(seed), 3, max_iter, w)
+    b = _reference_lloyd(E, e2, k, 3, [3], 0.5, np.random.default_rng(seed), 3, max_iter, w)
+    assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
+    assert a[2] == b[2] and a[3] == b[3]

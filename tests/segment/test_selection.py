@@ -56,3 +56,42 @@ def test_weak_structure_note_threshold():
     assert weak_structure_note(crit.assign(silhouette=[0.3, 0.2, 0.1]), auto=True) == ""
     assert weak_structure_note(crit.assign(silhouette=np.nan), auto=True) == ""
     assert "(k=2)" in weak_structure_note(crit.iloc[:1], auto=False)
+
+
+# ----------------------------------------------------------------- silhouette, one pass
+def test_silhouette_widths_equal_sklearn_for_every_partition():
+    """One pass over the distances for several partitions (with an empty cluster and a
+    singleton) gives scikit-learn's silhouette_samples of each partition."""
+    from sklearn.metrics import silhouette_samples
+
+    from needlab.segment.selection import silhouette_widths
+
+    rng = np.random.default_rng(7)
+    E = rng.normal(size=(257, 3))
+    two = (E[:, 0] > 0).astype(int)
+    empty = rng.integers(0, 4, 257)
+    empty[empty == 2] = 0  # label 2 unused: ignored, as scikit-learn's label encoding does
+    single = rng.integers(0, 3, 257)
+    single[single == 2] = 1
+    single[5] = 2  # a cluster of one row: width 0
+    got = silhouette_widths(E, [two, empty, single])
+    for lab, g in zip([two, empty, single], got, strict=True):
+        np.testing.assert_allclose(g, silhouette_samples(E, lab), rtol=0, atol=1e-12)
+    assert got[2][5] == 0.0
+
+
+def test_segmenter_silhouette_is_sklearns_on_the_subsample():
+    from sklearn.metrics import silhouette_score
+
+    from needlab.segment.cluster import Segmenter
+    from needlab.segment.kprototypes import embed, encode, impute
+    from needlab.segment.selection import silhouette_subsample
+
+    rng = np.random.default_rng(3)
+    X = pd.DataFrame(rng.normal(size=(600, 3)) + np.repeat([[0, 0, 0], [3, 3, 0]], 300, axis=0))
+    seg = Segmenter(k_range=(2, 4), n_init=2, silhouette_sample=250, random_state=0).fit(X)
+    E = embed(*impute(*encode(X, seg._prep)[:2], seg._prep), seg._prep)
+    sil_seed = int(np.random.default_rng(0).integers(2**31 - 1))  # the first draw of fit
+    sub = silhouette_subsample(len(E), 250, sil_seed)
+    want = silhouette_score(E[sub], seg.labels_[sub])
+    assert seg.criteria_.loc[seg.k_, "silhouette"] == pytest.approx(want, abs=1e-12)
