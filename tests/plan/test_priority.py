@@ -165,8 +165,11 @@ def test_weight_capped_note() -> None:
 
 # ----------------------------------------------------------------------------- properties
 
+# values on a grid of 1/8 (exact in binary): distinct values stay distinct after scaling (no
+# underflow of subnormals such as 5e-324 * 0.5 == 0, which no normalisation can undo)
+grid = st.integers(-800, 800).map(lambda i: i / 8)
 values = st.lists(
-    st.tuples(st.floats(-100, 100, allow_nan=False), st.floats(-100, 100, allow_nan=False)),
+    st.tuples(grid, grid),
     min_size=2,
     max_size=8,
 )
