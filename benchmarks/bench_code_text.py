@@ -18,8 +18,11 @@ text. The share of texts with identical code sets is printed.
 If ``../shared/data/waimai_10k.csv`` exists (Chinese food-delivery reviews; label 0 negative), the
 default taxonomy's coverage of negative and positive reviews is printed (the data stays there).
 
-Target (issue 7): at least 10x faster than the loop. Run:
-``python benchmarks/bench_code_text.py --n 100000``. Prints figures, asserts nothing.
+Target (issue 7): at least 10x faster than the loop. Target (issue 14): one short text under 5 ms
+after the first call; the single-text timings (minimum and median of 50 calls per text, with and
+without polarity) are printed first. Run:
+``python benchmarks/bench_code_text.py --n 100000`` (``--no-loop`` skips the slow baseline).
+Prints figures, asserts nothing.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import statistics
 import time
 from pathlib import Path
 
@@ -89,12 +93,45 @@ def loop(df: pd.DataFrame, tx: Taxonomy, mode: str) -> dict[str, np.ndarray]:
     return hits
 
 
+ONE = [
+    "物流太慢，等了9天才到",
+    "送餐员态度很好，效率高",
+    "快递员态度很差",
+    "the app keeps crashing",
+    "my flight was delayed 3 hours and the gate agent was rude",
+    "great product",
+]
+
+
+def single_texts(tx: Taxonomy) -> None:
+    t0 = time.perf_counter()
+    code_text([ONE[0]], taxonomy=tx)
+    code_text([ONE[3]], taxonomy=tx)
+    print(f"first calls (compile, both languages): {time.perf_counter() - t0:.2f} s")
+    for polarity in (True, False):
+        mins, meds = [], []
+        for t in ONE:
+            xs = []
+            for _ in range(50):
+                t0 = time.perf_counter()
+                code_text([t], taxonomy=tx, polarity=polarity)
+                xs.append(time.perf_counter() - t0)
+            mins.append(min(xs) * 1000)
+            meds.append(statistics.median(xs) * 1000)
+        print(
+            f"one text, polarity={polarity}: min {min(mins):.2f}-{max(mins):.2f} ms, "
+            f"median {min(meds):.2f}-{max(meds):.2f} ms over {len(ONE)} texts"
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=1_000_000)
     ap.add_argument("--baseline", choices=["code", "pattern"], default="pattern")
+    ap.add_argument("--no-loop", action="store_true", help="skip the str.contains baseline")
     args = ap.parse_args()
     tx = Taxonomy.default()
+    single_texts(tx)
     df = make(args.n)
     print(
         f"{len(df):,} texts, {df['text'].nunique():,} unique, mean {df['text'].str.len().mean():.1f} chars; "
@@ -108,6 +145,8 @@ def main() -> None:
     t_nl = time.perf_counter() - t0
     print(f"needlab code_text: {t_nl:8.2f} s  (engine {res.engine})")
 
+    if args.no_loop:
+        return
     t0 = time.perf_counter()
     hits = loop(df, tx, args.baseline)
     t_loop = time.perf_counter() - t0

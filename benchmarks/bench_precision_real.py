@@ -12,7 +12,7 @@ corpus id                 texts (row = position as read here)          pack
 ``hotels``                SemEval-2015 hotel sentences with a          travel
                           negative opinion (row: sentence position in
                           the XML file, all sentences counted)
-``makeup``                zh_makeup reviews with a 负面 label (row:     ecommerce
+``makeup``                zh_makeup reviews with a 负面 label (row:     beauty
                           position in Train_reviews.csv)
 ========================  ===========================================  ===============
 
@@ -25,6 +25,10 @@ Modes
     25 hotels, 25 makeup, fewer where a corpus has fewer) and prints corpus, row, code, code name,
     evidence and the text (first 200 characters) for judging by hand. ``--csv PATH`` also writes
     the references (``corpus,row,code``; never the texts) as a template for the fixture.
+``--unjudged K``
+    Draws, with seed + 1, K mentions per corpus among the current mentions that are not in the
+    fixture (mentions the taxonomy produces since the fixture was judged), printed as with
+    ``--draw``, for judging and appending to the fixture.
 default
     Reads ``benchmarks/fixtures/precision_mentions.csv`` (``corpus,row,code,correct,reason``:
     references and hand judgements only, the corpus texts are never stored in the repository),
@@ -113,7 +117,7 @@ CORPORA: list[tuple[str, Callable[[], pd.Series | None], str, int]] = [
     ("cfpb", _cfpb, "banking", 50),
     ("comcast", _comcast, "telecom", 40),
     ("hotels", _hotels, "travel", 25),
-    ("makeup", _makeup, "ecommerce", 25),
+    ("makeup", _makeup, "beauty", 25),
 ]
 
 
@@ -140,8 +144,12 @@ def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
     return (mid - half, mid + half)
 
 
-def draw(csv: str | None) -> int:
-    rng = np.random.default_rng(SEED)
+def draw(csv: str | None, unjudged: int | None = None) -> int:
+    rng = np.random.default_rng(SEED if unjudged is None else SEED + 1)
+    judged: set[tuple[str, int, str]] = set()
+    if unjudged is not None and FIXTURE.exists():
+        fx = pd.read_csv(FIXTURE)
+        judged = set(zip(fx["corpus"], fx["row"].astype(int), fx["code"], strict=True))
     out = []
     for name, load, pack, k in CORPORA:
         texts = load()
@@ -149,6 +157,14 @@ def draw(csv: str | None) -> int:
             print(f"skipped (missing): {name}")
             continue
         long = code_corpus(texts, pack)
+        if unjudged is not None:
+            new = [
+                (name, int(r), c) not in judged
+                for r, c in zip(long["row"], long["code"], strict=True)
+            ]
+            print(f"{name}: {len(long)} mentions, {sum(new)} not in the fixture")
+            long = long[np.asarray(new, dtype=bool)].reset_index(drop=True)
+            k = unjudged
         take = min(k, len(long))
         idx = np.sort(rng.choice(len(long), size=take, replace=False))
         print(f"\n##### {name}: {len(texts)} texts, {len(long)} mentions, drawn {take}")
@@ -243,8 +259,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--draw", action="store_true", help="draw and print mentions to judge")
     ap.add_argument("--csv", help="with --draw: write the drawn references here")
     ap.add_argument("--show-wrong", action="store_true", help="list the false positives")
+    ap.add_argument(
+        "--unjudged",
+        type=int,
+        metavar="K",
+        help="draw (seed + 1) K mentions per corpus among those not in the fixture",
+    )
     a = ap.parse_args(argv)
     print(f"corpora from {ROOT}")
+    if a.unjudged is not None:
+        return draw(a.csv, a.unjudged)
     return draw(a.csv) if a.draw else evaluate(a.show_wrong)
 
 

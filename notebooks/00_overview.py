@@ -14,7 +14,7 @@
 #     name: python3
 #   needlab:
 #     template: 00_overview
-#     version: 1.1.0
+#     version: 1.1.1
 # ---
 
 # %% [markdown]

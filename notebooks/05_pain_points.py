@@ -14,7 +14,7 @@
 #     name: python3
 #   needlab:
 #     template: 05_pain_points
-#     version: 1.1.0
+#     version: 1.2.0
 # ---
 
 # %% [markdown]

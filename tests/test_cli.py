@@ -29,10 +29,12 @@ def test_no_command_prints_help(capsys) -> None:
 
 def test_sample_writes_the_committed_files(tmp_path, capsys) -> None:
     assert main(["sample", str(tmp_path)]) == 0
+    from needlab.datasets._generate import FILES
+
     printed = capsys.readouterr().out.split()
-    assert len(printed) == 8
-    for name in ("survey_wave1.csv", "codebook.yaml", "transactions.csv"):
-        assert (tmp_path / name).read_bytes() == (SAMPLE / name).read_bytes()
+    assert len(printed) == len(FILES) == 14
+    for name in FILES:
+        assert (tmp_path / name).read_bytes() == (SAMPLE / name).read_bytes(), name
 
 
 def test_check_sample_is_clean_but_reports_quality(capsys) -> None:

@@ -5,7 +5,9 @@ purifiers, smart locks, humidifiers, plugs and consumables) selling in six Chine
 generator plants true customer segments, Kano categories, driver weights of overall satisfaction,
 pain-point rates by segment and journey stage, churners, value tiers and a real change between two
 survey waves on some KPIs but not on others, a need structure (a worst basic need, a delighter, costs,
-feasibility, a MaxDiff block) and returns that truth with the data, so that every
+feasibility, a MaxDiff block), a third wave with a panel, service tickets with planted response and
+resolution times (some still open), a monthly KPI series with a planted shift and the churn model's
+retention by cohort, and returns that truth with the data, so that every
 analysis in needlab can be tested by recovering it. ``data/sample/`` in the repository is the
 committed rendering of ``make_sample(0)`` (a test keeps them equal); ``data/sample/README.md``
 documents every file column by column.
@@ -42,12 +44,15 @@ _FRAMES = (
     "needs",
     "needs_mapping",
     "maxdiff",
+    "survey_wave3",
+    "tickets",
+    "kpi_monthly",
 )
 
 
 @dataclass(frozen=True, repr=False, eq=False)
 class Sample:
-    """The sample study: nine tables, the survey codebook, an example plan and the planted truth.
+    """The sample study: twelve tables, the survey codebook, an example plan and the planted truth.
 
     Attributes
     ----------
@@ -61,6 +66,15 @@ class Sample:
         survey items, pain codes and MaxDiff items linked to needs).
     maxdiff : DataFrame
         ``maxdiff.csv``: resp_id, task, item (need id), choice (1 best, -1 worst, 0 neither).
+    survey_wave3 : DataFrame
+        ``survey_wave3.csv``: wave 3 (April 2025), the columns of waves 1-2; 40% of its
+        respondents also answered wave 2 (linked by customer_id).
+    tickets : DataFrame
+        ``tickets.csv``: ticket_id, customer_id, channel, opened, first_response, resolved
+        (naive local ``YYYY-MM-DD HH:MM`` text; empty first_response / resolved: not yet at the
+        cut-off 2025-07-01 00:00), category.
+    kpi_monthly : DataFrame
+        ``kpi_monthly.csv``: month (``YYYY-MM``), kpi, events, n, value (100 events / n, %).
     codebook : dict
         The survey codebook (``codebook.yaml``) as a plain dict in the docs/codebook.md format.
     plan : dict
@@ -80,6 +94,9 @@ class Sample:
     needs: pd.DataFrame
     needs_mapping: pd.DataFrame
     maxdiff: pd.DataFrame
+    survey_wave3: pd.DataFrame
+    tickets: pd.DataFrame
+    kpi_monthly: pd.DataFrame
     codebook: dict[str, Any]
     plan: dict[str, Any]
     truth: Truth
@@ -98,8 +115,13 @@ class Sample:
 
     @property
     def survey(self) -> pd.DataFrame:
-        """Both waves stacked (wave 1 then wave 2)."""
+        """Waves 1 and 2 stacked (wave 1 then wave 2; the rows of ``truth.respondents``)."""
         return pd.concat([self.survey_wave1, self.survey_wave2], ignore_index=True)
+
+    @property
+    def waves(self) -> dict[int, pd.DataFrame]:
+        """The three survey waves by wave number: ``{1: survey_wave1, 2: ..., 3: survey_wave3}``."""
+        return {1: self.survey_wave1, 2: self.survey_wave2, 3: self.survey_wave3}
 
     def __repr__(self) -> str:
         lines = [f"Sample(seed={self.seed})"]
@@ -184,7 +206,12 @@ def _from_texts(
 
 
 def make_sample(
-    seed: int = 0, *, n_customers: int = 6000, n_respondents: int = 2000, n_feedback: int = 3600
+    seed: int = 0,
+    *,
+    n_customers: int = 6000,
+    n_respondents: int = 2000,
+    n_feedback: int = 3600,
+    n_tickets: int = 4000,
 ) -> Sample:
     """Generate the sample study in memory.
 
@@ -195,9 +222,11 @@ def make_sample(
     n_customers : int
         Customers in ``customers.csv`` (the survey population).
     n_respondents : int
-        Respondents per survey wave (40% of wave 2 also answered wave 1).
+        Respondents per survey wave (40% of wave 2 also answered wave 1, 40% of wave 3 wave 2).
     n_feedback : int
         Texts in ``feedback.csv``.
+    n_tickets : int
+        Service tickets in ``tickets.csv`` (opened 2024-01 .. 2025-06).
 
     Returns
     -------
@@ -208,17 +237,21 @@ def make_sample(
     Examples
     --------
     >>> s = make_sample(1, n_customers=800, n_respondents=300, n_feedback=200)
-    >>> s.survey_wave2.shape[0], len(s.truth.segments)
-    (300, 800)
+    >>> s.survey_wave2.shape[0], len(s.truth.segments), s.survey_wave3.shape[0]
+    (300, 800, 300)
     """
     texts, truth = render(
-        seed, n_customers=n_customers, n_respondents=n_respondents, n_feedback=n_feedback
+        seed,
+        n_customers=n_customers,
+        n_respondents=n_respondents,
+        n_feedback=n_feedback,
+        n_tickets=n_tickets,
     )
     return _from_texts(texts, truth, seed)
 
 
 def write_sample(directory: str | Path, *, seed: int = 0) -> list[Path]:
-    """Write the eleven sample files to *directory* (created when missing); return their paths.
+    """Write the fourteen sample files to *directory* (created when missing); return their paths.
 
     CSV files are UTF-8 without BOM with ``\\n`` line endings; YAML is written with
     ``yaml.safe_dump(allow_unicode=True, sort_keys=False)``. The bytes depend only on *seed*.

@@ -9,6 +9,7 @@ thing by construction. No loop runs over rows: loops run over segments, features
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +37,9 @@ FILES = (
     "maxdiff.csv",
     "codebook.yaml",
     "plan.yaml",
+    "survey_wave3.csv",
+    "tickets.csv",
+    "kpi_monthly.csv",
 )
 
 
@@ -67,7 +71,10 @@ class Truth:
         outcome ("overall_sat"), formula.
     waves : DataFrame
         kpi, label, wave1_true, wave2_true, diff, changed: KPI values over the whole eligible
-        customer population in each wave (what a perfect census would give).
+        customer population in each wave (what a perfect census would give); ``diff`` and
+        ``changed`` are wave 2 - wave 1. Wave 3 (issue 16): wave3_true, diff_w3_w2, changed_w3_w2
+        (a real change planted between waves 2 and 3), diff_w3_w1, changed_w3_w1 (from the
+        wave-1 baseline).
     respondents : DataFrame
         wave, resp_id, customer_id, segment, straightliner, speeder, junk_comment, panel
         (wave 2: also answered wave 1).
@@ -91,6 +98,28 @@ class Truth:
     maxdiff : DataFrame
         The MaxDiff block's planted order: item (need id), utility, rank, share (share of
         preference exp(u) / sum exp(u), %), shown (times the design shows the item).
+    respondents_wave3 : DataFrame
+        As ``respondents`` for ``survey_wave3.csv`` (wave 3), with ``panel`` (also answered wave 2)
+        and ``in_wave1`` (also answered wave 1). ``respondents`` itself keeps waves 1-2 only, in
+        the row order of :attr:`Sample.survey`.
+    comments_wave3 : DataFrame
+        As ``comments`` for the wave-3 open answers.
+    tickets : DataFrame
+        The planted service times of ``tickets.csv`` per channel and period (``before`` /
+        ``after`` the improvement of ``TICKET_CHANGE``, plus ``channel == "all"``, the mixture
+        over channels): share, response_median_h, response_sigma (lognormal first response),
+        resolution_shape, resolution_scale_h, escalated, escalation_factor (Weibull mixture of
+        the time from first response to resolution) and the true response_within_4h,
+        true_response_median_h, resolved_within_48h (% of tickets resolved within 48 h of
+        opening) and true_resolution_median_h.
+    kpi_monthly : DataFrame
+        One row per KPI of ``kpi_monthly.csv``: kpi, label, shift_month (``YYYY-MM``, the first
+        month at the shifted rate; None: in control throughout), direction, rate_before
+        (the in-control rate, %), rate_after (%).
+    retention : DataFrame
+        The churn model's expected retention: cohort (``YYYY-MM`` of the first order), age
+        (months since), customers (cohort size), retention (% of the cohort expected to order
+        in month cohort + age; 100 at age 0), for every cell observable by 2024-12.
     seed : int
     """
 
@@ -108,6 +137,11 @@ class Truth:
     comments: pd.DataFrame
     needs: pd.DataFrame
     maxdiff: pd.DataFrame
+    respondents_wave3: pd.DataFrame
+    comments_wave3: pd.DataFrame
+    tickets: pd.DataFrame
+    kpi_monthly: pd.DataFrame
+    retention: pd.DataFrame
     seed: int = 0
 
     def __repr__(self) -> str:
@@ -122,6 +156,8 @@ class Truth:
                 "respondents",
                 "painpoints",
                 "needs",
+                "tickets",
+                "retention",
             )
         ]
         return f"Truth(seed={self.seed}, " + ", ".join(parts) + ")"
@@ -309,6 +345,9 @@ def _transactions(c: _Ctx, cu: dict[str, Any]) -> dict[str, Any]:
         "prod": prod,
         "n_orders": n_orders,
         "churned": churned,
+        "first": first,
+        "end": end,
+        "rate": rate,
     }
 
 
@@ -361,6 +400,8 @@ def _population_responses(
         x = S.LOAD_G * g + S.LOAD_STAGE * stage_f[st] + S.LOAD_E * _mix(rng, stable[col]) + shift
         if wave == 2:
             x = x + S.WAVE2_STAGE_SHIFT.get(st, 0.0)
+        elif wave == 3:
+            x = x + (S.WAVE3_STAGE_SHIFT.get(st, 0.0) + S.WAVE3_ITEM_SHIFT.get(col, 0.0))
         out[col] = _likert(x, S.THRESHOLDS)
         lin = lin + w * out[col]
     overall_c = lin + rng.normal(0.0, S.OVERALL_NOISE, n)
@@ -369,6 +410,8 @@ def _population_responses(
     ltr_c = S.LTR_INTERCEPT + S.LTR_SLOPE * overall_c + rng.normal(0.0, S.LTR_NOISE, n)
     if wave == 2:
         ltr_c = ltr_c + S.LTR_WAVE2
+    elif wave == 3:
+        ltr_c = ltr_c + S.LTR_WAVE3
     out["ltr"] = np.clip(np.round(ltr_c), 0, 10).astype(np.int64)
     # Kano answers and stated importance
     kp = _kano_probs()
@@ -458,6 +501,117 @@ def _comments(c: _Ctx, seg: np.ndarray, prod: np.ndarray) -> tuple[np.ndarray, p
     return text, lab
 
 
+def _wave_frame(
+    c: _Ctx,
+    cu: dict[str, Any],
+    w: int,
+    pick: np.ndarray,
+    pop_w: dict[str, np.ndarray],
+    eligible_w: np.ndarray,
+    field: tuple[np.datetime64, int],
+    first_prod: np.ndarray,
+    prev: np.ndarray | None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """One survey wave's file, respondent truth and comment truth from the census answers *pop_w*.
+
+    *pick* are the sampled customers, *prev* the previous wave's (the ``panel`` flag) or None.
+    Every random draw comes from ``c.rng`` in a fixed order (waves 1 and 2 from the main stream,
+    wave 3 from its own).
+    """
+    rng = c.rng
+    seg = cu["seg"]
+    age_band = np.digitize(cu["age"], [35, 50])
+    sat_cols = [it[0] for it in S.SAT_ITEMS]
+    idx = rng.permutation(pick)
+    m = len(idx)
+    P = {k: v[idx] for k, v in pop_w.items()}
+    day0, ndays = field
+    date = _dates(rng.integers(0, ndays, m), origin=day0)
+    dur = np.round(np.exp(rng.normal(np.log(780.0), 0.35, m))).astype(np.int64)
+    speeder = rng.random(m) < S.P_SPEED
+    dur = np.where(speeder, np.round(780.0 * rng.uniform(0.10, 0.30, m)), dur).astype(np.int64)
+    straight = rng.random(m) < S.P_STRAIGHT
+    cols: dict[str, Any] = {
+        "resp_id": w * 100000 + np.arange(1, m + 1),
+        "customer_id": cu["ids"][idx],
+        "wave": np.full(m, w),
+        "date": date,
+        "region": cu["region"][idx] + 1,
+        "city_tier": cu["tier"][idx] + 1,
+        "gender": cu["female"][idx].astype(np.int64) + 1,
+        "age": cu["age"][idx],
+        "income_band": cu["income"][idx] + 1,
+        "channel": cu["channel"][idx] + 1,
+        "duration_sec": dur,
+    }
+    no_inst = rng.random(m) < S.P_NO_INSTALL
+    no_serv = rng.random(m) < S.P_NO_SERVICE
+    for col, st, *_ in S.SAT_ITEMS:
+        v = P[col].astype(float)
+        if st == "installation":
+            v = np.where(no_inst, 99.0, v)
+        if st == "after_sales":
+            v = np.where(no_serv, 99.0, v)
+        cols[col] = v
+    sl_val = np.array([5, 4, 3, 1])[_choice_rows(rng, np.tile([0.5, 0.3, 0.15, 0.05], (m, 1)))]
+    for col in sat_cols:
+        cols[col] = np.where(straight, sl_val, cols[col])
+    cols["overall_sat"] = P["overall_sat"].astype(float)
+    cols["ltr"] = P["ltr"].astype(float)
+    kano_lab = np.array([None] + [a[1] for a in S.KANO_ANSWERS], dtype=object)
+    for feat in S.KANO_FEATURES:
+        cols[f"kano_{feat[0]}_f"] = kano_lab[P[f"kano_{feat[0]}_f"]]
+        cols[f"kano_{feat[0]}_d"] = kano_lab[P[f"kano_{feat[0]}_d"]]
+    for feat in S.KANO_FEATURES:
+        v = P[f"imp_{feat[0]}"]
+        cols[f"imp_{feat[0]}"] = np.where(speeder, rng.integers(1, 10, m), v).astype(float)
+    for col, *_ in S.ATT_ITEMS:
+        cols[col] = np.where(speeder, rng.integers(1, 6, m), P[col]).astype(float)
+    text, lab = _comments(c, seg[idx], first_prod[idx])
+    cols["comment"] = text
+    # item non-response: more for later questions
+    qcols = [k for k in cols if k.startswith(("sat_", "overall", "ltr", "kano_", "imp_", "att_"))]
+    pair_miss = np.zeros(m, dtype=bool)
+    for j, col in enumerate(qcols):
+        p = 0.004 + 0.035 * j / len(qcols)
+        miss = rng.random(m) < p
+        if col in sat_cols:  # straight-liners answer the whole battery
+            miss = miss & ~straight
+        if col.startswith("kano_") and col.endswith("_d"):  # a skipped pair loses both answers
+            miss = miss | pair_miss
+        if col.startswith("kano_") and col.endswith("_f"):
+            pair_miss = miss & (rng.random(m) < 0.7)
+        v = cols[col]
+        cols[col] = np.where(miss, None if v.dtype == object else np.nan, v)
+    # post-stratification weight on city tier x age band, trimmed to [0.4, 2.5]
+    cell = cu["tier"] * 3 + age_band
+    pop_share = np.bincount(cell[eligible_w], minlength=12) / eligible_w.sum()
+    smp_share = np.bincount(cell[idx], minlength=12) / m
+    wt = (pop_share / np.where(smp_share > 0, smp_share, 1.0))[cell[idx]]
+    wt = wt * np.exp(rng.normal(0.0, 0.12, m))
+    for _ in range(3):  # trim and renormalise (a fixed number of passes)
+        wt = np.clip(wt / wt.mean(), 0.4, 2.5)
+    cols["weight"] = np.round(wt, 3)
+    df = pd.DataFrame(cols)
+    for col in df.columns:
+        if col.startswith(("sat_", "overall", "ltr", "imp_", "att_")):
+            df[col] = pd.array(df[col].to_numpy(), dtype="Float64").astype("Int64")
+    resp = pd.DataFrame(
+        {
+            "wave": w,
+            "resp_id": cols["resp_id"],
+            "customer_id": cols["customer_id"],
+            "segment": np.array(S.SEGMENTS, dtype=object)[seg[idx]],
+            "straightliner": straight,
+            "speeder": speeder,
+            "junk_comment": lab["junk"].to_numpy(),
+            "panel": np.isin(idx, prev) if prev is not None else np.zeros(m, dtype=bool),
+        }
+    )
+    comments = pd.concat([pd.DataFrame({"wave": w, "resp_id": cols["resp_id"]}), lab], axis=1)
+    return df, resp, comments
+
+
 def _survey(c: _Ctx, cu: dict[str, Any], tr: dict[str, Any]) -> dict[str, Any]:
     rng, n = c.rng, c.n_customers
     seg = cu["seg"]
@@ -486,100 +640,19 @@ def _survey(c: _Ctx, cu: dict[str, Any], tr: dict[str, Any]) -> dict[str, Any]:
     frames, resp_truth, comment_truth, kpi_rows = {}, [], [], []
     sat_cols = [it[0] for it in S.SAT_ITEMS]
     for w in (1, 2):
-        idx = rng.permutation(picks[w])
-        m = len(idx)
-        P = {k: v[idx] for k, v in pop[w].items()}
-        day0, ndays = S.WAVE_FIELD[w]
-        date = _dates(rng.integers(0, ndays, m), origin=day0)
-        dur = np.round(np.exp(rng.normal(np.log(780.0), 0.35, m))).astype(np.int64)
-        speeder = rng.random(m) < S.P_SPEED
-        dur = np.where(speeder, np.round(780.0 * rng.uniform(0.10, 0.30, m)), dur).astype(np.int64)
-        straight = rng.random(m) < S.P_STRAIGHT
-        cols: dict[str, Any] = {
-            "resp_id": w * 100000 + np.arange(1, m + 1),
-            "customer_id": cu["ids"][idx],
-            "wave": np.full(m, w),
-            "date": date,
-            "region": cu["region"][idx] + 1,
-            "city_tier": cu["tier"][idx] + 1,
-            "gender": cu["female"][idx].astype(np.int64) + 1,
-            "age": cu["age"][idx],
-            "income_band": cu["income"][idx] + 1,
-            "channel": cu["channel"][idx] + 1,
-            "duration_sec": dur,
-        }
-        no_inst = rng.random(m) < S.P_NO_INSTALL
-        no_serv = rng.random(m) < S.P_NO_SERVICE
-        for col, st, *_ in S.SAT_ITEMS:
-            v = P[col].astype(float)
-            if st == "installation":
-                v = np.where(no_inst, 99.0, v)
-            if st == "after_sales":
-                v = np.where(no_serv, 99.0, v)
-            cols[col] = v
-        sl_val = np.array([5, 4, 3, 1])[_choice_rows(rng, np.tile([0.5, 0.3, 0.15, 0.05], (m, 1)))]
-        for col in sat_cols:
-            cols[col] = np.where(straight, sl_val, cols[col])
-        cols["overall_sat"] = P["overall_sat"].astype(float)
-        cols["ltr"] = P["ltr"].astype(float)
-        kano_lab = np.array([None] + [a[1] for a in S.KANO_ANSWERS], dtype=object)
-        for feat in S.KANO_FEATURES:
-            cols[f"kano_{feat[0]}_f"] = kano_lab[P[f"kano_{feat[0]}_f"]]
-            cols[f"kano_{feat[0]}_d"] = kano_lab[P[f"kano_{feat[0]}_d"]]
-        for feat in S.KANO_FEATURES:
-            v = P[f"imp_{feat[0]}"]
-            cols[f"imp_{feat[0]}"] = np.where(speeder, rng.integers(1, 10, m), v).astype(float)
-        for col, *_ in S.ATT_ITEMS:
-            cols[col] = np.where(speeder, rng.integers(1, 6, m), P[col]).astype(float)
-        text, lab = _comments(c, seg[idx], first_prod[idx])
-        cols["comment"] = text
-        # item non-response: more for later questions
-        qcols = [
-            k for k in cols if k.startswith(("sat_", "overall", "ltr", "kano_", "imp_", "att_"))
-        ]
-        pair_miss = np.zeros(m, dtype=bool)
-        for j, col in enumerate(qcols):
-            p = 0.004 + 0.035 * j / len(qcols)
-            miss = rng.random(m) < p
-            if col in sat_cols:  # straight-liners answer the whole battery
-                miss = miss & ~straight
-            if col.startswith("kano_") and col.endswith("_d"):  # a skipped pair loses both answers
-                miss = miss | pair_miss
-            if col.startswith("kano_") and col.endswith("_f"):
-                pair_miss = miss & (rng.random(m) < 0.7)
-            v = cols[col]
-            cols[col] = np.where(miss, None if v.dtype == object else np.nan, v)
-        # post-stratification weight on city tier x age band, trimmed to [0.4, 2.5]
-        cell = cu["tier"] * 3 + age_band
-        pop_share = np.bincount(cell[eligible[w]], minlength=12) / eligible[w].sum()
-        smp_share = np.bincount(cell[idx], minlength=12) / m
-        wt = (pop_share / np.where(smp_share > 0, smp_share, 1.0))[cell[idx]]
-        wt = wt * np.exp(rng.normal(0.0, 0.12, m))
-        for _ in range(3):  # trim and renormalise (a fixed number of passes)
-            wt = np.clip(wt / wt.mean(), 0.4, 2.5)
-        cols["weight"] = np.round(wt, 3)
-        df = pd.DataFrame(cols)
-        for col in df.columns:
-            if col.startswith(("sat_", "overall", "ltr", "imp_", "att_")):
-                df[col] = pd.array(df[col].to_numpy(), dtype="Float64").astype("Int64")
-        frames[w] = df
-        resp_truth.append(
-            pd.DataFrame(
-                {
-                    "wave": w,
-                    "resp_id": cols["resp_id"],
-                    "customer_id": cols["customer_id"],
-                    "segment": np.array(S.SEGMENTS, dtype=object)[seg[idx]],
-                    "straightliner": straight,
-                    "speeder": speeder,
-                    "junk_comment": lab["junk"].to_numpy(),
-                    "panel": np.isin(idx, picks[1]) if w == 2 else np.zeros(m, dtype=bool),
-                }
-            )
+        frames[w], r_w, c_w = _wave_frame(
+            c,
+            cu,
+            w,
+            picks[w],
+            pop[w],
+            eligible[w],
+            S.WAVE_FIELD[w],
+            first_prod,
+            picks[1] if w == 2 else None,
         )
-        comment_truth.append(
-            pd.concat([pd.DataFrame({"wave": w, "resp_id": cols["resp_id"]}), lab], axis=1)
-        )
+        resp_truth.append(r_w)
+        comment_truth.append(c_w)
         kpi_rows.append(_kpis(pop[w], eligible[w]))
     waves = pd.DataFrame(
         {
@@ -648,6 +721,11 @@ def _survey(c: _Ctx, cu: dict[str, Any], tr: dict[str, Any]) -> dict[str, Any]:
         "driver_model": driver_model,
         "kano": pd.DataFrame(rows),
         "kano_by_segment": pd.DataFrame(seg_rows),
+        # for wave 3 (its own stream): the stable parts, samples and weights of waves 1-2
+        "stable": stable,
+        "picks": picks,
+        "logw": logw,
+        "first_prod": first_prod,
     }
 
 
@@ -939,6 +1017,7 @@ def codebook_dict() -> dict[str, Any]:
             "values": {
                 1: _lab("Wave 1 (April 2024)", "第一波 (2024年4月)"),
                 2: _lab("Wave 2 (October 2024)", "第二波 (2024年10月)"),
+                3: _lab("Wave 3 (April 2025)", "第三波 (2025年4月)"),
             },
             "ordered": True,
         },
@@ -1242,9 +1321,310 @@ def _plan(seed: int, waves: pd.DataFrame) -> dict[str, Any]:
     }
 
 
+# ----------------------------------------------------------------- monitoring (issue 16)
+def _wave3(c3: _Ctx, cu: dict[str, Any], sv: dict[str, Any]) -> dict[str, Any]:
+    """Wave 3 (April 2025) from its own stream: census answers, a panel of wave-2 respondents.
+
+    The census answers reuse each customer's stable parts of waves 1-2 (latent correlation
+    ``WAVE_CORR`` with either earlier wave), so a panel member's answers are positively
+    correlated with their wave-2 answers. ``WAVE3_PANEL`` of the respondents are drawn from the
+    wave-2 respondents; the others are customers never asked before, drawn with the same
+    response propensities (``logw``) as waves 1-2.
+    """
+    rng = c3.rng
+    pop3 = _population_responses(c3, cu, 3, sv["stable"])
+    eligible3 = cu["signup"] < int((S.WAVE3_FIELD[0] - S.WINDOW_START).astype(int))
+    picks = sv["picks"]
+    n_panel = int(round(S.WAVE3_PANEL * c3.n_respondents))
+    panel = np.sort(rng.choice(picks[2], size=min(n_panel, len(picks[2])), replace=False))
+    fresh_ok = eligible3.copy()
+    fresh_ok[picks[1]] = False
+    fresh_ok[picks[2]] = False
+    fresh = _gumbel_top(rng, sv["logw"], c3.n_respondents - len(panel), fresh_ok)
+    pick3 = np.sort(np.concatenate([panel, fresh]))
+    df, resp, comments = _wave_frame(
+        c3, cu, 3, pick3, pop3, eligible3, S.WAVE3_FIELD, sv["first_prod"], picks[2]
+    )
+    cust_index = pd.Index(cu["ids"]).get_indexer(resp["customer_id"])
+    resp["in_wave1"] = np.isin(cust_index, picks[1])
+    return {"frame": df, "respondents": resp, "comments": comments, "kpis": _kpis(pop3, eligible3)}
+
+
+def _extend_waves(waves: pd.DataFrame, kpis3: dict[str, float]) -> pd.DataFrame:
+    """truth.waves with the wave-3 columns added (the existing columns are left as they are)."""
+    out = waves.copy()
+    out["wave3_true"] = [round(kpis3[k], 2) for k in out["kpi"]]
+    out["diff_w3_w2"] = (out["wave3_true"] - out["wave2_true"]).round(2)
+    out["changed_w3_w2"] = out["kpi"].isin(S.WAVE3_CHANGED)
+    out["diff_w3_w1"] = (out["wave3_true"] - out["wave1_true"]).round(2)
+    out["changed_w3_w1"] = out["changed"] | out["changed_w3_w2"]
+    return out
+
+
+_Z = np.linspace(-8.0, 8.0, 4001)
+_PHI = np.exp(-0.5 * _Z**2)
+_PHI = _PHI / _PHI.sum()
+"""Standard normal grid and its normalised weights: E[g(Z)] = sum(_PHI * g(_Z)) for smooth g."""
+
+
+def _ticket_cdfs(
+    channel: tuple[str, float, float, float, float, float], after: bool
+) -> tuple[Any, Any]:
+    """True CDFs (in hours) of first-response time F and resolution time R = F + W of a channel.
+
+    F = median * exp(sigma Z) is lognormal: ``P(F <= t) = Phi((ln t - ln median) / sigma)``.
+    ``P(R <= t) = E_F[G(t - F)]`` with G the Weibull mixture of W,
+    ``G(x) = (1 - q)(1 - exp(-(x / s)^k)) + q (1 - exp(-(x / (f s))^k))``, integrated over Z on a
+    fine normal grid (``_Z``; error far below 0.01 percentage points).
+    """
+    _, _, med, sigma, shape, scale = channel
+    scale = scale * (S.TICKET_AFTER_SCALE if after else 1.0)
+    f_q = med * np.exp(sigma * _Z)
+
+    def cdf_f(t: float) -> float:
+        if t <= 0:
+            return 0.0
+        return 0.5 * (1.0 + math.erf((math.log(t) - math.log(med)) / (sigma * math.sqrt(2.0))))
+
+    def cdf_r(t: float) -> float:
+        x = np.maximum(t - f_q, 0.0)
+        q, fac = S.TICKET_ESCALATED, S.TICKET_ESCALATION
+        g = (1.0 - q) * (1.0 - np.exp(-((x / scale) ** shape)))
+        g = g + q * (1.0 - np.exp(-((x / (scale * fac)) ** shape)))
+        return float(_PHI @ g)
+
+    return cdf_f, cdf_r
+
+
+def _median(cdf: Any, hi: float = 1e4) -> float:
+    lo = 0.0
+    for _ in range(50):  # bisection to about 1e-11 hours
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if cdf(mid) < 0.5 else (lo, mid)
+    return 0.5 * (lo + hi)
+
+
+def _tickets_truth() -> pd.DataFrame:
+    """The planted service-time distributions and their true standard shares and medians."""
+    rows = []
+    for after in (False, True):
+        cdfs = [_ticket_cdfs(ch, after) for ch in S.TICKET_CHANNELS]
+        period = "after" if after else "before"
+        opened = (
+            f"{S.TICKET_CHANGE} .. {S.TICKET_CUTOFF}"
+            if after
+            else f"{S.TICKET_START} .. {S.TICKET_CHANGE}"
+        )
+
+        def mix(k: int, t: float, cdfs: list[tuple[Any, Any]] = cdfs) -> float:
+            pairs = zip(S.TICKET_CHANNELS, cdfs, strict=True)
+            return float(sum(ch[1] * c[k](t) for ch, c in pairs))
+
+        for ch, (cf, cr) in zip(S.TICKET_CHANNELS, cdfs, strict=True):
+            rows.append(
+                {
+                    "channel": ch[0],
+                    "period": period,
+                    "opened": opened,
+                    "share": ch[1],
+                    "response_median_h": ch[2],
+                    "response_sigma": ch[3],
+                    "resolution_shape": ch[4],
+                    "resolution_scale_h": ch[5] * (S.TICKET_AFTER_SCALE if after else 1.0),
+                    "escalated": S.TICKET_ESCALATED,
+                    "escalation_factor": S.TICKET_ESCALATION,
+                    "response_within_4h": round(100.0 * cf(S.TICKET_RESPONSE_STANDARD_H), 3),
+                    "true_response_median_h": round(_median(cf), 4),
+                    "resolved_within_48h": round(100.0 * cr(S.TICKET_STANDARD_H), 3),
+                    "true_resolution_median_h": round(_median(cr), 4),
+                }
+            )
+        rows.append(
+            {
+                "channel": "all",
+                "period": period,
+                "opened": opened,
+                "share": 1.0,
+                "response_median_h": np.nan,
+                "response_sigma": np.nan,
+                "resolution_shape": np.nan,
+                "resolution_scale_h": np.nan,
+                "escalated": S.TICKET_ESCALATED,
+                "escalation_factor": S.TICKET_ESCALATION,
+                "response_within_4h": round(100.0 * mix(0, S.TICKET_RESPONSE_STANDARD_H), 3),
+                "true_response_median_h": round(_median(lambda t: mix(0, t)), 4),
+                "resolved_within_48h": round(100.0 * mix(1, S.TICKET_STANDARD_H), 3),
+                "true_resolution_median_h": round(_median(lambda t: mix(1, t)), 4),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _stamp(minutes: np.ndarray) -> np.ndarray:
+    """Minutes after TICKET_START as naive local ``YYYY-MM-DD HH:MM`` text."""
+    t = S.TICKET_START + minutes.astype(np.int64).astype("timedelta64[m]")
+    return np.char.replace(np.datetime_as_string(t, unit="m"), "T", " ").astype(object)
+
+
+def _tickets(rng: np.random.Generator, cu: dict[str, Any], n: int) -> dict[str, Any]:
+    """tickets.csv and kpi_monthly.csv (derived from the tickets) with their truth."""
+    p = np.exp(-0.5 * cu["sat"])  # dissatisfied customers contact service more
+    who = rng.choice(len(p), size=n, p=p / p.sum())
+    day0 = int((S.TICKET_START.astype("datetime64[D]") - S.WINDOW_START).astype(int))
+    days = int((S.TICKET_CUTOFF - S.TICKET_START).astype("timedelta64[D]").astype(int))
+    lo = np.clip(cu["signup"][who] - day0, 0, days - 1)  # no ticket before the signup
+    day = lo + np.floor(rng.random(n) * (days - lo)).astype(np.int64)
+    minute = np.floor(60.0 * np.clip(rng.normal(14.0, 4.0, n), 0.0, 23.99)).astype(np.int64)
+    opened = day * 1440 + minute
+    order = np.argsort(opened, kind="stable")  # in order of opening, each with its customer
+    opened, who = opened[order], who[order]
+    chan = _choice_rows(rng, np.tile([ch[1] for ch in S.TICKET_CHANNELS], (n, 1)))
+    change = int((S.TICKET_CHANGE - S.TICKET_START).astype("timedelta64[m]").astype(int))
+    pair_change = int(
+        (S.TICKET_PAIRING_CHANGE - S.TICKET_START).astype("timedelta64[m]").astype(int)
+    )
+    cutoff = days * 1440
+    p_after = S.TICKET_CATEGORY_P.copy()
+    p_after[1:] *= (1.0 - S.TICKET_PAIRING_AFTER) / p_after[1:].sum()
+    p_after[0] = S.TICKET_PAIRING_AFTER
+    cat = _choice_rows(
+        rng, np.where((opened >= pair_change)[:, None], p_after, S.TICKET_CATEGORY_P)
+    )
+    par = np.array([ch[2:] for ch in S.TICKET_CHANNELS])[chan]
+    f_h = par[:, 0] * np.exp(par[:, 1] * rng.normal(0.0, 1.0, n))
+    scale = par[:, 3] * np.where(rng.random(n) < S.TICKET_ESCALATED, S.TICKET_ESCALATION, 1.0)
+    scale = scale * np.where(opened >= change, S.TICKET_AFTER_SCALE, 1.0)
+    w_h = scale * rng.weibull(par[:, 2])
+    first = np.ceil(opened + 60.0 * f_h).astype(np.int64)
+    resolved = np.ceil(opened + 60.0 * (f_h + w_h)).astype(np.int64)
+    resolved = np.maximum(resolved, first)
+    tid = np.char.add("T", np.char.zfill(np.arange(1, n + 1).astype(str), 5)).astype(object)
+    df = pd.DataFrame(
+        {
+            "ticket_id": tid,
+            "customer_id": cu["ids"][who],
+            "channel": np.array([ch[0] for ch in S.TICKET_CHANNELS], dtype=object)[chan],
+            "opened": _stamp(opened),
+            "first_response": np.where(first <= cutoff, _stamp(first), _NONE),
+            "resolved": np.where(resolved <= cutoff, _stamp(resolved), _NONE),
+            "category": np.array(S.TICKET_CATEGORIES, dtype=object)[cat],
+        }
+    )
+    # monthly KPI series: a month's tickets count where the standard's window has elapsed
+    month = np.datetime_as_string(
+        (S.TICKET_START + opened.astype("timedelta64[m]")).astype("datetime64[M]"), unit="M"
+    )
+    h48, h4 = int(60 * S.TICKET_STANDARD_H), int(60 * S.TICKET_RESPONSE_STANDARD_H)
+    parts = {
+        "resolved_48h": (opened + h48 <= cutoff, resolved - opened <= h48),
+        "first_response_4h": (opened + h4 <= cutoff, first - opened <= h4),
+        "pairing_share": (np.ones(n, dtype=bool), cat == 0),
+    }
+    months = np.unique(month)
+    frames = []
+    for kpi, (base, event) in parts.items():
+        nn = pd.Series(base.astype(np.int64)).groupby(month).sum().reindex(months, fill_value=0)
+        ev = pd.Series((base & event).astype(np.int64)).groupby(month).sum()
+        ev = ev.reindex(months, fill_value=0)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "month": months.astype(object),
+                    "kpi": kpi,
+                    "events": ev.to_numpy(),
+                    "n": nn.to_numpy(),
+                    "value": np.round(100.0 * ev.to_numpy() / np.maximum(nn.to_numpy(), 1), 2),
+                }
+            )
+        )
+    monthly = pd.concat(frames, ignore_index=True)
+    truth = _tickets_truth()
+    all_rows = truth[truth["channel"] == "all"].set_index("period")
+    kpi_truth = pd.DataFrame(
+        {
+            "kpi": list(parts),
+            "label": [
+                "Tickets resolved within 48 h of opening, % (by month opened)",
+                "Tickets with a first response within 4 h, % (by month opened)",
+                "Share of tickets about app pairing, % (by month opened)",
+            ],
+            "shift_month": [
+                str(S.TICKET_CHANGE.astype("datetime64[M]")),
+                None,
+                str(S.TICKET_PAIRING_CHANGE.astype("datetime64[M]")),
+            ],
+            "direction": ["increase", None, "decrease"],
+            "rate_before": [
+                all_rows.loc["before", "resolved_within_48h"],
+                all_rows.loc["before", "response_within_4h"],
+                round(100.0 * S.TICKET_CATEGORY_P[0], 3),
+            ],
+            "rate_after": [
+                all_rows.loc["after", "resolved_within_48h"],
+                all_rows.loc["after", "response_within_4h"],
+                round(100.0 * S.TICKET_PAIRING_AFTER, 3),
+            ],
+        }
+    )
+    return {"df": df, "monthly": monthly, "truth": truth, "monthly_truth": kpi_truth}
+
+
+def _retention_truth(tr: dict[str, Any]) -> pd.DataFrame:
+    """The churn model's expected retention by acquisition cohort and cohort age (months).
+
+    A customer's repeat orders form a Poisson process on the days ``first .. end`` (``end`` the
+    churn day or the window end) with ``rate * years / days`` orders a day: the generator draws
+    ``Poisson(rate * years)`` orders placed uniformly on those days, which is the same thing.
+    So P(at least one order in a calendar month) = ``1 - exp(-orders_a_day * days_in_month)``
+    over the days of the month the customer is active, and a cohort's expected retention at age
+    k >= 1 is the mean of that probability over the cohort (age 0 is 100% by definition: the first
+    order). Conditional on the drawn rates and churn days, as ``truth.waves`` is on the census.
+    """
+    first, end, rate = tr["first"], tr["end"], tr["rate"]
+    n_days = end - first + 1
+    per_day = rate * ((end - first) / 365.25) / n_days
+    months = np.arange(
+        S.WINDOW_START.astype("datetime64[M]"), S.WINDOW_END.astype("datetime64[M]") + 1
+    )
+    m_start = (months.astype("datetime64[D]") - S.WINDOW_START).astype(np.int64)
+    m_end = np.append(m_start[1:], m_start[-1] + 31) - 1  # last day of each month
+    m_end[-1] = int((S.WINDOW_END - S.WINDOW_START).astype(int))
+    overlap = np.clip(
+        np.minimum(end[:, None], m_end[None, :]) - np.maximum(first[:, None], m_start[None, :]) + 1,
+        0,
+        None,
+    )
+    prob = 1.0 - np.exp(-per_day[:, None] * overlap)
+    cohort = np.searchsorted(m_start, first, side="right") - 1
+    k = len(months)
+    age = np.arange(k)
+    col = cohort[:, None] + age[None, :]
+    ok = col < k
+    p_age = np.where(ok, np.take_along_axis(prob, np.minimum(col, k - 1), axis=1), np.nan)
+    p_age[:, 0] = 1.0
+    sums = np.zeros((k, k))
+    np.add.at(sums, cohort, np.nan_to_num(p_age))
+    size = np.bincount(cohort, minlength=k)
+    c_idx, a_idx = np.meshgrid(np.arange(k), age, indexing="ij")
+    keep = (c_idx + a_idx < k) & (size[c_idx] > 0)
+    return pd.DataFrame(
+        {
+            "cohort": np.datetime_as_string(months, unit="M")[c_idx[keep]].astype(object),
+            "age": a_idx[keep],
+            "customers": size[c_idx[keep]],
+            "retention": np.round(100.0 * sums[keep] / size[c_idx[keep]], 3),
+        }
+    )
+
+
 # ----------------------------------------------------------------- main entry
 def render(
-    seed: int = 0, *, n_customers: int = 6000, n_respondents: int = 2000, n_feedback: int = 3600
+    seed: int = 0,
+    *,
+    n_customers: int = 6000,
+    n_respondents: int = 2000,
+    n_feedback: int = 3600,
+    n_tickets: int = 4000,
 ) -> tuple[dict[str, str], Truth]:
     """Generate the study: the text of every file (by file name) and the planted truth."""
     c = _Ctx(np.random.default_rng(seed), n_customers, n_respondents, n_feedback)
@@ -1255,6 +1635,10 @@ def render(
     comp = _competitors(c, sv["waves"])
     # the need structure: its own stream, so nothing above shifts
     nd = _needs(np.random.default_rng([seed, S.NEEDS_STREAM]), sv["frames"][1])
+    # monitoring (issue 16): wave 3 and the tickets from their own streams, likewise
+    c3 = _Ctx(np.random.default_rng([seed, S.WAVE3_STREAM]), n_customers, n_respondents, n_feedback)
+    w3 = _wave3(c3, cu, sv)
+    tk = _tickets(np.random.default_rng([seed, S.TICKETS_STREAM]), cu, n_tickets)
     texts = {
         "customers.csv": _csv(cu["df"]),
         "transactions.csv": _csv(tr["df"]),
@@ -1267,6 +1651,9 @@ def render(
         "maxdiff.csv": _csv(nd["maxdiff"]),
         "codebook.yaml": _yaml(codebook_dict()),
         "plan.yaml": _yaml(_plan(seed, sv["waves"])),
+        "survey_wave3.csv": _csv(w3["frame"]),
+        "tickets.csv": _csv(tk["df"]),
+        "kpi_monthly.csv": _csv(tk["monthly"]),
     }
     seg_names = np.array(S.SEGMENTS, dtype=object)
     segs = pd.Series(
@@ -1292,13 +1679,18 @@ def render(
         kano_by_segment=sv["kano_by_segment"],
         drivers=sv["drivers"],
         driver_model=sv["driver_model"],
-        waves=sv["waves"],
+        waves=_extend_waves(sv["waves"], w3["kpis"]),
         respondents=sv["respondents"],
         painpoints=fb["truth"],
         painpoint_rates=fb["rates"],
         comments=sv["comments"],
         needs=nd["truth"],
         maxdiff=nd["maxdiff_truth"],
+        respondents_wave3=w3["respondents"],
+        comments_wave3=w3["comments"],
+        tickets=tk["truth"],
+        kpi_monthly=tk["monthly_truth"],
+        retention=_retention_truth(tr),
         seed=seed,
     )
     return texts, truth

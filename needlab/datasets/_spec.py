@@ -568,3 +568,50 @@ NEED_PAINS = {
 }
 # MaxDiff block: wave-1 respondents (the first MAXDIFF_N by resp_id), tasks x items per task
 MAXDIFF_N, MAXDIFF_TASKS, MAXDIFF_PER_TASK = 300, 8, 4
+
+# ---------------------------------------------------------------- monitoring (issue 16)
+# Wave 3, the tickets and the monthly KPI series come from their own seeded streams
+# (``default_rng([seed, WAVE3_STREAM])``, ``default_rng([seed, TICKETS_STREAM])``), so every file
+# above stays byte-identical. WAVE3_STREAM is the first constant from 16 on whose seed-0 draw is
+# a clean teaching example: every planted null change (waves 2-3 and 1-3) within 1 point in the
+# census and |z| < 1.5 in the sample, every planted real change z > 3 (independent-samples z);
+# 4 of the 24 constants 16-39 qualified. Other seeds flag nulls at the tests' nominal rate.
+WAVE3_STREAM = 27
+TICKETS_STREAM = 17
+WAVE3_FIELD = (np.datetime64("2025-04-07"), 21)  # April 2025, after actions A1-A3 (plan.yaml)
+# Latent shifts of wave 3, cumulative from wave 1 (wave 2's delivery stage shift persists):
+# delivery speed improves again (the warehouses A1 and next-day delivery A2 are complete),
+# "problem solved" improves (the agents' knowledge base A3), nothing else moves.
+WAVE3_STAGE_SHIFT = {"delivery": 0.24}
+WAVE3_ITEM_SHIFT = {"sat_de_speed": 0.20, "sat_as_solve": 0.17}
+# likelihood to recommend: +0.28 (wave 2) and a further +0.22 (the referral programme A5)
+LTR_WAVE3 = 0.50
+WAVE3_PANEL = 0.4  # share of wave-3 respondents drawn from the wave-2 respondents
+# which truth.waves KPIs really change from wave 2 to wave 3 (the others are planted nulls)
+WAVE3_CHANGED = ("top2_sat_de_speed", "top2_sat_as_solve", "nps")
+
+# Service tickets: opened 2024-01-01 00:00 .. the cut-off 2025-07-01 00:00 (naive local time,
+# China Standard Time, UTC+8 without daylight saving). first response = opened + F, F lognormal
+# (median, sigma) per channel; resolved = first response + W, W a Weibull(shape, scale) mixture:
+# with probability TICKET_ESCALATED the case is escalated and its scale is TICKET_ESCALATION times
+# larger. From TICKET_CHANGE on (by opening time) the resolution scales are multiplied by
+# TICKET_AFTER_SCALE (knowledge base A3 and 48-hour on-site repair A4); first responses do not
+# change. Tickets are never abandoned: a missing resolved time means "still open at the cut-off".
+TICKET_START = np.datetime64("2024-01-01T00:00")
+TICKET_CUTOFF = np.datetime64("2025-07-01T00:00")
+TICKET_CHANGE = np.datetime64("2025-03-01T00:00")
+TICKET_AFTER_SCALE = 0.45
+TICKET_ESCALATED, TICKET_ESCALATION = 0.08, 12.0
+TICKET_STANDARD_H = 48.0  # resolution standard ("90% within 48 h")
+TICKET_RESPONSE_STANDARD_H = 4.0  # first-response standard
+TICKET_CHANNELS = [  # channel, share, first response median (h), sigma, Weibull shape, scale (h)
+    ("hotline", 0.35, 0.05, 0.7, 0.9, 30.0),
+    ("app", 0.30, 0.5, 1.0, 0.9, 34.0),
+    ("email", 0.20, 8.0, 0.8, 1.0, 40.0),
+    ("web", 0.15, 3.0, 0.9, 0.9, 36.0),
+]
+# categories and their shares; pairing problems fall from the month firmware 3.2 ships (A6)
+TICKET_CATEGORIES = ("pairing", "repair", "delivery", "return_refund", "usage", "billing")
+TICKET_CATEGORY_P = np.array([0.22, 0.22, 0.14, 0.10, 0.22, 0.10])
+TICKET_PAIRING_AFTER = 0.11
+TICKET_PAIRING_CHANGE = np.datetime64("2025-04-01T00:00")

@@ -39,8 +39,13 @@ praise of the same code, kept apart in :attr:`CodingResult.mentions` (``polarity
 this off).
 
 **Speed.** The compiled taxonomy is cached by its content (:func:`compile_taxonomy`). pyarrow
-compiles each RE2 expression again on every call, so one call costs a few hundred milliseconds
-however short the input: code texts in batches, not one at a time.
+compiles each RE2 expression again on every call (tens of milliseconds for a taxonomy), so a
+small input (up to 20,000 characters per language) is scanned in-process with google-re2 instead:
+the same RE2 engine with the same expressions (so the same matches, checked by the tests on the
+fixture texts), compiled once and kept with the compiled taxonomy. Large batches keep the
+vectorised pyarrow path. ``frequencies``, ``coverage`` and ``negated`` are built on first access.
+One short text then costs about 2 ms with ``polarity=False``; the polarity step (a lexicon
+sentiment pass over each mention's clause) adds a few milliseconds.
 
 **Language.** ``text_lang="auto"`` decides per text by the one rule of
 :func:`needlab._i18n.detect_lang`: Chinese when Chinese characters make up at least 20% of
@@ -59,6 +64,7 @@ control characters are read as spaces (counted in the notes). Texts longer than 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, cast
@@ -66,12 +72,21 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 import numpy as np
 import pandas as pd
 
+from needlab._i18n import _HAN as _HAN_PY
 from needlab._result import Result
 from needlab._types import TextLang
 from needlab._validate import check_columns, check_unique
 from needlab.errors import ConfigError, SchemaError
 from needlab.painpoints.polarity import mention_polarity
-from needlab.painpoints.taxonomy import PAIN_TYPE_ZH, STAGE_ZH, Taxonomy, re2_problem
+from needlab.painpoints.stages import StageCues, stage_names
+from needlab.painpoints.taxonomy import (
+    PAIN_TYPE_ZH,
+    PAIN_TYPES,
+    STAGE_ZH,
+    Code,
+    Taxonomy,
+    re2_problem,
+)
 from needlab.painpoints.texts import text_column, text_langs
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -100,6 +115,7 @@ _NOT_NEG_EN = re.compile(
 )
 _CTRL = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"  # C0 controls but tab, line feed, carriage return
 _CJK = "[一-鿿㐀-䶿]"
+_HAN = _HAN_PY.encode().decode("unicode_escape")  # detect_lang's class, as RE2 text (no \\u)
 _EN_STOP = frozenset(
     "a an the and or but if of to in on at for with from by as is are was were be been being it its "
     "this that these those i me my we our you your he she they them their his her do does did done "
@@ -117,18 +133,92 @@ class _Compiled:
     pattern: dict[str, list[str]]  # lang -> RE2 regex sources (no capturing groups)
     alt_code: dict[str, list[list[str | None]]]  # lang -> per regex, code per alternative
     identify: dict[str, list[str]]  # lang -> per regex, anchored RE2 source with named groups
+    alt_pattern: dict[str, list[list[str]]] = field(default_factory=dict)  # the alternatives
+    codes: list[str] = field(default_factory=list)  # code ids in taxonomy order
+    name_en: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
+    name_zh: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
+    pain_type: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
+    pain_rank: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))
+    stage: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
+    # google-re2 objects, compiled on first use: (lang, g) -> (scan, identify whole, identify start)
+    engines: dict[Any, Any] = field(default_factory=dict)
+
+    def code_index(self, codes: np.ndarray) -> np.ndarray:
+        """Position of each code id in the taxonomy order."""
+        if len(codes) < 1000:
+            pos = {c: i for i, c in enumerate(self.codes)}
+            return np.fromiter((pos[c] for c in codes.tolist()), np.int64, len(codes))
+        return np.asarray(
+            pd.Index(self.codes).get_indexer(pd.Index(codes, dtype=object)), dtype=np.int64
+        )
+
+    def re2(self, lg: str, g: int) -> tuple[Any, ...]:
+        """The expressions of group *g* of *lg* compiled once with google-re2 (the same RE2
+        syntax and semantics as pyarrow's engine: leftmost-first alternation, ASCII ``\\b``):
+        the scan; the identifying expression (anchored at both ends, then at the start only) with
+        the negation window as its only group; and the alternatives as RE2 sets (anchored at both
+        ends, at the start only) that name the alternatives matching the rest."""
+        hit = self.engines.get((lg, g))
+        if hit is None:
+            import re2  # type: ignore[import-untyped]
+
+            opts = re2.Options()
+            opts.max_mem = 64 << 20  # room for the DFA of a whole taxonomy (default 8 MB)
+            opts.log_errors = False
+            src = re.sub(r"\(\?P<a\d+>", "(?:", self.identify[lg][g])
+            sets = (re2.Set.FullMatchSet(opts), re2.Set.MatchSet(opts))
+            for st in sets:
+                for alt in self.alt_pattern[lg][g]:
+                    st.Add(f"(?i)(?:{alt})")
+                st.Compile()
+            hit = (
+                re2.compile(self.pattern[lg][g], opts),
+                re2.compile(src + "$", opts),
+                re2.compile(src, opts),
+                *sets,
+            )
+            self.engines[(lg, g)] = hit
+        return hit
+
+    def re2_groups(self, lg: str, g: int) -> tuple[Any, Any]:
+        """The identifying expressions with one named group per alternative (a fallback)."""
+        import re2
+
+        opts = re2.Options()
+        opts.max_mem = 64 << 20
+        opts.log_errors = False
+        src = self.identify[lg][g]
+        return re2.compile(src + "$", opts), re2.compile(src, opts)
 
 
 _CACHE: dict[str, _Compiled] = {}
 _CACHE_SIZE = 8
 
 
+_KEYS: dict[int, tuple[Any, tuple[Code, ...], str]] = {}
+
+
 def _content_key(taxonomy: Taxonomy) -> str:
-    """A digest of the codes (every field, in order): equal content gives the same key."""
+    """A digest of the codes (every field, in order): equal content gives the same key.
+
+    The digest of a taxonomy object is remembered with the code objects it was computed from;
+    while the object holds the very same (frozen) codes the digest is reused, so a repeated call
+    costs microseconds, not the pickling of every code. A code replaced or added gives new
+    code objects, hence a new digest."""
     import hashlib
     import pickle
+    import weakref
 
-    return hashlib.sha1(pickle.dumps(list(taxonomy), protocol=4)).hexdigest()
+    codes = tuple(taxonomy)
+    memo = _KEYS.get(id(taxonomy))
+    if memo is not None and memo[0]() is taxonomy and len(memo[1]) == len(codes):
+        if all(a is b for a, b in zip(memo[1], codes, strict=True)):
+            return memo[2]
+    key = hashlib.sha1(pickle.dumps(list(codes), protocol=4)).hexdigest()
+    if len(_KEYS) > 64:
+        _KEYS.clear()
+    _KEYS[id(taxonomy)] = (weakref.ref(taxonomy), codes, key)
+    return key
 
 
 def compile_taxonomy(taxonomy: Taxonomy) -> _Compiled:
@@ -163,6 +253,7 @@ def _compile(taxonomy: Taxonomy) -> _Compiled:
     pattern: dict = {}
     alt_code: dict = {}
     identify: dict = {}
+    alt_pattern: dict = {}
     for lg in ("zh", "en"):
         excl = sorted(
             {
@@ -180,7 +271,7 @@ def _compile(taxonomy: Taxonomy) -> _Compiled:
             for a in c.regex(lg):
                 (lits if a in kw else pats).append((a, c.id))
         neg = f"(?:{_NEG_ZH}){_WIN_ZH}" if lg == "zh" else f"{_NEG_EN}{_WIN_EN}"
-        pattern[lg], alt_code[lg], identify[lg] = [], [], []
+        pattern[lg], alt_code[lg], identify[lg], alt_pattern[lg] = [], [], [], []
         for group in (lits, pats):
             if not group:
                 continue
@@ -188,6 +279,7 @@ def _compile(taxonomy: Taxonomy) -> _Compiled:
             body = "|".join(a for a, _ in alts)
             pattern[lg].append(f"(?i)(?:{neg})?(?:{body})")
             alt_code[lg].append([c for _, c in alts])
+            alt_pattern[lg].append([a for a, _ in alts])
             named = "|".join(f"(?P<a{i}>{a})" for i, (a, _) in enumerate(alts))
             identify[lg].append(f"(?i)^(?P<neg>{neg})?(?:{named})")
         for src in [*pattern[lg], *identify[lg]]:
@@ -199,7 +291,19 @@ def _compile(taxonomy: Taxonomy) -> _Compiled:
                     "Every pattern passed the check alone, so the expression is too large: "
                     "split the taxonomy and code the texts with each part."
                 )
-    return _Compiled(pattern, alt_code, identify)
+    rank = {p: i for i, p in enumerate(PAIN_TYPES)}
+    return _Compiled(
+        pattern,
+        alt_code,
+        identify,
+        alt_pattern,
+        codes=[c.id for c in taxonomy],
+        name_en=np.asarray([c.name["en"] for c in taxonomy], dtype=object),
+        name_zh=np.asarray([c.name["zh"] for c in taxonomy], dtype=object),
+        pain_type=np.asarray([c.pain_type for c in taxonomy], dtype=object),
+        pain_rank=np.asarray([rank.get(c.pain_type, 3) for c in taxonomy], dtype=np.int64),
+        stage=np.asarray([c.stage for c in taxonomy], dtype=object),
+    )
 
 
 def _scan_re2(texts: Any, src: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -297,7 +401,9 @@ class CodingResult(Result):
     long : DataFrame
         One row per text x pain code (the ``pain`` rows of :attr:`mentions`): ``row`` (position
         in the input), ``id``, ``lang``, ``code``, ``name`` (English) and ``name_zh``,
-        ``pain_type``, ``stage`` (the code's typical stage), ``start``, ``end`` (character offsets
+        ``pain_type``, ``stage`` (the code's typical stage; with ``stage_cues=`` the stage named by
+        a cue in the clause where there is one, see :mod:`needlab.painpoints.stages`),
+        ``stage_source`` (``"text"`` or ``"code"``), ``start``, ``end`` (character offsets
         of the first evidence, ``text[start:end] == evidence``), ``evidence``, ``n_hits``
         (matches of this code with this polarity in the text), ``polarity`` (``"pain"``), ``cue``
         (why: ``"negative sentiment"``, ``"complaint marker: 呵呵"``, ``"negated praise: not
@@ -338,23 +444,55 @@ class CodingResult(Result):
     """
 
     long: pd.DataFrame = field(default_factory=pd.DataFrame)
-    frequencies: pd.DataFrame = field(default_factory=pd.DataFrame)
-    coverage: Coverage | None = None
     mentions: pd.DataFrame = field(default_factory=pd.DataFrame)
-    negated: pd.DataFrame = field(default_factory=pd.DataFrame)
     taxonomy: Taxonomy | None = None
     engine: str = ""
     data: pd.DataFrame | None = None
     weights: Hashable | None = None
+    # what frequencies and coverage are built from, on first access (by, praise rows, sizes, notes)
+    _lazy: tuple[Any, ...] = field(default=(), repr=False, compare=False)
+    _built: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     title = "Pain-point coding"
 
+    @property
+    def frequencies(self) -> pd.DataFrame:
+        """Counts and shares by code, pain type and stage (built on first access, then kept)."""
+        if "frequencies" not in self._built:
+            by_cols, praise = self._lazy[0], self._lazy[1]
+            self._built["frequencies"] = _frequencies(
+                self.table, self.long, cast(Taxonomy, self.taxonomy), by_cols, praise
+            )
+        return cast(pd.DataFrame, self._built["frequencies"])
+
+    @property
+    def coverage(self) -> Coverage:
+        """How much of the text is coded and the uncoded residue (built on first access)."""
+        if "coverage" not in self._built:
+            _, _, top_terms, n_longest, notes = self._lazy[:5]
+            self._built["coverage"] = _coverage(self.table, top_terms, n_longest, list(notes))
+        return cast(Coverage, self._built["coverage"])
+
+    @property
+    def negated(self) -> pd.DataFrame:
+        """Matches dropped for negation (built on first access)."""
+        if "negated" not in self._built:
+            cols = self._lazy[5] if self._lazy else {}
+            neg = pd.DataFrame(cols)
+            if len(neg) == 0 and self._lazy and self._lazy[6]:  # text columns typed as str,
+                neg = neg.astype({"code": "str", "evidence": "str", "negation": "str"})
+            self._built["negated"] = neg  # as when there are rows (pandas infers str then)
+        return cast(pd.DataFrame, self._built["negated"])
+
     def pairs(self) -> pd.DataFrame:
-        """One row per text x code: ``pos`` (position of the text in the input) and ``code``."""
+        """One row per mention: ``pos`` (position of the text in the input), ``code`` and
+        ``stage`` (the journey stage of the mention: from text cues where they exist, else the
+        code's typical stage)."""
         return pd.DataFrame(
             {
                 "pos": self.long["row"].to_numpy(dtype=np.int64),
                 "code": self.long["code"].to_numpy(dtype=object),
+                "stage": self.long["stage"].to_numpy(dtype=object),
             }
         )
 
@@ -364,7 +502,7 @@ class CodingResult(Result):
         return {
             "share coded": float(self.table.loc[ok, "coded"].mean()) if ok.any() else float("nan"),
             "codes used": int(self.long["code"].nunique()) if len(self.long) else 0,
-            "negated matches": len(self.negated),
+            "negated matches": len(self._lazy[5]["row"]) if self._lazy else 0,
             "praise mentions": int((self.mentions["polarity"] == "praise").sum())
             if "polarity" in self.mentions
             else 0,
@@ -377,7 +515,7 @@ class CodingResult(Result):
             "mentions": self.mentions,
             "frequencies": self.frequencies,
         }
-        if self.coverage is not None:
+        if self._lazy:
             out.update({"coverage": self.coverage.table, "uncoded_terms": self.coverage.terms})
         return out
 
@@ -410,6 +548,7 @@ def code_text(
     top_terms: int = 30,
     n_longest: int = 10,
     polarity: bool = True,
+    stage_cues: StageCues | Literal["auto"] | None = "auto",
 ) -> CodingResult:
     """Code texts with the pain-point codes of a taxonomy (multi-label, with evidence spans).
 
@@ -447,6 +586,16 @@ def code_text(
         the clause a praise, no cue either way a pain); praises are kept in ``mentions``,
         ``table["praises"]`` and the ``n_praise`` counts. ``False``: every match that is not
         negated is a pain (the behaviour before polarity).
+
+    stage_cues : StageCues, "auto" or None
+        Journey stage of each mention from cues in its clause
+        (:mod:`needlab.painpoints.stages`: the cue nearest the evidence, else the code's typical
+        stage; column ``stage_source``). ``"auto"``: the bundled cues of the journeys of the
+        taxonomy's packs (:meth:`StageCues.for_taxonomy
+        <needlab.painpoints.stages.StageCues.for_taxonomy>`); a :class:`StageCues` of your
+        choice (default ``"auto"``); ``None``: always the code's typical stage.
+        :func:`~needlab.painpoints.matrix.pain_matrix` uses each mention's stage at its stage
+        levels.
 
     Returns
     -------
@@ -508,6 +657,13 @@ def code_text(
             f"taxonomy must be a Taxonomy, got {type(tx).__name__}; "
             "load one with Taxonomy.from_yaml(...)."
         )
+    if isinstance(stage_cues, str) and stage_cues == "auto":
+        stage_cues = StageCues.for_taxonomy(tx)
+    elif stage_cues is not None and not isinstance(stage_cues, StageCues):
+        raise ConfigError(
+            f"stage_cues={stage_cues!r} is not valid; choose 'auto', None or a StageCues "
+            "(needlab.painpoints.stages.StageCues.default(journeys=[...]))."
+        )
     if len(tx) == 0:
         raise ConfigError(
             f"taxonomy {tx.name!r} has no codes, so no text could be coded; add codes "
@@ -563,173 +719,203 @@ def code_text(
     # ---- language (one rule, needlab._i18n.detect_lang); no letters at all: not coded
     n_cjk = pc.count_substring_regex(arr, _CJK).to_numpy()
     n_lat = pc.count_substring_regex(arr, "[A-Za-z]").to_numpy()
-    langs = text_langs(pd.Series(arr.to_pylist(), dtype=object), text_lang, frame)
+    if isinstance(text_lang, str) and text_lang in ("auto", "zh", "en"):
+        # detect_lang's rule on the counts (Han share of han + latin / 4), without a pandas pass
+        n_han = pc.count_substring_regex(arr, _HAN).to_numpy()
+        auto = np.where(n_han > 0.2 * (n_han + n_lat / 4.0), "zh", "en").astype(object)
+        langs = auto if text_lang == "auto" else np.full(n, text_lang, dtype=object)
+    else:
+        langs = text_langs(pd.Series(arr.to_pylist(), dtype=object), text_lang, frame)
     langs = np.where((n_cjk + n_lat) > 0, langs, "")
     ok_text = np.isin(status, ["ok", "truncated"])
     status[ok_text & (langs == "")] = "no_letters"
     ok_text = np.isin(status, ["ok", "truncated"])
     langs = np.where(ok_text, langs, np.array(None, dtype=object))
 
-    # ---- scan
+    # ---- scan: RE2 in-process (google-re2) for small inputs, pyarrow's RE2 over the column else
     comp = compile_taxonomy(tx)
-    parts, engines = [], []
+    cols: dict[str, list[np.ndarray]] = {
+        k: [] for k in ("row", "lang", "code", "excl", "mstart", "full", "nlen")
+    }
+    engines = []
+    texts_all: list[str] | None = None
     for lg in ("zh", "en"):
         rows_l = np.flatnonzero(ok_text & (langs == lg))
         engines.append(f"{lg}:re2")
         if len(rows_l) == 0:
             continue
         texts_l = arr.take(pa.array(rows_l))
+        small = _small_input(texts_l)
+        plain: list[str] = []
+        if small:
+            if texts_all is None:
+                texts_all = arr.to_pylist()
+            plain = [texts_all[i] for i in rows_l.tolist()]
         for g, src in enumerate(comp.pattern[lg]):
-            r, s0, full = _scan_re2(texts_l, src)
+            if small:
+                r, s0, full = _scan_small(plain, comp, lg, g)
+            else:
+                r, s0, full = _scan_re2(texts_l, src)
             if len(r) == 0:
                 continue
-            code, excl, neg_len = _attribute(full, comp, lg, g)
-            neg = np.asarray(
-                [f[:k] for f, k in zip(full.tolist(), neg_len.tolist(), strict=True)], dtype=object
-            )
-            hit = np.asarray(
-                [f[k:] for f, k in zip(full.tolist(), neg_len.tolist(), strict=True)], dtype=object
-            )
-            hs = s0 + neg_len
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "row": rows_l[r],
-                        "lang": lg,
-                        "code": code,
-                        "excl": excl,
-                        "mstart": s0,
-                        "negation": neg,
-                        "start": hs,
-                        "evidence": hit,
-                    }
-                )
-            )
-    m = (
-        pd.concat(parts, ignore_index=True)
-        if parts
-        else pd.DataFrame(
-            {
-                "row": pd.Series(dtype=np.int64),
-                "lang": pd.Series(dtype=object),
-                "code": pd.Series(dtype=object),
-                "excl": pd.Series(dtype=bool),
-                "mstart": pd.Series(dtype=np.int64),
-                "negation": pd.Series(dtype=object),
-                "start": pd.Series(dtype=np.int64),
-                "evidence": pd.Series(dtype=object),
-            }
-        )
+            attribute = _attribute_small if small else _attribute
+            code, excl, neg_len = attribute(full, comp, lg, g)
+            for k, v in (
+                ("row", rows_l[r]),
+                ("lang", np.full(len(r), lg, dtype=object)),
+                ("code", code),
+                ("excl", excl),
+                ("mstart", s0),
+                ("full", full),
+                ("nlen", neg_len),
+            ):
+                cols[k].append(v)
+    row, lang_m, code_m, excl_m, mstart, full_m, nlen = (
+        np.concatenate(cols[k])
+        if cols[k]
+        else np.array([], dtype=object if k in ("lang", "code", "full") else np.int64)
+        for k in ("row", "lang", "code", "excl", "mstart", "full", "nlen")
     )
-    m = m[m["code"].notna().to_numpy() | m["excl"].to_numpy()]
-    m["end"] = m["start"] + m["evidence"].str.len().astype(np.int64)
+    row, mstart, nlen = (a.astype(np.int64) for a in (row, mstart, nlen))
+    n_found = len(row)
+    excl_m = excl_m.astype(bool)
+    full_l = full_m.tolist()
+    nlen_l = nlen.tolist()
+    negation = np.asarray([f[:k] for f, k in zip(full_l, nlen_l, strict=True)], dtype=object)
+    evidence = np.asarray([f[k:] for f, k in zip(full_l, nlen_l, strict=True)], dtype=object)
+    start = mstart + nlen
+    has_code = np.asarray([c is not None for c in code_m.tolist()], dtype=bool)
+    keep = has_code | excl_m
+    row, lang_m, code_m, excl_m, mstart, negation, start, evidence, has_code = (
+        a[keep] for a in (row, lang_m, code_m, excl_m, mstart, negation, start, evidence, has_code)
+    )
+    end = start + np.fromiter((len(e) for e in evidence.tolist()), np.int64, len(evidence))
     # overlaps between the expressions: the earliest start wins, then exclusions, then the longest
-    m = m.assign(_len=m["end"] - m["mstart"]).sort_values(
-        ["row", "mstart", "excl", "_len"], ascending=[True, True, False, False], kind="stable"
+    order_m = np.lexsort((-(end - mstart), ~excl_m, mstart, row))  # stable, last key first
+    row, lang_m, code_m, excl_m, mstart, negation, start, evidence, has_code, end = (
+        a[order_m]
+        for a in (row, lang_m, code_m, excl_m, mstart, negation, start, evidence, has_code, end)
     )
-    run_end = m.groupby("row", sort=False)["end"].cummax()
-    prev_end = run_end.groupby(m["row"].to_numpy(), sort=False).shift(1)
-    m = m[
-        ~(m["mstart"] < prev_end.fillna(-1)).to_numpy()
-        & ~m["excl"].to_numpy()
-        & m["code"].notna().to_numpy()
-    ].drop(columns="_len")
-    negtxt = m["negation"].astype(object)
-    has_neg = negtxt.str.len().fillna(0).to_numpy() > 0
-    false_cue = np.where(
-        m["lang"].to_numpy() == "zh",
-        negtxt.str.contains(_NOT_NEG_ZH).fillna(False).to_numpy(dtype=bool),
-        negtxt.str.contains(_NOT_NEG_EN).fillna(False).to_numpy(dtype=bool),
+    prev_end = _prev_run_end(row, end)
+    keep = ~(mstart < prev_end) & ~excl_m & has_code
+    row, lang_m, code_m, negation, start, evidence, end = (
+        a[keep] for a in (row, lang_m, code_m, negation, start, evidence, end)
     )
-    is_neg = has_neg & ~false_cue
-    negated = (
-        m[is_neg]
-        .assign(id=lambda d: ids[d["row"].to_numpy()])[
-            ["row", "id", "code", "start", "end", "evidence", "negation"]
-        ]
-        .reset_index(drop=True)
+    neg_l = negation.tolist()
+    lang_l = lang_m.tolist()
+    is_neg = np.fromiter(
+        (
+            bool(t) and (_NOT_NEG_ZH if lg == "zh" else _NOT_NEG_EN).search(t) is None
+            for t, lg in zip(neg_l, lang_l, strict=True)
+        ),
+        dtype=bool,
+        count=len(neg_l),
     )
-    m = m[~is_neg]
+    negated = {
+        "row": row[is_neg],
+        "id": ids[row[is_neg]],
+        "code": code_m[is_neg],
+        "start": start[is_neg],
+        "end": end[is_neg],
+        "evidence": evidence[is_neg],
+        "negation": negation[is_neg],
+    }
+    n_negated = int(is_neg.sum())
+    ok_m = ~is_neg
+    row, lang_m, code_m, start, evidence, end = (
+        a[ok_m] for a in (row, lang_m, code_m, start, evidence, end)
+    )
 
     # ---- polarity of every match (clause cues), then the first evidence per text x code x polarity
-    order = {c: i for i, c in enumerate(tx.ids)}
-    m = m.sort_values(["row", "start"], kind="stable")
-    if polarity and len(m):
+    o = np.lexsort((start, row))
+    row, lang_m, code_m, start, evidence, end = (
+        a[o] for a in (row, lang_m, code_m, start, evidence, end)
+    )
+    if (polarity or stage_cues is not None) and len(row) and texts_all is None:
         texts_all = arr.to_pylist()
-        pol, cue, clause = mention_polarity(
-            texts_all,
-            m["row"].to_numpy(),
-            m["start"].to_numpy(),
-            m["end"].to_numpy(),
-            m["lang"].to_numpy(),
+    if polarity and len(row):
+        pol, cue, clause = mention_polarity(cast(list[str], texts_all), row, start, end, lang_m)
+    else:
+        pol = np.full(len(row), "pain", dtype=object)
+        cue = np.full(len(row), "polarity off" if not polarity else "", dtype=object)
+        clause = np.full(len(row), "", dtype=object)
+    code_ix = comp.code_index(code_m)
+    pol_ix = (np.asarray(pol, dtype=object) != "pain").astype(np.int64)
+    key = (row * (len(comp.codes) + 1) + code_ix) * 2 + pol_ix
+    _, first, inverse, counts = np.unique(
+        key, return_index=True, return_inverse=True, return_counts=True
+    )
+    n_hits_all = counts[inverse.reshape(-1)]
+    firsts = np.sort(first)
+    row, lang_m, code_m, start, evidence, end, code_ix, pol_ix = (
+        a[firsts] for a in (row, lang_m, code_m, start, evidence, end, code_ix, pol_ix)
+    )
+    pol, cue, clause, n_hits = (np.asarray(a)[firsts] for a in (pol, cue, clause, n_hits_all))
+    if stage_cues is not None and len(row):
+        stage, stage_src = stage_cues.detect(
+            cast(list[str], texts_all), row, start, end, lang_m, comp.stage[code_ix]
         )
     else:
-        pol = np.full(len(m), "pain", dtype=object)
-        cue = np.full(len(m), "polarity off" if not polarity else "", dtype=object)
-        clause = np.full(len(m), "", dtype=object)
-    m = m.assign(polarity=pol, cue=cue, clause=clause)
-    n_hits = m.groupby(["row", "code", "polarity"], sort=False)["start"].transform("size")
-    m = m.assign(n_hits=n_hits.to_numpy()).drop_duplicates(
-        ["row", "code", "polarity"], keep="first"
-    )
-    info = tx.table("en").set_index("code")
-    long = pd.DataFrame(
+        stage = comp.stage[code_ix]
+        stage_src = np.full(len(row), "code", dtype=object)
+    o = np.lexsort((pol_ix, code_ix, row))
+    mcols: dict[Hashable, np.ndarray] = dict(
         {
-            "row": m["row"].to_numpy(),
-            "id": ids[m["row"].to_numpy()],
-            "lang": m["lang"].to_numpy(),
-            "code": m["code"].to_numpy(),
+            "row": row[o],
+            "id": ids[row[o]],
+            "lang": lang_m[o],
+            "code": code_m[o],
+            "name": comp.name_en[code_ix[o]],
+            "name_zh": comp.name_zh[code_ix[o]],
+            "pain_type": comp.pain_type[code_ix[o]],
+            "stage": np.asarray(stage, dtype=object)[o],
+            "stage_source": np.asarray(stage_src, dtype=object)[o],
+            "start": start[o],
+            "end": end[o],
+            "evidence": evidence[o],
+            "n_hits": n_hits[o].astype(np.int64),
+            "polarity": pol[o],
+            "cue": cue[o],
+            "clause": clause[o],
         }
     )
-    long["name"] = info["name_en"].reindex(long["code"]).to_numpy()
-    long["name_zh"] = info["name_zh"].reindex(long["code"]).to_numpy()
-    long["pain_type"] = info["pain_type"].reindex(long["code"]).to_numpy()
-    long["stage"] = info["stage"].reindex(long["code"]).to_numpy()
-    long["start"] = m["start"].to_numpy(dtype=np.int64)
-    long["end"] = m["end"].to_numpy(dtype=np.int64)
-    long["evidence"] = m["evidence"].to_numpy()
-    long["n_hits"] = m["n_hits"].to_numpy(dtype=np.int64)
-    long["polarity"] = m["polarity"].to_numpy()
-    long["cue"] = m["cue"].to_numpy()
-    long["clause"] = m["clause"].to_numpy()
-    long["_ord"] = long["code"].map(order).to_numpy()
-    long["_pol"] = (long["polarity"].to_numpy() != "pain").astype(np.int64)
-    long = (
-        long.sort_values(["row", "_ord", "_pol"], kind="stable")
-        .drop(columns=["_ord", "_pol"])
-        .reset_index(drop=True)
-    )
     for c in by_cols:
-        long[c] = cast(pd.DataFrame, frame)[c].to_numpy()[long["row"].to_numpy()]
-    mentions = long
-    long = mentions[mentions["polarity"].to_numpy() == "pain"].reset_index(drop=True)
-    praise = mentions[mentions["polarity"].to_numpy() == "praise"]
+        mcols[c] = cast(pd.DataFrame, frame)[c].to_numpy()[row[o]]
+    mentions = pd.DataFrame(mcols)
+    is_pain = pol[o] == "pain"
+    if is_pain.all():
+        long, praise = mentions.copy(), mentions.iloc[:0]
+    else:
+        long = mentions[is_pain].reset_index(drop=True)
+        praise = mentions[~is_pain]
 
     # ---- table
-    codes_t = _tuples(long["row"].to_numpy(), long["code"].to_numpy(), n)
-    pt_rank = {p: i for i, p in enumerate(("functional", "service", "process", "value"))}
-    pt = (
-        long[["row", "pain_type"]].drop_duplicates().assign(r=lambda d: d["pain_type"].map(pt_rank))
-    )
-    pt = pt.sort_values(["row", "r"], kind="stable")
-    types_t = _tuples(pt["row"].to_numpy(), pt["pain_type"].to_numpy(), n)
-    n_codes = np.bincount(long["row"].to_numpy(), minlength=n)
-    table = pd.DataFrame({"id": ids})
+    mrow, mcode = row[o], code_m[o]
+    lrow = mrow[is_pain]
+    codes_t = _tuples(lrow, mcode[is_pain], n)
+    pt_key = np.unique(lrow * 4 + comp.pain_rank[code_ix[o][is_pain]])
+    types_t = _tuples(pt_key // 4, np.asarray(PAIN_TYPES, dtype=object)[pt_key % 4], n)
+    n_codes = np.bincount(lrow, minlength=n)
+    tcols: dict[Hashable, Any] = {"id": ids}
     for c in by_cols:
-        table[c] = cast(pd.DataFrame, frame)[c].to_numpy()
-    table["text"] = raw
-    table["lang"] = pd.Series(langs, dtype=object)
-    table["status"] = status
-    table["codes"] = codes_t
-    table["n_codes"] = n_codes
-    table["pain_types"] = types_t
-    table["coded"] = n_codes > 0
-    table["praises"] = _tuples(praise["row"].to_numpy(), praise["code"].to_numpy(), n)
+        tcols[c] = cast(pd.DataFrame, frame)[c].to_numpy()
+    tcols.update(
+        {
+            "text": raw,
+            "lang": pd.Series(langs, dtype=object),
+            "status": status,
+            "codes": codes_t,
+            "n_codes": n_codes,
+            "pain_types": types_t,
+            "coded": n_codes > 0,
+            "praises": _tuples(mrow[~is_pain], mcode[~is_pain], n),
+        }
+    )
+    table = pd.DataFrame(tcols)
 
-    frequencies = _frequencies(table, long, tx, by_cols, praise)
-    counts = pd.Series(status).value_counts()
+    counts_s = Counter(status.tolist())
     notes = []
-    skipped = {k: int(counts.get(k, 0)) for k in ("missing", "empty", "not_text", "no_letters")}
+    skipped = {k: counts_s.get(k, 0) for k in ("missing", "empty", "not_text", "no_letters")}
     n_excluded = sum(skipped.values())
     if n_excluded:
         notes.append(
@@ -737,10 +923,10 @@ def code_text(
             + ", ".join(f"{v} {k}" for k, v in skipped.items() if v)
             + " (kept in the table with coded=False)"
         )
-    coverage = _coverage(table, top_terms, n_longest, notes[:1])
-    if counts.get("truncated", 0):
+    cov_notes = notes[:1]
+    if counts_s.get("truncated", 0):
         notes.append(
-            f"{int(counts['truncated'])} texts longer than {max_chars} characters were coded "
+            f"{counts_s['truncated']} texts longer than {max_chars} characters were coded "
             "on their first part (status 'truncated')"
         )
     if n_ctrl:
@@ -748,15 +934,12 @@ def code_text(
             f"{n_ctrl} texts hold NUL or other control characters, read as spaces "
             "(the table keeps the text as given)"
         )
-    if len(negated):
-        notes.append(f"{len(negated)} matches preceded by a negation were not coded (see .negated)")
+    if n_negated:
+        notes.append(f"{n_negated} matches preceded by a negation were not coded (see .negated)")
     return CodingResult(
         table=table,
         long=long,
-        frequencies=frequencies,
-        coverage=coverage,
         mentions=mentions,
-        negated=negated,
         taxonomy=tx,
         engine=" ".join(engines),
         data=frame,
@@ -764,6 +947,7 @@ def code_text(
         n_used=n - n_excluded,
         n_excluded=n_excluded,
         notes=tuple(notes),
+        _lazy=(by_cols, praise, top_terms, n_longest, tuple(cov_notes), negated, n_found > 0),
     )
 
 
@@ -810,6 +994,112 @@ def _attribute(
     excl_u = (alt_u >= 0) & np.array([c is None for c in code_u.tolist()], dtype=bool)
     pos = pd.Index(uniq).get_indexer(pd.Index(full, dtype=object))
     return code_u[pos], excl_u[pos], nlen_u[pos]
+
+
+_SMALL_CHARS = 20_000
+
+
+def _small_input(texts: Any) -> bool:
+    """Few characters to scan: run RE2 in-process (google-re2, each expression compiled once and
+    kept with the compiled taxonomy) instead of pyarrow, which compiles the expression again on
+    every call (tens of milliseconds for a taxonomy). Same engine, same matches; without
+    google-re2 installed every input goes through pyarrow."""
+    import pyarrow.compute as pc
+
+    if _re2_available() is False:
+        return False
+    return int(pc.sum(pc.utf8_length(texts)).as_py() or 0) <= _SMALL_CHARS
+
+
+def _re2_available() -> bool:
+    global _HAS_RE2
+    if _HAS_RE2 is None:
+        try:
+            import re2  # noqa: F401
+
+            _HAS_RE2 = True
+        except ImportError:  # pragma: no cover - google-re2 is a dependency
+            _HAS_RE2 = False
+    return _HAS_RE2
+
+
+_HAS_RE2: bool | None = None
+
+
+def _scan_small(
+    texts: list[str], comp: _Compiled, lg: str, g: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_scan_re2` with google-re2, text by text: (row, start, matched text)."""
+    scan = comp.re2(lg, g)[0]
+    rows: list[int] = []
+    starts: list[int] = []
+    full: list[str] = []
+    for i, t in enumerate(texts):
+        for mt in scan.finditer(t):
+            rows.append(i)
+            starts.append(mt.start())
+            full.append(mt.group())
+    return (
+        np.asarray(rows, dtype=np.int64),
+        np.asarray(starts, dtype=np.int64),
+        np.asarray(full, dtype=object),
+    )
+
+
+def _attribute_small(
+    full: np.ndarray, comp: _Compiled, lg: str, g: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_attribute` with google-re2, for the same answer: the identifying expression
+    (anchored at both ends, else at the start only) gives the negation window; the alternative is
+    then the first one matching the rest (an RE2 set anchored the same way), which is the one
+    leftmost-first alternation takes after that window. One expression with a group per
+    alternative would answer too, but RE2 needs milliseconds per string for hundreds of groups."""
+    _, whole, start, full_set, prefix_set = comp.re2(lg, g)
+    codes = comp.alt_code[lg][g]
+    memo = comp.engines.setdefault(("memo", lg, g), {})
+    for f in dict.fromkeys(full.tolist()):
+        if f in memo:
+            continue
+        alt, k = -1, 0
+        d = whole.search(f)
+        st = full_set
+        if d is None:
+            d, st = start.search(f), prefix_set
+        if d is not None:
+            k = len(d.group(1) or "")
+            hits = st.Match(f[k:])
+            if hits:
+                alt = min(hits)
+            else:  # pragma: no cover - a set beyond RE2's memory: the groups answer
+                ws, ss = comp.re2_groups(lg, g)
+                m = ws.search(f) or ss.search(f)
+                gs = m.groups() if m is not None else ()
+                k = len(gs[0] or "") if gs else 0
+                alt = next((i for i, v in enumerate(gs[1:]) if v), -1)
+        code = codes[alt] if alt >= 0 else None
+        if len(memo) > 50_000:
+            memo.clear()
+        memo[f] = (code, alt >= 0 and code is None, k)
+    vals = [memo[f] for f in full.tolist()]
+    return (
+        np.asarray([v[0] for v in vals], dtype=object),
+        np.asarray([v[1] for v in vals], dtype=bool),
+        np.asarray([v[2] for v in vals], dtype=np.int64),
+    )
+
+
+def _prev_run_end(row: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Per match (sorted by row): the largest end of the earlier matches of its row, -1 for the
+    first match of a row (a grouped cumulative maximum, shifted by one)."""
+    if len(row) == 0:
+        return np.array([], dtype=np.int64)
+    big = int(end.max()) + 1
+    run = np.maximum.accumulate(end + row * big) - row * big
+    prev = np.empty_like(run)
+    prev[0] = -1
+    prev[1:] = run[:-1]
+    prev[1:][row[1:] != row[:-1]] = -1
+    return prev
 
 
 def _tuples(rows: np.ndarray, values: np.ndarray, n: int) -> list[tuple]:
@@ -864,6 +1154,10 @@ def _frequencies(
                 "stage": [s for s in STAGE_ZH if s in set(info["stage"].dropna())],
             }[level]
             extra = [k for k in cnt["key"] if k not in keys]
+            if level == "stage" and extra:  # stages named by text cues: all in journey order
+                rank = {k: i for i, k in enumerate(stage_names())}
+                keys = sorted(keys + extra, key=lambda k: rank.get(k, len(rank)))
+                extra = []
             cnt = (
                 pd.DataFrame({"key": pd.Series(keys + extra, dtype=object)})
                 .merge(cnt.astype({"key": object}), on="key", how="left")
@@ -904,6 +1198,9 @@ def _frequencies(
         "none": "no pain point",
     }
     lab_zh: dict[Any, Any] = {**name_zh, **PAIN_TYPE_ZH, **STAGE_ZH, "none": "无痛点"}
+    for st, nm in stage_names().items():  # stages beyond the taxonomy's (travel: check_in, ...)
+        lab_en.setdefault(st, nm["en"])
+        lab_zh.setdefault(st, nm["zh"])
     s["name"] = s["key"].map(lab_en)
     s["name_zh"] = s["key"].map(lab_zh)
     s["pain_type"] = s["key"].map(info["pain_type"].to_dict()).where(s["level"] == "code", None)

@@ -405,8 +405,10 @@ def pain_matrix(
         )
 
     # ---- per-pair attributes; collapse to the level (a text counts once per level value)
+    # the stage of a mention is its own (text cues, else the code's typical stage) when known;
+    # a code-level row shows the code's typical stage
     info = tx.table(lang).set_index("code")[["name", "pain_type", "stage"]]
-    p = pairs.join(info, on="code")
+    p = pairs.join(info.drop(columns="stage") if "stage" in pairs.columns else info, on="code")
     if level in ("stage", "stage_type"):
         nostage = p["stage"].isna().to_numpy() & (w[p["pos"].to_numpy()] > 0)
         if nostage.any():
@@ -425,7 +427,9 @@ def pain_matrix(
                 "level='stage_type' give a severity per text (a column or an array)."
             )
         key = keys[0]
-        allowed = set(info.index) if key == "code" else set(info[key].dropna())
+        allowed = (
+            set(info.index) if key == "code" else set(info[key].dropna()) | set(p[key].dropna())
+        )
         unknown = [k for k in severity if k not in allowed]
         if unknown:
             raise ConfigError(

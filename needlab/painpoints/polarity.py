@@ -25,7 +25,8 @@ requested"), and short complaints often carry no sentiment word at all ("4个小
 on 11,987 food-delivery reviews nearly every such mention in a positively rated review was a real
 (minor) pain, so dropping them would hide pains a researcher wants to see. Praise has to be said.
 
-**Clauses** end at punctuation (zh ，。！？；、：… and their ASCII forms, line breaks; en
+**Clauses** end at punctuation (zh ，。！？；、：… and their ASCII forms, line breaks, and spaces
+between two Chinese characters, which reviewers type for a comma; en
 ``. , ! ? ; : ( )``) and before contrast words (zh 但是, 但, 不过, 可是, 只是, 就是, 然而, 却; en
 but, however, although, though, except, whereas), so "food was good but delivery took 2 hours"
 has two clauses and only the second is a pain.
@@ -45,7 +46,10 @@ POLARITIES = ("pain", "praise")
 """The polarity labels of a mention."""
 
 _SPLIT = {
-    "zh": re.compile(r"[，。！？；、：,.!?;:\n\r…~～]+|但是|但|不过|可是|只是|就是|然而|却"),
+    "zh": re.compile(
+        r"[，。！？；、：,.!?;:\n\r…~～]+|(?<=[一-鿿])[ \t\u3000]+(?=[一-鿿])|"
+        "但是|但|不过|可是|只是|就是|然而|却"
+    ),
     "en": re.compile(
         r"[.,!?;:()\n\r…]+|\b(?:but|however|although|though|except|whereas)\b", re.IGNORECASE
     ),

@@ -95,6 +95,8 @@ DOMAINS: dict[str, str] = {
     "baggage, seats, rooms, check-in)",
     "telecom": "internet, mobile and TV providers (outages, speed, signal, data caps, contracts)",
     "banking": "banks, cards, loans, credit reporting, debt collection and insurance",
+    "beauty": "cosmetics, skin care and personal care (skin reactions, dryness, shade, scent, "
+    "authenticity, size; requires ecommerce)",
 }
 """Domain packs of the default taxonomy, by name, with what each covers."""
 _DEFAULT_DOMAINS: tuple[str, ...] = ("ecommerce", "food_delivery", "appliances")
@@ -382,7 +384,9 @@ class Taxonomy:
             - ``"telecom"``: internet, mobile and TV providers (outages, speed, signal, data
               caps, contracts);
             - ``"banking"``: banks, cards, loans, credit reporting, debt collection and
-              insurance.
+              insurance;
+            - ``"beauty"``: cosmetics, skin care and personal care (skin reactions, dryness and
+              texture, shade, scent, authenticity, size; brings ``ecommerce`` with it).
 
         Raises
         ------

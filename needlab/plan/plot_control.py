@@ -112,6 +112,8 @@ def control_plot(result: ControlChartResult, ax: Axes | None = None, **kwargs: A
     ax.plot([], [], color=PALETTE[2], lw=1, label=text["centre"])
     ax.plot([], [], color=PALETTE[3], lw=1, ls="--", label=text["limits"])
     ax.set_title(text[result.kind])
+    if has_dates:  # slanted dates never run into each other
+        ax.tick_params(axis="x", labelrotation=30)
     ax.set_xlabel(text["period"])
     ax.set_ylabel(text["value"])
     ax.legend(fontsize=8, loc="best")

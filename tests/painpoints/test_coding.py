@@ -393,3 +393,125 @@ def test_compiled_taxonomy_is_cached_by_content():
     )
     # and the old taxonomy still codes as before
     assert code_text([text], taxonomy=tx, polarity=False).table.loc[0, "codes"] == ()
+
+
+# ---------------------------------------------------------------------- small-input path
+def _fixture_texts() -> list[object]:
+    from tests.painpoints.test_taxonomy_fixtures import CORE, DEFAULT, PACKS
+
+    texts: list[object] = [t for t, _ in CORE] + [t for t, _ in DEFAULT] + [t for _, t, _ in PACKS]
+    texts += [t for t, _ in POSITIVE] + NEGATED + [None, "", "  ", 3, "😀", "a\x00b 坏了"]
+    return [*texts, "x" * 40 + " broken " * 3]
+
+
+def _same_result(a, b) -> None:
+    for name in ("table", "long", "mentions", "negated", "frequencies"):
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name), obj=name)
+    for name in ("table", "terms", "longest"):
+        pd.testing.assert_frame_equal(getattr(a.coverage, name), getattr(b.coverage, name))
+    assert (a.notes, a.n_used, a.n_excluded) == (b.notes, b.n_used, b.n_excluded)
+
+
+@pytest.mark.parametrize("domains", [None, ["travel"], ["telecom", "banking"]])
+@pytest.mark.parametrize("polarity", [True, False])
+def test_small_inputs_match_the_vectorised_path(monkeypatch, domains, polarity):
+    """google-re2 text by text (small inputs) and pyarrow over the column (large inputs) run
+    the same RE2 expressions: every table of the result is identical on the fixture texts."""
+    import needlab.painpoints.coding as coding
+
+    tx = Taxonomy.default() if domains is None else Taxonomy.default(domains)
+    texts = _fixture_texts()
+    monkeypatch.setattr(coding, "_SMALL_CHARS", 10**9)
+    small = code_text(texts, taxonomy=tx, polarity=polarity, max_chars=30)
+    monkeypatch.setattr(coding, "_SMALL_CHARS", 0)
+    big = code_text(texts, taxonomy=tx, polarity=polarity, max_chars=30)
+    assert len(small.long) > 100
+    _same_result(small, big)
+
+
+def test_small_inputs_choose_the_same_alternative_as_the_groups():
+    """The RE2 sets name the same alternative as one expression with a group per alternative
+    (the slow but direct reading of leftmost-first alternation)."""
+    from needlab.painpoints.coding import compile_taxonomy
+
+    comp = compile_taxonomy(Taxonomy.default())
+    for lg, texts in (
+        ("zh", ["物流太慢", "不慢", "退款还没到账", "态度很差"]),
+        ("en", ["keeps crashing", "not slow", "on hold", "was rude"]),
+    ):
+        for g in range(len(comp.pattern[lg])):
+            scan, whole, start, full_set, prefix_set = comp.re2(lg, g)
+            ws, ss = comp.re2_groups(lg, g)
+            for t in texts:
+                for m in scan.finditer(t):
+                    f = m.group()
+                    d = ws.search(f) or ss.search(f)
+                    gs = d.groups()
+                    want = next(i for i, v in enumerate(gs[1:]) if v)
+                    k = len(gs[0] or "")
+                    d2 = whole.search(f)
+                    st = full_set if d2 is not None else prefix_set
+                    d2 = d2 or start.search(f)
+                    assert len(d2.group(1) or "") == k
+                    assert min(st.Match(f[k:])) == want
+
+
+def test_one_text_reuses_the_compiled_expressions():
+    """After the first call nothing is compiled again: the google-re2 objects are kept with the
+    compiled taxonomy, and one short text is coded in milliseconds (the bound is loose: the
+    recompiling path took about 130 ms)."""
+    import time
+
+    from needlab.painpoints.coding import compile_taxonomy
+
+    tx = Taxonomy.default()
+    code_text(["the app keeps crashing", "物流太慢"], taxonomy=tx)
+    comp = compile_taxonomy(tx)
+    before = {k: v for k, v in comp.engines.items() if k[0] != "memo"}
+    assert {("zh", 0), ("en", 0)} <= set(before)
+    times = []
+    for _ in range(15):
+        t0 = time.perf_counter()
+        code_text(["the printer jammed again"], taxonomy=tx, polarity=False)
+        times.append(time.perf_counter() - t0)
+    after = {k: v for k, v in comp.engines.items() if k[0] != "memo"}
+    assert after.keys() == before.keys()
+    assert all(after[k] is before[k] for k in before)
+    assert min(times) < 0.03
+
+
+def test_auto_language_equals_detect_lang():
+    from needlab._i18n import detect_lang
+
+    texts = [t for t in _fixture_texts() if isinstance(t, str) and t.strip()]
+    texts += ["Lumo R7 Pro坏了", "OK 好", "ok", "ａｂｃ 很好", "豈 abc"]
+    r = code_text(texts, polarity=False)
+    ok = r.table["status"].isin(["ok", "truncated"]).to_numpy()
+    assert r.table.loc[ok, "lang"].tolist() == detect_lang(pd.Series(texts))[ok].tolist()
+
+
+def test_tables_are_built_on_first_access():
+    r = code_text(["物流太慢，等了9天才到", "it was not broken"], polarity=False)
+    assert r._built == {}
+    f = r.frequencies
+    assert r.frequencies is f and set(r._built) == {"frequencies"}
+    assert r.coverage.share == 0.5 and len(r.negated) == 1
+    assert r.summary()["negated matches"] == 1
+
+
+def test_a_code_replaced_in_place_is_recompiled():
+    from dataclasses import replace
+
+    from needlab.painpoints.coding import compile_taxonomy
+
+    tx = Taxonomy.from_yaml(Taxonomy.default().to_yaml())
+    a = compile_taxonomy(tx)
+    code = tx["FUN.BROKEN"]
+    tx._codes["FUN.BROKEN"] = replace(
+        code, keywords={**code.keywords, "en": (*code.keywords["en"], "went kaput")}
+    )
+    assert compile_taxonomy(tx) is not a
+    assert (
+        "FUN.BROKEN"
+        in code_text(["it went kaput"], taxonomy=tx, polarity=False).table.loc[0, "codes"]
+    )

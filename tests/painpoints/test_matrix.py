@@ -502,3 +502,19 @@ def test_survey_weights_by_default_and_false_unweighted():
     # the weights matter: weighted and unweighted shares differ
     assert not np.allclose(weighted.table["share"], unweighted.table["share"])
     assert weighted.n_used + weighted.n_excluded == len(survey.data)
+
+
+def test_stage_levels_use_each_mention_stage():
+    # "安装师傅态度很差": the attitude code's typical stage is after-sales, but the text names
+    # the installation; the stage level counts the mention where the text puts it
+    from needlab.painpoints.coding import code_text
+
+    texts = ["安装师傅态度很差", "客服态度很差"]
+    cued = code_text(texts, polarity=False)
+    stages = dict(zip(cued.long["row"], cued.long["stage"], strict=True))
+    assert stages[0] == "installation"
+    pm = pain_matrix(cued, level="stage")
+    shares = pm.table.set_index("stage")["share"]
+    assert shares["installation"] == pytest.approx(0.5)
+    plain = pain_matrix(code_text(texts, polarity=False, stage_cues=None), level="stage")
+    assert "installation" not in set(plain.table["stage"])

@@ -237,3 +237,23 @@ def test_negative_billing_words_keep_the_pain(text):
     res = code_text([text], taxonomy=Taxonomy.default(domains=["banking"]))
     assert res.table["codes"].iloc[0] == ("PRO.BILLING",)
     assert not (res.mentions["polarity"] == "praise").any()
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "clause"),
+    [
+        ("总体还行 就是香精味太冲", "香精味", "香精味太冲"),
+        ("包装好看　味道刺鼻", "味道", "味道刺鼻"),
+        ("iPhone 12 很好用", "iPhone", "iPhone 12 很好用"),
+    ],
+)
+def test_space_between_chinese_characters_ends_a_clause(text, word, clause):
+    """Reviewers type a space for a comma; a space next to Latin letters or digits does not split."""
+    s = text.index(word)
+    cs, ce = clause_span(text, s, s + len(word), "zh")
+    assert text[cs:ce].strip() == clause
+
+
+def test_praise_before_a_space_does_not_hide_the_pain():
+    res = code_text(["质地还可以 一股很重的酒精味"], taxonomy=Taxonomy.default(domains=["beauty"]))
+    assert "FUN.SMELL" in res.table["codes"].iloc[0]
