@@ -85,6 +85,8 @@ _REASONS = {
         "no_value": "no estimate in this wave: {why}",
         "no_dates": "the waves have no dates, so the pace cannot be measured",
         "no_after": "no data after the baseline date {t0} yet",
+        "deadline": "the deadline {D} is not after the baseline date {t0}: correct the goal's "
+        "deadline (or its baseline) in the plan",
         "achieved": "{x} ({lo} to {hi}) is at or beyond the target {T} and the interval "
         "excludes the baseline {B}",
         "on_track": "pace {pace}/month vs {need}/month needed: projected {P} ({plo} to {phi}) "
@@ -99,6 +101,7 @@ _REASONS = {
         "no_value": "本波次无估计值：{why}",
         "no_dates": "波次没有日期，无法计算进度",
         "no_after": "基线日期 {t0} 之后尚无数据",
+        "deadline": "截止日期 {D} 不晚于基线日期 {t0}：请在计划中修改该目标的截止日期 (或基线)",
         "achieved": "{x} ({lo} 至 {hi}) 已达到目标值 {T}，且区间不含基线 {B}",
         "on_track": "当前进度每月 {pace}，所需每月 {need}：预计截止 {D} 达到 {P} ({plo} 至 {phi})，"
         "目标值 {T}",
@@ -192,6 +195,10 @@ def goal_status(
         return "not yet measurable", text["no_dates"]
     if t <= t0:
         return "not yet measurable", text["no_after"].format(t0=t0.isoformat())
+    if goal.deadline <= t0:
+        return "not yet measurable", text["deadline"].format(
+            D=goal.deadline.isoformat(), t0=t0.isoformat()
+        )
     B, T = float(goal.baseline), float(goal.target)
     d = 1.0 if goal.direction == "increase" else -1.0
     lo, hi = x - z * se, x + z * se
