@@ -47,6 +47,23 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "kano",
         "KanoResult",
     ),
+    "needlab.market": (
+        "benchmark",
+        "BenchmarkResult",
+        "brand_funnel",
+        "BrandComparison",
+        "compare_brands",
+        "FunnelResult",
+        "market_size",
+        "market_trend",
+        "MarketResult",
+        "perceptual_map",
+        "PerceptualMap",
+        "share_of_wallet",
+        "switching",
+        "SwitchingResult",
+        "WalletResult",
+    ),
     "needlab.painpoints": (
         "agreement",
         "AgreementResult",
@@ -234,6 +251,23 @@ if TYPE_CHECKING:  # pragma: no cover
     from needlab.kano import (
         KanoResult,
         kano,
+    )
+    from needlab.market import (
+        BenchmarkResult,
+        BrandComparison,
+        FunnelResult,
+        MarketResult,
+        PerceptualMap,
+        SwitchingResult,
+        WalletResult,
+        benchmark,
+        brand_funnel,
+        compare_brands,
+        market_size,
+        market_trend,
+        perceptual_map,
+        share_of_wallet,
+        switching,
     )
     from needlab.painpoints import (
         AgreementResult,

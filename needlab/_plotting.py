@@ -16,14 +16,23 @@ and only characters the default lacks come from Noto Sans SC.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure, SubFigure
 
-__all__ = ["CJK_FAMILY", "PALETTE", "axes", "cjk_font_path", "use_cjk_fallback"]
+__all__ = [
+    "CJK_FAMILY",
+    "PALETTE",
+    "axes",
+    "cjk_font_path",
+    "get_renderer",
+    "place_labels",
+    "use_cjk_fallback",
+]
 
 PALETTE = (
     "#1f77b4",
@@ -86,6 +95,19 @@ def _register() -> str:
     return next((name for name in _SYSTEM_CJK if name in installed), "")  # pragma: no cover
 
 
+class _OneWeightFilter:
+    """Drops matplotlib's "Failed to find font weight ..." notice for the one-weight CJK font."""
+
+    def __init__(self, family: str) -> None:
+        self.family = family
+
+    def filter(self, record: Any) -> bool:
+        message = record.getMessage()
+        return not (
+            message.startswith("findfont: Failed to find font weight") and self.family in message
+        )
+
+
 def use_cjk_fallback(figure: Figure | SubFigure | None = None) -> bool:
     """Make Chinese text render: a CJK font behind the default font in ``font.family``.
 
@@ -120,6 +142,10 @@ def use_cjk_fallback(figure: Figure | SubFigure | None = None) -> bool:
 
     if _fallback is None:
         _fallback = _register()
+        if _fallback:  # the bundled font has one weight: bold CJK text is drawn regular, on purpose
+            import logging
+
+            logging.getLogger("matplotlib.font_manager").addFilter(_OneWeightFilter(_fallback))
     family = _fallback
     if not family:  # pragma: no cover - only without the font dependency and a system font
         return False
@@ -163,3 +189,128 @@ def axes(ax: Axes | None = None, figsize: tuple[float, float] = (7, 4.5)) -> Axe
         return ax
     use_cjk_fallback(ax.figure)
     return ax
+
+
+def _overlap_free(boxes: Any, obs: Any, pad: float) -> Any:
+    """Which of *boxes* (rows x0, y0, x1, y1, pixels) overlap none of *obs* (grown by *pad*)."""
+    import numpy as np
+
+    if not len(obs):
+        return np.ones(len(boxes), dtype=bool)
+    hit = (
+        (boxes[:, None, 0] < obs[None, :, 2] + pad)
+        & (boxes[:, None, 2] > obs[None, :, 0] - pad)
+        & (boxes[:, None, 1] < obs[None, :, 3] + pad)
+        & (boxes[:, None, 3] > obs[None, :, 1] - pad)
+    )
+    return ~hit.any(axis=1)
+
+
+def get_renderer(fig: Any) -> Any:
+    """The figure's renderer (to measure text extents before the figure is drawn)."""
+    get = getattr(fig.canvas, "get_renderer", None)
+    return get() if get is not None else fig._get_renderer()
+
+
+def place_labels(
+    ax: Axes,
+    xy: Any,
+    labels: Sequence[str],
+    radius: Any,
+    *,
+    obstacles: Sequence[Any] = (),
+    fontsize: float = 7,
+    colors: Sequence[str] | None = None,
+    leader: str = "0.35",
+) -> list[Any]:
+    """Label the points *xy* (data coordinates, in priority order) so that no labels overlap.
+
+    Each label is measured with the renderer and tried at candidate places around its point,
+    nearest first (right, left, above, below, then further out); it takes the first place
+    inside the axes that overlaps no label placed before it and no box of *obstacles* (e.g. a
+    legend's window extent), avoiding the markers (*radius*: their radii in pixels) when it
+    can. A label placed away from its point gets a leader line (colour *leader*) to it; a label
+    that fits nowhere is left out. Places hold for the figure size at drawing time, so fix the
+    axis limits (and the aspect) before calling. The same algorithm as the pain-point
+    frequency-severity matrix.
+
+    Returns
+    -------
+    list of Annotation
+        The labels drawn (offset-point annotations without arrows), in the order placed.
+    """
+    import numpy as np
+
+    if not len(labels):
+        return []
+    fig = ax.figure
+    renderer = get_renderer(fig)
+    pts = ax.transData.transform(np.asarray(xy, float))
+    rad = np.broadcast_to(np.asarray(radius, float), (len(pts),))
+    ab = ax.get_window_extent(renderer)
+    px_per_pt = fig.dpi / 72.0
+    hard = [(b.x0, b.y0, b.x1, b.y1) for b in obstacles]
+    marks = np.column_stack([pts - rad[:, None], pts + rad[:, None]])
+    gap = 2.0 * px_per_pt
+    cols = list(colors) if colors is not None else ["black"] * len(labels)
+    out = []
+    for (px, py), r, text, color in zip(pts, rad, labels, cols, strict=True):
+        ann = ax.annotate(
+            text,
+            (0.0, 0.0),
+            xytext=(0.0, 0.0),
+            textcoords="offset points",
+            fontsize=fontsize,
+            ha="left",
+            va="bottom",
+            color=color,
+            zorder=4,
+        )
+        ann.xy = tuple(ax.transData.inverted().transform((px, py)))
+        bb = ann.get_window_extent(renderer)
+        w, h = bb.width, bb.height
+        d = r + gap
+        xs = (
+            [d, -d - w, -w / 2]
+            + [d + k * w / 2 for k in range(1, 4)]
+            + [-d - w - k * w / 2 for k in range(1, 4)]
+        )
+        ys = [-h / 2] + [s * (k * h * 0.55) - h / 2 for k in range(1, 16) for s in (1, -1)]
+        cand = np.array(
+            [
+                (dx, dy)
+                for dy in ys
+                for dx in xs
+                if not (dx == -w / 2 and abs(dy + h / 2) < d + h / 2)
+            ],
+            float,
+        )
+        boxes = np.column_stack(
+            [px + cand[:, 0], py + cand[:, 1], px + cand[:, 0] + w, py + cand[:, 1] + h]
+        )
+        nx = np.clip(px, boxes[:, 0], boxes[:, 2]) - px
+        ny = np.clip(py, boxes[:, 1], boxes[:, 3]) - py
+        dist = np.hypot(nx, ny)
+        order = np.argsort(dist, kind="stable")
+        inside = (
+            (boxes[:, 0] >= ab.x0)
+            & (boxes[:, 2] <= ab.x1)
+            & (boxes[:, 1] >= ab.y0)
+            & (boxes[:, 3] <= ab.y1)
+        )
+        ok_hard = inside & _overlap_free(boxes, np.asarray(hard, float).reshape(-1, 4), 1.0)
+        ok_soft = ok_hard & _overlap_free(boxes, marks, 0.0)
+        pick = next((i for i in order if ok_soft[i]), None)
+        if pick is None:
+            pick = next((i for i in order if ok_hard[i]), None)
+        if pick is None:
+            ann.remove()
+            continue
+        dx, dy = cand[pick]
+        ann.xyann = (dx / px_per_pt, dy / px_per_pt)
+        hard.append(tuple(boxes[pick]))
+        if dist[pick] > d + 0.5 * h:  # moved away from its point: a leader line to it
+            end = ax.transData.inverted().transform([(px, py), (px + nx[pick], py + ny[pick])])
+            ax.plot(end[:, 0], end[:, 1], color=leader, lw=0.6, zorder=0.5)
+        out.append(ann)
+    return out

@@ -33,6 +33,10 @@ ROLES = {
     "other",
     "pairs",
     "criteria",
+    "brand",
+    "brands",
+    "stages",
+    "attributes",
     "name",
     "waves",
     "rules",
@@ -43,7 +47,7 @@ ROLES = {
 }
 
 # Two-way tables: the only functions with row/col parameters.
-TWO_WAY = {"crosstab", "banner", "compare_means"}
+TWO_WAY = {"crosstab", "banner", "compare_means", "perceptual_map"}
 TABLE_ROLES = {"row", "col", "rows", "cols"}
 
 # Names that are refused as parameters: each role has one name (the value says which).

@@ -32,7 +32,7 @@ def test_sample_writes_the_committed_files(tmp_path, capsys) -> None:
     from needlab.datasets._generate import FILES
 
     printed = capsys.readouterr().out.split()
-    assert len(printed) == len(FILES) == 14
+    assert len(printed) == len(FILES) == 18
     for name in FILES:
         assert (tmp_path / name).read_bytes() == (SAMPLE / name).read_bytes(), name
 

@@ -7,7 +7,9 @@ pain-point rates by segment and journey stage, churners, value tiers and a real 
 survey waves on some KPIs but not on others, a need structure (a worst basic need, a delighter, costs,
 feasibility, a MaxDiff block), a third wave with a panel, service tickets with planted response and
 resolution times (some still open), a monthly KPI series with a planted shift and the churn model's
-retention by cohort, and returns that truth with the data, so that every
+retention by cohort, a competitor block (brand funnel, brand x attribute ratings with a price, a
+service and a design leader, brand image counts with a 2-D structure, a switching flow, stated
+spend shares) with half-yearly market data, and returns that truth with the data, so that every
 analysis in needlab can be tested by recovering it. ``data/sample/`` in the repository is the
 committed rendering of ``make_sample(0)`` (a test keeps them equal); ``data/sample/README.md``
 documents every file column by column.
@@ -30,9 +32,9 @@ from typing import Any
 import pandas as pd
 
 from needlab._yaml import load_yaml
-from needlab.datasets._generate import FILES, Truth, render
+from needlab.datasets._generate import FILES, MarketTruth, Truth, render
 
-__all__ = ["FILES", "Sample", "Truth", "load_sample", "make_sample", "write_sample"]
+__all__ = ["FILES", "MarketTruth", "Sample", "Truth", "load_sample", "make_sample", "write_sample"]
 
 _FRAMES = (
     "customers",
@@ -47,12 +49,16 @@ _FRAMES = (
     "survey_wave3",
     "tickets",
     "kpi_monthly",
+    "brand_survey",
+    "brand_ratings",
+    "brand_image",
+    "market",
 )
 
 
 @dataclass(frozen=True, repr=False, eq=False)
 class Sample:
-    """The sample study: twelve tables, the survey codebook, an example plan and the planted truth.
+    """The sample study: sixteen tables, the survey codebook, an example plan and the planted truth.
 
     Attributes
     ----------
@@ -75,6 +81,19 @@ class Sample:
         cut-off 2025-07-01 00:00), category.
     kpi_monthly : DataFrame
         ``kpi_monthly.csv``: month (``YYYY-MM``), kpi, events, n, value (100 events / n, %).
+    brand_survey : DataFrame
+        ``brand_survey.csv``: the brand block of 60% of the wave-1 respondents: resp_id,
+        customer_id, weight, ``aware_<brand>`` and ``consider_<brand>`` (0/1), current_brand,
+        preferred_brand, previous_brand (NaN: none), ``spend_<brand>`` (% of category spend,
+        summing to 100; NaN: no spend in the category).
+    brand_ratings : DataFrame
+        ``brand_ratings.csv``: resp_id, brand, weight and ten 1-10 attribute ratings (one row per
+        respondent and brand they are aware of; NaN: don't know).
+    brand_image : DataFrame
+        ``brand_image.csv``: brand and eight image-attribute counts (for a perceptual map).
+    market : DataFrame
+        ``market.csv``: period (2021H1..2024H2), brand (five brands and Others), kpi (units,
+        revenue), value, unit, source.
     codebook : dict
         The survey codebook (``codebook.yaml``) as a plain dict in the docs/codebook.md format.
     plan : dict
@@ -97,6 +116,10 @@ class Sample:
     survey_wave3: pd.DataFrame
     tickets: pd.DataFrame
     kpi_monthly: pd.DataFrame
+    brand_survey: pd.DataFrame
+    brand_ratings: pd.DataFrame
+    brand_image: pd.DataFrame
+    market: pd.DataFrame
     codebook: dict[str, Any]
     plan: dict[str, Any]
     truth: Truth
@@ -251,7 +274,7 @@ def make_sample(
 
 
 def write_sample(directory: str | Path, *, seed: int = 0) -> list[Path]:
-    """Write the fourteen sample files to *directory* (created when missing); return their paths.
+    """Write the eighteen sample files to *directory* (created when missing); return their paths.
 
     CSV files are UTF-8 without BOM with ``\\n`` line endings; YAML is written with
     ``yaml.safe_dump(allow_unicode=True, sort_keys=False)``. The bytes depend only on *seed*.

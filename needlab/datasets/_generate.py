@@ -19,8 +19,9 @@ import yaml
 
 from needlab.datasets import _spec as S
 from needlab.datasets import _text as T
+from needlab.datasets._market import MarketTruth, market_block
 
-__all__ = ["FILES", "Truth", "render"]
+__all__ = ["FILES", "MarketTruth", "Truth", "render"]
 
 _NONE = np.array(None, dtype=object)
 """A missing cell of an object column, as an array (for ``np.where``)."""
@@ -40,6 +41,10 @@ FILES = (
     "survey_wave3.csv",
     "tickets.csv",
     "kpi_monthly.csv",
+    "brand_survey.csv",
+    "brand_ratings.csv",
+    "brand_image.csv",
+    "market.csv",
 )
 
 
@@ -120,6 +125,10 @@ class Truth:
         The churn model's expected retention: cohort (``YYYY-MM`` of the first order), age
         (months since), customers (cohort size), retention (% of the cohort expected to order
         in month cohort + age; 100 at age 0), for every cell observable by 2024-12.
+    market : MarketTruth
+        The market and competitor files (issue 17): planted attribute means and leaders, funnel
+        rates, the switching matrix and its stationary distribution, spend shares, image
+        probabilities, market growth and share trajectories (see :class:`MarketTruth`).
     seed : int
     """
 
@@ -142,6 +151,7 @@ class Truth:
     tickets: pd.DataFrame
     kpi_monthly: pd.DataFrame
     retention: pd.DataFrame
+    market: MarketTruth
     seed: int = 0
 
     def __repr__(self) -> str:
@@ -160,6 +170,7 @@ class Truth:
                 "retention",
             )
         ]
+        parts.append(f"market={self.market.n_respondents} respondents")
         return f"Truth(seed={self.seed}, " + ", ".join(parts) + ")"
 
 
@@ -1639,6 +1650,8 @@ def render(
     c3 = _Ctx(np.random.default_rng([seed, S.WAVE3_STREAM]), n_customers, n_respondents, n_feedback)
     w3 = _wave3(c3, cu, sv)
     tk = _tickets(np.random.default_rng([seed, S.TICKETS_STREAM]), cu, n_tickets)
+    # market and competitors (issue 17): likewise its own stream
+    mk = market_block(np.random.default_rng([seed, S.MARKET_STREAM]), sv["frames"][1])
     texts = {
         "customers.csv": _csv(cu["df"]),
         "transactions.csv": _csv(tr["df"]),
@@ -1654,6 +1667,10 @@ def render(
         "survey_wave3.csv": _csv(w3["frame"]),
         "tickets.csv": _csv(tk["df"]),
         "kpi_monthly.csv": _csv(tk["monthly"]),
+        "brand_survey.csv": _csv(mk["survey"]),
+        "brand_ratings.csv": _csv(mk["ratings"]),
+        "brand_image.csv": _csv(mk["image"]),
+        "market.csv": _csv(mk["market"]),
     }
     seg_names = np.array(S.SEGMENTS, dtype=object)
     segs = pd.Series(
@@ -1691,6 +1708,7 @@ def render(
         tickets=tk["truth"],
         kpi_monthly=tk["monthly_truth"],
         retention=_retention_truth(tr),
+        market=mk["truth"],
         seed=seed,
     )
     return texts, truth

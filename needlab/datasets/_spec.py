@@ -615,3 +615,100 @@ TICKET_CATEGORIES = ("pairing", "repair", "delivery", "return_refund", "usage", 
 TICKET_CATEGORY_P = np.array([0.22, 0.22, 0.14, 0.10, 0.22, 0.10])
 TICKET_PAIRING_AFTER = 0.11
 TICKET_PAIRING_CHANGE = np.datetime64("2025-04-01T00:00")
+
+# ---------------------------------------------------------------- market and competitors (issue 17)
+# Drawn from their own stream, default_rng([seed, MARKET_STREAM]), so every file above stays
+# byte-identical. MARKET_STREAM is the first constant from 41 on whose seed-0 draw is a clean
+# teaching example: every previous-brand row of the switching counts fits the planted matrix
+# (chi-square p > 0.1) and the units CAGR of market.csv is within 0.5 points of the planted 8%
+# (2 of the 20 constants 41-60 qualified; every one showed the planted rating leaders).
+# Brands: the own brand first, then the four competitors (competitors.csv names).
+MARKET_STREAM = 44
+MARKET_BRANDS = ("Lumo", "Vetta", "Orin", "Kaiya", "Brisa")
+MARKET_BRAND_ZH = ("智家", "维塔", "欧林", "凯雅", "布里萨")
+MARKET_OWN = "Lumo"
+BRAND_BLOCK_SHARE = (
+    0.6  # share of wave-1 respondents (a simple random subset) asked the brand block
+)
+
+# Funnel: planted P(aware) and P(consider | aware) per brand (population of the brand block).
+FUNNEL_AWARE = np.array([0.97, 0.90, 0.80, 0.62, 0.45])
+FUNNEL_CONSIDER = np.array([0.75, 0.60, 0.45, 0.55, 0.50])
+PREFER_CURRENT = 0.72  # P(preferred brand = current brand)
+PREFER_APPEAL = np.array([1.0, 1.0, 0.5, 0.9, 0.4])  # otherwise among the other considered brands
+FUNNEL_INCONSISTENT = 0.01  # respondents with one brand considered but not aware (planted errors)
+
+# Switching: previous brand -> current brand (rows previous, columns current; MARKET_BRANDS order).
+# Lumo loses to Vetta (price); Lumo gains from Orin; Orin and Brisa retain least.
+SWITCH_P_NONE = 0.22  # no previous brand (first purchase in the category)
+SWITCH_PREVIOUS = np.array([0.30, 0.22, 0.25, 0.13, 0.10])
+SWITCH_NEW_BUYER = np.array([0.40, 0.25, 0.10, 0.15, 0.10])  # current brand of first-time buyers
+SWITCH_MATRIX = np.array(
+    [
+        [0.70, 0.15, 0.04, 0.07, 0.04],
+        [0.06, 0.80, 0.04, 0.06, 0.04],
+        [0.18, 0.12, 0.55, 0.10, 0.05],
+        [0.06, 0.08, 0.03, 0.78, 0.05],
+        [0.12, 0.15, 0.05, 0.08, 0.60],
+    ]
+)
+
+# Stated share of category spend (last 12 months): shares ~ Dirichlet(SPEND_CONC x SPEND_BASE +
+# SPEND_CURRENT x e_current), rounded to whole % summing to 100 (largest remainder); SPEND_NONE of
+# respondents spent nothing in the category (all spend_ columns empty).
+SPEND_BASE = np.array([0.30, 0.25, 0.18, 0.15, 0.12])
+SPEND_CONC = 3.0
+SPEND_CURRENT = 3.0
+SPEND_NONE = 0.06
+
+# Brand x attribute ratings (1-10): round(clip(mean[brand, attr] + u_resp + h_resp,brand + e, 1, 10)).
+RATING_ATTRIBUTES = [  # attribute, kind, en, zh, mean of every brand that does not lead it
+    ("quality", "product", "Product quality", "产品质量", 7.4),
+    ("performance", "product", "Performance", "产品性能", 7.3),
+    ("durability", "product", "Durability", "耐用性", 7.2),
+    ("design", "product", "Design", "外观设计", 6.9),
+    ("app", "product", "App and connectivity", "App 与互联", 6.8),
+    ("price", "price", "Price", "价格", 6.5),
+    ("value", "value", "Value for money", "性价比", 6.7),
+    ("delivery", "service", "Delivery", "配送", 7.1),
+    ("service", "service", "Customer service", "客户服务", 6.8),
+    ("warranty", "service", "Warranty and repair", "保修与维修", 6.7),
+]
+RATING_LEADS = {  # brand -> {attribute: + mean}; every other brand x attribute cell ties
+    "Lumo": {"design": 0.9, "app": 1.0},
+    "Vetta": {"price": 1.0, "value": 0.9},
+    "Kaiya": {"service": 1.0, "warranty": 0.9},
+}
+RATING_RESPONDENT_SD = 0.9  # respondent effect, shared by every brand and attribute they rate
+RATING_HALO_SD = 0.5  # respondent x brand halo, shared by the attributes of one brand
+RATING_NOISE_SD = 1.1
+RATING_MISSING = 0.015  # "don't know" (empty) per rating
+
+# Brand image (describes the brand: yes/no, aggregated to counts): P = logistic(IMAGE_BASE +
+# x_brand * lx_attr + y_brand * ly_attr), a planted 2-D structure: x = price axis (affordable -,
+# premium +), y = service axis (service and trust +, innovation and style -).
+IMAGE_BASE = -0.9
+IMAGE_BRANDS_XY = np.array([[0.3, -1.0], [-1.2, 0.0], [0.0, 0.2], [0.6, 1.1], [-0.5, -0.1]])
+IMAGE_ATTRIBUTES = [  # attribute, en, zh, lx, ly
+    ("innovative", "Innovative", "创新", 0.3, -1.0),
+    ("reliable", "Reliable", "可靠", 0.3, 0.7),
+    ("affordable", "Affordable", "实惠", -1.3, 0.0),
+    ("premium", "Premium", "高端", 1.2, 0.1),
+    ("friendly_service", "Friendly service", "服务贴心", 0.0, 1.2),
+    ("easy_to_use", "Easy to use", "易用", -0.1, -0.6),
+    ("stylish", "Stylish", "时尚", 0.6, -0.8),
+    ("trustworthy", "Trustworthy", "值得信赖", 0.2, 0.9),
+]
+
+# Market data, half-years 2021H1..2024H2: total units grow at MARKET_CAGR a year (no seasonality);
+# brand shares move linearly from the first to the last period; brand units carry lognormal noise.
+MARKET_PERIODS = tuple(f"{y}H{h}" for y in range(2021, 2025) for h in (1, 2))
+MARKET_UNITS_START = 5200.0  # thousand units in 2021H1
+MARKET_CAGR = 0.08
+MARKET_BRANDS_ALL = (*MARKET_BRANDS, "Others")
+MARKET_SHARE_START = np.array([10.5, 22.0, 18.0, 9.0, 6.5, 34.0])  # %, 2021H1
+MARKET_SHARE_END = np.array([12.0, 27.0, 13.0, 9.5, 5.5, 33.0])  # %, 2024H2
+MARKET_PRICE = np.array([2300.0, 1500.0, 1900.0, 2700.0, 1200.0, 1000.0])  # yuan per unit
+MARKET_UNITS_NOISE = 0.03
+MARKET_PRICE_NOISE = 0.02
+MARKET_SOURCE = "Smart home market tracker (fictional)"

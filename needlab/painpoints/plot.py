@@ -8,13 +8,12 @@ matplotlib is imported inside each function (through :func:`needlab._plotting.ax
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from needlab._plotting import PALETTE, axes
+from needlab._plotting import PALETTE, axes, get_renderer, place_labels
 from needlab._validate import preview
 from needlab.errors import ConfigError, SchemaError
 
@@ -290,11 +289,6 @@ def pain_frequencies(
     return ax
 
 
-def _renderer(fig: Any) -> Any:
-    get = getattr(fig.canvas, "get_renderer", None)
-    return get() if get is not None else fig._get_renderer()
-
-
 def _clear(boxes: np.ndarray, obs: np.ndarray, pad: float) -> np.ndarray:
     """Which of *boxes* (rows x0, y0, x1, y1) overlap none of *obs* (grown by *pad*)."""
     if not len(obs):
@@ -306,102 +300,6 @@ def _clear(boxes: np.ndarray, obs: np.ndarray, pad: float) -> np.ndarray:
         & (boxes[:, None, 3] > obs[None, :, 1] - pad)
     )
     return np.asarray(~hit.any(axis=1), dtype=bool)
-
-
-def _place_labels(
-    ax: Axes,
-    xy: np.ndarray,
-    labels: list[str],
-    radius: np.ndarray,
-    *,
-    obstacles: Sequence[Any] = (),
-    fontsize: float = 7,
-    color: str = "0.35",
-) -> list[Any]:
-    """Label the points *xy* (data coordinates, in priority order) without overlaps.
-
-    Each label is measured with the renderer and tried at candidate places around its point,
-    nearest first (right, left, above, below, then further out vertically and horizontally);
-    it takes the first place inside the axes that overlaps no label placed before it and no
-    box of *obstacles* (e.g. the legend), avoiding the markers (*radius*: their radius in
-    pixels) when it can. A label placed away from its point gets a grey leader line. A label
-    that fits nowhere is left out. Places are computed for the figure size at drawing time.
-    Returns the label artists (annotations in offset points, without arrows).
-    """
-    if not len(labels):
-        return []
-    fig = ax.figure
-    renderer = _renderer(fig)
-    pts = ax.transData.transform(np.asarray(xy, float))
-    ab = ax.get_window_extent(renderer)
-    px_per_pt = fig.dpi / 72.0
-    hard: list[tuple[float, float, float, float]] = [(b.x0, b.y0, b.x1, b.y1) for b in obstacles]
-    marks = np.column_stack([pts - radius[:, None], pts + radius[:, None]])
-    gap = 2.0 * px_per_pt
-    out = []
-    for (px, py), r, text in zip(pts, radius, labels, strict=True):
-        ann = ax.annotate(
-            text,
-            (0.0, 0.0),
-            xytext=(0.0, 0.0),
-            textcoords="offset points",
-            fontsize=fontsize,
-            ha="left",
-            va="bottom",
-            color="black",
-            zorder=4,
-        )
-        ann.xy = tuple(ax.transData.inverted().transform((px, py)))
-        bb = ann.get_window_extent(renderer)
-        w, h = bb.width, bb.height
-        d = r + gap
-        xs = (
-            [d, -d - w, -w / 2]
-            + [d + k * w / 2 for k in range(1, 4)]
-            + [-d - w - k * w / 2 for k in range(1, 4)]
-        )
-        ys = [-h / 2] + [s * (k * h * 0.55) - h / 2 for k in range(1, 16) for s in (1, -1)]
-        cand = np.array(
-            [
-                (dx, dy)
-                for dy in ys
-                for dx in xs
-                if not (dx == -w / 2 and abs(dy + h / 2) < d + h / 2)
-            ],
-            float,
-        )
-        boxes = np.column_stack(
-            [px + cand[:, 0], py + cand[:, 1], px + cand[:, 0] + w, py + cand[:, 1] + h]
-        )
-        # distance from the point to the nearest point of each box
-        nx = np.clip(px, boxes[:, 0], boxes[:, 2]) - px
-        ny = np.clip(py, boxes[:, 1], boxes[:, 3]) - py
-        dist = np.hypot(nx, ny)
-        order = np.argsort(dist, kind="stable")
-        inside = (
-            (boxes[:, 0] >= ab.x0)
-            & (boxes[:, 2] <= ab.x1)
-            & (boxes[:, 1] >= ab.y0)
-            & (boxes[:, 3] <= ab.y1)
-        )
-
-        ok_hard = inside & _clear(boxes, np.asarray(hard, float).reshape(-1, 4), 1.0)
-        ok_soft = ok_hard & _clear(boxes, marks, 0.0)
-        pick = next((i for i in order if ok_soft[i]), None)
-        if pick is None:
-            pick = next((i for i in order if ok_hard[i]), None)
-        if pick is None:
-            ann.remove()
-            continue
-        dx, dy = cand[pick]
-        ann.xyann = (dx / px_per_pt, dy / px_per_pt)
-        x0, y0, x1, y1 = boxes[pick]
-        hard.append((x0, y0, x1, y1))
-        if dist[pick] > d + 0.5 * h:  # moved away from its point: a leader line to it
-            end = ax.transData.inverted().transform([(px, py), (px + nx[pick], py + ny[pick])])
-            ax.plot(end[:, 0], end[:, 1], color=color, lw=0.6, zorder=0.5)
-        out.append(ann)
-    return out
 
 
 def problem_tree(
@@ -577,10 +475,10 @@ def severity_matrix(
     chosen = t[(t["rank"] <= label_top).to_numpy()]
     chosen = chosen.sort_values(["rank", "share"], ascending=[True, False], kind="stable")
     fig = ax.figure
-    renderer = _renderer(fig)
+    renderer = get_renderer(fig)
     obstacles = [legend.get_window_extent(renderer)] if legend is not None else []
     radius = np.sqrt(size[chosen.index].to_numpy(float)) / 2 * fig.dpi / 72
-    _place_labels(
+    place_labels(
         ax,
         chosen[["share", "severity"]].to_numpy(float),
         [_short(str(names[i])) for i in chosen.index],
