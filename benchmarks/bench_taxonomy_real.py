@@ -17,6 +17,10 @@ judgements only, never the texts):
   a pain code, every mention judged a real complaint with the right code or not
   (``waimai_positive_pains.csv``).
 
+Caveat: the uncoded texts printed when terms were added (session 21b: Comcast titles and makeup
+reviews) included the judged samples, so terms were chosen partly on them and their pain-bearing
+coverage since then is optimistic; raw coverage over the whole corpus is not affected by this.
+
 Run: ``python benchmarks/bench_taxonomy_real.py``
 """
 

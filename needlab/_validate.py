@@ -559,16 +559,29 @@ def normalise_labels(series: pd.Series, *, casefold: bool = False) -> pd.Series:
         t = " ".join(unicodedata.normalize("NFKC", v).split())
         return t.casefold() if casefold else t
 
+    # Each distinct value is normalised once (a survey column has few distinct answers).
     if isinstance(series.dtype, pd.CategoricalDtype):
         cats = [norm(c) for c in series.cat.categories]
-        out = series.astype(object).map(norm)
+        merged = list(dict.fromkeys(cats))
+        where = {c: i for i, c in enumerate(merged)}
+        remap = np.array([where[c] for c in cats] + [-1], dtype=np.int64)  # code -1 stays -1
         return pd.Series(
-            pd.Categorical(out, categories=list(dict.fromkeys(cats)), ordered=series.cat.ordered),
+            pd.Categorical.from_codes(
+                remap[series.cat.codes.to_numpy()],
+                categories=pd.Index(merged),
+                ordered=series.cat.ordered,
+            ),
             index=series.index,
             name=series.name,
         )
     if series.dtype == object or pd.api.types.is_string_dtype(series):
-        return series.map(norm, na_action="ignore")
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        normed = np.array([norm(u) for u in uniques], dtype=object)
+        out = series.to_numpy(dtype=object, copy=True)
+        seen = codes >= 0
+        out[seen] = normed[codes[seen]]
+        result = pd.Series(out, index=series.index, name=series.name, dtype=object)
+        return result if series.dtype == object else result.astype(series.dtype)
     return series
 
 

@@ -157,16 +157,16 @@ def _negated_praise(text: str, lang: str) -> str | None:
 
 
 def _labels(strings: Sequence[str], lang: str) -> dict[str, str]:
-    """Lexicon sentiment label of each distinct string (one call per language)."""
-    from needlab.painpoints.sentiment import sentiment
+    """Lexicon sentiment label of each distinct non-blank string (one scoring pass per language).
+
+    The labels are those of :func:`needlab.painpoints.sentiment.sentiment` with
+    ``text_lang=lang`` (default threshold and lexicon), from its internal scorer
+    (:func:`~needlab.painpoints.sentiment._lexicon_labels`): no language detection, no table.
+    """
+    from needlab.painpoints.sentiment import _lexicon_labels
 
     uniq = list(dict.fromkeys(s for s in strings if s.strip()))
-    if not uniq:
-        return {}
-    lab = sentiment(uniq, text_lang=lang).table["label"].tolist()
-    return {
-        s: (str(v) if isinstance(v, str) else "neutral") for s, v in zip(uniq, lab, strict=True)
-    }
+    return dict(zip(uniq, _lexicon_labels(uniq, lang), strict=True))
 
 
 def mention_polarity(

@@ -397,6 +397,39 @@ def _score_group(
     return raw, n_terms, n_neg, cues, pos_sum, neg_sum
 
 
+def _normalise(raw: np.ndarray) -> np.ndarray:
+    """The score ``s / sqrt(s^2 + ALPHA)`` of raw sums ``s``."""
+    return np.asarray(raw / np.sqrt(raw**2 + ALPHA), dtype=float)
+
+
+def _label(score: np.ndarray, threshold: float) -> np.ndarray:
+    """``positive`` at or above *threshold*, ``negative`` at or below its negative, else
+    ``neutral`` (object array; NaN scores are ``neutral``: callers blank them)."""
+    return np.where(
+        score >= threshold, "positive", np.where(score <= -threshold, "negative", "neutral")
+    ).astype(object)
+
+
+def _lexicon_labels(strings: Sequence[str], lang: str) -> list[str]:
+    """Labels of :func:`sentiment` (default threshold and lexicon) of strings of one language.
+
+    The internal scorer behind :mod:`needlab.painpoints.polarity`: the same control-character
+    handling, scoring (:func:`_score_group`) and labelling as :func:`sentiment` with
+    ``text_lang=lang``, without language detection or a result table. A blank string scores 0
+    and is ``neutral`` (where :func:`sentiment` gives no label, which callers read as neutral).
+
+    Examples
+    --------
+    >>> _lexicon_labels(["很好", "很差", "送餐员"], "zh")
+    ['positive', 'negative', 'neutral']
+    """
+    if not strings:
+        return []
+    vals = [_CTRL.sub(" ", v) if _CTRL.search(v) else v for v in strings]
+    raw = _score_group(vals, lang, ())[0]
+    return [str(v) for v in _label(_normalise(raw), THRESHOLD)]
+
+
 def sentiment(
     data: Any,
     text: Hashable | None = None,
@@ -505,11 +538,8 @@ def sentiment(
         if len(pos):
             r, t, g, c, _, _ = _score_group([values[i] for i in pos], lg, extra)
             raw[pos], n_terms[pos], n_neg[pos], cues[pos] = r, t, g, c
-    score = raw / np.sqrt(raw**2 + ALPHA)
-    score = np.where(ok, score, np.nan)
-    label = np.where(
-        score >= threshold, "positive", np.where(score <= -threshold, "negative", "neutral")
-    ).astype(object)
+    score = np.where(ok, _normalise(raw), np.nan)
+    label = _label(score, threshold)
     label[~ok] = None
     table = pd.DataFrame(
         {

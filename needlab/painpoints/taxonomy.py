@@ -28,7 +28,11 @@ breakdowns, price and value), plus **domain packs** (:data:`DOMAINS`) chosen wit
 ``Taxonomy.default(domains=[...])``. A pack file (``data/taxonomy/<pack>.yaml``) adds codes under
 the core's roots, may name packs it ``requires``, and may ``extend`` core codes: add evidence to
 them and set the typical stage they have in that domain (waiting is a delivery pain for online
-shopping and a pain of the service itself for a bank). Load your own with
+shopping and a pain of the service itself for a bank). An ``extend`` entry may also ``drop``
+keywords or patterns (exact strings, per language) of the code it extends, so that a pack moves a
+core term to the code it means in that domain (for cosmetics 不好用 is a weak effect,
+``FUN.PERFORMANCE``, not awkward operation, ``PRO.USABILITY``): the drop applies whenever the
+pack is loaded, whatever other packs are loaded with it. Load your own with
 :meth:`Taxonomy.from_yaml` or extend the default with :meth:`Taxonomy.add` and
 :meth:`Taxonomy.merge`.
 
@@ -743,6 +747,15 @@ def _load_layers(cls: type[Taxonomy], domains: tuple[str, ...]) -> Taxonomy:
                     continue
                 if k == "stage":
                     target["stage"] = v
+                    continue
+                if k == "drop":  # a pack moves a core term elsewhere: remove it here
+                    for lg, items in v.items():
+                        gone = set(items)
+                        for key in ("keywords", "patterns"):
+                            have = dict(target.get(key) or {})
+                            if have.get(lg):
+                                have[lg] = [x for x in have[lg] if x not in gone]
+                                target[key] = have
                     continue
                 merged = dict(target.get(k) or {})
                 for lg, items in v.items():

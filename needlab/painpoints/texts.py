@@ -93,7 +93,7 @@ def text_langs(values: pd.Series, text_lang: TextLang, frame: pd.DataFrame | Non
     """Language of each text, ``"zh"``, ``"en"`` or ``""`` (missing or empty), by *text_lang*.
 
     ``"auto"`` detects per text (:func:`needlab._i18n.detect_lang`); ``"zh"`` / ``"en"`` set
-    every non-empty text; a column of *frame* gives ``zh``/``en`` per row (missing values are
+    every non-empty text (no detection pass); a column of *frame* gives ``zh``/``en`` per row (missing values are
     detected).
 
     Raises
@@ -107,10 +107,17 @@ def text_langs(values: pd.Series, text_lang: TextLang, frame: pd.DataFrame | Non
     --------
     >>> text_langs(pd.Series(["很好", "good", ""]), "auto", None).tolist()
     ['zh', 'en', '']
+    >>> text_langs(pd.Series(["很好", None, " "]), "en", None).tolist()
+    ['en', '', '']
     """
+    if isinstance(text_lang, str) and text_lang in ("zh", "en"):
+        # the language is given: only missing, non-text and blank texts (detect_lang's "") differ
+        vals = values.to_numpy(dtype=object)
+        blank = np.fromiter((not (isinstance(v, str) and v.strip()) for v in vals), bool, len(vals))
+        return np.where(blank, "", text_lang).astype(object)
     auto = detect_lang(values.reset_index(drop=True))
-    if isinstance(text_lang, str) and text_lang in ("auto", "zh", "en"):
-        return auto if text_lang == "auto" else np.where(auto == "", "", text_lang).astype(object)
+    if isinstance(text_lang, str) and text_lang == "auto":
+        return auto
     if frame is not None and isinstance(text_lang, Hashable) and text_lang in frame.columns:
         given = frame[text_lang].astype(object)
         bad = given.notna() & ~given.isin(["zh", "en"])

@@ -1,6 +1,7 @@
 """Weighted crosstabs with column-proportion significance letters and overall tests.
 
-Counting is one ``np.bincount`` over combined (row, column) codes; every pairwise column test of
+Counting is one ``np.bincount`` over combined (row, column) codes (or one grouped aggregation in
+the engine that holds the data, :mod:`needlab._engine`); every pairwise column test of
 every row is computed at once on (rows x columns x columns) arrays.
 """
 
@@ -9,11 +10,20 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 import pandas as pd
 
+from needlab._engine import (
+    ENGINES,
+    Engine,
+    count_cells,
+    describe,
+    is_engine_input,
+    resolve_engine,
+    to_pandas_input,
+)
 from needlab._i18n import TABLE_LABELS
 from needlab._result import Result
 from needlab._stats import codes_of, kish_base
@@ -183,14 +193,17 @@ def crosstab(
     lang: Lang = "en",
     first_letter: int = 0,
     casefold: bool = False,
+    engine: Engine = "auto",
 ) -> CrosstabResult:
     """Cross-tabulate two categorical columns with column-proportion tests and letters.
 
     Parameters
     ----------
-    data : DataFrame or Survey
+    data : DataFrame, Survey, Parquet/CSV path or engine frame
         One row per respondent. A :class:`~needlab.Survey` shows its answer labels (the
-        codebook's labelled categories) and is weighted by its codebook's weight column.
+        codebook's labelled categories) and is weighted by its codebook's weight column. A
+        file path or a Polars, DuckDB or SQLFrame/PySpark frame is counted where it lives
+        (``engine``).
     row, col : str or Multi
         The row and column variables. A pandas Categorical keeps its order (unused categories
         stay as empty rows or columns, reported as not testable); other columns are sorted.
@@ -230,6 +243,17 @@ def crosstab(
         full-width ``"Ｐrice"`` are ``"Price"``; merged variants are listed in the notes). With
         ``casefold=True`` case is ignored too (``"Price"`` and ``"price"`` merge into
         ``"price"``).
+    engine : {"auto", "pandas", "duckdb"}, default "auto"
+        Where the cells are counted (:func:`needlab._engine.resolve_engine`): a pandas frame
+        or Survey in pandas, or in DuckDB reading it in place above
+        :data:`~needlab._engine.AUTO_DUCKDB_ROWS` rows; a Parquet/CSV path in DuckDB; a
+        Polars frame, DuckDB relation or SQLFrame/PySpark DataFrame on its own backend. The
+        engine returns one row per (row value, column value) with n, sum w and sum w^2 (and
+        rows with w > 0); text normalisation, ordering, nets and every test run on that small
+        table, with the statistics of the pandas path. For engine input ``weights`` must be a
+        column name and the categories are the columns' raw values (codes) sorted by value
+        (a Survey's codebook labels are used for Survey input); multi-response questions need
+        pandas input.
 
     Returns
     -------
@@ -251,7 +275,8 @@ def crosstab(
         categories that do not exist.
     ConfigError
         Bad options (``alpha`` outside (0, 1), ``alpha2 <= alpha``, unknown ``test``,
-        ``method``, ``adjust``, ``percent`` or ``lang``); more than 702 column categories
+        ``method``, ``adjust``, ``percent``, ``lang`` or ``engine``); weights given as an
+        array, or a multi-response question, for an engine frame; more than 702 column categories
         (letters A..ZZ) with column tests.
 
     Notes
@@ -280,9 +305,7 @@ def crosstab(
     >>> round(float(res.pvalues.loc[0, "p_value"]), 4)
     0.0047
     """
-    design = as_design(data, weights=weights, labels=True)
-    data = design.data
-    check_columns(data, [v for v in (row, col) if not isinstance(v, Multi)])
+    check_option(engine, ENGINES, "engine")
     check_option(percent, ("col", "row", "total"), "percent")
     check_option(test, ("column_proportions", None), "test")
     check_option(method, ("pooled_z", "dimensions", "unpooled_z"), "method")
@@ -294,37 +317,56 @@ def crosstab(
             f"alpha2 ({alpha2}) must be larger than alpha ({alpha}): it marks the "
             "weaker, lower-case level."
         )
-    w = check_weights(data, design.weights)
-    weighted = w is not None
-    w = np.ones(len(data)) if w is None else w
-
     is_multi = isinstance(row, Multi) or isinstance(col, Multi)
-    notes = []
-    if is_multi:
-        if nets:
+    how = resolve_engine(data, engine)
+    if is_multi and how != "pandas":
+        if is_engine_input(data):
             raise ConfigError(
-                "nets are not supported with multi-response questions yet; add the "
-                "net as a 0/1 column of its own."
+                f"multi-response questions are counted on pandas input only for now; pass "
+                f"engine='pandas' to collect the {describe(data)} first."
             )
-        yr, vr, rlev = indicators(data, row)
-        yc, vc, clev = indicators(data, col)
-        missing_r, missing_c = int((~vr).sum()), int((~vc).sum())
+        how = "pandas"  # a pandas frame with a multi-response question stays in pandas
+    notes: list[str] = []
+    yr: np.ndarray | None = None
+    yc: np.ndarray | None = None
+    if how != "pandas":
+        cells = _engine_cells(data, row, col, weights, engine, casefold, notes)
+        rlev, clev = cells.rlev, cells.clev
+        n_rows, missing_r, missing_c = cells.n_rows, cells.missing_r, cells.missing_c
+        wv = np.empty(0)
     else:
-        sides = []
-        for name in (row, col):
-            s = normalise_labels(data[name], casefold=bool(casefold))
-            merged = merged_variants(data[name], s, what=f"categories of {str(name)!r}")
-            if merged:
-                notes.append(merged + (" Case folded (casefold=True)." if casefold else ""))
-            sides.append(s)
-        rc, rcats = codes_of(sides[0], row)
-        cc, ccats = codes_of(sides[1], col)
-        rlev, clev = list(rcats), list(ccats)
-        vr, vc = rc >= 0, cc >= 0
-        missing_r, missing_c = (
-            len(vr) - int(np.count_nonzero(vr)),
-            len(vc) - int(np.count_nonzero(vc)),
-        )
+        design = as_design(to_pandas_input(data), weights=weights, labels=True)
+        data = design.data
+        check_columns(data, [v for v in (row, col) if not isinstance(v, Multi)])
+        w_in = check_weights(data, design.weights)
+        weighted = w_in is not None
+        w = np.ones(len(data)) if w_in is None else w_in
+        n_rows = len(data)
+        if is_multi:
+            if nets:
+                raise ConfigError(
+                    "nets are not supported with multi-response questions yet; add the "
+                    "net as a 0/1 column of its own."
+                )
+            yr, vr, rlev = indicators(data, row)
+            yc, vc, clev = indicators(data, col)
+            missing_r, missing_c = int((~vr).sum()), int((~vc).sum())
+        else:
+            sides = []
+            for name in (row, col):
+                s = normalise_labels(data[name], casefold=bool(casefold))
+                merged = merged_variants(data[name], s, what=f"categories of {str(name)!r}")
+                if merged:
+                    notes.append(merged + (" Case folded (casefold=True)." if casefold else ""))
+                sides.append(s)
+            rc, rcats = codes_of(sides[0], row)
+            cc, ccats = codes_of(sides[1], col)
+            rlev, clev = list(rcats), list(ccats)
+            vr, vc = rc >= 0, cc >= 0
+            missing_r, missing_c = (
+                len(vr) - int(np.count_nonzero(vr)),
+                len(vc) - int(np.count_nonzero(vc)),
+            )
     for name, lev in ((row, rlev), (col, clev)):
         if len(lev) < 2:
             raise DataError(
@@ -332,39 +374,49 @@ def crosstab(
                 f"({preview(lev) or 'none'}); a crosstab "
                 "needs at least two. Choose another variable or check the filter."
             )
-    valid = vr & vc
-    n_out = len(valid) - int(np.count_nonzero(valid))
+    if how != "pandas":
+        n_out, zero, n_used = cells.n_out, cells.zero, cells.n_used
+        n_valid, w_valid = cells.n_valid, float(cells.wcount.sum())
+    else:
+        valid = vr & vc
+        n_out = len(valid) - int(np.count_nonzero(valid))
+        zero = int(np.count_nonzero(valid & (w <= 0)))
+        n_used = int(np.count_nonzero(valid & (w > 0)))
+        all_valid = n_out == 0
+        wv = w if all_valid else w[valid]
+        n_valid, w_valid = int(np.count_nonzero(valid)), float(wv.sum())
     if n_out:
         notes.append(
-            f"{n_out} of {len(data)} rows excluded: {missing_r} missing "
+            f"{n_out} of {n_rows} rows excluded: {missing_r} missing "
             f"{str(row)!r}, {missing_c} missing {str(col)!r}."
         )
-    zero = int(np.count_nonzero(valid & (w <= 0)))
     if zero:
         notes.append(
             f"{zero} rows answering both have weight 0: they count for nothing and are "
             "excluded from n_used (they stay in the unweighted bases)."
         )
-    n_used = int(np.count_nonzero(valid & (w > 0)))
-    all_valid = n_out == 0
-    wv = w if all_valid else w[valid]
-    if not valid.any() or wv.sum() <= 0:
+    if not n_valid or w_valid <= 0:
         raise DataError(
             f"no row answers both {str(row)!r} and {str(col)!r}"
             + (
                 ""
-                if not valid.any()
-                else f" with a positive weight ({int(valid.sum())} rows "
-                "answer both, all with weight 0)"
+                if not n_valid
+                else f" with a positive weight ({n_valid} rows answer both, all with weight 0)"
             )
             + "; check the filter, the skip logic or the weights."
         )
     n_r, n_c = len(rlev), len(clev)
-    if is_multi:
-        yr, yc = yr[valid], yc[valid]
+    if how != "pandas":
+        weighted = cells.weighted
+        ucount, wcount, w2cell = cells.ucount, cells.wcount, cells.w2cell
+        col_w, col_w2 = wcount.sum(axis=0), w2cell.sum(axis=0)
+        col_n = ucount.sum(axis=0)
+        row_tot_w, row_tot_u = wcount.sum(axis=1), ucount.sum(axis=1)
+    elif is_multi:
+        yr, yc = cast(np.ndarray, yr)[valid], cast(np.ndarray, yc)[valid]
         wcount = (yr * wv[:, None]).T @ yc
         ucount = yr.T @ yc
-        w2cell: np.ndarray = np.zeros((n_r, n_c))  # unused: no overall test for multi-response
+        w2cell = np.zeros((n_r, n_c))  # unused: no overall test for multi-response
         col_w, col_w2, col_n = wv @ yc, (wv * wv) @ yc, yc.sum(axis=0)
         row_tot_w, row_tot_u = wv @ yr, yr.sum(axis=0)
     else:
@@ -381,7 +433,7 @@ def crosstab(
         col_w, col_w2 = wcount.sum(axis=0), w2cell.sum(axis=0)
         col_n = ucount.sum(axis=0)
         row_tot_w, row_tot_u = wcount.sum(axis=1), ucount.sum(axis=1)
-    tot_n = float(len(wv))
+    tot_n = float(n_valid)
     if is_multi:
         tot_w, tot_w2 = float(wv.sum()), float((wv * wv).sum())
     else:
@@ -564,8 +616,98 @@ def crosstab(
         alpha=alpha,
         lang=lang,
         n_used=n_used,
-        n_excluded=len(data) - n_used,
+        n_excluded=n_rows - n_used,
         notes=tuple(notes),
+    )
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """The counted cells of a crosstab from an engine, in the pandas path's category order."""
+
+    rlev: list
+    clev: list
+    ucount: np.ndarray
+    wcount: np.ndarray
+    w2cell: np.ndarray
+    n_rows: int
+    n_valid: int
+    n_used: int
+    n_out: int
+    missing_r: int
+    missing_c: int
+    zero: int
+    weighted: bool
+
+
+def _engine_cells(
+    data: Any,
+    row: Hashable,
+    col: Hashable,
+    weights: Any,
+    engine: Engine,
+    casefold: bool,
+    notes: list[str],
+) -> _Cells:
+    """Count (n, sum w, sum w^2, n with w > 0) per (row, col) value in the engine, then
+    normalise the labels and order the categories on that small table exactly as the pandas
+    path does on the full columns (the sums are additive, so merged variants add up)."""
+    if is_engine_input(data):
+        wcol = None if weights is None or weights is False else weights
+        cells = count_cells(data, [row, col], weights=wcol, engine=engine)
+    else:
+        design = as_design(data, weights=weights, labels=True)
+        check_columns(design.data, [row, col])
+        wcol = check_weights(design.data, design.weights)
+        cells = count_cells(design.data, [row, col], weights=wcol, engine=engine)
+    # Engines return groups in no set order: sorted, the notes on merged variants are stable
+    # (they list the variants in sorted order; the pandas path lists them as they appear).
+    order = np.lexsort(tuple(np.array([str(v) for v in cells[k]]) for k in (col, row)))
+    cells = cells.iloc[order].reset_index(drop=True)
+    codes = []
+    levels = []
+    for name in (row, col):
+        raw = cells[name]
+        norm = normalise_labels(raw, casefold=bool(casefold))
+        merged = merged_variants(raw, norm, what=f"categories of {str(name)!r}")
+        if merged:
+            notes.append(merged + (" Case folded (casefold=True)." if casefold else ""))
+        c, cats = codes_of(norm, name)
+        codes.append(c)
+        levels.append(list(cats))
+    rc, cc = codes
+    n_r, n_c = len(levels[0]), len(levels[1])
+    cn = cells["n"].to_numpy(dtype=float)
+    valid = (rc >= 0) & (cc >= 0)
+    code = rc[valid] * n_c + cc[valid]
+    size = n_r * n_c
+
+    def cell_sums(column: str) -> np.ndarray:
+        v = cells[column].to_numpy(dtype=float)[valid]
+        return np.bincount(code, weights=v, minlength=size).reshape(n_r, n_c)
+
+    ucount = cell_sums("n")
+    weighted = wcol is not None
+    wcount, w2cell = (
+        (cell_sums("sum_w"), cell_sums("sum_w2")) if weighted else (ucount.copy(), ucount.copy())
+    )
+    n_pos = cells["n_pos"].to_numpy(dtype=float)
+    n_valid = int(cn[valid].sum())
+    n_used = int(n_pos[valid].sum())
+    return _Cells(
+        rlev=levels[0],
+        clev=levels[1],
+        ucount=ucount,
+        wcount=wcount,
+        w2cell=w2cell,
+        n_rows=int(cn.sum()),
+        n_valid=n_valid,
+        n_used=n_used,
+        n_out=int(cn[~valid].sum()),
+        missing_r=int(cn[rc < 0].sum()),
+        missing_c=int(cn[cc < 0].sum()),
+        zero=n_valid - n_used,
+        weighted=weighted,
     )
 
 

@@ -1,6 +1,7 @@
 """Frequency tables: counts, percentages, valid and cumulative percentages, Wilson intervals.
 
-Counting is one weighted :func:`numpy.bincount` over the factorized codes of the column.
+Counting is one weighted :func:`numpy.bincount` over the factorized codes of the column, or one
+grouped aggregation in the engine that holds the data (:mod:`needlab._engine`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,14 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from needlab._engine import (
+    ENGINES,
+    Engine,
+    count_cells,
+    is_engine_input,
+    resolve_engine,
+    to_pandas_input,
+)
 from needlab._i18n import TABLE_LABELS
 from needlab._result import Result
 from needlab._stats import (
@@ -101,14 +110,16 @@ def freq(
     sort: Literal["value", "count"] | None = None,
     labels: Mapping[Any, str] | None = None,
     lang: Lang = "en",
+    engine: Engine = "auto",
 ) -> FreqResult:
     """Frequency table of one column, weighted or not, with Wilson intervals.
 
     Parameters
     ----------
-    data : DataFrame or Survey
+    data : DataFrame, Survey, Parquet/CSV path or engine frame
         One row per respondent. A :class:`~needlab.Survey` shows its answer labels (in the
-        codebook's order) and is weighted by its codebook's weight column.
+        codebook's order) and is weighted by its codebook's weight column. A file path or a
+        Polars, DuckDB or SQLFrame/PySpark frame is counted where it lives (``engine``).
     var : hashable
         The column to count.
     weights : column name, array or False, optional
@@ -133,6 +144,16 @@ def freq(
         Language of the missing-row label (``"(missing)"`` or ``"缺失"``) and of the title
         (``"Frequencies"`` or ``"频数表"``). The column names of ``.table`` stay English in
         both: they are the API.
+    engine : {"auto", "pandas", "duckdb"}, default "auto"
+        Where the counting runs (:func:`needlab._engine.resolve_engine`): a pandas frame or
+        Survey in pandas, or in DuckDB reading it in place above
+        :data:`~needlab._engine.AUTO_DUCKDB_ROWS` rows; a Parquet/CSV path in DuckDB; a Polars
+        frame, DuckDB relation or SQLFrame/PySpark DataFrame on its own backend. The engine
+        returns one row per distinct value (n, sum w, sum w^2) and the statistics are the same
+        as on the pandas path. For engine input ``weights`` must be a column name; values are
+        the column's raw values (codes), sorted by value, and ``labels`` labels them after
+        the counting (a Survey's codebook labels are used for Survey input only). A pandas
+        categorical counted by DuckDB keeps its category order and unused categories.
 
     Returns
     -------
@@ -164,7 +185,8 @@ def freq(
     DataError
         Invalid weights, or a column that mixes value types that cannot be ordered.
     ConfigError
-        An invalid ``sort`` or ``ci``.
+        An invalid ``sort``, ``ci`` or ``engine``; weights given as an array for an engine
+        frame.
 
     References
     ----------
@@ -185,28 +207,60 @@ def freq(
     >>> r.table["count"].tolist(), round(r.n_eff, 3)
     ([1.0, 3.0, 1.0], 3.571)
     """
-    design = as_design(data, weights=weights, labels=True)
-    data = design.data
-    check_columns(data, var)
+    check_option(engine, ENGINES, "engine")
     check_option(sort, (None, "value", "count"), "sort")
     check_option(lang, ("en", "zh"), "lang")
     missing_label = TABLE_LABELS[lang]["missing"]
     if ci is not None:
         z_value(ci)  # validates ci
-    n = len(data)
-    w_in = check_weights(data, design.weights)
-    w = np.ones(n) if w_in is None else w_in
-    s = data[var]
-    codes, cats = codes_of(s, var, keep_unused=True, allow_mixed=True)
-    k = len(cats)
-    valid = codes >= 0
-    n_counts = grouped_sum(codes, k).astype(np.int64)
-    w_counts = grouped_sum(codes, k, w)
-    n_missing = int((~valid).sum())
-    w_missing = float(w[~valid].sum())
+    where = resolve_engine(data, engine)
+    if where == "pandas":
+        design = as_design(to_pandas_input(data), weights=weights, labels=True)
+        data = design.data
+        check_columns(data, var)
+        n = len(data)
+        w_in = check_weights(data, design.weights)
+        w = np.ones(n) if w_in is None else w_in
+        s = data[var]
+        codes, cats = codes_of(s, var, keep_unused=True, allow_mixed=True)
+        k = len(cats)
+        valid = codes >= 0
+        n_counts = grouped_sum(codes, k).astype(np.int64)
+        w_counts = grouped_sum(codes, k, w)
+        n_missing = int((~valid).sum())
+        w_missing = float(w[~valid].sum())
+        n_eff = effective_n(w[valid])
+        zero = int(np.count_nonzero(valid & (w <= 0)))
+        weighted = w_in is not None
+    else:
+        # Counted by the engine: one row per distinct value (n, sum w, sum w^2, rows with
+        # w > 0), then the same statistics on that small table.
+        if is_engine_input(data):
+            wcol = None if weights is None or weights is False else weights
+            cells = count_cells(data, [var], weights=wcol, engine=engine)
+        else:
+            design = as_design(data, weights=weights, labels=True)
+            check_columns(design.data, var)
+            wcol = check_weights(design.data, design.weights)
+            cells = count_cells(design.data, [var], weights=wcol, engine=engine)
+        weighted = wcol is not None
+        s = cells[var]
+        codes, cats = codes_of(s, var, keep_unused=True, allow_mixed=True)
+        k = len(cats)
+        valid = codes >= 0
+        cn = cells["n"].to_numpy()
+        sw, sw2 = cells["sum_w"].to_numpy(), cells["sum_w2"].to_numpy()
+        n_counts = np.bincount(codes[valid], weights=cn[valid], minlength=k)
+        n_counts = np.rint(n_counts).astype(np.int64)
+        w_counts = np.bincount(codes[valid], weights=sw[valid], minlength=k).astype(float)
+        n = int(cn.sum())
+        n_missing = int(cn[~valid].sum())
+        w_missing = float(sw[~valid].sum())
+        s2 = float(sw2[valid].sum())
+        n_eff = float(sw[valid].sum()) ** 2 / s2 if s2 > 0 else 0.0
+        zero = int((cn - cells["n_pos"].to_numpy())[valid].sum())
     w_valid = float(w_counts.sum())
     w_all = w_valid + w_missing
-    n_eff = effective_n(w[valid])
 
     order = np.arange(k)
     if sort == "count":
@@ -263,7 +317,6 @@ def freq(
     mixed = mixed_types_note(s, var)
     if mixed:
         notes.append(mixed)
-    zero = int(np.count_nonzero(valid & (w <= 0)))
     if zero:
         notes.append(
             f"{zero} rows with an answer have weight 0 and count for nothing (excluded "
@@ -278,7 +331,7 @@ def freq(
         weighted_n=w_all,
         n_eff=n_eff,
         ci=ci,
-        weighted=w_in is not None,
+        weighted=weighted,
         lang=lang,
         notes=tuple(notes),
     )

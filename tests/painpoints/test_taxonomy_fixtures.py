@@ -682,3 +682,151 @@ def test_sense_guards_keep_true_uses() -> None:
             if code not in got:
                 bad.append(f"{text!r}: must get {code}, got {got}")
     assert not bad, "\n".join(bad)
+
+
+# ---- session 21b: generic terms found in the residue of Comcast titles and makeup reviews
+# (texts written for these tests; (domains, text, codes that must be present, () = no code))
+RESIDUE: list[tuple[tuple[str, ...], str, tuple[str, ...]]] = [
+    # telecom: speed and quality of the connection
+    (("telecom",), "Slow Spectrum internet every evening", ("TEL.SPEED",)),
+    (("telecom",), "Our wifi is painfully slow since the upgrade", ("TEL.SPEED",)),
+    (("telecom",), "Unreliable connection in the whole building", ("TEL.SPEED",)),
+    (("telecom",), "Terrible broadband speeds at peak hours", ("TEL.SPEED",)),
+    (("telecom",), "I pay for 200 Mbps but get about 20", ("TEL.SPEED",)),
+    (("telecom",), "Not getting the advertised speeds for months", ("TEL.SPEED",)),
+    (("telecom",), "The provider is slowing down my video streaming", ("TEL.SPEED",)),
+    (("telecom",), "My connection keeps freezing during calls", ("TEL.SPEED",)),
+    # telecom: outages and no service at all
+    (("telecom",), "Internet down again this morning", ("TEL.OUTAGE",)),
+    (("telecom",), "We do not have internet since Monday", ("TEL.OUTAGE",)),
+    (("telecom",), "Constant interruptions of the phone line", ("TEL.OUTAGE",)),
+    (("telecom",), "The company failed to deliver the service I ordered", ("TEL.OUTAGE",)),
+    (("telecom",), "They refuse to serve our street", ("TEL.OUTAGE",)),
+    (("telecom",), "Non-working service for two weeks", ("TEL.OUTAGE",)),
+    # telecom: fees, bare "poor service" (the network service), being given the run around
+    (("telecom",), "They charged me a technician fee for their own fault", ("VAL.HIDDEN_FEES",)),
+    (("telecom",), "Monthly charge for a router I bought myself", ("VAL.HIDDEN_FEES",)),
+    (("telecom",), "Poor service from my cable company", ("FUN.PERFORMANCE",)),
+    (("telecom",), "Shitty phone service in this town", ("FUN.PERFORMANCE",)),
+    (("telecom",), "Horrible Verizon customer service", ("SER.RUDE",)),
+    (("telecom",), "Weeks of run around from the provider", ("SER.PASSED_AROUND",)),
+    # core, English: billing, price, misleading, cancelling, unresolved, passed around
+    ((), "Wrongful billing for a month I had cancelled", ("PRO.BILLING",)),
+    ((), "The gym charged double for May", ("PRO.BILLING",)),
+    ((), "Billed for a repair that was never done and never requested", ("PRO.BILLING",)),
+    ((), "Charged for a parcel that I didn't order", ("PRO.BILLING",)),
+    ((), "The clinic still billing me after the plan was closed", ("PRO.BILLING",)),
+    ((), "The quote was 40 dollars but they charged more than quoted", ("PRO.BILLING",)),
+    ((), "Unfair pricing for returning members", ("VAL.EXPENSIVE",)),
+    ((), "The rent is way too high for this flat", ("VAL.EXPENSIVE",)),
+    ((), "They keep raising my monthly rate", ("VAL.EXPENSIVE",)),
+    ((), "The airline misled us about the baggage rules", ("VAL.MISLEADING",)),
+    ((), "A classic bait-and-switch on the sofa price", ("VAL.MISLEADING",)),
+    ((), "The store said the coupon was not honored", ("VAL.MISLEADING",)),
+    ((), "Failure to cancel my membership after three requests", ("PRO.CANCEL",)),
+    ((), "The club refused to close my account", ("PRO.CANCEL",)),
+    ((), "My warranty claim was never resolved", ("SER.UNRESOLVED",)),
+    ((), "The landlord refuses to help with the leak", ("SER.UNRESOLVED",)),
+    ((), "Getting the runaround from the insurer", ("SER.PASSED_AROUND",)),
+    ((), "The manager was openly racist to my family", ("SER.RUDE",)),
+    ((), "Poor customer care at the dealership", ("SER.RUDE",)),
+    ((), "They charged me egregious fees for a late return", ("VAL.HIDDEN_FEES",)),
+    # core, Chinese: packaging, misleading, promotions, service, damage, usability
+    ((), "鞋盒的包装太丑了", ("PRO.PACKAGING",)),
+    ((), "不喜欢这个包装，像二手的", ("PRO.PACKAGING",)),
+    ((), "实物没有宣传的那么大", ("VAL.MISLEADING",)),
+    ((), "商家在玩文字游戏", ("VAL.MISLEADING",)),
+    ((), "大促活动不给力", ("VAL.PROMO_UNFAIR",)),
+    ((), "刚买就降价了，心塞", ("VAL.PROMO_UNFAIR",)),
+    ((), "营业厅服务不好，排队也乱", ("SER.RUDE",)),
+    ((), "售后客服不合格", ("SER.RUDE",)),
+    ((), "问了好几遍，半天不带理人的", ("SER.SLOW_RESPONSE",)),
+    ((), "拆开就是坏的", ("PRO.DAMAGED",)),
+    ((), "快递袋子破了，书角都湿了", ("PRO.DAMAGED",)),
+    ((), "这个遥控器设置起来有点麻烦", ("PRO.USABILITY",)),
+    # beauty: weak effect (不好用 of a cosmetic), texture, size, shade, smell, expiry, reaction
+    (("beauty",), "这支睫毛膏不好用，刷不上", ("FUN.PERFORMANCE",)),
+    (("beauty",), "眼霜没那么好用，细纹还在", ("FUN.PERFORMANCE",)),
+    (("beauty",), "用了一个月，美白效果没看出来", ("FUN.PERFORMANCE",)),
+    (("beauty",), "卸妆油的清洁力弱", ("FUN.PERFORMANCE",)),
+    (("beauty",), "身体乳涂完皮肤还是干", ("BTY.TEXTURE",)),
+    (("beauty",), "面霜抹不开，搓出很多渣", ("BTY.TEXTURE",)),
+    (("beauty",), "粉底涂上去成块的", ("BTY.TEXTURE",)),
+    (("beauty",), "精华液太少了，两周就见底", ("BTY.SIZE",)),
+    (("beauty",), "气垫的色号偏深，不适合我", ("BTY.SHADE",)),
+    (("beauty",), "爽肤水酒精味好重", ("FUN.SMELL",)),
+    (("beauty",), "乳液保质期太短了", ("BTY.EXPIRY",)),
+    (("beauty",), "抹完脸上有点疼", ("BTY.SKIN_REACTION",)),
+    (("beauty",), "眼周长了好多脂肪粒", ("BTY.SKIN_REACTION",)),
+    # guards: no pain (or not this pain)
+    (("telecom",), "Is low cost internet available for students?", NO_CODE),
+    (("telecom",), "Customer service was great and fast", NO_CODE),
+    ((), "The kids run around the pool all day, great hotel", NO_CODE),
+    (("beauty",), "洗完挺干净的，很清爽", NO_CODE),
+    (("beauty",), "我是比较油皮的，这款控油不错", NO_CODE),
+    (("beauty",), "包装精美，送朋友很合适", NO_CODE),
+]
+
+# (domains, text, code the text must NOT get): terms moved by a pack, metaphors
+RESIDUE_GUARDED: list[tuple[tuple[str, ...], str, str]] = [
+    (("beauty",), "这支睫毛膏不好用，刷不上", "PRO.USABILITY"),
+    (("beauty", "appliances"), "面霜不好用", "PRO.USABILITY"),
+    (("telecom",), "Poor service from my cable company", "SER.RUDE"),
+    (("telecom",), "Data caps are an end-run around the rules", "SER.PASSED_AROUND"),
+    (("telecom",), "Intermittent internet connection all week", "TEL.SPEED"),
+    ((), "The rent is way too high for this flat", "PRO.BILLING"),
+]
+
+
+def test_residue_fixtures() -> None:
+    assert len(RESIDUE) >= 70
+    by: dict[tuple[str, ...], list[tuple[str, tuple[str, ...]]]] = {}
+    for d, text, want in RESIDUE:
+        by.setdefault(d, []).append((text, want))
+    bad = []
+    for d, rows in by.items():
+        bad += _check(Taxonomy.default(domains=list(d)), rows)
+    assert not bad, "\n".join(bad)
+
+
+def test_residue_guards() -> None:
+    bad = []
+    for d, rows in _guard_rows(RESIDUE_GUARDED).items():
+        r = code_text([t for t, _ in rows], taxonomy=Taxonomy.default(domains=list(d)))
+        for (text, code), got in zip(rows, r.table["codes"], strict=True):
+            if code in got:
+                bad.append(f"{text!r}: must not get {code}, got {got}")
+    assert not bad, "\n".join(bad)
+
+
+def test_pack_drop_moves_a_core_term() -> None:
+    """A pack's ``drop`` moves a core term to the code it means in that domain; without the
+    pack the core code keeps it."""
+    core = code_text(["面霜不好用", "Poor service"], taxonomy=Taxonomy.default(domains=[]))
+    assert core.table["codes"].tolist() == [("PRO.USABILITY",), ("SER.RUDE",)]
+    beauty = code_text(["面霜不好用"], taxonomy=Taxonomy.default(domains=["beauty"]))
+    assert beauty.table["codes"].tolist() == [("FUN.PERFORMANCE",)]
+    tel = code_text(
+        ["Poor service", "poor customer service"], taxonomy=Taxonomy.default(domains=["telecom"])
+    )
+    assert tel.table["codes"].tolist() == [("FUN.PERFORMANCE",), ("SER.RUDE",)]
+    tx = Taxonomy.default(domains=["beauty"])
+    assert "不好用" not in tx["PRO.USABILITY"].keywords["zh"]
+    assert "不好用" in tx["FUN.PERFORMANCE"].keywords["zh"]
+
+
+def test_every_dropped_term_exists_in_the_core() -> None:
+    """A ``drop`` naming a term the core does not have is a typo: it would silently do nothing."""
+    from needlab.painpoints.taxonomy import DOMAINS, _read_pack
+
+    core = {c["id"]: c for c in _read_pack("core")["codes"]}
+    n = 0
+    for pack in DOMAINS:
+        for ext in _read_pack(pack).get("extend", []) or []:
+            for lg, items in (ext.get("drop") or {}).items():
+                have = set((core[ext["id"]].get("keywords") or {}).get(lg, []))
+                have |= set((core[ext["id"]].get("patterns") or {}).get(lg, []))
+                missing = [x for x in items if x not in have]
+                assert not missing, (pack, ext["id"], missing)
+                n += len(items)
+    assert n >= 6
