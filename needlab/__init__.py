@@ -18,6 +18,10 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS: dict[str, tuple[str, ...]] = {
+    "needlab._engine": (
+        "get_engine_options",
+        "set_engine_options",
+    ),
     "needlab._i18n": ("detect_lang",),
     "needlab._result": ("Result",),
     "needlab.datasets": (
@@ -219,6 +223,10 @@ sys.modules[__name__].__class__ = _Package
 
 
 if TYPE_CHECKING:  # pragma: no cover
+    from needlab._engine import (
+        get_engine_options,
+        set_engine_options,
+    )
     from needlab._i18n import (
         detect_lang,
     )

@@ -17,7 +17,16 @@ import needlab as nl
 from needlab._result import Result
 
 # Public callables that have no data to take first: loaders and builders (docs/conventions.md).
-NO_DATA = {"read_survey", "load_sample", "make_sample", "write_sample", "multi", "neutralise"}
+NO_DATA = {
+    "read_survey",
+    "load_sample",
+    "make_sample",
+    "write_sample",
+    "multi",
+    "neutralise",
+    "get_engine_options",
+    "set_engine_options",
+}
 
 # Role names a function may take positionally after ``data``.
 ROLES = {
