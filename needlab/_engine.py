@@ -43,9 +43,11 @@ __all__ = [
     "Engine",
     "EngineOptions",
     "collect_rows",
+    "count_answered",
     "count_cells",
     "describe",
     "get_engine_options",
+    "grouped_moments",
     "grouped_sums",
     "is_engine_input",
     "resolve_engine",
@@ -651,3 +653,150 @@ def count_cells(
             f"{type(weights).__name__}); add the weights as a column in the engine."
         )
     return grouped_sums(data, keys, weights=weights, engine=engine)
+
+
+def _missing_expr(lf: Any, name: str) -> Any:
+    """A narwhals expression true where column *name* is missing (null, or NaN in a float
+    column: both are a missing answer, as in pandas)."""
+    import narwhals as nw
+
+    c = nw.col(name)
+    dtype = lf.collect_schema()[name]
+    return (c.is_null() | c.is_nan()) if dtype.is_float() else c.is_null()
+
+
+def grouped_moments(
+    data: Any,
+    by: Sequence[Hashable],
+    y: Hashable,
+    *,
+    weights: Hashable | None = None,
+    engine: Engine = "auto",
+) -> pd.DataFrame:
+    """Per group of *by*, the sums behind a weighted mean of *y*, counted in the engine.
+
+    Per group (missing keys form their own groups): ``n`` (all rows) and, over the rows with
+    a *y* value (null, and NaN in a float column, are missing): ``n_y``, ``n_pos_y`` (those
+    with w > 0), ``sum_w_y``, ``sum_w2_y``, ``sum_wy`` and ``sum_wy2`` (sums of w, w^2, w*y
+    and w*y^2). The weighted mean is ``sum_wy / sum_w_y`` and the weighted sum of squared
+    deviations from any centre c is ``sum_wy2 - 2 c sum_wy + c^2 sum_w_y``. Without weights
+    w = 1. For engine input (and pandas frames with ``engine="duckdb"``); the weights are
+    checked as in :func:`grouped_sums`.
+
+    Raises
+    ------
+    SchemaError
+        A column absent from the frame.
+    DataError
+        *y* not numeric in the engine, or invalid weights.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"g": ["a", "a", "b"], "y": [1.0, None, 3.0], "w": [2.0, 1.0, 1.0]})
+    >>> t = grouped_moments(df, ["g"], "y", weights="w", engine="duckdb").sort_values("g")
+    >>> t[["n", "n_y", "sum_w_y", "sum_wy", "sum_wy2"]].to_numpy().tolist()
+    [[2.0, 1.0, 2.0, 2.0, 2.0], [1.0, 1.0, 1.0, 3.0, 9.0]]
+    """
+    import narwhals as nw
+
+    how = resolve_engine(data, engine)
+    if how == "pandas":
+        how = "duckdb"  # a pandas frame handed here is counted by DuckDB
+    lf = _lazy(data, how)
+    by = [str(b) for b in by]
+    check_engine_columns(lf, [*by, y, *([weights] if weights is not None else [])], data)
+    if not lf.collect_schema()[str(y)].is_numeric():
+        raise DataError(
+            f"column {y!r} must be numeric in the {describe(data)} (it is "
+            f"{lf.collect_schema()[str(y)]}); cast it in the engine or pass another column."
+        )
+    one = nw.lit(1.0, nw.Float64)
+    w = nw.col(str(weights)).cast(nw.Float64) if weights is not None else one
+    ok = ~_missing_expr(lf, str(y))
+    yv = nw.when(ok).then(nw.col(str(y)).cast(nw.Float64)).otherwise(0.0)
+    wy = nw.when(ok).then(w).otherwise(0.0)
+    cols = [
+        ok.cast(nw.Float64).alias("__ny"),
+        (ok & (w > 0)).cast(nw.Float64).alias("__pos"),
+        wy.alias("__w"),
+        (wy * wy).alias("__w2"),
+        (wy * yv).alias("__wy"),
+        (wy * yv * yv).alias("__wy2"),
+    ]
+    aggs = [
+        nw.len().alias("n"),
+        nw.col("__ny").sum().alias("n_y"),
+        nw.col("__pos").sum().alias("n_pos_y"),
+        nw.col("__w").sum().alias("sum_w_y"),
+        nw.col("__w2").sum().alias("sum_w2_y"),
+        nw.col("__wy").sum().alias("sum_wy"),
+        nw.col("__wy2").sum().alias("sum_wy2"),
+    ]
+    if weights is not None:
+        cols += [
+            w.is_null().cast(nw.Float64).alias("__null"),
+            (~w.is_finite()).cast(nw.Float64).alias("__nonfinite"),
+            (w < 0).cast(nw.Float64).alias("__neg"),
+        ]
+        aggs += [nw.col(c).sum().alias(c) for c in ("__null", "__nonfinite", "__neg")]
+    out = (
+        lf.with_columns(*cols).group_by(*by, drop_null_keys=False).agg(*aggs).collect().to_pandas()
+    )
+    if weights is not None:
+        for what, c in (
+            ("missing", "__null"),
+            ("non-finite", "__nonfinite"),
+            ("negative", "__neg"),
+        ):
+            k = float(out.pop(c).sum())
+            if k:
+                raise DataError(
+                    f"weights {weights!r} has {int(k)} {what} values in the {describe(data)}; "
+                    "weights must be finite and >= 0 (set them or filter those rows)."
+                )
+    for c in ("n", "n_y", "n_pos_y"):
+        out[c] = np.rint(out[c].to_numpy(dtype=float)).astype(np.int64)
+    for c in ("sum_w_y", "sum_w2_y", "sum_wy", "sum_wy2"):
+        out[c] = out[c].to_numpy(dtype=float)
+    return out.reset_index(drop=True)
+
+
+def count_answered(
+    data: Any,
+    columns: Sequence[Hashable],
+    *,
+    weights: Hashable | None = None,
+    engine: Engine = "auto",
+) -> tuple[int, int, int]:
+    """Rows, rows with a value in at least one of *columns* (null and float NaN missing), and
+    those of them with w > 0, counted in the engine (one scan).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"a": [1.0, None, None], "b": [None, 2.0, None], "w": [1.0, 0.0, 1.0]})
+    >>> count_answered(df, ["a", "b"], weights="w", engine="duckdb")
+    (3, 2, 1)
+    """
+    import narwhals as nw
+
+    how = resolve_engine(data, engine)
+    if how == "pandas":
+        how = "duckdb"
+    lf = _lazy(data, how)
+    names = [str(c) for c in columns]
+    check_engine_columns(lf, [*names, *([weights] if weights is not None else [])], data)
+    answered = ~_missing_expr(lf, names[0])
+    for c in names[1:]:
+        answered = answered | ~_missing_expr(lf, c)
+    w = nw.col(str(weights)).cast(nw.Float64) if weights is not None else nw.lit(1.0, nw.Float64)
+    out = (
+        lf.select(
+            nw.len().alias("n"),
+            answered.cast(nw.Float64).sum().alias("a"),
+            (answered & (w > 0)).cast(nw.Float64).sum().alias("p"),
+        )
+        .collect()
+        .to_pandas()
+    )
+    n, a, p = (int(round(float(out[c].iloc[0]))) for c in ("n", "a", "p"))
+    return n, a, p

@@ -8,11 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 import pandas as pd
 
+from needlab._engine import (
+    ENGINES,
+    Engine,
+    _lazy,
+    check_engine_columns,
+    describe,
+    is_engine_input,
+    resolve_engine,
+    to_pandas_input,
+)
 from needlab._progress import progress_bar, show_progress
 from needlab._result import Result
 from needlab._stats import kish_base
@@ -188,8 +198,13 @@ class KanoResult(Result):
         return fn(self, ax=ax, **kwargs)
 
 
-def _resolve_pairs(data: pd.DataFrame, pairs: Any) -> dict[str, tuple[Hashable, Hashable]]:
-    """``feature -> (functional column, dysfunctional column)`` from any accepted *pairs*."""
+def _resolve_pairs(
+    data: pd.DataFrame | None, pairs: Any, *, have: tuple[Any, Any] | None = None
+) -> dict[str, tuple[Hashable, Hashable]]:
+    """``feature -> (functional column, dysfunctional column)`` from any accepted *pairs*.
+
+    The columns are checked in *data*, or with ``have=(narwhals LazyFrame, the user's input)`` in an
+    engine frame."""
     if hasattr(pairs, "kano_pairs"):
         pairs = pairs.kano_pairs()
     if isinstance(pairs, pd.DataFrame):
@@ -217,7 +232,10 @@ def _resolve_pairs(data: pd.DataFrame, pairs: Any) -> dict[str, tuple[Hashable, 
                 f"feature {feat!r} uses column {f!r} as both its functional and dysfunctional "
                 "question; give the two different columns."
             )
-        check_columns(data, [f, d], what=f"column of feature {feat!r}")
+        if have is not None:
+            check_engine_columns(have[0], [f, d], have[1])
+        else:
+            check_columns(cast(pd.DataFrame, data), [f, d], what=f"column of feature {feat!r}")
         out[str(feat)] = (f, d)
     return out
 
@@ -383,8 +401,46 @@ def _indices(
     return out
 
 
+def _cell_table(
+    c1: np.ndarray,
+    cw: np.ndarray,
+    cw2: np.ndarray,
+    cells: dict[str, np.ndarray],
+    features: list[str],
+    name: Hashable | None,
+    levels: list[Any],
+    n_missing: np.ndarray,
+    rule: str,
+    threshold: float,
+    lang: str,
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The Kano table of one grouping from its (groups x features, 36) cell sums.
+
+    ``c1``: rows per (functional code, dysfunctional code) cell; ``cw``, ``cw2``: sums of w and
+    w^2 per cell. Categories, bases, indices and DuMouchel scores all follow from these.
+    """
+    n_feat = len(features)
+    n_groups = c1.shape[0] // n_feat
+    counts = cw @ cells["category"]
+    n = c1 @ cells["valid"]
+    sw, sw2 = cw @ cells["valid"], cw2 @ cells["valid"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        n_eff = kish_base(sw, sw2)
+    out = _indices(counts, n, n_eff, rule, threshold, lang)
+    out.insert(0, "feature", np.tile(np.array(features, dtype=object), n_groups))
+    if name is not None:
+        out.insert(0, name, np.repeat(np.array(levels, dtype=object), n_feat))
+    else:
+        out.insert(list(out.columns).index("n_eff") + 1, "n_missing", n_missing)
+    for side in ("functional", "dysfunctional"):
+        mean, sd = _cell_mean_sd(cw * cells["consistent"], c1 @ cells["consistent"], cells[side])
+        out[f"{side}_score"] = mean
+        out[f"{side}_sd"] = sd
+    return out, counts
+
+
 def kano(
-    data: pd.DataFrame | Survey,
+    data: pd.DataFrame | Survey | Any,
     pairs: Mapping[str, tuple[Hashable, Hashable]] | pd.DataFrame | Codebook | None = None,
     *,
     table: str | Sequence[Sequence[str]] | pd.DataFrame = "standard",
@@ -405,6 +461,7 @@ def kano(
     feature: Hashable | None = None,
     functional: Hashable | None = None,
     dysfunctional: Hashable | None = None,
+    engine: Engine = "auto",
 ) -> KanoResult:
     """Classify needs with the Kano method and compute the standard Kano indices.
 
@@ -415,7 +472,7 @@ def kano(
 
     Parameters
     ----------
-    data : DataFrame or Survey
+    data : DataFrame, Survey, Parquet/CSV path or engine frame
         One row per respondent (wide format), or one row per respondent and feature (long
         format, with ``id=``, ``feature=``, ``functional=``, ``dysfunctional=``). A
         :class:`~needlab.Survey` brings its Kano pairs, weight column and id column (its answer
@@ -479,6 +536,19 @@ def kano(
         id column. Required with long format (one id per respondent).
     feature, functional, dysfunctional : str, optional
         Column names of long-format input (with ``id``).
+    engine : {"auto", "pandas", "duckdb"}, default "auto"
+        Where the counting runs. A Polars frame, DuckDB relation, SQLFrame/PySpark DataFrame
+        or Parquet/CSV path is counted where it lives (``"auto"``): per (feature, functional
+        answer, dysfunctional answer, segment) the rows, sum of w and sum of w^2, from which
+        every statistic above follows exactly as on the pandas path (DuMouchel scores
+        included); ``pairs`` must then be given and ``weights`` be a column name, and
+        :attr:`KanoResult.respondents` is None (it is row-level). ``n_boot > 0``,
+        ``importance=`` and long format need row-level data: the frame is collected into pandas
+        by :func:`needlab._engine.collect_rows` (size-checked: more than
+        ``MAX_COLLECT_ROWS`` rows raise with the fixes) and a note says so. A pandas frame or
+        Survey is counted in numpy (one bincount) unless ``engine="duckdb"``, which counts it
+        in DuckDB in place (``respondents`` is then None too); ``"pandas"`` collects an engine
+        frame first.
 
     Returns
     -------
@@ -545,6 +615,7 @@ def kano(
     >>> res.n_used, res.n_excluded
     (4, 0)
     """
+    check_option(engine, ENGINES, "engine")
     check_option(rule, ("mode", "mooi", "group"), "rule")
     check_option(lang, ("en", "zh"), "lang")
     check_option(on_empty, ("error", "report"), "on_empty")
@@ -566,6 +637,43 @@ def kano(
         raise ConfigError(
             f"threshold must be a share from 0 to below 1 (the category-strength threshold of "
             f"rule='mooi', default 0.06), got {threshold!r}."
+        )
+    where = resolve_engine(data, engine)
+    engine_input = is_engine_input(data)
+    long_format = any(c is not None for c in (feature, functional, dysfunctional))
+    row_level = [
+        why
+        for why, on in (
+            ("n_boot > 0 (the bootstrap resamples respondents)", bool(n_boot)),
+            ("importance= (a per-respondent mean)", bool(importance)),
+            ("long format (respondents are rebuilt from their rows)", long_format),
+        )
+        if on
+    ]
+    use_engine = where != "pandas" and not row_level and (engine_input or engine == "duckdb")
+    collected_note = ""
+    if engine_input and not use_engine:
+        source = describe(data)
+        data = to_pandas_input(data)  # a file is read; an engine frame collected, size-checked
+        if row_level:
+            collected_note = (
+                f"the {source} was collected into pandas ({len(data)} rows) because "
+                f"{'; '.join(row_level)} needs row-level data."
+            )
+    if use_engine and engine_input:
+        return _kano_engine(
+            data,
+            where,
+            pairs,
+            weights=weights,
+            by=by,
+            answers=answers,
+            table=table,
+            rule=rule,
+            max_questionable=max_questionable,
+            threshold=threshold,
+            on_empty=on_empty,
+            lang=lang,
         )
     design = as_design(data, weights=weights, id=id)
     data = design.data
@@ -606,6 +714,33 @@ def kano(
     w = check_weights(data, w_spec)
     weighted = w is not None
     w = np.ones(n_rows) if w is None else w
+    if use_engine:  # a pandas frame counted by DuckDB in place (engine="duckdb")
+        names = list(dict.fromkeys(c for fd in pairs.values() for c in fd))
+        src: dict[str, Any] = {f"__a{k}": data[c].to_numpy() for k, c in enumerate(names)}
+        alias = {c: f"__a{k}" for k, c in enumerate(names)}
+        if by is not None:
+            check_columns(data, by)
+            by_codes, by_levels = pd.factorize(data[by], sort=True)  # category order kept
+            src["__by"] = np.where(by_codes >= 0, by_codes, np.nan)
+        if weighted:
+            src["__w"] = w
+        return _kano_engine(
+            pd.DataFrame(src, copy=False),
+            "duckdb",
+            {f: (alias[a], alias[b]) for f, (a, b) in pairs.items()},
+            weights="__w" if weighted else None,
+            by="__by" if by is not None else None,
+            answers=answers,
+            table=table,
+            rule=rule,
+            max_questionable=max_questionable,
+            threshold=threshold,
+            on_empty=on_empty,
+            lang=lang,
+            checked=True,
+            shown={**{v: k for k, v in alias.items()}, "__by": by},
+            by_levels=list(by_levels) if by is not None else None,
+        )
 
     fcodes = np.empty((n_rows, n_feat), dtype=np.int8)
     dcodes = np.empty((n_rows, n_feat), dtype=np.int8)
@@ -704,23 +839,9 @@ def kano(
             cw, cw2 = (x[: size * 36].reshape(size, 36) for x in (cw, cw2))
         else:
             cw = cw2 = c1
-        counts = cw @ cells["category"]
-        n = c1 @ cells["valid"]
-        sw, sw2 = cw @ cells["valid"], cw2 @ cells["valid"]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            n_eff = kish_base(sw, sw2)
-        out = _indices(counts, n, n_eff, rule, threshold, lang)
-        out.insert(0, "feature", np.tile(np.array(features, dtype=object), n_groups))
-        if name is not None:
-            out.insert(0, name, np.repeat(np.array(levels, dtype=object), n_feat))
-        else:
-            out.insert(list(out.columns).index("n_eff") + 1, "n_missing", n_missing)
-        for side in ("functional", "dysfunctional"):
-            mean, sd = _cell_mean_sd(
-                cw * cells["consistent"], c1 @ cells["consistent"], cells[side]
-            )
-            out[f"{side}_score"] = mean
-            out[f"{side}_sd"] = sd
+        out, counts = _cell_table(
+            c1, cw, cw2, cells, features, name, levels, n_missing, rule, threshold, lang
+        )
         if importance:
             imp = np.full(size, np.nan)
             for j, x in imp_cols.items():
@@ -758,6 +879,8 @@ def kano(
             "counts are weighted; n is the unweighted number of complete pairs, n_eff "
             "the Kish effective base."
         )
+    if collected_note:
+        notes.append(collected_note)
     resp = pd.DataFrame(
         {
             feat: pd.Categorical.from_codes(
@@ -772,6 +895,261 @@ def kano(
         by_segment=by_segment,
         segment_tests=segment_tests,
         respondents=resp,
+        evaluation=evaluation,
+        rule=rule,
+        lang=lang,
+        n_used=n_rows - n_excluded,
+        n_excluded=n_excluded,
+        notes=tuple(notes),
+    )
+
+
+def _kano_engine(
+    data: Any,
+    how: str,
+    pairs: Any,
+    *,
+    weights: Any,
+    by: Hashable | None,
+    answers: Mapping[Hashable, int] | None,
+    table: Any,
+    rule: str,
+    max_questionable: int | None,
+    threshold: float,
+    on_empty: str,
+    lang: Lang,
+    checked: bool = False,
+    shown: Mapping[Hashable, Hashable] | None = None,
+    by_levels: list[Any] | None = None,
+) -> KanoResult:
+    """:func:`kano` counted in an engine: one grouped count per (feature, cell, exclusion, segment).
+
+    Each answer column's distinct values are counted first and mapped to the codes 1..5 in
+    pandas (:func:`~needlab.kano.answers.to_codes`, so labels, unknown labels and codes outside
+    the scale behave as on the pandas path); the engine then computes per row the cell
+    ``6 * functional code + dysfunctional code`` of every feature (0 for a respondent left out)
+    and the exclusion reason, stacks the features and returns, per (feature, cell, reason,
+    segment), the rows, sum of w and sum of w^2. Everything after is the pandas path's code.
+    """
+    import narwhals as nw
+
+    shown = dict(shown or {})
+
+    def name_of(c: Hashable) -> Hashable:
+        return shown.get(c, c)
+
+    if pairs is None:
+        raise ConfigError(
+            f"kano on a {describe(data)} needs pairs= (feature -> (functional column, "
+            "dysfunctional column), a pairs table or a Codebook); read the survey with "
+            "needlab.read_survey(..., lazy=True) to keep its codebook, or pass pairs."
+        )
+    if weights is False:
+        weights = None
+    if weights is not None and not isinstance(weights, str):
+        raise ConfigError(
+            f"weights for a {describe(data)} must name one of its columns (got a "
+            f"{type(weights).__name__}); add the weights as a column in the engine."
+        )
+    lf = _lazy(data, how)
+    pairs = _resolve_pairs(None, pairs, have=(lf, data))
+    features = list(pairs)
+    n_feat = len(features)
+    check_engine_columns(lf, [c for c in (weights, by) if c is not None], data)
+    evaluation = evaluation_table(table)
+    lut = lookup_array(evaluation)
+    allowed = ALLOWED.get(table, (1, 2, 3, 4, 5)) if isinstance(table, str) else (1, 2, 3, 4, 5)
+
+    # Answer codes: distinct values counted in the engine, matched in pandas.
+    code_expr: dict[str, Any] = {}
+    for feat in features:
+        for col, side in zip(pairs[feat], ("functional", "dysfunctional"), strict=True):
+            key = str(col)
+            if key in code_expr:
+                continue
+            label = f"feature {feat!r} ({side} column {name_of(col)!r})"
+            vals = (
+                lf.group_by(key, drop_null_keys=False)
+                .agg(nw.len().alias("__n"))
+                .collect()
+                .to_pandas()
+            )
+            codes = to_codes(vals[key], answers=answers, name=label)
+            if len(allowed) < 5:
+                bad = (codes > 0) & ~np.isin(codes, allowed)
+                if bad.any():
+                    k_bad = int(vals["__n"].to_numpy()[bad].sum())
+                    raise DataError(
+                        f"{label} has {k_bad} answers 'must-be' or 'live-with', which the "
+                        f"{table!r} table does not allow; use table='standard'."
+                    )
+            expr: Any = nw.lit(0, nw.Int64)
+            for v, c in zip(vals[key].tolist(), codes.tolist(), strict=True):
+                if c > 0:
+                    v = v.item() if isinstance(v, np.generic) else v
+                    hit = (nw.col(key) == v).fill_null(False).cast(nw.Int64)
+                    expr = expr + hit * int(c)
+            code_expr[key] = expr
+    flat = lut.ravel()
+    valid_cells = np.flatnonzero(flat >= 0).tolist()
+    q_cells = np.flatnonzero(flat == CATEGORIES.index("Q")).tolist()
+    combos = [code_expr[str(pairs[f][0])] * 6 + code_expr[str(pairs[f][1])] for f in features]
+    lf = lf.with_columns(*[c.alias(f"__c{j}") for j, c in enumerate(combos)])
+    n_valid = nw.sum_horizontal(
+        *[nw.col(f"__c{j}").is_in(valid_cells).cast(nw.Int64) for j in range(n_feat)]
+    )
+    n_q = nw.sum_horizontal(
+        *[nw.col(f"__c{j}").is_in(q_cells).cast(nw.Int64) for j in range(n_feat)]
+    )
+    w = nw.col(str(weights)).cast(nw.Float64) if weights is not None else nw.lit(1.0, nw.Float64)
+    too_many = n_q > int(max_questionable) if max_questionable is not None else nw.lit(False)
+    # exclusion reason, counted once in this order: 1 no pair, 2 too many Q, 3 weight 0
+    reason = (
+        nw.when(n_valid == 0)
+        .then(nw.lit(1, nw.Int64))
+        .otherwise(
+            nw.when(too_many)
+            .then(nw.lit(2, nw.Int64))
+            .otherwise(
+                nw.when((w == 0).fill_null(False))
+                .then(nw.lit(3, nw.Int64))
+                .otherwise(nw.lit(0, nw.Int64))
+            )
+        )
+    )
+    lf = lf.with_columns(reason.alias("__why"), w.alias("__w"))
+    keep = [
+        nw.when(nw.col("__why") >= 2).then(nw.lit(0, nw.Int64)).otherwise(nw.col(f"__c{j}"))
+        for j in range(n_feat)
+    ]
+    index = ["__why", "__w", *([str(by)] if by is not None else [])]
+    # one block of rows per feature, stacked (narwhals' unpivot on DuckDB runs on the default
+    # connection, which cannot read a relation of another one)
+    long = nw.concat(
+        [
+            lf.select(*index, nw.lit(j, nw.Int64).alias("__f"), k.alias("__c"))
+            for j, k in enumerate(keep)
+        ],
+        how="vertical",
+    )
+    aggs = [
+        nw.len().alias("n"),
+        nw.col("__w").sum().alias("sum_w"),
+        (nw.col("__w") * nw.col("__w")).sum().alias("sum_w2"),
+    ]
+    check_w = weights is not None and not checked
+    if check_w:
+        aggs += [
+            nw.col("__w").is_null().cast(nw.Float64).sum().alias("__null"),
+            (~nw.col("__w").is_finite()).cast(nw.Float64).sum().alias("__nonfinite"),
+            (nw.col("__w") < 0).cast(nw.Float64).sum().alias("__neg"),
+        ]
+    keys = ["__f", "__c", "__why", *([str(by)] if by is not None else [])]
+    cells_t = long.group_by(*keys, drop_null_keys=False).agg(*aggs).collect().to_pandas()
+    feat_idx = cells_t["__f"].to_numpy(dtype=np.int64)
+    first = feat_idx == 0
+    if check_w:
+        for col, what in (
+            ("__null", "missing"),
+            ("__nonfinite", "non-finite"),
+            ("__neg", "negative"),
+        ):
+            k = float(cells_t.loc[first, col].sum())
+            if k:
+                raise DataError(
+                    f"weights {weights!r} has {int(k)} {what} values in the {describe(data)}; "
+                    "weights must be finite and >= 0 (set them or filter those rows)."
+                )
+        if float(cells_t.loc[first, "sum_w"].sum()) <= 0:
+            raise DataError(
+                f"weights {weights!r} sum to zero in the {describe(data)}; at least one weight "
+                "must be positive."
+            )
+    cn = np.rint(cells_t["n"].to_numpy(dtype=float)).astype(np.int64)
+    csw = cells_t["sum_w"].to_numpy(dtype=float)
+    csw2 = cells_t["sum_w2"].to_numpy(dtype=float)
+    combo = cells_t["__c"].to_numpy(dtype=np.int64)
+    why = cells_t["__why"].to_numpy(dtype=np.int64)
+    n_rows = int(cn[first].sum())
+    per_reason = np.bincount(why[first], weights=cn[first], minlength=4).astype(np.int64)
+    weighted = weights is not None
+
+    notes: list[str] = []
+    for code, text in (
+        (1, "no complete (functional, dysfunctional) answer pair"),
+        (2, f"more than {max_questionable} questionable (Q) answers"),
+        (3, "weight 0"),
+    ):
+        if per_reason[code]:
+            notes.append(f"{int(per_reason[code])} of {n_rows} respondents excluded: {text}.")
+    removed = int(per_reason[2] + per_reason[3])
+    n_excluded = int(per_reason[1:].sum())
+    cells = _cell_matrices(lut)
+    c1_all = np.zeros(n_feat * 36)
+    np.add.at(c1_all, feat_idx * 36 + combo, cn)
+    n_complete = c1_all.reshape(n_feat, 36) @ cells["valid"]
+    n_missing = (n_rows - removed - n_complete).astype(np.int64)
+    empty = [f for f, k in zip(features, n_complete, strict=True) if k == 0]
+    if empty:
+        if on_empty == "error" or len(empty) == n_feat:
+            raise DataError(
+                f"features {preview(empty)} have no complete (functional, dysfunctional) answer "
+                "pair; check their columns, or pass on_empty='report' to keep them as empty rows."
+            )
+        notes.append(
+            f"features with no complete answer pair (reported with n = 0): {preview(empty)}."
+        )
+
+    groups: list[tuple[Hashable | None, np.ndarray, int, list[Any]]] = [
+        (None, np.zeros(len(cells_t), dtype=np.int64), 1, [None])
+    ]
+    if by is not None:
+        if by_levels is None:
+            seg_codes, seg_levels = pd.factorize(cells_t[str(by)], sort=True)
+        else:  # the segment's codes, factorized in pandas (a categorical keeps its order)
+            seg_codes = np.nan_to_num(cells_t[str(by)].to_numpy(dtype=float), nan=-1).astype(int)
+            seg_levels = pd.Index(by_levels)
+        miss_seg = int(cn[first & (seg_codes < 0)].sum())
+        if miss_seg:
+            notes.append(
+                f"{miss_seg} respondents with missing {name_of(by)!r} are left "
+                "out of the segment tables (kept in the overall table)."
+            )
+        groups.append((name_of(by), seg_codes.astype(np.int64), len(seg_levels), list(seg_levels)))
+    tables, frames = [], []
+    for name, g, n_groups, levels in groups:
+        size = n_groups * n_feat
+        ok = g >= 0
+        idx = ((g * n_feat + feat_idx) * 36 + combo)[ok]
+        c1, cw, cw2 = (
+            np.bincount(idx, weights=v[ok], minlength=size * 36).reshape(size, 36)
+            for v in (cn.astype(float), csw, csw2)
+        )
+        if not weighted:
+            cw = cw2 = c1
+        out, counts = _cell_table(
+            c1, cw, cw2, cells, features, name, levels, n_missing, rule, threshold, lang
+        )
+        tables.append(out)
+        frames.append(counts)
+    segment_tests = None
+    if by is not None:
+        segment_tests = _segment_tests(frames[1], tables[1], features, n_feat, weighted)
+        if segment_tests["small_cells"].any():
+            notes.append(
+                "segment tests with small expected counts (< 5 in over 20% of cells, or "
+                "any < 1) are flagged in segment_tests.small_cells; read them with care."
+            )
+    if weighted:
+        notes.append(
+            "counts are weighted; n is the unweighted number of complete pairs, n_eff "
+            "the Kish effective base."
+        )
+    return KanoResult(
+        tables[0],
+        by_segment=tables[1] if len(tables) > 1 else None,
+        segment_tests=segment_tests,
+        respondents=None,
         evaluation=evaluation,
         rule=rule,
         lang=lang,

@@ -19,11 +19,22 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 import pandas as pd
 
+from needlab._engine import (
+    ENGINES,
+    Engine,
+    _lazy,
+    check_engine_columns,
+    describe,
+    grouped_sums,
+    is_engine_input,
+    resolve_engine,
+    to_pandas_input,
+)
 from needlab._result import Result
 from needlab._stats import codes_of, effective_n_by, grouped_sum, kish_base
 from needlab._types import Lang, Weights
@@ -214,6 +225,7 @@ def profile(
     alpha: float = 0.05,
     adjust: Literal["bh", "bonferroni"] | None = "bh",
     lang: Lang = "en",
+    engine: Engine = "auto",
 ) -> ProfileResult:
     """Profile segments on a set of variables: values, indices and significance against the rest.
 
@@ -225,7 +237,7 @@ def profile(
 
     Parameters
     ----------
-    data : DataFrame or Survey
+    data : DataFrame, Survey, Parquet/CSV path or engine frame
         One row per respondent or customer. A :class:`~needlab.Survey` gives its answer labels
         (single-choice questions become level shares, numeric questions stay means).
     vars : column name or list of column names
@@ -246,6 +258,15 @@ def profile(
         none.
     lang : {"en", "zh"}
         Language of the headings in :meth:`ProfileResult.display`.
+    engine : {"auto", "pandas", "duckdb"}, default "auto"
+        Where the counting runs. A Polars frame, DuckDB relation, SQLFrame/PySpark DataFrame
+        or Parquet/CSV path is counted where it lives: per segment n, sum w and sum w^2; per
+        numeric variable the sums of w, w^2, w x and w x^2 over its non-missing rows (x centred
+        on its total weighted mean, found in a first pass, so no cancellation); per
+        categorical variable the same per (segment, level). The statistics follow exactly as
+        on the pandas path. Weights must then be a column name; null and NaN are both missing.
+        ``"pandas"`` collects an engine frame first. A pandas frame or Survey is always
+        profiled in numpy (one bincount per variable).
 
     Returns
     -------
@@ -304,14 +325,11 @@ def profile(
     city = x  150.0   50.0
     city = y   50.0  150.0
     """
-    design = as_design(data, weights=weights, labels=True)
-    data = design.data
+    check_option(engine, ENGINES, "engine")
     segment = by
     if isinstance(vars, str) or not isinstance(vars, Sequence):
         vars = [vars]
     cols = list(vars)
-    check_columns(data, [segment])
-    check_columns(data, cols, what="profiling column")
     if segment in cols:
         raise ConfigError(f"the by column {segment!r} is also listed in vars; remove it from vars.")
     if not cols:
@@ -319,6 +337,18 @@ def profile(
     check_alpha(alpha)
     check_option(adjust, ("bh", "bonferroni", None), "adjust")
     check_option(lang, ("en", "zh"), "lang")
+    where = resolve_engine(data, engine)
+    if is_engine_input(data):
+        if where == "pandas":
+            data = to_pandas_input(data)
+        else:
+            return _profile_engine(
+                data, where, cols, segment, weights, alpha=alpha, adjust=adjust, lang=lang
+            )
+    design = as_design(data, weights=weights, labels=True)
+    data = design.data
+    check_columns(data, [segment])
+    check_columns(data, cols, what="profiling column")
     w_all = check_weights(data, design.weights)
     w_all = np.ones(len(data)) if w_all is None else w_all
 
@@ -370,6 +400,36 @@ def profile(
         else:
             blocks.append(_share_block(col, s, scodes, k, w))
 
+    return _finish(
+        blocks,
+        segs,
+        sizes,
+        notes,
+        segment=segment,
+        cols=cols,
+        alpha=alpha,
+        adjust=adjust,
+        lang=lang,
+        n_used=int((~seg_na).sum()),
+        n_excluded=int(seg_na.sum()),
+    )
+
+
+def _finish(
+    blocks: list[pd.DataFrame],
+    segs: pd.Index,
+    sizes: pd.DataFrame,
+    notes: list[str],
+    *,
+    segment: Hashable,
+    cols: list[Hashable],
+    alpha: float,
+    adjust: Literal["bh", "bonferroni"] | None,
+    lang: Lang,
+    n_used: int,
+    n_excluded: int,
+) -> ProfileResult:
+    """Tests adjusted over all cells, marks, segment-major order and the result."""
     table = pd.concat(blocks, ignore_index=True)
     seg_values = segs.to_numpy()
     table.insert(0, "segment", seg_values[table.pop("_seg").to_numpy()])
@@ -396,8 +456,179 @@ def profile(
         alpha=alpha,
         adjust=adjust,
         lang=lang,
-        n_used=int((~seg_na).sum()),
-        n_excluded=int(seg_na.sum()),
+        n_used=n_used,
+        n_excluded=n_excluded,
+    )
+
+
+def _profile_engine(
+    data: Any,
+    how: str,
+    cols: list[Hashable],
+    segment: Hashable,
+    weights: Any,
+    *,
+    alpha: float,
+    adjust: Literal["bh", "bonferroni"] | None,
+    lang: Lang,
+) -> ProfileResult:
+    """:func:`profile` counted in an engine: per segment n, sum w, sum w^2 (sizes), per numeric
+    variable sums of w, w^2, w x and w x^2 over its non-missing rows (x centred on its total
+    mean, found in a first pass), per categorical variable the sums per (segment, level)."""
+    import narwhals as nw
+
+    if weights is False:
+        weights = None
+    if weights is not None and not isinstance(weights, str):
+        raise ConfigError(
+            f"weights for a {describe(data)} must name one of its columns (got a "
+            f"{type(weights).__name__}); add the weights as a column in the engine."
+        )
+    lf = _lazy(data, how)
+    check_engine_columns(lf, [segment, *cols, *([weights] if weights else [])], data)
+    schema = lf.collect_schema()
+    seg_cells = grouped_sums(
+        data, [segment], weights=weights, engine=cast(Any, "auto" if how == "native" else how)
+    )
+    seg_vals = seg_cells[segment]
+    seg_na = seg_vals.isna().to_numpy()
+    cn = seg_cells["n"].to_numpy()
+    n_na = int(cn[seg_na].sum())
+    if seg_na.all():
+        raise DataError(f"segment column {segment!r} is entirely missing; assign segments first.")
+    notes: list[str] = []
+    if n_na:
+        notes.append(f"{n_na} rows with a missing segment ({segment!r}) excluded.")
+    scodes, segs = codes_of(seg_vals[~seg_na].reset_index(drop=True), segment, keep_unused=False)
+    k = len(segs)
+    if k < 2:
+        raise DataError(
+            f"segment column {segment!r} has a single segment ({segs[0]!r}); "
+            "a profile compares at least two segments."
+        )
+    ok_seg = seg_cells.loc[~seg_na].reset_index(drop=True)
+    seg_w = np.bincount(scodes, weights=ok_seg["sum_w"].to_numpy(), minlength=k)
+    seg_w2 = np.bincount(scodes, weights=ok_seg["sum_w2"].to_numpy(), minlength=k)
+    sizes = pd.DataFrame(
+        {
+            "segment": segs.to_numpy(),
+            "n": np.bincount(scodes, weights=ok_seg["n"].to_numpy(), minlength=k).astype(np.int64),
+            "weight": seg_w,
+            "share": seg_w / seg_w.sum(),
+            "n_eff": kish_base(seg_w, seg_w2),
+        }
+    )
+    seg_code_of = dict(zip(ok_seg[segment].tolist(), scodes.tolist(), strict=True))
+
+    w = nw.col(str(weights)).cast(nw.Float64) if weights is not None else nw.lit(1.0, nw.Float64)
+    has_seg = ~nw.col(str(segment)).is_null()
+    if schema[str(segment)].is_float():
+        has_seg = has_seg & ~nw.col(str(segment)).is_nan().fill_null(True)
+    rows = lf.filter(has_seg).with_columns(w.alias("__w"))
+    numeric = [c for c in cols if schema[str(c)].is_numeric() and schema[str(c)] != nw.Boolean]
+
+    def ok_of(c: Hashable) -> Any:
+        x = nw.col(str(c)).cast(nw.Float64)
+        return (~(x.is_null() | x.is_nan())).fill_null(False)
+
+    centres: dict[Hashable, float] = {}
+    if numeric:
+        first = [
+            e
+            for j, c in enumerate(numeric)
+            for e in (
+                nw.when(ok_of(c)).then(nw.col("__w")).otherwise(0.0).sum().alias(f"v{j}"),
+                nw.when(ok_of(c))
+                .then(nw.col("__w") * nw.col(str(c)).cast(nw.Float64))
+                .otherwise(0.0)
+                .sum()
+                .alias(f"s{j}"),
+                (ok_of(c) & ~nw.col(str(c)).cast(nw.Float64).is_finite())
+                .cast(nw.Float64)
+                .sum()
+                .alias(f"inf{j}"),
+            )
+        ]
+        tot = rows.select(*first).collect().to_pandas().iloc[0]
+        for j, c in enumerate(numeric):
+            if float(tot[f"inf{j}"]):
+                raise DataError(
+                    f"column {c!r} has {int(tot[f'inf{j}'])} infinite values in the "
+                    f"{describe(data)}; set them to missing or filter those rows."
+                )
+            v = float(tot[f"v{j}"])
+            centres[c] = float(tot[f"s{j}"]) / v if v > 0 else 0.0
+        aggs = []
+        for j, c in enumerate(numeric):
+            ok = ok_of(c)
+            xc = nw.col(str(c)).cast(nw.Float64) - centres[c]
+            wv = nw.col("__w")
+            aggs += [
+                ok.cast(nw.Float64).sum().alias(f"n{j}"),
+                nw.when(ok).then(wv).otherwise(0.0).sum().alias(f"v1_{j}"),
+                nw.when(ok).then(wv * wv).otherwise(0.0).sum().alias(f"v2_{j}"),
+                nw.when(ok).then(wv * xc).otherwise(0.0).sum().alias(f"s1_{j}"),
+                nw.when(ok).then(wv * xc * xc).otherwise(0.0).sum().alias(f"s2_{j}"),
+            ]
+        num = rows.group_by(str(segment), drop_null_keys=False).agg(*aggs).collect().to_pandas()
+        num_codes = np.array([seg_code_of[v] for v in num[str(segment)].tolist()])
+
+    blocks: list[pd.DataFrame] = []
+    for col in cols:
+        if col in numeric:
+            j = numeric.index(col)
+
+            def per_seg(name: str) -> np.ndarray:
+                return np.bincount(num_codes, weights=num[name].to_numpy(float), minlength=k)
+
+            n = np.rint(per_seg(f"n{j}")).astype(np.int64)
+            sums = tuple(
+                np.append(v, v.sum())
+                for v in (per_seg(f"{p}_{j}") for p in ("v1", "v2", "s1", "s2"))
+            )
+            n_miss = int(sizes["n"].sum() - n.sum())
+            if n.sum() == 0:
+                raise DataError(
+                    f"profiling column {col!r} has no non-missing value among the rows with a "
+                    "segment; drop it from vars."
+                )
+            if n_miss:
+                notes.append(f"{col!r}: {n_miss} missing values excluded from this variable.")
+            blocks.append(_numeric_from_sums(col, k, sums, n, centres[col]))
+            continue
+        cells = grouped_sums(rows.to_native(), [segment, col], weights="__w", checked=True)
+        lev_vals = cells[col]
+        ok = ~lev_vals.isna().to_numpy()
+        n_miss = int(cells["n"].to_numpy()[~ok].sum())
+        if not ok.any():
+            raise DataError(
+                f"profiling column {col!r} has no non-missing value among the rows with a "
+                "segment; drop it from vars."
+            )
+        if n_miss:
+            notes.append(f"{col!r}: {n_miss} missing values excluded from this variable.")
+        good = cells.loc[ok].reset_index(drop=True)
+        lcodes, levels = codes_of(good[col], col, keep_unused=False)
+        m = len(levels)
+        sc = np.array([seg_code_of[v] for v in good[segment].tolist()], dtype=np.int64)
+        cell = sc * m + lcodes
+        cw = np.bincount(cell, weights=good["sum_w"].to_numpy(), minlength=k * m).reshape(k, m)
+        base = np.bincount(sc, weights=good["sum_w"].to_numpy(), minlength=k)
+        base2 = np.bincount(sc, weights=good["sum_w2"].to_numpy(), minlength=k)
+        n = np.bincount(sc, weights=good["n"].to_numpy(), minlength=k).astype(np.int64)
+        blocks.append(_share_from_sums(col, levels, cw, base, base2, n))
+    return _finish(
+        blocks,
+        segs,
+        sizes,
+        notes,
+        segment=segment,
+        cols=cols,
+        alpha=alpha,
+        adjust=adjust,
+        lang=lang,
+        n_used=int(sizes["n"].sum()),
+        n_excluded=n_na,
     )
 
 
@@ -431,6 +662,19 @@ def _numeric_block(
     xc = np.where(ok, x - centre, 0.0)  # centred: sums of squares without cancellation
     v1, v2, s1, s2 = _moments(c, k, xc, w)
     n = np.bincount(c[c >= 0], minlength=k)
+    return _numeric_from_sums(col, k, (v1, v2, s1, s2), n, centre)
+
+
+def _numeric_from_sums(
+    col: Hashable,
+    k: int,
+    sums: tuple[np.ndarray, ...],
+    n: np.ndarray,
+    centre: float,
+) -> pd.DataFrame:
+    """The mean rows of one variable from per-segment sums of w, w^2, w x and w x^2 (x centred
+    on *centre*, rows with a missing x left out), each with the total appended (k + 1)."""
+    v1, v2, s1, s2 = sums
     mean, se, neff = _mean_sd(v1, v2, s1, s2)
     # rest of the sample = total - segment, from the same sums
     r1, r2, rs1, rs2 = (v[-1] - v[:-1] for v in (v1, v2, s1, s2))
@@ -468,7 +712,21 @@ def _share_block(
     base = grouped_sum(c, k, w)  # weighted base per segment (non-missing rows)
     base2 = grouped_sum(c, k, w * w)
     n = np.bincount(c[c >= 0], minlength=k).astype(np.int64)
-    neff = effective_n_by(c, k, w)
+    return _share_from_sums(col, levels, cw, base, base2, n)
+
+
+def _share_from_sums(
+    col: Hashable,
+    levels: pd.Index,
+    cw: np.ndarray,
+    base: np.ndarray,
+    base2: np.ndarray,
+    n: np.ndarray,
+) -> pd.DataFrame:
+    """The share rows of one variable from the weighted counts (segments x levels), the
+    weighted base, its sum of w^2 and its rows per segment (rows with a value)."""
+    k, m = cw.shape
+    neff = kish_base(base, base2)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = cw / base[:, None]
         total = cw.sum(axis=0) / base.sum()

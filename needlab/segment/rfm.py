@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from needlab._engine import Engine, resolve_engine, to_pandas_input
 from needlab._result import Result
 from needlab._validate import (
     as_series,
@@ -294,7 +295,7 @@ def _days(
 
 
 def rfm(
-    data: pd.DataFrame,
+    data: Any,
     *,
     customer: Hashable,
     date: Hashable,
@@ -310,13 +311,16 @@ def rfm(
     date_format: str | None = None,
     dayfirst: bool | None = None,
     nonfinite: Literal["error", "drop"] = "error",
+    engine: Engine = "auto",
 ) -> RFMResult:
     """Recency, frequency, monetary value, tie-safe RFM scores and segments per customer.
 
     Parameters
     ----------
-    data : DataFrame
-        The transaction log: one row per order or order line.
+    data : DataFrame, Parquet/CSV path or engine frame
+        The transaction log: one row per order or order line. A Polars frame, a DuckDB
+        relation, a SQLFrame/PySpark DataFrame or a file path is reduced in its own engine to
+        one row per customer (see ``engine``).
     customer, date, amount : column names
         Customer id, order date (datetime, ``YYYYMMDD`` integers or text, ISO text; the time of
         day is ignored) and order value. Ids are compared after Unicode NFKC and trimming
@@ -368,6 +372,15 @@ def rfm(
         column without it is an error that shows examples, never a guess.
     nonfinite : {"error", "drop"}
         Infinite amounts: an error (default) or rows excluded and counted in the notes.
+    engine : {"auto", "pandas", "duckdb"}, default "auto"
+        Where the per-customer counting runs (:func:`needlab._engine.resolve_engine`): the
+        minimum and maximum purchase day, the distinct purchase days (or orders), the spend and
+        the rows per customer are computed in DuckDB, Polars or Spark and only one row per
+        customer comes back; ids are then normalised and scored in pandas, giving the pandas
+        path's results (spend sums to 1e-9 relative). In the engine, dates must be dates,
+        timestamps or text in ``date_format`` (default ISO ``%Y-%m-%d``; ``dayfirst`` is not
+        used), and errors give counts instead of row numbers (see
+        :mod:`needlab.segment.rfm_engine` for time zones).
 
     Returns
     -------
@@ -429,7 +442,9 @@ def rfm(
     1  b       86          1      15.0  1  1  1       111
     2  c        1          2      55.0  3  2  3       323
     """
-    data = check_frame(data)
+    how = resolve_engine(data, engine)
+    if how == "pandas":
+        data = check_frame(to_pandas_input(data))
     check_option(ties, _TIES, "ties")
     check_option(refunds, ("net", "drop", "error"), "refunds")
     check_option(duplicates, ("keep", "drop"), "duplicates")
@@ -441,6 +456,40 @@ def rfm(
         raise ConfigError(
             "scheme must be None (standard grid), a dict name -> rule, or a function "
             f"of the RFM table; got {type(scheme).__name__}."
+        )
+    asof_day, limit_txt = _asof_day(asof)
+    if how != "pandas":
+        from needlab.segment.rfm_engine import rfm_customers
+
+        got = rfm_customers(
+            data,
+            how,
+            customer=customer,
+            date=date,
+            amount=amount,
+            order=order,
+            asof_day=asof_day,
+            asof_given=asof is not None,
+            limit_txt=limit_txt,
+            refunds=refunds,
+            duplicates=duplicates,
+            future=future,
+            nonfinite=nonfinite,
+            date_format=date_format,
+        )
+        return _finish(
+            got["ids"],
+            got["frequency"],
+            got["monetary"],
+            got["last"],
+            got["rows"],
+            got["asof_day"],
+            got["notes"],
+            got["n_rows"],
+            customer=customer,
+            bins=bins,
+            ties=ties,
+            scheme=scheme,
         )
     check_columns(data, [customer, date, amount] + ([order] if order is not None else []))
     notes: list[str] = []
@@ -477,20 +526,6 @@ def rfm(
         raise DataError(
             f"no transactions left after excluding rows with a missing {customer!r} or {date!r}."
         )
-    if asof is None:
-        asof_day = int(np.datetime64(pd.Timestamp.today().floor("D"), "D").astype(np.int64))
-        limit_txt = f"today ({np.datetime64(asof_day, 'D')})"
-    else:
-        try:
-            ts = pd.Timestamp(asof)
-        except (ValueError, TypeError) as exc:
-            raise ConfigError(f"asof={asof!r} is not a date; pass e.g. '2024-12-31'.") from exc
-        if pd.isna(ts):
-            raise ConfigError("asof is missing (NaT); pass a date such as '2024-12-31'.")
-        if ts.tzinfo is not None:
-            ts = ts.tz_localize(None)
-        asof_day = int(np.datetime64(ts.floor("D"), "D").astype(np.int64))
-        limit_txt = f"asof={np.datetime64(asof_day, 'D')}"
     # the future policy comes before the default asof is chosen: a far-future typo never
     # becomes the reference day
     fut = keep & (days > asof_day)
@@ -591,12 +626,61 @@ def rfm(
     last = np.full(n_cust, np.iinfo(np.int64).min, dtype=np.int64)
     np.maximum.at(last, kc[buy], kd[buy])
 
+    rows = np.bincount(codes[keep & ~dropped], minlength=n_cust).astype(np.int64)
+    return _finish(
+        uniques,
+        frequency,
+        monetary,
+        last,
+        rows,
+        asof_day,
+        notes,
+        n_rows,
+        customer=customer,
+        bins=bins,
+        ties=ties,
+        scheme=scheme,
+    )
+
+
+def _asof_day(asof: Any) -> tuple[int, str]:
+    """The reference day number (today when *asof* is None) and its text for messages."""
+    if asof is None:
+        asof_day = int(np.datetime64(pd.Timestamp.today().floor("D"), "D").astype(np.int64))
+        return asof_day, f"today ({np.datetime64(asof_day, 'D')})"
+    try:
+        ts = pd.Timestamp(asof)
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(f"asof={asof!r} is not a date; pass e.g. '2024-12-31'.") from exc
+    if pd.isna(ts):
+        raise ConfigError("asof is missing (NaT); pass a date such as '2024-12-31'.")
+    if ts.tzinfo is not None:
+        ts = ts.tz_localize(None)
+    asof_day = int(np.datetime64(ts.floor("D"), "D").astype(np.int64))
+    return asof_day, f"asof={np.datetime64(asof_day, 'D')}"
+
+
+def _finish(
+    uniques: Any,
+    frequency: np.ndarray,
+    monetary: np.ndarray,
+    last: np.ndarray,
+    rows: np.ndarray,
+    asof_day: int,
+    notes: list[str],
+    n_rows: int,
+    *,
+    customer: Hashable,
+    bins: int,
+    ties: Ties,
+    scheme: Scheme,
+) -> RFMResult:
+    """Scores, segments and the result from the per-customer counts (both paths)."""
     has = frequency > 0
-    used = keep & ~dropped
-    used[used] = has[codes[used]]
+    n_used = int(rows[has].sum())
     lost_c = int((~has).sum())
     if lost_c:
-        n_lost_rows = int((keep & ~dropped).sum() - used.sum())
+        n_lost_rows = int(rows[~has].sum())
         notes.append(
             f"{lost_c} customers with no purchase occasion (only refunds or only "
             f"excluded rows) excluded"
@@ -680,6 +764,6 @@ def rfm(
         levels=levels,
         scheme=scheme_used,
         notes=tuple(notes),
-        n_used=int(used.sum()),
-        n_excluded=n_rows - int(used.sum()),
+        n_used=n_used,
+        n_excluded=n_rows - n_used,
     )

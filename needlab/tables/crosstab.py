@@ -318,8 +318,8 @@ def crosstab(
             "weaker, lower-case level."
         )
     is_multi = isinstance(row, Multi) or isinstance(col, Multi)
-    how = resolve_engine(data, engine)
-    if is_multi and how != "pandas":
+    how = "counted" if isinstance(data, (Counted, CountedMulti)) else resolve_engine(data, engine)
+    if is_multi and how != "pandas" and not isinstance(data, CountedMulti):
         if is_engine_input(data):
             raise ConfigError(
                 f"multi-response questions are counted on pandas input only for now; pass "
@@ -329,7 +329,17 @@ def crosstab(
     notes: list[str] = []
     yr: np.ndarray | None = None
     yc: np.ndarray | None = None
-    if how != "pandas":
+    if isinstance(data, CountedMulti):
+        if nets:
+            raise ConfigError(
+                "nets are not supported with multi-response questions yet; add the "
+                "net as a 0/1 column of its own."
+            )
+        cells = _multi_cells(data, col)
+        rlev, clev = cells.rlev, cells.clev
+        n_rows, missing_r, missing_c = cells.n_rows, cells.missing_r, cells.missing_c
+        wv = np.empty(0)
+    elif how != "pandas":
         cells = _engine_cells(data, row, col, weights, engine, casefold, notes)
         rlev, clev = cells.rlev, cells.clev
         n_rows, missing_r, missing_c = cells.n_rows, cells.missing_r, cells.missing_c
@@ -376,7 +386,8 @@ def crosstab(
             )
     if how != "pandas":
         n_out, zero, n_used = cells.n_out, cells.zero, cells.n_used
-        n_valid, w_valid = cells.n_valid, float(cells.wcount.sum())
+        n_valid = cells.n_valid
+        w_valid = float((cells.wcount if cells.col_w is None else cells.col_w).sum())
     else:
         valid = vr & vc
         n_out = len(valid) - int(np.count_nonzero(valid))
@@ -411,6 +422,8 @@ def crosstab(
         ucount, wcount, w2cell = cells.ucount, cells.wcount, cells.w2cell
         col_w, col_w2 = wcount.sum(axis=0), w2cell.sum(axis=0)
         col_n = ucount.sum(axis=0)
+        if cells.col_w is not None:  # options overlap: the column bases were counted
+            col_w, col_w2, col_n = cells.col_w, cells.col_w2, cells.col_n
         row_tot_w, row_tot_u = wcount.sum(axis=1), ucount.sum(axis=1)
     elif is_multi:
         yr, yc = cast(np.ndarray, yr)[valid], cast(np.ndarray, yc)[valid]
@@ -434,7 +447,7 @@ def crosstab(
         col_n = ucount.sum(axis=0)
         row_tot_w, row_tot_u = wcount.sum(axis=1), ucount.sum(axis=1)
     tot_n = float(n_valid)
-    if is_multi:
+    if is_multi and how == "pandas":
         tot_w, tot_w2 = float(wv.sum()), float((wv * wv).sum())
     else:
         tot_w, tot_w2 = float(col_w.sum()), float(col_w2.sum())
@@ -622,6 +635,16 @@ def crosstab(
 
 
 @dataclass(frozen=True)
+class Counted:
+    """Cells already counted by an engine (internal: a banner counts each row question once
+    by all its banner variables and hands :func:`crosstab` the cells of one pair): the two
+    key columns and ``n``, ``sum_w``, ``sum_w2``, ``n_pos`` per combination."""
+
+    cells: pd.DataFrame
+    weighted: bool
+
+
+@dataclass(frozen=True)
 class _Cells:
     """The counted cells of a crosstab from an engine, in the pandas path's category order."""
 
@@ -638,6 +661,63 @@ class _Cells:
     missing_c: int
     zero: int
     weighted: bool
+    col_w: np.ndarray | None = None
+    col_w2: np.ndarray | None = None
+    col_n: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class CountedMulti:
+    """A multi-response row question counted per option in the engine (internal, for a
+    banner): :func:`~needlab.tables.multi.engine_option_counts` summed to the groups of one
+    column variable, and the options' labels."""
+
+    cells: pd.DataFrame
+    levels: list
+    weighted: bool
+
+
+def _multi_cells(data: CountedMulti, col: Hashable) -> _Cells:
+    """The sums of the pandas multi-response path (yr' diag(w) yc and the column bases over
+    the rows answering the question and the column variable) from the option counts. The
+    column categories are the raw values, as :func:`~needlab.tables.multi.indicators` gives
+    them (no text normalisation on the multi-response path)."""
+    t = data.cells
+    cc, cats = codes_of(t[col], col)
+    ok = cc >= 0
+    k = len(cats)
+    g = cc[ok]
+
+    def per(c: str) -> np.ndarray:
+        return np.bincount(g, weights=t[c].to_numpy(dtype=float)[ok], minlength=k)
+
+    n_opt = len(data.levels)
+    ucount = np.vstack([per(f"n_{j}") for j in range(n_opt)])
+    wcount = np.vstack([per(f"w_{j}") for j in range(n_opt)]) if data.weighted else ucount
+    n = t["n"].to_numpy()
+    n_v = t["n_v"].to_numpy()
+    n_rows = int(n.sum())
+    n_valid = int(n_v[ok].sum())
+    n_used = int(t["n_pos"].to_numpy()[ok].sum())
+    col_n = per("n_v")
+    return _Cells(
+        rlev=list(data.levels),
+        clev=list(cats),
+        ucount=ucount,
+        wcount=wcount,
+        w2cell=np.zeros_like(ucount),  # unused: no overall test for multi-response
+        n_rows=n_rows,
+        n_valid=n_valid,
+        n_used=n_used,
+        n_out=n_rows - n_valid,
+        missing_r=int((n - n_v).sum()),
+        missing_c=int(n[~ok].sum()),
+        zero=n_valid - n_used,
+        weighted=data.weighted,
+        col_w=per("sum_w") if data.weighted else col_n,
+        col_w2=per("sum_w2") if data.weighted else col_n,
+        col_n=col_n,
+    )
 
 
 def _engine_cells(
@@ -652,7 +732,11 @@ def _engine_cells(
     """Count (n, sum w, sum w^2, n with w > 0) per (row, col) value in the engine, then
     normalise the labels and order the categories on that small table exactly as the pandas
     path does on the full columns (the sums are additive, so merged variants add up)."""
-    if is_engine_input(data):
+    wcol: Any
+    if isinstance(data, Counted):
+        wcol = "counted" if data.weighted else None
+        cells = data.cells
+    elif is_engine_input(data):
         wcol = None if weights is None or weights is False else weights
         cells = count_cells(data, [row, col], weights=wcol, engine=engine)
     else:

@@ -12,19 +12,25 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from needlab._engine import ENGINES, Engine, resolve_engine, to_pandas_input
 from needlab._i18n import TABLE_LABELS
-from needlab._stats import (
-    effective_n_by,
-    grouped_sum,
-    weighted_mean_se,
-    wilson_interval,
-    z_value,
-)
+from needlab._stats import grouped_sum, wilson_interval, z_value
 from needlab._types import Lang, Weights
 from needlab._validate import as_design, check_columns, check_option, check_weights
 from needlab.errors import ConfigError
 from needlab.tables.design import with_labels
-from needlab.tables.scoring import ScoreResult, by_table, groups, score_column, usage
+from needlab.tables.scoring import (
+    Rows,
+    ScoreResult,
+    by_table,
+    cell_groups,
+    cell_usage,
+    cell_values,
+    engine_cells,
+    groups,
+    score_column,
+    usage,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -112,8 +118,17 @@ def check_scale(
 
 
 def csat_stats(
-    x: np.ndarray, w: np.ndarray, top: tuple[Any, ...], ci: float
+    x: np.ndarray,
+    w: np.ndarray,
+    top: tuple[Any, ...],
+    ci: float,
+    *,
+    n: np.ndarray | None = None,
+    w2: np.ndarray | None = None,
 ) -> Callable[[np.ndarray, int], dict[str, np.ndarray]]:
+    """Per-group CSAT statistics over respondents (``x`` their answers, ``w`` their weights)
+    or over counted cells (``n`` respondents, ``w`` = sum w, ``w2`` = sum w^2 per cell)."""
+    rows = Rows(w, n, w2)
     answered = ~np.isnan(x)
     sat = np.isin(x, np.asarray(top, dtype=float))
     z = z_value(ci)
@@ -121,14 +136,14 @@ def csat_stats(
     def stats(codes: np.ndarray, k: int) -> dict[str, np.ndarray]:
         c = np.where(answered, codes, -1)
         wn = grouped_sum(c, k, w)
-        neff = effective_n_by(c, k, w)
+        neff = rows.n_eff(c, k)
         with np.errstate(invalid="ignore", divide="ignore"):
             p = grouped_sum(c, k, w * sat) / wn
         lo, hi = wilson_interval(p, neff, ci)
-        mean, sd, se = weighted_mean_se(c, k, x, w)
+        mean, sd, se = rows.mean_se(c, k, x)
         return {
-            "n": grouped_sum(c, k),
-            "n_missing": grouped_sum(np.where(answered, -1, codes), k),
+            "n": rows.count(c, k),
+            "n_missing": rows.count(np.where(answered, -1, codes), k),
             "weighted_n": wn,
             "n_eff": neff,
             "satisfied": 100 * p,
@@ -154,6 +169,7 @@ def csat(
     weights: Weights = None,
     ci: float = 0.95,
     lang: Lang = "en",
+    engine: Engine = "auto",
 ) -> CSATResult:
     """Customer satisfaction: % satisfied (top box) and mean score, overall or per group.
 
@@ -185,6 +201,12 @@ def csat(
     lang : {"en", "zh"}, default "en"
         Language of the total row's ``group`` label (``"Total"`` or ``"合计"``) and of the
         title. Column names of ``.table`` stay English in both languages: they are the API.
+    engine : {"auto", "pandas", "duckdb"}, default "auto"
+        Where the answers are counted (:func:`needlab._engine.resolve_engine`), as in
+        :func:`~needlab.tables.nps.nps`: the engine returns n, sum w and sum w^2 per (answer,
+        group); the percentages, intervals, mean and SD follow from those cells (every
+        respondent of a cell has its answer, so sum w (x - m)^2 = sum_cells sum_w (x - m)^2)
+        and equal the pandas path's. For engine input ``weights`` must be a column name.
 
     Returns
     -------
@@ -201,7 +223,8 @@ def csat(
         Answers that are not whole numbers within the scale (column, values, rows named),
         or invalid weights.
     ConfigError
-        An invalid ``scale``, ``top`` or ``ci``.
+        An invalid ``scale``, ``top``, ``ci`` or ``engine``; weights given as an array for an
+        engine frame.
 
     References
     ----------
@@ -216,25 +239,41 @@ def csat(
        n  n_missing  satisfied  mean
     0  9          1     55.556 3.556
     """
-    design = as_design(data, weights=weights, labels=False)
-    data = with_labels(data, design, [by])
-    check_columns(data, var)
+    check_option(engine, ENGINES, "engine")
     check_option(lang, ("en", "zh"), "lang")
     z_value(ci)
     (lo, hi), top_codes = check_scale(scale, top)
-    x = score_column(
-        data,
-        var,
-        range(lo, hi + 1),
-        fix=f"answers must be whole numbers from {lo} to {hi}; recode them, set "
-        "them missing or pass scale=(lowest, highest)",
+    fix = (
+        f"answers must be whole numbers from {lo} to {hi}; recode them, set "
+        "them missing or pass scale=(lowest, highest)"
     )
-    w_in = check_weights(data, design.weights)
-    w = np.ones(len(data)) if w_in is None else w_in
     total = TABLE_LABELS[lang]["total"]
-    codes, names, notes = groups(data, by, total)
-    table = by_table(codes, names, by, csat_stats(x, w, top_codes, ci), total)
-    n_used, used_notes = usage(~np.isnan(x), w, var)
+    if resolve_engine(data, engine) != "pandas":
+        cells, _ = engine_cells(data, [var], by, weights, engine)
+        x = cell_values(cells, var, data, range(lo, hi + 1), fix)
+        codes, names, notes = cell_groups(cells, by, total)
+        stats = csat_stats(
+            x,
+            cells["sum_w"].to_numpy(),
+            top_codes,
+            ci,
+            n=cells["n"].to_numpy(dtype=float),
+            w2=cells["sum_w2"].to_numpy(),
+        )
+        table = by_table(codes, names, by, stats, total)
+        n_used, n_rows, used_notes = cell_usage(~np.isnan(x), cells, var)
+    else:
+        data = to_pandas_input(data)
+        design = as_design(data, weights=weights, labels=False)
+        data = with_labels(data, design, [by])
+        check_columns(data, var)
+        x = score_column(data, var, range(lo, hi + 1), fix=fix)
+        w_in = check_weights(data, design.weights)
+        w = np.ones(len(data)) if w_in is None else w_in
+        codes, names, notes = groups(data, by, total)
+        table = by_table(codes, names, by, csat_stats(x, w, top_codes, ci), total)
+        n_used, used_notes = usage(~np.isnan(x), w, var)
+        n_rows = len(data)
     return CSATResult(
         table,
         var=var,
@@ -244,6 +283,6 @@ def csat(
         top=top_codes,
         lang=lang,
         n_used=n_used,
-        n_excluded=len(data) - n_used,
+        n_excluded=n_rows - n_used,
         notes=tuple(used_notes + notes),
     )

@@ -21,7 +21,7 @@ from needlab._stats import codes_of
 from needlab._validate import check_columns, preview
 from needlab.errors import ConfigError, DataError
 
-__all__ = ["Multi", "indicators", "multi", "overlap_test"]
+__all__ = ["Multi", "engine_option_counts", "indicators", "multi", "overlap_test"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -208,3 +208,126 @@ def overlap_test(
         ok = (wa > 0) & (wb > 0) & (var > 1e-15)
         z = np.where(ok, (pa - pb) / np.sqrt(np.where(ok, var, 1.0)), np.nan)
     return pa, pb, z, np.where(ok, 2 * special.ndtr(-np.abs(z)), np.nan)
+
+
+def engine_option_counts(
+    data: Any,
+    var: Multi,
+    keys: Sequence[Hashable],
+    *,
+    weights: Hashable | None = None,
+    engine: Any = "auto",
+) -> pd.DataFrame:
+    """A multi-response question of 0/1 columns counted per option in the engine, per
+    combination of *keys* (the banner variables; missing values form their own groups).
+
+    Per group: ``n`` (rows), ``n_v`` (rows answering the question: at least one of its
+    columns not missing), ``sum_w``, ``sum_w2`` and ``n_pos`` over those rows, and for option
+    ``j`` (the j-th column) ``n_<j>`` and ``w_<j>``: rows choosing it (value 1) and their sum
+    of w. Every sum of :func:`indicators`-based tables (a crosstab of the question by one of
+    *keys*, its Total column) is a sum of these. Booleans count as 0/1; null and NaN are
+    "not asked".
+
+    Raises
+    ------
+    DataError
+        A column holding values other than 0/1 (or a text column), or invalid weights.
+    ConfigError
+        A delimited question (``multi(col, delimiter=...)``): counted on pandas input only.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> df = pl.DataFrame({"a": [1, 0, None], "b": [1, 1, None], "g": ["x", "x", "y"]})
+    >>> t = engine_option_counts(df, multi(["a", "b"]), ["g"]).sort_values("g")
+    >>> t[["n", "n_v", "n_0", "n_1"]].to_numpy().tolist()
+    [[2, 2, 1, 2], [1, 0, 0, 0]]
+    """
+    import narwhals as nw
+
+    from needlab._engine import _lazy, check_engine_columns, describe, resolve_engine
+
+    if var.delimiter is not None:
+        raise ConfigError(
+            f"the delimited multi-response question {var.name!r} is counted on pandas input "
+            f"only; pass engine='pandas' to collect the {describe(data)} first, or store it "
+            "as 0/1 columns."
+        )
+    how = resolve_engine(data, engine)
+    lf = _lazy(data, "duckdb" if how == "pandas" else how)
+    names = [str(c) for c in var.columns]
+    by = [str(k) for k in keys]
+    check_engine_columns(lf, [*names, *by, *([weights] if weights is not None else [])], data)
+    schema = lf.collect_schema()
+    item = []
+    for c in names:
+        dtype = schema[c]
+        if not (dtype.is_numeric() or dtype == nw.Boolean):
+            raise DataError(
+                f"multi-response column {c!r} must hold 0/1 (or True/False, missing = not "
+                f"asked); it is {dtype} in the {describe(data)}. Recode it in the engine, or "
+                "describe a delimited column with multi(col, delimiter=';')."
+            )
+        v = nw.col(c).cast(nw.Float64)
+        item.append(v.is_null() | v.is_nan() if dtype.is_float() else v.is_null())
+    one = nw.lit(1.0, nw.Float64)
+    w = nw.col(str(weights)).cast(nw.Float64) if weights is not None else one
+    answered = ~item[0]
+    for m in item[1:]:
+        answered = answered | ~m
+    wv = nw.when(answered).then(w).otherwise(0.0)
+    cols = [
+        answered.cast(nw.Float64).alias("__v"),
+        wv.alias("__w"),
+        (wv * wv).alias("__w2"),
+        (answered & (w > 0)).cast(nw.Float64).alias("__pos"),
+    ]
+    aggs = [
+        nw.len().alias("n"),
+        nw.col("__v").sum().alias("n_v"),
+        nw.col("__w").sum().alias("sum_w"),
+        nw.col("__w2").sum().alias("sum_w2"),
+        nw.col("__pos").sum().alias("n_pos"),
+    ]
+    for j, (c, miss) in enumerate(zip(names, item, strict=True)):
+        v = nw.col(c).cast(nw.Float64)
+        chosen = nw.when(~miss & (v == 1.0)).then(1.0).otherwise(0.0)
+        bad = nw.when(~miss & (v != 1.0) & (v != 0.0)).then(1.0).otherwise(0.0)
+        cols += [chosen.alias(f"__n{j}"), (chosen * w).alias(f"__c{j}"), bad.alias(f"__b{j}")]
+        aggs += [
+            nw.col(f"__n{j}").sum().alias(f"n_{j}"),
+            nw.col(f"__c{j}").sum().alias(f"w_{j}"),
+            nw.col(f"__b{j}").sum().alias(f"bad_{j}"),
+        ]
+    if weights is not None:
+        cols += [
+            w.is_null().cast(nw.Float64).alias("__null"),
+            (~w.is_finite()).cast(nw.Float64).alias("__nonfinite"),
+            (w < 0).cast(nw.Float64).alias("__neg"),
+        ]
+        aggs += [nw.col(c).sum().alias(c) for c in ("__null", "__nonfinite", "__neg")]
+    out = lf.with_columns(*cols).group_by(*by, drop_null_keys=False).agg(*aggs).collect()
+    out = out.to_pandas()
+    for j, c in enumerate(names):
+        k = int(round(float(out.pop(f"bad_{j}").sum())))
+        if k:
+            raise DataError(
+                f"multi-response column {c!r} must hold 0/1 (or True/False, missing = not "
+                f"asked); it has {k} other values in the {describe(data)}. Recode it, or "
+                "describe a delimited column with multi(col, delimiter=';')."
+            )
+    if weights is not None:
+        for what, c in (
+            ("missing", "__null"),
+            ("non-finite", "__nonfinite"),
+            ("negative", "__neg"),
+        ):
+            k = int(round(float(out.pop(c).sum())))
+            if k:
+                raise DataError(
+                    f"weights {weights!r} has {k} {what} values in the {describe(data)}; "
+                    "weights must be finite and >= 0 (set them or filter those rows)."
+                )
+    for c in ("n", "n_v", "n_pos", *(f"n_{j}" for j in range(len(names)))):
+        out[c] = np.rint(out[c].to_numpy(dtype=float)).astype(np.int64)
+    return out.reset_index(drop=True)

@@ -13,12 +13,24 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from needlab._engine import ENGINES, Engine, resolve_engine, to_pandas_input
 from needlab._i18n import TABLE_LABELS
-from needlab._stats import effective_n_by, grouped_sum, z_value
+from needlab._stats import grouped_sum, z_value
 from needlab._types import Lang, Weights
 from needlab._validate import as_design, check_columns, check_option, check_weights
 from needlab.tables.design import with_labels
-from needlab.tables.scoring import ScoreResult, by_table, groups, score_column, usage
+from needlab.tables.scoring import (
+    Rows,
+    ScoreResult,
+    by_table,
+    cell_groups,
+    cell_usage,
+    cell_values,
+    engine_cells,
+    groups,
+    score_column,
+    usage,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -69,8 +81,16 @@ class NPSResult(ScoreResult):
 
 
 def nps_stats(
-    x: np.ndarray, w: np.ndarray, z: float
+    x: np.ndarray,
+    w: np.ndarray,
+    z: float,
+    *,
+    n: np.ndarray | None = None,
+    w2: np.ndarray | None = None,
 ) -> Callable[[np.ndarray, int], dict[str, np.ndarray]]:
+    """Per-group NPS statistics over respondents (``x`` their answers, ``w`` their weights) or
+    over counted cells (``n`` respondents, ``w`` = sum w, ``w2`` = sum w^2 per cell)."""
+    rows = Rows(w, n, w2)
     answered = ~np.isnan(x)
     promoter = np.where(answered, x >= 9, False)
     detractor = np.where(answered, x <= 6, False)
@@ -78,15 +98,15 @@ def nps_stats(
     def stats(codes: np.ndarray, k: int) -> dict[str, np.ndarray]:
         c = np.where(answered, codes, -1)
         wn = grouped_sum(c, k, w)
-        neff = effective_n_by(c, k, w)
+        neff = rows.n_eff(c, k)
         with np.errstate(invalid="ignore", divide="ignore"):
             pp = grouped_sum(c, k, w * promoter) / wn
             pd_ = grouped_sum(c, k, w * detractor) / wn
             score = 100 * (pp - pd_)
             se = 100 * np.sqrt((pp * (1 - pp) + pd_ * (1 - pd_) + 2 * pp * pd_) / neff)
         return {
-            "n": grouped_sum(c, k),
-            "n_missing": grouped_sum(np.where(answered, -1, codes), k),
+            "n": rows.count(c, k),
+            "n_missing": rows.count(np.where(answered, -1, codes), k),
             "weighted_n": wn,
             "n_eff": neff,
             "promoters": 100 * pp,
@@ -109,6 +129,7 @@ def nps(
     weights: Weights = None,
     ci: float = 0.95,
     lang: Lang = "en",
+    engine: Engine = "auto",
 ) -> NPSResult:
     """Net Promoter Score with its standard error and interval, overall or per group.
 
@@ -138,6 +159,14 @@ def nps(
     lang : {"en", "zh"}, default "en"
         Language of the total row's ``group`` label (``"Total"`` or ``"合计"``) and of the
         title. Column names of ``.table`` stay English in both languages: they are the API.
+    engine : {"auto", "pandas", "duckdb"}, default "auto"
+        Where the answers are counted (:func:`needlab._engine.resolve_engine`): a pandas
+        frame or Survey in pandas (in DuckDB above :data:`~needlab._engine.AUTO_DUCKDB_ROWS`
+        rows or with ``"duckdb"``), a Parquet/CSV path in DuckDB, a Polars frame, DuckDB
+        relation or SQLFrame/PySpark DataFrame on its own backend. The engine returns one row
+        per (answer, group) with n, sum w and sum w^2 (and rows with w > 0); the statistics
+        above run on those cells and equal the pandas path's (floats up to the order of
+        summation). For engine input ``weights`` must be a column name.
 
     Returns
     -------
@@ -164,7 +193,7 @@ def nps(
         Answers that are not integers from 0 to 10 (the message names the column, the values
         and their row positions), non-numeric text, or invalid weights.
     ConfigError
-        An invalid ``ci``.
+        An invalid ``ci`` or ``engine``; weights given as an array for an engine frame.
 
     References
     ----------
@@ -181,23 +210,36 @@ def nps(
         nps      se
     0  30.0  7.8102
     """
-    design = as_design(data, weights=weights, labels=False)
-    data = with_labels(data, design, [by])
-    check_columns(data, var)
+    check_option(engine, ENGINES, "engine")
     check_option(lang, ("en", "zh"), "lang")
     z = z_value(ci)
-    x = score_column(
-        data,
-        var,
-        range(11),
-        fix="NPS answers must be whole numbers from 0 to 10; recode or set them missing",
-    )
-    w_in = check_weights(data, design.weights)
-    w = np.ones(len(data)) if w_in is None else w_in
     total = TABLE_LABELS[lang]["total"]
-    codes, names, notes = groups(data, by, total)
-    table = by_table(codes, names, by, nps_stats(x, w, z), total)
-    n_used, used_notes = usage(~np.isnan(x), w, var)
+    fix = "NPS answers must be whole numbers from 0 to 10; recode or set them missing"
+    if resolve_engine(data, engine) != "pandas":
+        cells, _ = engine_cells(data, [var], by, weights, engine)
+        x = cell_values(cells, var, data, range(11), fix)
+        codes, names, notes = cell_groups(cells, by, total)
+        stats = nps_stats(
+            x,
+            cells["sum_w"].to_numpy(),
+            z,
+            n=cells["n"].to_numpy(dtype=float),
+            w2=cells["sum_w2"].to_numpy(),
+        )
+        table = by_table(codes, names, by, stats, total)
+        n_used, n_rows, used_notes = cell_usage(~np.isnan(x), cells, var)
+    else:
+        data = to_pandas_input(data)
+        design = as_design(data, weights=weights, labels=False)
+        data = with_labels(data, design, [by])
+        check_columns(data, var)
+        x = score_column(data, var, range(11), fix=fix)
+        w_in = check_weights(data, design.weights)
+        w = np.ones(len(data)) if w_in is None else w_in
+        codes, names, notes = groups(data, by, total)
+        table = by_table(codes, names, by, nps_stats(x, w, z), total)
+        n_used, used_notes = usage(~np.isnan(x), w, var)
+        n_rows = len(data)
     notes = used_notes + notes
     if (table["n"] == 0).any():
         notes.append(
@@ -212,6 +254,6 @@ def nps(
         ci=ci,
         lang=lang,
         n_used=n_used,
-        n_excluded=len(data) - n_used,
+        n_excluded=n_rows - n_used,
         notes=tuple(notes),
     )

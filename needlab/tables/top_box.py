@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from needlab._engine import ENGINES, Engine, describe, resolve_engine, to_pandas_input
 from needlab._i18n import TABLE_LABELS
 from needlab._result import Result
 from needlab._stats import effective_n_by, grouped_sum, weighted_mean_se
@@ -26,7 +27,15 @@ from needlab._validate import (
 )
 from needlab.errors import ConfigError, DataError
 from needlab.tables.design import with_labels
-from needlab.tables.scoring import TITLES, by_table, groups
+from needlab.tables.scoring import (
+    TITLES,
+    Rows,
+    by_table,
+    cell_groups,
+    cell_values,
+    engine_cells,
+    groups,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -89,6 +98,7 @@ def top_box(
     by: Hashable | None = None,
     weights: Weights = None,
     lang: Lang = "en",
+    engine: Engine = "auto",
 ) -> TopBoxResult:
     """Top-k (or bottom-k) box percentage and mean of each item of a rating battery.
 
@@ -120,6 +130,12 @@ def top_box(
         Language of the per-item total rows' ``group`` label (``"Total"`` or ``"合计"``) and
         of the title. Column names of ``.table`` stay English in both languages: they are
         the API.
+    engine : {"auto", "pandas", "duckdb"}, default "auto"
+        Where the answers are counted (:func:`needlab._engine.resolve_engine`), as in
+        :func:`~needlab.tables.nps.nps`: per item the engine returns n, sum w and sum w^2 per
+        (answer, group), and one more scan counts the rows answering at least one item; the
+        box shares, means and bases follow from those cells and equal the pandas path's. For
+        engine input ``weights`` must be a column name.
 
     Returns
     -------
@@ -140,7 +156,8 @@ def top_box(
         Non-numeric answers, answers outside ``scale_min`` .. ``scale_max``, items with no
         answers at all, or invalid weights.
     ConfigError
-        ``k`` not a positive whole number, or ``k`` wider than the scale.
+        ``k`` not a positive whole number, ``k`` wider than the scale, or an unknown
+        ``engine``; weights given as an array for an engine frame.
 
     References
     ----------
@@ -155,12 +172,18 @@ def top_box(
     0  price  5     40.0   3.0
     1  speed  4     75.0   4.0
     """
-    design = as_design(data, weights=weights, labels=False)
-    data = with_labels(data, design, [by])
-    cols = check_columns(data, vars)
+    check_option(engine, ENGINES, "engine")
     check_option(lang, ("en", "zh"), "lang")
     if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1:
         raise ConfigError(f"k must be a positive whole number (the width of the box), got {k!r}.")
+    if resolve_engine(data, engine) != "pandas":
+        return _top_box_engine(
+            data, vars, k, bottom, scale_max, scale_min, by, weights, lang, engine
+        )
+    data = to_pandas_input(data)
+    design = as_design(data, weights=weights, labels=False)
+    data = with_labels(data, design, [by])
+    cols = check_columns(data, vars)
     x = np.column_stack([check_numeric(data, c).to_numpy(dtype=float) for c in cols])
     answered = ~np.isnan(x)
     empty = [c for c, a in zip(cols, answered.any(axis=0), strict=True) if not a]
@@ -250,3 +273,134 @@ def top_box(
         n_excluded=len(data) - n_used,
         notes=tuple(notes),
     )
+
+
+def _top_box_engine(
+    data: Any,
+    vars: Sequence[Hashable] | Hashable,
+    k: int,
+    bottom: bool,
+    scale_max: float | None,
+    scale_min: float | None,
+    by: Hashable | None,
+    weights: Any,
+    lang: str,
+    engine: Engine,
+) -> TopBoxResult:
+    """:func:`top_box` on cells counted in the engine: one count of (answer, group) per item
+    and one count of the rows answering at least one item."""
+    cols = [vars] if isinstance(vars, str) or not isinstance(vars, Sequence) else list(vars)
+    total = TABLE_LABELS[lang]["total"]
+    counted = []
+    for item in cols:
+        cells, _ = engine_cells(data, [item], by, weights, engine)
+        counted.append((cells, cell_values(cells, item, data)))
+    empty = [c for c, (_, x) in zip(cols, counted, strict=True) if np.isnan(x).all()]
+    if empty:
+        raise DataError(f"items {empty} have no answers at all; drop them from vars.")
+    for bound, bname, bad in (
+        (scale_max, "scale_max", lambda v, b: v > b),
+        (scale_min, "scale_min", lambda v, b: v < b),
+    ):
+        if bound is None:
+            continue
+        for item, (cells, x) in zip(cols, counted, strict=True):
+            with np.errstate(invalid="ignore"):
+                out = ~np.isnan(x) & bad(x, bound)
+            if out.any():
+                raise DataError(
+                    f"column {item!r} has {int(cells['n'].to_numpy()[out].sum())} answers beyond "
+                    f"{bname}={bound} in the {describe(data)}: "
+                    f"{', '.join(map(str, np.unique(x[out])[:5]))}; recode them or correct {bname}."
+                )
+    hi = max(float(np.nanmax(x)) for _, x in counted) if scale_max is None else float(scale_max)
+    lo = min(float(np.nanmin(x)) for _, x in counted) if scale_min is None else float(scale_min)
+    if k > hi - lo + 1:
+        raise ConfigError(f"k={k} is wider than the scale {lo:g} to {hi:g}.")
+    box_codes = tuple(np.arange(lo, lo + k) if bottom else np.arange(hi - k + 1, hi + 1))
+    box_codes = tuple(int(v) if float(v).is_integer() else float(v) for v in box_codes)
+    name = "bottom_box" if bottom else "top_box"
+    notes: list[str] = []
+    parts = []
+    for j, (item, (cells, x)) in enumerate(zip(cols, counted, strict=True)):
+        codes, names, group_notes = cell_groups(cells, by, total)
+        if j == 0:
+            notes = group_notes
+        answered = ~np.isnan(x)
+        with np.errstate(invalid="ignore"):
+            in_box = (x <= lo + k - 1) if bottom else (x >= hi - k + 1)
+        sw = cells["sum_w"].to_numpy()
+        rows = Rows(sw, cells["n"].to_numpy(dtype=float), cells["sum_w2"].to_numpy())
+
+        def stats(
+            c0: np.ndarray,
+            kk: int,
+            x: np.ndarray = x,
+            aj: np.ndarray = answered,
+            bj: np.ndarray = in_box,
+            sw: np.ndarray = sw,
+            rows: Rows = rows,
+        ) -> dict[str, np.ndarray]:
+            c = np.where(aj, c0, -1)
+            wn = grouped_sum(c, kk, sw)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                share = grouped_sum(c, kk, sw * bj) / wn
+            mean, _, _ = rows.mean_se(c, kk, x)
+            return {
+                "n": rows.count(c, kk),
+                "n_missing": rows.count(np.where(aj, -1, c0), kk),
+                "weighted_n": wn,
+                "n_eff": rows.n_eff(c, kk),
+                name: 100 * share,
+                "mean": mean,
+            }
+
+        t = by_table(codes, names, by, stats, total)
+        t.insert(0, "item", pd.Series([item] * len(t), dtype=object))
+        parts.append(t)
+    table = pd.concat(parts, ignore_index=True)
+    totals = table if by is None else table.groupby("item", sort=False).tail(1)
+    if by is None:
+        table = table.drop(columns="group")
+    if (scale_max is None and not bottom) or (scale_min is None and bottom):
+        end = "min" if bottom else "max"
+        notes.append(
+            f"the {'lowest' if bottom else 'highest'} code was taken from the data "
+            f"({lo if bottom else hi:g}); pass scale_{end}= when the scale is known."
+        )
+    notes.insert(0, f"{name.replace('_', '-')} counts the codes {', '.join(map(str, box_codes))}.")
+    if int(totals["n_missing"].sum()):
+        notes.append("rows without an answer are left out of each item's base (see n_missing).")
+    n_rows, n_any, n_used = _answered(data, cols, weights, engine)
+    none = n_rows - n_any
+    if none:
+        notes.append(f"{none} of {n_rows} rows answer none of the items (excluded).")
+    zero = n_any - n_used
+    if zero:
+        notes.append(f"{zero} rows have weight 0: they count for nothing (excluded from n_used).")
+    return TopBoxResult(
+        table,
+        box=box_codes,
+        bottom=bottom,
+        by=by,
+        lang=lang,
+        n_used=n_used,
+        n_excluded=n_rows - n_used,
+        notes=tuple(notes),
+    )
+
+
+def _answered(data: Any, cols: list, weights: Any, engine: Engine) -> tuple[int, int, int]:
+    """Rows, rows answering at least one of *cols*, and those with w > 0: counted in the
+    engine for engine input, in numpy for a pandas frame or Survey (whose weights may be an
+    array or the codebook's)."""
+    from needlab._engine import count_answered, is_engine_input
+
+    if is_engine_input(data):
+        wcol = None if weights is None or weights is False else weights
+        return count_answered(data, cols, weights=wcol, engine=engine)
+    design = as_design(data, weights=weights, labels=False)
+    w = check_weights(design.data, design.weights)
+    answered: np.ndarray = np.asarray(design.data[cols].notna().to_numpy().any(axis=1))
+    pos = answered if w is None else answered & (w > 0)
+    return len(answered), int(answered.sum()), int(pos.sum())
