@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
+from engine_backends import sqlframe_on_duckdb
 
 from needlab import _engine
 from needlab._engine import (
@@ -57,14 +58,6 @@ B = {
 }
 
 
-def _sqlframe(path: Path) -> Any:
-    """SQLFrame on DuckDB reading a Parquet file (the session is a process-wide singleton with
-    its own connection)."""
-    from sqlframe.duckdb import DuckDBSession
-
-    return DuckDBSession().read.parquet(str(path))
-
-
 def backends(frame: pd.DataFrame, tmp: Path) -> dict[str, tuple[Any, str]]:
     path = tmp / "small.parquet"
     frame.to_parquet(path)
@@ -74,7 +67,7 @@ def backends(frame: pd.DataFrame, tmp: Path) -> dict[str, tuple[Any, str]]:
         "polars": (pl.from_pandas(frame), "auto"),
         "polars-lazy": (pl.from_pandas(frame).lazy(), "auto"),
         "duckdb": (duckdb.from_df(frame), "auto"),
-        "sqlframe": (_sqlframe(path), "auto"),
+        "sqlframe": (sqlframe_on_duckdb(path), "auto"),
         "parquet": (str(path), "auto"),
     }
 
@@ -224,7 +217,7 @@ def test_collect_rows_size_check_and_sample(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="sample=1.5"):
         collect_rows(lf, sample=1.5)
     with pytest.raises(ConfigError, match="sample= is available for DuckDB and Polars"):
-        collect_rows(_sqlframe(pq), sample=0.5)
+        collect_rows(sqlframe_on_duckdb(pq), sample=0.5)
     with pytest.raises(SchemaError, match="'b'"):
         collect_rows(lf, ["b"])
 

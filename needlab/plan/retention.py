@@ -30,7 +30,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 
 from needlab._result import Result
-from needlab._stats import wilson_interval, z_value
+from needlab._stats import numerical_hessian, wilson_interval, z_value
 from needlab._types import Lang
 from needlab._validate import (
     check_columns,
@@ -610,7 +610,7 @@ class SBG(BaseEstimator):
         h = 1e-5
         grad = np.array([(obj(x + h * e) - obj(x - h * e)) / (2 * h) for e in np.eye(2)])
         self.converged_ = bool(np.max(np.abs(grad)) < 1e-5 and np.all(np.abs(x) < 23))
-        H = _hessian(lambda lp: -_sbg_loglik(float(lp[0]), float(lp[1]), arr), x)
+        H = numerical_hessian(lambda lp: -_sbg_loglik(float(lp[0]), float(lp[1]), arr), x)
         try:
             cov = np.linalg.inv(H)
         except np.linalg.LinAlgError:
@@ -734,19 +734,3 @@ class SBG(BaseEstimator):
                 "retention_ci_high": 1 / (1 + np.exp(-(rl + z * se_rl))),
             }
         )
-
-
-def _hessian(f: Any, x0: np.ndarray, h: float = 1e-4) -> np.ndarray:
-    """Central-difference Hessian of a scalar function of a short vector."""
-    k = len(x0)
-    H = np.empty((k, k))
-    for i in range(k):
-        for j in range(i, k):
-            ei = np.zeros(k)
-            ej = np.zeros(k)
-            ei[i] = h
-            ej[j] = h
-            H[i, j] = H[j, i] = (
-                f(x0 + ei + ej) - f(x0 + ei - ej) - f(x0 - ei + ej) + f(x0 - ei - ej)
-            ) / (4 * h * h)
-    return H

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
+from needlab._stats import numerical_hessian
 from needlab._validate import (
     as_design,
     check_columns,
@@ -408,22 +409,6 @@ def _no_negative(values: np.ndarray, model: str, what: str) -> np.ndarray:
     return v
 
 
-def _hessian(f: Any, x0: np.ndarray, h: float = 1e-4) -> np.ndarray:
-    """Central-difference Hessian of a scalar function."""
-    k = len(x0)
-    H = np.empty((k, k))
-    for i in range(k):
-        for j in range(i, k):
-            ei = np.zeros(k)
-            ej = np.zeros(k)
-            ei[i] = h
-            ej[j] = h
-            H[i, j] = H[j, i] = (
-                f(x0 + ei + ej) - f(x0 + ei - ej) - f(x0 - ei + ej) + f(x0 - ei - ej)
-            ) / (4 * h * h)
-    return H
-
-
 class _Model(BaseEstimator):
     """Shared maximum-likelihood machinery (log-parameterised); see :class:`BetaGeo`."""
 
@@ -479,7 +464,7 @@ class _Model(BaseEstimator):
         self.params_ = dict(zip(self._names, (float(t) for t in theta), strict=True))
         self.log_likelihood_ = float(-nll(res.x))
         with np.errstate(all="ignore"):
-            H = _hessian(lambda lp: obj(lp) * n, res.x)
+            H = numerical_hessian(lambda lp: obj(lp) * n, res.x)
             try:
                 cov_log = np.linalg.inv(H)
                 se = theta * np.sqrt(np.where(np.diag(cov_log) > 0, np.diag(cov_log), np.nan))

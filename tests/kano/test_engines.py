@@ -4,15 +4,14 @@ to 1e-9 relative (the engines sum in another order)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
+from engine_backends import BACKENDS
 
 import needlab as nl
 from needlab.errors import ConfigError, DataError, SchemaError
@@ -54,36 +53,6 @@ def make_data(n: int = 500, seed: int = 7) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def data() -> pd.DataFrame:
     return make_data()
-
-
-@pytest.fixture(scope="module")
-def con() -> Iterator[duckdb.DuckDBPyConnection]:
-    c = duckdb.connect()
-    yield c
-    c.close()
-
-
-@pytest.fixture(scope="module")
-def parquet(data: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("kano") / "kano.parquet"
-    data.to_parquet(path)
-    return path
-
-
-def _sqlframe(path: Path) -> Any:
-    from sqlframe.duckdb import DuckDBSession
-
-    return DuckDBSession().read.parquet(str(path))
-
-
-BACKENDS: dict[str, Callable[..., tuple[Any, str]]] = {
-    "pandas-duckdb": lambda df, con, pq: (df, "duckdb"),
-    "polars": lambda df, con, pq: (pl.from_pandas(df), "auto"),
-    "polars-lazy": lambda df, con, pq: (pl.from_pandas(df).lazy(), "auto"),
-    "duckdb-relation": lambda df, con, pq: (con.from_df(df), "auto"),
-    "sqlframe-duckdb": lambda df, con, pq: (_sqlframe(pq), "auto"),
-    "parquet": lambda df, con, pq: (str(pq), "auto"),
-}
 
 
 def _assert_same(a: nl.KanoResult, b: nl.KanoResult) -> None:

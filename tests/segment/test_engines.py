@@ -3,15 +3,14 @@ Parquet file gives the pandas path's results: integers exactly, floats to 1e-9 r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
+from engine_backends import BACKENDS
 
 import needlab as nl
 from needlab.errors import ConfigError, DataError, SchemaError
@@ -63,28 +62,6 @@ def hand_case() -> pd.DataFrame:
         }
     )
 
-
-@pytest.fixture(scope="module")
-def con() -> Iterator[duckdb.DuckDBPyConnection]:
-    c = duckdb.connect()
-    yield c
-    c.close()
-
-
-def _sqlframe(path: Path) -> Any:
-    from sqlframe.duckdb import DuckDBSession
-
-    return DuckDBSession().read.parquet(str(path))
-
-
-BACKENDS: dict[str, Callable[..., tuple[Any, str]]] = {
-    "pandas-duckdb": lambda df, con, pq: (df, "duckdb"),
-    "polars": lambda df, con, pq: (pl.from_pandas(df), "auto"),
-    "polars-lazy": lambda df, con, pq: (pl.from_pandas(df).lazy(), "auto"),
-    "duckdb-relation": lambda df, con, pq: (con.from_df(df), "auto"),
-    "sqlframe-duckdb": lambda df, con, pq: (_sqlframe(pq), "auto"),
-    "parquet": lambda df, con, pq: (str(pq), "auto"),
-}
 
 CASES = {
     "sample": (

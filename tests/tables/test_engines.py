@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
+from engine_backends import BACKENDS
 
 import needlab as nl
 from needlab import _engine
@@ -45,39 +45,6 @@ def make_data(n: int = 400, seed: int = 3) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def data() -> pd.DataFrame:
     return make_data()
-
-
-@pytest.fixture(scope="module")
-def con() -> Iterator[duckdb.DuckDBPyConnection]:
-    c = duckdb.connect()
-    yield c
-    c.close()
-
-
-@pytest.fixture(scope="module")
-def parquet(data: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("engines") / "survey.parquet"
-    data.to_parquet(path)
-    return path
-
-
-def _sqlframe(path: Path) -> Any:
-    """SQLFrame on DuckDB reading the Parquet file (sqlframe sessions are process-wide
-    singletons: the session keeps its own connection)."""
-    from sqlframe.duckdb import DuckDBSession
-
-    return DuckDBSession().read.parquet(str(path))
-
-
-# Each backend: a name and how it is made from the pandas frame (and the engine option).
-BACKENDS: dict[str, Callable[..., tuple[Any, str]]] = {
-    "pandas-duckdb": lambda df, con, pq: (df, "duckdb"),
-    "polars": lambda df, con, pq: (pl.from_pandas(df), "auto"),
-    "polars-lazy": lambda df, con, pq: (pl.from_pandas(df).lazy(), "auto"),
-    "duckdb-relation": lambda df, con, pq: (con.from_df(df), "auto"),
-    "sqlframe-duckdb": lambda df, con, pq: (_sqlframe(pq), "auto"),
-    "parquet": lambda df, con, pq: (str(pq), "auto"),
-}
 
 
 def _same_notes(a: tuple[str, ...], b: tuple[str, ...]) -> None:

@@ -6,7 +6,6 @@ unweighted, with missing answers, missing groups and zero weights."""
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,20 +47,6 @@ def make_scores(n: int = 400, seed: int = 5) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def data() -> pd.DataFrame:
     return make_scores()
-
-
-@pytest.fixture(scope="module")
-def con() -> Iterator[duckdb.DuckDBPyConnection]:
-    c = duckdb.connect()
-    yield c
-    c.close()
-
-
-@pytest.fixture(scope="module")
-def parquet(data: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("engines_more") / "scores.parquet"
-    data.to_parquet(path)
-    return path
 
 
 def _same_frame(a: pd.DataFrame, b: pd.DataFrame) -> None:
