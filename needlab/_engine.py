@@ -587,6 +587,7 @@ def collect_rows(
     mod = type(native).__module__.split(".")[0].lstrip("_")
     if mod == "duckdb":
         seed = 0 if random_state is None else int(random_state)
+        # SQL built only from two validated numbers (a float in (0, 1] and an int): no user text
         out = native.query(
             "t", f"select * from t using sample bernoulli({100 * frac}%) repeatable({seed})"
         ).df()
