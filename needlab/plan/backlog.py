@@ -51,14 +51,14 @@ KANO_NAMES = {
     "zh": {"M": "基本型", "O": "期望型", "A": "兴奋型", "I": "无差异", "R": "反向", "Q": "可疑"},
 }  # fmt: skip
 
-#: Criteria the default scoring uses (those with evidence), their direction and column.
-DEFAULT_CRITERIA: dict[str, tuple[Literal["benefit", "cost"], str]] = {
-    "kano_urgency": ("benefit", "kano_urgency"),
-    "importance": ("benefit", "importance"),
-    "gap": ("benefit", "gap"),
-    "pain_score": ("benefit", "pain_score"),
-    "feasibility": ("benefit", "feasibility"),
-    "cost": ("cost", "cost"),
+#: Criteria the scoring uses (those with evidence; each is a column of the table) and their type.
+DEFAULT_CRITERIA: dict[str, Literal["benefit", "cost"]] = {
+    "kano_urgency": "benefit",
+    "importance": "benefit",
+    "gap": "benefit",
+    "pain_score": "benefit",
+    "feasibility": "benefit",
+    "cost": "cost",
 }
 
 
@@ -325,9 +325,15 @@ def _need_values(obj: Any, name: str, needs: pd.Index) -> pd.Series | None:
             f"{name}= must be a Series or mapping need -> value, or a table with need and "
             f"{name}; got {type(obj).__name__}."
         )
-    s = pd.to_numeric(s, errors="coerce") if s.dtype == object else s
     if not pd.api.types.is_numeric_dtype(s):
-        raise DataError(f"{name}= must be numeric.")
+        num = pd.to_numeric(s, errors="coerce")
+        bad_text = num.isna() & s.notna()
+        if bad_text.any():
+            raise DataError(
+                f"{name}= must be numeric; need(s) {list(s.index[bad_text][:10])} have "
+                f"{s[bad_text].tolist()[:10]}: give numbers (or leave them empty)."
+            )
+        s = num
     bad = s[~np.isfinite(s.to_numpy(dtype=float, na_value=np.nan)) & s.notna()]
     if len(bad):
         raise DataError(f"{name}= has non-finite values for need(s) {list(bad.index[:10])}.")
@@ -690,7 +696,7 @@ def needs_backlog(
                 f"criteria: {available} (give the inputs that feed them, e.g. cost=, kano=)."
             )
     used = [c for c in available if c in names]
-    direction = {c: DEFAULT_CRITERIA[c][0] for c in used}
+    direction = {c: DEFAULT_CRITERIA[c] for c in used}
     scored = t[["need", *used]].copy()
     if "pain_score" in scored.columns:
         scored["pain_score"] = scored["pain_score"].fillna(0.0)

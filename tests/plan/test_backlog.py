@@ -296,3 +296,10 @@ def test_sample_backlog_feeds_a_plan(sample_backlog) -> None:
     assert [g.needs[0] for g in plan.goals] == backlog.table["need"].head(3).tolist()
     md = plan.to_markdown(lang="zh")
     assert backlog.table.iloc[0]["label_zh"] in md
+
+
+def test_text_cost_is_an_error_not_a_missing_value(mapping, kano) -> None:
+    with pytest.raises(
+        DataError, match=r"cost= must be numeric; need\(s\) \['N2'\] have \['a lot'\]"
+    ):
+        needs_backlog(mapping, kano=kano, cost={"N1": 10.0, "N2": "a lot", "N3": 5.0})
