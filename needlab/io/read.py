@@ -1,4 +1,4 @@
-"""Reading survey exports: CSV / TSV / TXT, Excel (.xlsx) and SPSS (.sav).
+"""Reading survey exports: CSV / TSV / TXT, Excel (.xlsx), SPSS (.sav) and Parquet.
 
 :func:`read_survey` reads a file once, detects its encoding with a confidence and its
 delimiter (``, ; \\t |`` or whitespace-aligned columns) from a sample (:mod:`needlab.io.sniff`),
@@ -61,7 +61,7 @@ from needlab.io.sniff import (
 
 __all__ = ["LOAD_REPORT_COLUMNS", "SUPPORTED", "Survey", "read_survey"]
 
-Format = Literal["csv", "xlsx", "sav"]
+Format = Literal["csv", "xlsx", "sav", "parquet"]
 SUPPORTED: dict[str, Format] = {
     ".csv": "csv",
     ".tsv": "csv",
@@ -70,6 +70,7 @@ SUPPORTED: dict[str, Format] = {
     ".xlsm": "xlsx",
     ".sav": "sav",
     ".zsav": "sav",
+    ".parquet": "parquet",
 }
 """File extensions read by :func:`read_survey` and their format."""
 LOAD_REPORT_COLUMNS = ["column", "action", "n", "detail"]
@@ -110,7 +111,7 @@ class Survey:
         ``n`` (cells or rows concerned) and ``detail`` (a short explanation).
     path : Path or None
         The file read.
-    format : {"csv", "xlsx", "sav"}
+    format : {"csv", "xlsx", "sav", "parquet"}
         The file format.
     lang : {"en", "zh"}
         Language of labels used by :meth:`labelled`.
@@ -182,7 +183,7 @@ def read_survey(
     missing: Mapping[str, Any] | None = None,
     lang: Lang = "en",
 ) -> Survey:
-    """Read a survey export (.csv, .tsv, .txt, .xlsx or .sav) with its codebook.
+    """Read a survey export (.csv, .tsv, .txt, .xlsx, .sav or .parquet) with its codebook.
 
     Parameters
     ----------
@@ -287,6 +288,8 @@ def read_survey(
         df = _read_text(path, report, encoding=encoding, sep=sep, ragged=ragged)
     elif fmt == "xlsx":
         df = _read_xlsx(path, sheet, report)
+    elif fmt == "parquet":
+        df = _read_parquet(path)
     else:
         df, sav_cb = _read_sav(path, report)
         if cb is None:
@@ -674,6 +677,17 @@ def _ragged(
 
 
 # ------------------------------------------------------------------------------------ xlsx
+def _read_parquet(path: Path) -> pd.DataFrame:
+    """A Parquet file into pandas (pyarrow); its column types are kept (no text sniffing)."""
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:  # pyarrow errors on a damaged or non-Parquet file
+        raise DataError(
+            f"{path}: not a readable Parquet file ({type(exc).__name__}: {exc}); export it again "
+            "or read the CSV export."
+        ) from None
+
+
 def _read_xlsx(path: Path, sheet: int | str, report: _Report) -> pd.DataFrame:
     import openpyxl
 
