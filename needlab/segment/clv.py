@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
+from needlab._engine import Engine, resolve_engine, to_pandas_input
 from needlab._stats import numerical_hessian
 from needlab._validate import (
     as_design,
@@ -71,6 +72,7 @@ def clv_summary(
     date_format: str | None = None,
     dayfirst: bool | None = None,
     nonfinite: Literal["error", "drop"] = "error",
+    engine: Engine = "auto",
 ) -> pd.DataFrame:
     """Summarise a transaction log into one row per customer for BG/NBD and Gamma-Gamma.
 
@@ -104,6 +106,16 @@ def clv_summary(
         column without it is an error that shows examples, never a guess.
     nonfinite : {"error", "drop"}
         Infinite amounts: an error (default) or rows excluded and counted in the notes.
+    engine : {"auto", "pandas", "duckdb"}, default "auto"
+        Where the counting runs (:func:`needlab._engine.resolve_engine`). A Polars frame, a
+        DuckDB relation, a SQLFrame/PySpark DataFrame or a Parquet/CSV path (and a pandas frame
+        with ``engine="duckdb"``) is reduced in its own engine to one row per (customer,
+        period) and then to one row per customer (rows, occasions, first and last occasion
+        period, net value of the repeat occasions); only that table comes back, giving the
+        pandas path's results (values to 1e-9 relative). In the engine, dates must be dates,
+        timestamps or text in ``date_format`` (default ISO ``%Y-%m-%d``; ``dayfirst`` is not
+        used), the time of day is ignored (rows on the ``asof`` day are never in the future),
+        and errors give counts instead of row numbers (see :mod:`needlab.segment.rfm_engine`).
 
     Returns
     -------
@@ -167,10 +179,24 @@ def clv_summary(
     a          1        4    9      20.0
     b          0        0    7       0.0
     """
-    data = as_design(data, weights=False).data
+    how = resolve_engine(data, engine)
     check_option(freq, _FREQS, "freq")
     check_option(future, ("drop", "error"), "future")
     check_option(nonfinite, ("error", "drop"), "nonfinite")
+    if how != "pandas":
+        return _summary_engine(
+            data,
+            how,
+            customer=customer,
+            date=date,
+            amount=amount,
+            asof=asof,
+            freq=freq,
+            future=future,
+            nonfinite=nonfinite,
+            date_format=date_format,
+        )
+    data = as_design(to_pandas_input(data), weights=False).data
     check_columns(data, [customer, date] + ([amount] if amount is not None else []))
     notes: list[str] = []
 
@@ -195,7 +221,7 @@ def clv_summary(
     for mask, what in (
         (cust.isna().to_numpy(), f"missing customer id ({customer!r})"),
         (dates.isna().to_numpy(), f"missing date ({date!r})"),
-        (inf_v, f"an infinite amount ({amount!r}, nonfinite='drop')"),
+        (inf_v, f"infinite amount ({amount!r}, nonfinite='drop')"),
     ):
         mask = mask & keep
         if mask.any():
@@ -284,21 +310,54 @@ def clv_summary(
             raise DataError("every period holds only refunds; no purchase occasions left.")
     n_all = len(uniques)
     n_occ = np.bincount(occ_c, minlength=n_all)
-    has = n_occ > 0
-    lost = int((~has).sum())
-    # rows of kept customers are used; rows of customers without an occasion are excluded
-    row_has = np.zeros(len(data), dtype=bool)
-    row_has[np.flatnonzero(keep)] = has[codes]
-    n_used = int(row_has.sum())
-    if lost:
-        notes.append(
-            f"{lost} customers with only refunds (no purchase occasion) excluded, with their "
-            f"{int(keep.sum()) - n_used} rows: {preview(uniques[~has])}."
-        )
     first_full = np.full(n_all, np.iinfo(np.int64).max, dtype=np.int64)
     last_full = np.full(n_all, np.iinfo(np.int64).min, dtype=np.int64)
     np.minimum.at(first_full, occ_c, occ_p)
     np.maximum.at(last_full, occ_c, occ_p)
+    rep = None
+    if occ_v is not None:
+        is_first = occ_p == first_full[occ_c]
+        rep = np.bincount(occ_c, weights=np.where(is_first, 0.0, occ_v), minlength=n_all)
+    return _summary_table(
+        uniques,
+        n_occ,
+        first_full,
+        last_full,
+        rep,
+        np.bincount(codes, minlength=n_all).astype(np.int64),
+        notes,
+        len(data),
+        customer=customer,
+        freq=freq,
+        asof_ts=asof_ts,
+    )
+
+
+def _summary_table(
+    uniques: Any,
+    n_occ: np.ndarray,
+    first_full: np.ndarray,
+    last_full: np.ndarray,
+    rep: np.ndarray | None,
+    rows: np.ndarray,
+    notes: list[str],
+    n_rows: int,
+    *,
+    customer: Hashable,
+    freq: str,
+    asof_ts: pd.Timestamp,
+) -> pd.DataFrame:
+    """The summary table from per-customer counts (both paths): occasions, first and last
+    occasion period, value of the repeat occasions and rows kept per customer."""
+    has = n_occ > 0
+    lost = int((~has).sum())
+    # rows of kept customers are used; rows of customers without an occasion are excluded
+    n_used = int(rows[has].sum())
+    if lost:
+        notes.append(
+            f"{lost} customers with only refunds (no purchase occasion) excluded, with their "
+            f"{int(rows[~has].sum())} rows: {preview(uniques[~has])}."
+        )
     first_p, last_p = first_full[has], last_full[has]
     asof_p = pd.Period(asof_ts, freq=freq).ordinal
     out = pd.DataFrame(
@@ -309,11 +368,9 @@ def clv_summary(
         },
         index=pd.Index(uniques[has], name=customer),
     )
-    if occ_v is not None:
-        is_first = occ_p == first_full[occ_c]
-        rep = np.bincount(occ_c, weights=np.where(is_first, 0.0, occ_v), minlength=n_all)[has]
+    if rep is not None:
         f = out["frequency"].to_numpy()
-        out["monetary"] = np.where(f > 0, rep / np.maximum(f, 1), 0.0)
+        out["monetary"] = np.where(f > 0, rep[has] / np.maximum(f, 1), 0.0)
     # pandas-stubs lack PeriodIndex.from_ordinals (pandas >= 2.2)
     from_ordinals = pd.PeriodIndex.from_ordinals  # type: ignore[attr-defined]
     out["first"] = from_ordinals(first_p, freq=freq).to_timestamp()
@@ -323,13 +380,75 @@ def clv_summary(
         asof=asof_ts,
         notes=tuple(notes),
         n_used=n_used,
-        n_excluded=len(data) - n_used,
+        n_excluded=n_rows - n_used,
         customers_excluded=lost,
     )
     excluded = [n for n in notes if "excluded" in n]
     if excluded:
-        warnings.warn("clv_summary: " + " ".join(excluded), NeedlabWarning, stacklevel=2)
+        warnings.warn("clv_summary: " + " ".join(excluded), NeedlabWarning, stacklevel=3)
     return out
+
+
+def _summary_engine(
+    data: Any,
+    how: str,
+    *,
+    customer: Hashable,
+    date: Hashable,
+    amount: Hashable | None,
+    asof: Any,
+    freq: str,
+    future: str,
+    nonfinite: str,
+    date_format: str | None,
+) -> pd.DataFrame:
+    """:func:`clv_summary` counted in the engine (:func:`~needlab.segment.rfm_engine.clv_customers`)."""
+    from needlab.segment.rfm import _asof_day
+    from needlab.segment.rfm_engine import clv_customers
+
+    limit_day, limit_txt = _asof_day(asof)
+    if asof is not None:
+        asof_ts = pd.Timestamp(asof)
+        if asof_ts.tzinfo is not None:
+            asof_ts = asof_ts.tz_localize(None)
+    got = clv_customers(
+        data,
+        how,
+        customer=customer,
+        date=date,
+        amount=amount,
+        freq=freq,
+        limit_day=limit_day,
+        limit_txt=limit_txt,
+        future=future,
+        nonfinite=nonfinite,
+        date_format=date_format,
+    )
+    if asof is None:
+        asof_ts = pd.Timestamp(np.datetime64(got["last_day"], "D"))
+    notes: list[str] = got["notes"]
+    if got["only_ref"]:
+        notes.append(
+            f"{got['only_ref']} customer-periods with only refunds dropped "
+            "(not purchase occasions)."
+        )
+    if got["neg_occ"]:
+        notes.append(f"{got['neg_occ']} purchase occasions with a negative net value set to 0.")
+    if amount is not None and not (got["n_occ"] > 0).any():
+        raise DataError("every period holds only refunds; no purchase occasions left.")
+    return _summary_table(
+        got["ids"],
+        got["n_occ"],
+        got["first"],
+        got["last"],
+        got["rep"],
+        got["rows"],
+        notes,
+        got["n_rows"],
+        customer=customer,
+        freq=freq,
+        asof_ts=asof_ts,
+    )
 
 
 # ---------------------------------------------------------------------------- helpers

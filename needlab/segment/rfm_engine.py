@@ -31,7 +31,7 @@ import pandas as pd
 from needlab._engine import _lazy, check_engine_columns, describe
 from needlab.errors import SchemaError
 
-__all__ = ["day_expr", "period_expr", "raw_frame"]
+__all__ = ["clv_customers", "day_expr", "period_expr", "raw_frame"]
 
 _OFFSET_WEEKS = 1_000_000  # keeps the week floor division on positive numbers
 
@@ -342,6 +342,197 @@ def rfm_customers(
         "last": last,
         "rows": np.bincount(codes, weights=as_int(per["rows"]), minlength=n).astype(np.int64),
         "asof_day": asof_day,
+        "notes": notes,
+        "n_rows": st["rows"],
+    }
+
+
+def _clv_per_customer(occ: pd.DataFrame, c: str) -> pd.DataFrame:
+    """Per customer from a customer-period table (columns *c*, ``p``, ``rows``, ``v``,
+    ``pos``): rows, occasions, first and last occasion period, repeat value (occasions after
+    the first, negative nets set to 0), refund-only periods and negative occasions."""
+    pos = occ["pos"].to_numpy() > 0
+    p = occ["p"].to_numpy(dtype=np.int64)
+    v = occ["v"].to_numpy(dtype=float)
+    codes, uniq = pd.factorize(occ[c], sort=False)
+    n = len(uniq)
+    first = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    last = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
+    np.minimum.at(first, codes[pos], p[pos])
+    np.maximum.at(last, codes[pos], p[pos])
+    vc = np.maximum(v, 0.0)
+    rep_w = np.where(pos & (p != first[codes]), vc, 0.0)
+    return pd.DataFrame(
+        {
+            c: uniq,
+            "rows": np.bincount(codes, weights=occ["rows"].to_numpy(float), minlength=n),
+            "n_occ": np.bincount(codes, weights=pos, minlength=n),
+            "first": np.where(first == np.iinfo(np.int64).max, np.nan, first),
+            "last": np.where(last == np.iinfo(np.int64).min, np.nan, last),
+            "rep": np.bincount(codes, weights=rep_w, minlength=n),
+            "only_ref": np.bincount(codes, weights=~pos, minlength=n),
+            "neg_occ": np.bincount(codes, weights=pos & (v < 0), minlength=n),
+        }
+    )
+
+
+def clv_customers(
+    data: Any,
+    how: str,
+    *,
+    customer: Hashable,
+    date: Hashable,
+    amount: Hashable | None,
+    freq: str,
+    limit_day: int,
+    limit_txt: str,
+    future: str,
+    nonfinite: str,
+    date_format: str | None,
+) -> dict[str, Any]:
+    """The per-customer counts of :func:`~needlab.segment.clv.clv_summary` computed in the
+    engine.
+
+    In the engine, rows are reduced to one row per (raw customer id, period) (net value, rows,
+    whether an order >= 0 is among them) and then to one row per raw customer id: rows, purchase
+    occasions (periods with an order >= 0), first and last occasion period, the net value of
+    the occasions after the first (negative nets set to 0), refund-only periods and occasions
+    with a negative net value. Only that table comes back. Raw ids that Unicode NFKC and
+    trimming merge are recounted from their customer-period rows in pandas (their periods may
+    coincide).
+
+    Returns a dict with ``ids`` (normalised ids, sorted) and per id ``rows``, ``n_occ``,
+    ``first``, ``last`` (period ordinals, only meaningful where ``n_occ > 0``), ``rep`` (None
+    without *amount*); the totals ``only_ref`` and ``neg_occ``; ``last_day`` (the last day
+    kept), ``notes`` and ``n_rows``.
+    """
+    import narwhals as nw
+
+    from needlab._validate import normalise_ids
+    from needlab.errors import DataError
+
+    cols = [customer, date] + ([amount] if amount is not None else [])
+    lf = raw_frame(data, how, cols)
+    if amount is not None:
+        check_amount(lf, amount, data)
+    extra = [
+        day_expr(lf, date, data, date_format).alias("__d"),
+        period_expr(lf, date, data, freq, date_format).alias("__p"),
+    ]
+    if amount is not None:
+        extra.append(nw.col(str(amount)).cast(nw.Float64).alias("__v"))
+    lf = lf.with_columns(*extra)
+    lf, st = row_stats(lf, customer, amount, limit_day)
+    where = f"the {describe(data)}"
+    if st.get("na_v"):
+        raise DataError(
+            f"column {amount!r} has {st['na_v']} missing values in {where}; fill them (e.g. 0 "
+            "for free orders) or drop those rows before clv_summary."
+        )
+    if st["inf"] and nonfinite == "error":
+        raise DataError(
+            f"column {amount!r} has {st['inf']} infinite values in {where}; drop those rows or "
+            "pass nonfinite='drop'."
+        )
+    notes: list[str] = []
+    for k, what in (
+        ("na_c", f"missing customer id ({customer!r})"),
+        ("na_d", f"missing date ({date!r})"),
+        ("inf", f"infinite amount ({amount!r}, nonfinite='drop')"),
+    ):
+        if st[k]:
+            notes.append(f"{st[k]} rows with a {what} excluded.")
+    if st["na_c"] + st["na_d"] + st["inf"] >= st["rows"]:
+        raise DataError("no transactions left after excluding missing ids and dates.")
+    if st["fut"]:
+        if future == "error":
+            raise DataError(
+                f"column {date!r} has {st['fut']} dates after {limit_txt} in {where}. Correct "
+                "them, pass a later asof, or future='drop' to exclude them."
+            )
+        notes.append(f"{st['fut']} rows dated after {limit_txt} excluded.")
+    if st["last"] < -(2**61):
+        raise DataError(
+            f"no transactions on or before {limit_txt} in {where}. Pass an asof on or after "
+            "the first order date."
+        )
+    if amount is not None:
+        if st["zero"]:
+            notes.append(f"{st['zero']} zero-value orders counted as purchase occasions (value 0).")
+        if st["neg"]:
+            notes.append(
+                f"{st['neg']} negative amounts treated as refunds, netted within their period."
+            )
+    c = str(customer)
+    kept = lf.filter(nw.col("__keep0") & (nw.col("__d") <= limit_day))
+    v = nw.col("__v") if amount is not None else nw.lit(0.0, nw.Float64)
+    pos_row = _flag(nw.col("__v") >= 0) if amount is not None else nw.lit(1, nw.Int64)
+    occ = (
+        kept.with_columns(v.alias("__v0"), pos_row.alias("__pos0"))
+        .group_by(c, "__p")
+        .agg(
+            nw.len().alias("rows"),
+            nw.col("__v0").sum().alias("v"),
+            nw.col("__pos0").max().alias("pos"),
+        )
+    )
+    firsts = occ.filter(nw.col("pos") > 0).group_by(c).agg(nw.col("__p").min().alias("__first"))
+    pos = nw.col("pos") > 0
+    vc = nw.when(nw.col("v") < 0).then(nw.lit(0.0, nw.Float64)).otherwise(nw.col("v"))
+    per = collect(
+        occ.join(firsts, on=c, how="left")
+        .group_by(c)
+        .agg(
+            nw.col("rows").sum().alias("rows"),
+            _flag(pos).sum().alias("n_occ"),
+            nw.col("__first").min().alias("first"),
+            nw.when(pos).then(nw.col("__p")).max().alias("last"),
+            nw.when(pos & (nw.col("__p") != nw.col("__first"))).then(vc).sum().alias("rep"),
+            _flag(~pos).sum().alias("only_ref"),
+            _flag(pos & (nw.col("v") < 0)).sum().alias("neg_occ"),
+        )
+    )
+    every = collect(lf.filter(~nw.col(c).is_null()).select(c).unique())
+    every = every.sort_values(c, key=lambda s: s.astype(str), kind="stable", ignore_index=True)
+    norm_all, merged = normalise_ids(every[c].astype(object), what=f"customer ids ({customer!r})")
+    if merged:
+        notes.insert(0, merged)
+    to_norm = dict(zip(every[c], norm_all, strict=True))
+    per[c] = per[c].map(to_norm)
+    per = per[per[c].notna()]
+    multi = per[c].duplicated(keep=False).to_numpy()
+    if multi.any():
+        raw = [k for k, n in to_norm.items() if n in set(per.loc[multi, c])]
+        sub = collect(occ.filter(nw.col(c).is_in(raw)))
+        sub[c] = sub[c].map(to_norm)
+        sub = sub.rename(columns={"__p": "p"})
+        sub["p"] = as_int(sub["p"])
+        sub["v"] = pd.to_numeric(sub["v"]).astype(float)
+        sub["pos"] = as_int(sub["pos"])
+        sub["rows"] = as_int(sub["rows"])
+        merged_occ = sub.groupby([c, "p"], as_index=False, sort=False).agg(
+            rows=("rows", "sum"), v=("v", "sum"), pos=("pos", "max")
+        )
+        per = pd.concat([per[~multi], _clv_per_customer(merged_occ, c)], ignore_index=True)
+    per = per.sort_values(c, kind="stable", ignore_index=True)
+
+    def ints(name: str, fill: int = 0) -> np.ndarray:
+        return as_int(pd.to_numeric(per[name]).fillna(fill))
+
+    return {
+        "ids": pd.Index(per[c].to_numpy()),
+        "rows": ints("rows"),
+        "n_occ": ints("n_occ"),
+        "first": ints("first"),
+        "last": ints("last"),
+        "rep": (
+            pd.to_numeric(per["rep"]).fillna(0.0).to_numpy(dtype=float)
+            if amount is not None
+            else None
+        ),
+        "only_ref": int(ints("only_ref").sum()),
+        "neg_occ": int(ints("neg_occ").sum()),
+        "last_day": st["last"],
         "notes": notes,
         "n_rows": st["rows"],
     }
